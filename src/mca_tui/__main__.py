@@ -1,0 +1,3 @@
+from mca_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""Legal parameters. Each value is the documented default of a rule that
+``domain.md`` marks UNCONFIRMED (or a local practice), so a bureau can change it in
+the settings file without a code change. The field comment names the rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class LegalParams:
+    # §10.4 / §4.1: include an organization in year N's report cycle if registered on
+    # or before this month/day of year N (MCA Order 27 Art 3; local practice).
+    report_cutoff_month: int = 6
+    report_cutoff_day: int = 30
+    # §5.2 (Order 60, UNCONFIRMED final wording): removal from the abnormal list within
+    # N working days of verifying the facts, and automatic removal N months after listing.
+    abnormal_removal_working_days: int = 5
+    abnormal_auto_removal_months: int = 6
+    # §5.2/§5.3: promotion from the abnormal to the serious list and earliest removal from
+    # the serious list, in years (Order 60; CONFIRMED as 2 years).
+    abnormal_to_serious_years: int = 2
+    serious_removal_years: int = 2
+    # §6.2 (Order 68 Art 7, UNCONFIRMED): working days to decide whether to file a case;
+    # 0 = no limit enforced.
+    case_filing_decision_working_days: int = 0
+    # §6.2 (Order 68, UNCONFIRMED; practice 5 days): statement/defence window.
+    statement_defence_working_days: int = 5
+    # §6.2 (民事诉讼法 Art 95; Fujian practice has used 60): announcement service takes
+    # effect N days after publication.
+    announcement_service_days: int = 30
+    # §8 (UNCONFIRMED, market-regulation practice): publish spot-check results within N
+    # working days.
+    spot_check_publication_working_days: int = 20
+    # §8 (民发〔2017〕45号 Art 5): minimum draw ratio for a county-level authority, percent.
+    spot_check_min_ratio_percent: int = 3
+    # §1.4 (UNCONFIRMED; Shanghai evidence 5 years): certificate validity in years;
+    # 0 = no expiry printed.
+    certificate_validity_years: int = 5
+    # §5.1 (Order 60 draft, UNCONFIRMED): "cannot be contacted" = two registered letters
+    # at least / at most N days apart.
+    unreachable_letters_min_gap_days: int = 20
+    unreachable_letters_max_gap_days: int = 60
+    # §1.1 (UNCONFIRMED local minimum): 民非 founding funds minimum in yuan; 0 = none.
+    pne_min_founding_funds_yuan: int = 0
+    # §1.1 ([S1] Art 10): activity funds for a local social group, yuan (CONFIRMED, but
+    # kept here because it differs for national groups).
+    social_group_min_funds_yuan: int = 30_000
+    # §4.4 (UNCONFIRMED for Haicang): "inspection" (年检, graded) or "report" (年报).
+    annual_report_mode: str = "report"
+
+    @classmethod
+    def from_mapping(cls, data: dict) -> LegalParams:
+        """Build from a settings table, ignoring unknown keys and coercing types."""
+        kwargs = {}
+        for f in fields(cls):
+            if f.name in data:
+                default = getattr(cls, f.name)
+                kwargs[f.name] = type(default)(data[f.name])
+        return cls(**kwargs)
