@@ -1,0 +1,241 @@
+"""Settings and paths.
+
+Paths come from platformdirs. The settings file is TOML in the user config dir; on
+first start it is written with every value at its documented default and a comment
+naming its rule, so an administrator can change the office identity, the USCC code
+pool and the UNCONFIRMED legal parameters (domain.md) without a code change.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+from mca_tui.domain.params import LegalParams
+
+APP_NAME = "mca-tui"
+ENV_DB = "MCA_TUI_DB"
+ENV_CONFIG = "MCA_TUI_CONFIG"
+ENV_HOME = "MCA_TUI_HOME"  # one folder for data, config and logs (tests, portable installs)
+
+
+def data_dir() -> Path:
+    if home := os.environ.get(ENV_HOME):
+        return Path(home) / "data"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    if home := os.environ.get(ENV_HOME):
+        return Path(home) / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    if home := os.environ.get(ENV_HOME):
+        return Path(home) / "log"
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def settings_path() -> Path:
+    if path := os.environ.get(ENV_CONFIG):
+        return Path(path)
+    return config_dir() / "settings.toml"
+
+
+def default_db_path() -> Path:
+    return data_dir() / "registry.db"
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def resolve_db(cli_db: str | None, demo: bool = False) -> str:
+    """``--db`` (path or SQLAlchemy URL), else ``MCA_TUI_DB``, else the default file;
+    ``--demo`` selects the separate demo database."""
+    if demo:
+        return str(demo_db_path())
+    return cli_db or os.environ.get(ENV_DB) or str(default_db_path())
+
+
+@dataclass(frozen=True)
+class Subdistrict:
+    code: str
+    name: str
+    communities: tuple[str, ...] = ()
+
+
+# domain.md §12: the four subdistricts of Haicang since 2015 (editable reference data).
+DEFAULT_SUBDISTRICTS = (
+    Subdistrict("350205001", "海沧街道", ("海沧社区", "温厝社区", "海兴社区", "青礁村", "囷瑶村",
+                                        "锦里村", "后井村", "渐美村")),
+    Subdistrict("350205002", "新阳街道", ("霞阳社区", "祥露社区", "兴旺社区", "兴祥社区",
+                                        "一农社区", "新垵村")),
+    Subdistrict("350205003", "嵩屿街道", ("海发社区", "鳌冠社区", "钟山社区", "海达社区",
+                                        "未来海岸社区", "海虹社区", "东屿社区", "海翔社区")),
+    Subdistrict("350205004", "东孚街道", ("天竺社区", "过坂社区", "凤山社区", "莲花社区",
+                                        "东埔社区", "山边社区", "寨后社区", "贞岱村", "洪塘村")),
+)
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    name: str = "厦门市海沧区民政局"
+    division_code: str = "350205"  # GB/T 2260 code, USCC positions 3-8
+    short_name: str = "海民"  # document numbers: 海民社〔2022〕3号
+    subdistricts: tuple[Subdistrict, ...] = DEFAULT_SUBDISTRICTS
+
+
+@dataclass(frozen=True)
+class CodePool:
+    """The body (主体标识码, USCC positions 9-16) of new codes: prefix + zero-padded
+    sequence; the organization-code check (pos 17) and USCC check (pos 18) are computed.
+    The "MJ" prefix is observed practice for civil-affairs bodies (domain.md §11.1)."""
+
+    prefix: str = "MJ"
+    first: int = 1
+    last: int = 999_999
+
+
+@dataclass(frozen=True)
+class UISettings:
+    language: str = "zh"
+    theme: str = "default"  # default | high-contrast
+    idle_lock_minutes: int = 15
+    max_failed_sign_ins: int = 5
+    sign_in_wait_seconds: int = 60
+    keymap_file: str = ""  # TOML file binding-id = "key"; "" = <config dir>/keymap.toml
+
+
+@dataclass(frozen=True)
+class Settings:
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    code_pool: CodePool = field(default_factory=CodePool)
+    legal: LegalParams = field(default_factory=LegalParams)
+    ui: UISettings = field(default_factory=UISettings)
+    documents_dir: str = ""  # "" = <data dir>/documents
+
+    def documents_path(self) -> Path:
+        return Path(self.documents_dir) if self.documents_dir else data_dir() / "documents"
+
+
+def _coerce(cls, table: dict):  # noqa: ANN001, ANN202
+    kwargs = {}
+    for f in fields(cls):
+        if f.name not in table:
+            continue
+        value = table[f.name]
+        default = getattr(cls(), f.name)
+        if isinstance(default, tuple) and f.name == "subdistricts":
+            value = tuple(
+                Subdistrict(str(s["code"]), str(s["name"]), tuple(s.get("communities", ())))
+                for s in value
+            )
+        elif isinstance(default, bool):
+            value = bool(value)
+        elif isinstance(default, int):
+            value = int(value)
+        elif isinstance(default, str):
+            value = str(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
+    """Read the settings file; write the commented defaults if it does not exist."""
+    path = path or settings_path()
+    if not path.exists():
+        settings = Settings()
+        if create:
+            write_settings(settings, path)
+        return settings
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+    return Settings(
+        office=_coerce(OfficeSettings, data.get("office", {})),
+        code_pool=_coerce(CodePool, data.get("code_pool", {})),
+        legal=LegalParams.from_mapping(data.get("legal", {})),
+        ui=_coerce(UISettings, data.get("ui", {})),
+        documents_dir=str(data.get("documents_dir", "")),
+    )
+
+
+_LEGAL_COMMENTS = {
+    "report_cutoff_month": "年报范围：当年该月日前（含）成立的组织须报告（民政部令第27号第三条；domain.md §4.1）",
+    "report_cutoff_day": "同上，日",
+    "abnormal_removal_working_days": "核实后移出活动异常名录的工作日数（民政部令第60号，未确认，默认5）",
+    "abnormal_auto_removal_months": "列入活动异常名录满N个月自动移出（未确认，默认6）",
+    "abnormal_to_serious_years": "列入活动异常名录满N年列入严重违法失信名单（民政部令第60号）",
+    "serious_removal_years": "严重违法失信名单满N年可申请移出（民政部令第60号）",
+    "case_filing_decision_working_days": "决定是否立案的工作日期限（民政部令第68号第七条，未确认；0=不限）",
+    "statement_defence_working_days": "陈述申辩、申请听证的工作日期限（行政处罚法第六十四条；实践默认5）",
+    "announcement_service_days": "公告送达自发出之日起经过N日视为送达（民事诉讼法第九十五条；福建实践曾用60）",
+    "spot_check_publication_working_days": "抽查结果公示的工作日期限（未确认，默认20）",
+    "spot_check_min_ratio_percent": "县级抽查比例下限百分比（民发〔2017〕45号第五条）",
+    "certificate_validity_years": "登记证书有效期年数（未确认，上海例为5年；0=不标注）",
+    "unreachable_letters_min_gap_days": "无法取得联系：两次挂号信最少间隔天数（第60号令草案，未确认）",
+    "unreachable_letters_max_gap_days": "无法取得联系：两次挂号信最多间隔天数（第60号令草案，未确认）",
+    "pne_min_founding_funds_yuan": "民办非企业单位开办资金下限（元，地方标准未确认；0=不检查）",
+    "social_group_min_funds_yuan": "地方性社会团体活动资金下限（元，《社会团体登记管理条例》第十条）",
+    "annual_report_mode": "年检(inspection，评定合格/基本合格/不合格) 或 年报(report)（海沧未确认）",
+}
+
+
+def write_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings as commented TOML (tomlkit keeps the comments)."""
+    import tomlkit
+
+    path = path or settings_path()
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("mca-tui 设置 / settings. 修改后重启生效 (restart to apply)."))
+    doc.add("documents_dir", settings.documents_dir)
+    office = tomlkit.table()
+    office.add(tomlkit.comment("办公机构 / office identity"))
+    office.add("name", settings.office.name)
+    office.add("division_code", settings.office.division_code)
+    office["division_code"].comment("行政区划代码，统一社会信用代码第3-8位 (GB/T 2260)")
+    office.add("short_name", settings.office.short_name)
+    office["short_name"].comment("文号机关代字，如 海民社〔2022〕3号")
+    subs = tomlkit.aot()
+    for s in settings.office.subdistricts:
+        t = tomlkit.table()
+        t.add("code", s.code)
+        t.add("name", s.name)
+        t.add("communities", list(s.communities))
+        subs.append(t)
+    office.add("subdistricts", subs)
+    doc.add("office", office)
+    pool = tomlkit.table()
+    pool.add(tomlkit.comment("新赋统一社会信用代码的主体标识码号段：前缀+顺序号（domain.md §11.1）"))
+    for k, v in asdict(settings.code_pool).items():
+        pool.add(k, v)
+    doc.add("code_pool", pool)
+    legal = tomlkit.table()
+    legal.add(tomlkit.comment("法定参数：domain.md 标为「未确认」的取值，附默认值与依据"))
+    for k, v in asdict(settings.legal).items():
+        legal.add(k, v)
+        if k in _LEGAL_COMMENTS:
+            legal[k].comment(_LEGAL_COMMENTS[k])
+    doc.add("legal", legal)
+    ui = tomlkit.table()
+    for k, v in asdict(settings.ui).items():
+        ui.add(k, v)
+    doc.add("ui", ui)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    return path
+
+
+def with_language(settings: Settings, lang: str) -> Settings:
+    return replace(settings, ui=replace(settings.ui, language=lang))

@@ -1,0 +1,205 @@
+"""Users, roles and sign-in (用户与角色)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from mca_tui.domain.actor import Actor
+from mca_tui.domain.enums import Role
+from mca_tui.domain.passwords import hash_password, password_problem, verify_password
+from mca_tui.domain.text import normalize_text
+from mca_tui.services.context import ServiceContext, ensure_office
+from mca_tui.services.errors import FieldProblem, NotFound, ServiceError, ValidationFailed
+from mca_tui.storage.models import Office, UserAccount, UserRole, utcnow
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    username: str
+    display_name: str
+    roles: tuple[Role, ...]
+    disabled: bool
+    office_code: str
+    locked_until: datetime | None
+    last_login_at: datetime | None
+
+
+class SignInRefused(ServiceError):
+    key = "user.sign_in_refused"
+
+
+class SignInLocked(ServiceError):
+    key = "user.sign_in_locked"
+
+
+def _info(session, user: UserAccount) -> UserInfo:  # noqa: ANN001
+    roles = tuple(
+        Role(r) for r in session.exec(select(UserRole.role).where(UserRole.user_id == user.id))
+    )
+    office = session.get(Office, user.office_id)
+    return UserInfo(user.id, user.username, user.display_name, roles, user.disabled,
+                    office.code if office else "", user.locked_until, user.last_login_at)
+
+
+def _parse_roles(roles: list[str] | tuple) -> list[Role]:
+    out = []
+    for r in roles:
+        try:
+            out.append(Role(str(r).strip().lower()))
+        except ValueError as exc:
+            raise ValidationFailed([FieldProblem("roles", "user.unknown_role", {"role": r})]) from exc
+    return out
+
+
+def has_users(ctx_db) -> bool:  # noqa: ANN001 - Database
+    with ctx_db.read() as s:
+        return s.exec(select(UserAccount.id).limit(1)).first() is not None
+
+
+def add_user(ctx: ServiceContext, username: str, display_name: str, password: str,
+             roles: list[str] | tuple, *, bootstrap: bool = False) -> UserInfo:
+    """Create a user. Only an administrator may, except for the very first one
+    (``bootstrap``: the registry has no user yet)."""
+    if not (bootstrap and not has_users(ctx.db)):
+        ctx.require(Role.ADMIN)
+    username = normalize_text(username).lower()
+    display_name = normalize_text(display_name) or username
+    problems = []
+    if not username or any(c.isspace() for c in username):
+        problems.append(FieldProblem("username", "user.bad_username"))
+    if key := password_problem(password):
+        problems.append(FieldProblem("password", key))
+    parsed = _parse_roles(roles)
+    if not parsed:
+        problems.append(FieldProblem("roles", "user.no_role"))
+    if problems:
+        raise ValidationFailed(problems)
+    office = ensure_office(ctx.db, ctx.settings)
+    with ctx.unit("user.add") as unit:
+        s = unit.session
+        if s.exec(select(UserAccount).where(UserAccount.username == username)).first():
+            raise ValidationFailed([FieldProblem("username", "user.exists",
+                                                 {"username": username})])
+        user = UserAccount(office_id=office.id, username=username, display_name=display_name,
+                           password_hash=hash_password(password))
+        s.add(user)
+        s.flush()
+        for role in parsed:
+            s.add(UserRole(user_id=user.id, role=role.value))
+        unit.record("user", user.id, None, {"username": username, "display_name": display_name,
+                                            "roles": [r.value for r in parsed]})
+        s.flush()
+        return _info(s, user)
+
+
+def _get(session, username: str) -> UserAccount:  # noqa: ANN001
+    user = session.exec(
+        select(UserAccount).where(UserAccount.username == normalize_text(username).lower())
+    ).first()
+    if user is None:
+        raise NotFound("user.not_found", username=username)
+    return user
+
+
+def set_password(ctx: ServiceContext, username: str, password: str) -> None:
+    """An administrator resets any password; a user changes their own."""
+    if ctx.actor.name != normalize_text(username).lower():
+        ctx.require(Role.ADMIN)
+    if key := password_problem(password):
+        raise ValidationFailed([FieldProblem("password", key)])
+    with ctx.unit("user.password") as unit:
+        user = _get(unit.session, username)
+        user.password_hash = hash_password(password)
+        user.failed_attempts, user.locked_until = 0, None
+        user.version += 1
+        unit.session.add(user)
+        unit.record("user", user.id, None, {"password": "changed"})
+
+
+def set_disabled(ctx: ServiceContext, username: str, disabled: bool = True) -> None:
+    ctx.require(Role.ADMIN)
+    with ctx.unit("user.disable" if disabled else "user.enable") as unit:
+        user = _get(unit.session, username)
+        before = user.disabled
+        user.disabled = disabled
+        user.version += 1
+        unit.session.add(user)
+        unit.record("user", user.id, {"disabled": before}, {"disabled": disabled})
+
+
+def set_roles(ctx: ServiceContext, username: str, roles: list[str]) -> None:
+    ctx.require(Role.ADMIN)
+    parsed = _parse_roles(roles)
+    with ctx.unit("user.roles") as unit:
+        s = unit.session
+        user = _get(s, username)
+        old = sorted(s.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
+        for row in s.exec(select(UserRole).where(UserRole.user_id == user.id)):
+            s.delete(row)
+        s.flush()
+        for role in parsed:
+            s.add(UserRole(user_id=user.id, role=role.value))
+        unit.record("user", user.id, {"roles": old}, {"roles": sorted(r.value for r in parsed)})
+
+
+def list_users(ctx: ServiceContext) -> list[UserInfo]:
+    with ctx.db.read() as s:
+        return [_info(s, u) for u in s.exec(select(UserAccount).order_by(UserAccount.username))]
+
+
+def actor_for(db, user: UserInfo, office_id: str) -> Actor:  # noqa: ANN001
+    return Actor(kind="user", name=user.username, display_name=user.display_name,
+                 office_id=office_id, office_code=user.office_code, user_id=user.id,
+                 roles=frozenset(user.roles))
+
+
+def authenticate(ctx: ServiceContext, username: str, password: str,
+                 now: datetime | None = None) -> Actor:
+    """Check a sign-in. After ``max_failed_sign_ins`` failures in a row the account waits
+    ``sign_in_wait_seconds`` (doubling with each further failure) before the next try.
+    Successes and failures are audited; ``ctx.actor`` may be a placeholder."""
+    now = now or utcnow()
+    ui = ctx.settings.ui
+    name = normalize_text(username).lower()
+    with ctx.db.write() as s:
+        user = s.exec(select(UserAccount).where(UserAccount.username == name)).first()
+        if user is None or user.disabled:
+            raise SignInRefused()
+        locked = user.locked_until.replace(tzinfo=None) if user.locked_until else None
+        if locked and locked > now:
+            raise SignInLocked(seconds=int((locked - now).total_seconds()) + 1)
+        office = s.get(Office, user.office_id)
+        actor = Actor(kind="user", name=user.username, display_name=user.display_name,
+                      office_id=user.office_id, office_code=office.code, user_id=user.id,
+                      roles=frozenset(Role(r) for r in s.exec(
+                          select(UserRole.role).where(UserRole.user_id == user.id))))
+        from mca_tui.storage.audit import append_event
+
+        if not verify_password(password, user.password_hash):
+            user.failed_attempts += 1
+            extra = user.failed_attempts - ui.max_failed_sign_ins
+            if extra >= 0:
+                user.locked_until = now + timedelta(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
+            s.add(user)
+            append_event(s, actor, "user.sign_in_failed", entity="user", entity_id=user.id,
+                         after={"failed_attempts": user.failed_attempts})
+            failed = user.failed_attempts
+            s.commit()
+            if extra >= 0:
+                raise SignInLocked(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
+            raise SignInRefused(remaining=ui.max_failed_sign_ins - failed)
+        user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
+        s.add(user)
+        append_event(s, actor, "user.sign_in", entity="user", entity_id=user.id)
+        return actor
+
+
+def verify_unlock(ctx: ServiceContext, password: str) -> bool:
+    """Re-check the signed-in user's password for the idle lock (no state change)."""
+    with ctx.db.read() as s:
+        user = s.get(UserAccount, ctx.actor.user_id) if ctx.actor.user_id else None
+        return bool(user and not user.disabled and verify_password(password, user.password_hash))

@@ -1,0 +1,102 @@
+"""The database: engine, units of work and schema upgrade.
+
+``Database.write()`` is the only way to change data: one transaction (BEGIN IMMEDIATE
+on SQLite) that commits on success and rolls back on any exception, so an operation is
+either entirely written with its audit event or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from mca_tui.storage import sqlite as sqlite_support
+
+log = logging.getLogger(__name__)
+
+
+def to_url(db: str | Path) -> str:
+    """A SQLAlchemy URL from a path or URL given by the user."""
+    s = str(db)
+    if "://" in s:
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+class Database:
+    """An open registry database."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            sqlite_support.configure(self.engine)
+        self._write_engine = self.engine.execution_options(**{sqlite_support.WRITE_OPTION: True})
+
+    @classmethod
+    def open(cls, db: str | Path, *, upgrade: bool = True) -> Database:
+        """Open (creating the file and its folder if needed) and migrate to head."""
+        url = to_url(db)
+        path = sqlite_support.database_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if sqlite_support.on_network_filesystem(path):
+                log.warning("database %s is on a network file system; WAL may corrupt it", path)
+        database = cls(url)
+        if upgrade:
+            database.upgrade()
+        return database
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_support.database_path(self.url)
+
+    def upgrade(self) -> None:
+        from mca_tui.storage.migrate import upgrade_to_head
+
+        upgrade_to_head(self)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (its transaction is rolled back at the end)."""
+        session = Session(self.engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write unit of work: commits on success, rolls back on any error."""
+        session = Session(self._write_engine, expire_on_commit=False)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def scalar(self, sql: str, **params: object) -> object:
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def backup(self, target: Path) -> None:
+        if not self.is_sqlite:
+            raise NotImplementedError("backup is implemented for SQLite only")
+        sqlite_support.backup(self.engine, target)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

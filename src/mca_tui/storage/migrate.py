@@ -1,0 +1,58 @@
+"""Alembic, driven from code: the app upgrades its database on every start."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+if TYPE_CHECKING:
+    from mca_tui.storage.engine import Database
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config(database: Database | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("mca_tui.storage") / "migrations"))
+    if database is not None:
+        cfg.set_main_option("sqlalchemy.url", database.url.replace("%", "%%"))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade_to_head(database: Database) -> None:
+    """Upgrade to head. On SQLite foreign keys are off during the upgrade (batch mode
+    recreates tables) and ``PRAGMA foreign_key_check`` must be clean afterwards."""
+    if current_revision(database) == head_revision():
+        return
+    cfg = alembic_config(database)
+    with database.engine.connect() as conn:
+        if database.is_sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn = conn.execution_options(mca_write=True)
+        cfg.attributes["connection"] = conn
+        try:
+            command.upgrade(cfg, "head")
+            if database.is_sqlite:
+                problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+                if problems:
+                    raise RuntimeError(f"foreign key check failed after upgrade: {problems[:5]}")
+        finally:
+            if database.is_sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    log.info("database upgraded to %s", head_revision())

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Developer and CI entry point; needs only Python >= 3.11.
+
+    python3 tasks.py demo    # set up .venv if needed, start mca-tui on the demo database
+    python3 tasks.py test    # set up .venv if needed, run lint and the whole test suite
+    python3 tasks.py lint    # ruff only
+    python3 tasks.py bench   # run the benchmarks in bench/ (prints figures)
+
+Set-up creates ``.venv`` beside this file and installs the project with its test
+extras (re-installing only when pyproject.toml changed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".setup-stamp"
+
+
+def setup() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("mca-tui needs Python 3.11 or newer")
+    if not PY.exists():
+        print("creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == want:
+        return
+    print("installing mca-tui and its dependencies into .venv ...", flush=True)
+    subprocess.check_call([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    subprocess.check_call([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"])
+    STAMP.write_text(want)
+
+
+def run(*cmd: str) -> int:
+    return subprocess.call(list(cmd), cwd=ROOT)
+
+
+def lint() -> int:
+    return run(str(BIN / "ruff"), "check", "src", "tests", "bench", "tasks.py")
+
+
+def main() -> int:
+    what = sys.argv[1] if len(sys.argv) > 1 else "help"
+    rest = sys.argv[2:]
+    if what not in ("demo", "test", "lint", "bench"):
+        print(__doc__)
+        return 0 if what == "help" else 2
+    setup()
+    if what == "demo":
+        return run(str(BIN / "mca-tui"), "--demo", *rest)
+    if what == "lint":
+        return lint()
+    if what == "bench":
+        code = 0
+        for script in sorted((ROOT / "bench").glob("bench_*.py")):
+            code |= run(str(PY), str(script), *rest)
+        return code
+    code = lint()
+    if code:
+        print("lint failed", file=sys.stderr)
+        return code
+    return run(str(PY), "-m", "pytest", "-q", *rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
