@@ -106,7 +106,7 @@ def normalize_phone(s: str | None) -> str:
     if not s:
         return ""
     text = _PHONE_EXTENSION.sub("-", _clean(s))
-    kept = "".join(ch for ch in text if ch.isdigit() or ch in "+-")
+    kept = "".join(ch for ch in text if ch in "0123456789+-")
     return re.sub(r"-{2,}", "-", kept).strip("-")
 
 
@@ -121,7 +121,8 @@ def name_similarity_key(
 
     "厦门市海沧区（新阳）老年人协会" and "海沧区新阳老年人服务中心" share the key "新阳老年人":
     brackets are dropped (their text kept), leading division names are stripped, then one
-    trailing organizational-form word. Nothing is stripped if nothing would remain.
+    trailing organizational-form word, each time the longest match; a match that is all
+    that is left of the name is kept ("海沧区" and "协会" stay as they are).
     """
     key = _strip_brackets(normalize_name(name)).casefold()
     prefixes = sorted(
