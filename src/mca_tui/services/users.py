@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
@@ -45,13 +45,25 @@ def _info(session, user: UserAccount) -> UserInfo:  # noqa: ANN001
                     office.code if office else "", user.locked_until, user.last_login_at)
 
 
-def _parse_roles(roles: list[str] | tuple) -> list[Role]:
-    out = []
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _parse_roles(roles: list[str] | tuple,
+                 problems: list[FieldProblem] | None = None) -> list[Role]:
+    """Roles from their values; unknown ones become problems (raised if none given)."""
+    out, bad = [], []
     for r in roles:
         try:
             out.append(Role(str(r).strip().lower()))
-        except ValueError as exc:
-            raise ValidationFailed([FieldProblem("roles", "user.unknown_role", {"role": r})]) from exc
+        except ValueError:
+            bad.append(FieldProblem("roles", "user.unknown_role", {"role": r}))
+    if bad and problems is None:
+        raise ValidationFailed(bad)
+    if problems is not None:
+        problems.extend(bad)
     return out
 
 
@@ -73,8 +85,8 @@ def add_user(ctx: ServiceContext, username: str, display_name: str, password: st
         problems.append(FieldProblem("username", "user.bad_username"))
     if key := password_problem(password):
         problems.append(FieldProblem("password", key))
-    parsed = _parse_roles(roles)
-    if not parsed:
+    parsed = _parse_roles(roles, problems)
+    if not parsed and not any(p.field == "roles" for p in problems):
         problems.append(FieldProblem("roles", "user.no_role"))
     if problems:
         raise ValidationFailed(problems)
@@ -169,7 +181,7 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
         user = s.exec(select(UserAccount).where(UserAccount.username == name)).first()
         if user is None or user.disabled:
             raise SignInRefused()
-        locked = user.locked_until.replace(tzinfo=None) if user.locked_until else None
+        locked = _aware(user.locked_until)
         if locked and locked > now:
             raise SignInLocked(seconds=int((locked - now).total_seconds()) + 1)
         office = s.get(Office, user.office_id)

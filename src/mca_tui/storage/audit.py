@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -45,7 +45,8 @@ def to_json(value: object) -> str:
 
 
 def _as_naive(at: datetime) -> datetime:
-    return at.replace(tzinfo=None) if at.tzinfo else at
+    """UTC without tzinfo, so a value hashes the same before and after storage."""
+    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
 def event_hash(event: AuditEvent) -> str:

@@ -68,12 +68,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session (its transaction is rolled back at the end)."""
+        """A read-only session. Closing it ends its transaction without expiring the
+        objects read, so they stay usable (detached) afterwards."""
         session = Session(self.engine, expire_on_commit=False)
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     @contextmanager

@@ -4,7 +4,7 @@ Conventions
 - Every record has a globally unique ``id`` (storage.ids.new_id) and the ``office_id``
   of the office that wrote it, so that the registries of a district bureau and of its
   offline subdistrict offices can be exchanged and merged without collisions.
-- Money is integer fen (``*_fen``); dates are ``date``; times are naive UTC ``datetime``.
+- Money is integer fen (``*_fen``); dates are ``date``; times are aware UTC ``datetime``.
 - Enumerations are stored as their stable English value (domain.enums).
 - Table models do not validate: the services validate through the domain first.
 - Columns hold facts with dates; clocks are computed, never stored.
@@ -36,8 +36,9 @@ def _id() -> str:
 
 
 def utcnow() -> datetime:
-    """Naive UTC to the millisecond (SQLite keeps no time zone; the UI shows local time)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC to the millisecond (SQLModel's UTCDateTime stores UTC; the UI shows
+    local time)."""
+    now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
