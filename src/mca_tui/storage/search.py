@@ -1,12 +1,118 @@
-"""Search index of organizations (filled in by the clerk-shell issue: one-character
-tokens for Chinese substrings, pinyin initials). For now it keeps the sort key."""
+"""Search index of organizations: what is indexed and how a query is run.
+
+``index_organization`` is called by ``services.organizations`` on every insert and
+update (inside the same transaction) and keeps the pinyin sort key and, on SQLite, the
+FTS5 index of ``storage.sqlite_search`` current. ``find`` runs one page of a search with
+keyset paging; on other databases it falls back to plain ``LIKE`` (no pinyin initials).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import text
 from sqlmodel import Session
 
+from mca_tui.domain import pinyin
+from mca_tui.domain.text import normalize_code, normalize_name, normalize_text
+from mca_tui.storage import sqlite_search
 from mca_tui.storage.models import Organization
 
 
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def index_organization(session: Session, org: Organization) -> None:
-    org.name_sort_key = org.name
+    """Refresh the derived search columns of ``org`` (flushed by the caller)."""
+    org.name_sort_key = pinyin.sort_key(org.name or "")
+    if _is_sqlite(session):
+        doc = sqlite_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
+        sqlite_search.upsert(session, org.id, doc)
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the whole index (after a restore or a bulk repair)."""
+    if _is_sqlite(session):
+        return sqlite_search.rebuild_index(session)
+    rows = session.execute(text("SELECT id, name FROM organization")).fetchall()
+    for org_id, name in rows:
+        session.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :id"),
+                        {"k": pinyin.sort_key(name or ""), "id": org_id})
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as typed, split into what each part of the index compares against."""
+
+    terms: tuple[str, ...]  # whitespace-separated parts, all required
+    name: str  # the whole query as a name (NFKC, no spaces): exact / prefix ranking
+    code: str  # the whole query as a code (upper-case, no spaces or dashes)
+    initials: str  # lower-case letters, if the query could be pinyin initials, else ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(ch.isalnum() for t in self.terms for ch in t)
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Full-width and half-width input give the same query (NFKC)."""
+    norm = normalize_text(raw)
+    terms = tuple(t for t in norm.split(" ") if t)
+    joined = normalize_name(raw)
+    letters = joined.casefold()
+    initials = letters if letters.isascii() and letters.isalpha() else ""
+    return ParsedQuery(terms=terms, name=joined, code=normalize_code(raw), initials=initials)
+
+
+# Keyset of a result row: (rank, sort key, id).
+Keyset = tuple[int, str, str]
+
+
+def find(session: Session, query: ParsedQuery, *, limit: int,
+         after: Keyset | None = None) -> list:
+    """One page of matching organizations as row mappings with ``rank`` and ``sort_key``,
+    ordered by (rank, sort_key, id)."""
+    if query.empty:
+        return []
+    code = query.code if query.code.isalnum() else ""
+    if _is_sqlite(session):
+        return sqlite_search.search(
+            session, match=sqlite_search.match_expression(query.terms), q=query.name,
+            qcode=code, qpy=" ".join(query.initials), limit=limit, after=after)
+    return _find_portable(session, query, code, limit, after)
+
+
+def count(session: Session, query: ParsedQuery, cap: int = 1000) -> int:
+    """How many organizations match, counted up to ``cap``."""
+    if query.empty:
+        return 0
+    if _is_sqlite(session):
+        return sqlite_search.count(session, sqlite_search.match_expression(query.terms), cap)
+    return len(_find_portable(session, query, query.code, cap, None))
+
+
+def _find_portable(session: Session, query: ParsedQuery, code: str, limit: int,
+                   after: Keyset | None) -> list:
+    """Plain-SQL search for databases without the FTS index (no pinyin initials)."""
+    conds, params = [], {"q": query.name, "qcode": code, "limit": limit}
+    for i, term in enumerate(query.terms):
+        params[f"t{i}"] = f"%{normalize_name(term)}%"
+        params[f"c{i}"] = f"%{normalize_code(term)}%"
+        conds.append(f"(o.name LIKE :t{i} OR o.legal_rep_name LIKE :t{i} "
+                     f"OR o.domicile LIKE :t{i} OR o.uscc LIKE :c{i})")
+    ranked = (
+        "SELECT o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type, "
+        "o.status AS status, o.legal_rep_name AS legal_rep_name, o.domicile AS domicile, "
+        "o.established_on AS established_on, o.deregistered_on AS deregistered_on, "
+        "o.revoked_on AS revoked_on, o.name_sort_key AS sort_key, "
+        "CASE WHEN o.name = :q OR o.uscc = :qcode THEN 0 "
+        "WHEN o.name LIKE :q || '%' THEN 1 WHEN o.name LIKE '%' || :q || '%' THEN 2 "
+        "ELSE 3 END AS rank FROM organization o WHERE " + " AND ".join(conds))
+    where = ""
+    if after is not None:
+        where = "WHERE (rank, sort_key, id) > (:a_rank, :a_key, :a_id)"
+        params.update(a_rank=after[0], a_key=after[1], a_id=after[2])
+    sql = f"SELECT * FROM ({ranked}) AS r {where} ORDER BY rank, sort_key, id LIMIT :limit"
+    return session.execute(text(sql), params).mappings().all()

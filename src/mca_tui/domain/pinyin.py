@@ -1,0 +1,132 @@
+"""Pinyin of organization names (拼音): the sort key and the initials used by search.
+
+Readings are phrase-aware (pypinyin's phrase dictionary reads 厦门 as "xia men", where a
+per-character table says "sha men"), and the alternative readings of polyphonic
+characters (多音字) are kept as extra initials strings, so that a clerk who types the
+"wrong" initials still finds the name (design.md §3). Computing pinyin is the slowest
+step of indexing, so every function here is cached.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from mca_tui.domain.text import normalize_name
+
+__all__ = ["MAX_VARIANTS", "initials", "initials_variants", "is_han", "sort_key"]
+
+# At most this many initials strings are indexed per name (phrase reading first).
+MAX_VARIANTS = 6
+
+# Polyphonic characters common in organization names whose other readings are indexed
+# as well (a rare reading of every character would only add noise to the index).
+COMMON_POLYPHONES = frozenset("长重行厦乐藏单传调曾朝省解仇朴查盛翟便参降率校强薄称种还系"
+                              "角度都觉舍血教和给露着假背泊缝模应")
+
+
+def is_han(ch: str) -> bool:
+    """A CJK unified ideograph (basic block, extension A, compatibility block)."""
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
+
+
+def _runs(name: str) -> list[tuple[bool, str]]:
+    """Split into maximal runs of Han characters and of other characters."""
+    out: list[tuple[bool, str]] = []
+    for ch in name:
+        han = is_han(ch)
+        if out and out[-1][0] == han:
+            out[-1] = (han, out[-1][1] + ch)
+        else:
+            out.append((han, ch))
+    return out
+
+
+def _per_char(chunk: str) -> list[str]:
+    return ["" for _ in chunk]
+
+
+def _run_readings(run: str, style: Style) -> list[str]:
+    """One reading per character of a Han run, phrase-aware; "" where unknown."""
+    out = lazy_pinyin(run, style=style, errors=_per_char)
+    if len(out) != len(run):  # defensive: keep the alignment with the characters
+        out = [(lazy_pinyin(ch, style=style, errors=_per_char) or [""])[0] for ch in run]
+    return [s.lower() for s in out]
+
+
+@lru_cache(maxsize=20_000)
+def _char_initials(ch: str) -> tuple[str, ...]:
+    """Every initial letter a Han character can be read with (heteronyms)."""
+    found = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors=_per_char)
+    letters = [s.lower() for s in (found[0] if found else []) if s]
+    return tuple(dict.fromkeys(letters))
+
+
+@lru_cache(maxsize=200_000)
+def _readings(name: str) -> tuple[tuple[str, str], ...]:
+    """(character, phrase-aware reading) for each Han or alphanumeric character of the
+    normalised name; punctuation and spaces are dropped; letters and digits stand for
+    themselves (lower-cased). Computed once per name for both sort key and initials."""
+    out: list[tuple[str, str]] = []
+    for han, run in _runs(normalize_name(name)):
+        if han:
+            out.extend(zip(run, _run_readings(run, Style.NORMAL), strict=True))
+        else:
+            out.extend((ch, ch.lower()) for ch in run if ch.isalnum())
+    return tuple(out)
+
+
+def _tokens(name: str) -> list[tuple[str, str]]:
+    """(character, phrase-aware initial); an unknown Han character stands for itself."""
+    return [(ch, r[:1] if r else ch) for ch, r in _readings(name)]
+
+
+@lru_cache(maxsize=20_000)
+def initials_variants(name: str) -> tuple[str, ...]:
+    """Initials strings of ``name``: the phrase-aware reading first ("厦门市" -> "xms"), then
+    the per-character reading and one variant per polyphonic character ("sms"), at most
+    :data:`MAX_VARIANTS`, without duplicates."""
+    tokens = _tokens(name)
+    primary = "".join(i for _, i in tokens)
+    variants = [primary]
+    naive = "".join(
+        (_char_initials(ch)[:1] or (i,))[0] if is_han(ch) else i for ch, i in tokens
+    )
+    variants.append(naive)
+    for pos, (ch, letter) in enumerate(tokens):
+        if len(variants) >= MAX_VARIANTS * 2:
+            break
+        if ch not in COMMON_POLYPHONES:
+            continue
+        for alt in _char_initials(ch):
+            if alt != letter:
+                variants.append(primary[:pos] + alt + primary[pos + 1:])
+    unique = [v for v in dict.fromkeys(variants) if v]
+    return tuple(unique[:MAX_VARIANTS])
+
+
+def initials(name: str) -> str:
+    """The phrase-aware initials ("厦门市海沧区社会工作者协会" -> "xmshcqshgzzxh")."""
+    found = initials_variants(name)
+    return found[0] if found else ""
+
+
+@lru_cache(maxsize=20_000)
+def sort_key(name: str) -> str:
+    """Key to order names alphabetically by pinyin ("厦门市…" -> "xia men shi …");
+    non-Chinese text keeps its place, lower-cased."""
+    parts: list[str] = []
+    word = ""  # letters and digits of non-Chinese text stay together ("abc", "12")
+    for ch, reading in _readings(name):
+        if is_han(ch):
+            if word:
+                parts.append(word)
+                word = ""
+            parts.append(reading or ch)
+        else:
+            word += reading
+    if word:
+        parts.append(word)
+    return " ".join(parts)[:400]
