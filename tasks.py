@@ -27,7 +27,7 @@ STAMP = VENV / ".setup-stamp"
 
 
 def setup() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may run on an old python3
         sys.exit("mca-tui needs Python 3.11 or newer")
     if not PY.exists():
         print("creating .venv ...", flush=True)

@@ -16,10 +16,10 @@ from mca_tui.config import Settings
 from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import Role
+from mca_tui.services.errors import PermissionDenied
 from mca_tui.storage import audit
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import CalendarOverride, CalendarYear, Office
-from mca_tui.services.errors import PermissionDenied
 
 
 @dataclass

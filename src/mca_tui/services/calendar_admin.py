@@ -1,0 +1,82 @@
+"""Administration of the working-day calendar: holidays and make-up working days (调休)
+that the State Council publishes each year, entered by an administrator for the years
+the calendar library does not know yet (domain.md §10.8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import select
+
+from mca_tui.domain.enums import Role
+from mca_tui.domain.text import normalize_text
+from mca_tui.services.context import ServiceContext
+from mca_tui.storage.models import CalendarOverride, CalendarYear, utcnow
+
+
+@dataclass(frozen=True)
+class OverrideInfo:
+    day: date
+    working: bool
+    note: str
+
+
+def set_day(ctx: ServiceContext, day: date, working: bool, note: str = "") -> None:
+    """Declare ``day`` a holiday (working=False) or a make-up working day (True)."""
+    ctx.require(Role.ADMIN)
+    note = normalize_text(note)
+    with ctx.unit("calendar.set_day") as unit:
+        row = unit.session.get(CalendarOverride, day)
+        before = {"working": row.working, "note": row.note} if row else None
+        if row is None:
+            row = CalendarOverride(day=day, working=working, note=note)
+        else:
+            row.working, row.note, row.updated_at = working, note, utcnow()
+        unit.session.add(row)
+        unit.record("calendar_override", day.isoformat(), before,
+                    {"working": working, "note": note})
+    ctx.refresh_calendar()
+
+
+def clear_day(ctx: ServiceContext, day: date) -> bool:
+    ctx.require(Role.ADMIN)
+    with ctx.unit("calendar.clear_day") as unit:
+        row = unit.session.get(CalendarOverride, day)
+        if row is None:
+            unit.note = "no override"
+            return False
+        unit.record("calendar_override", day.isoformat(),
+                    {"working": row.working, "note": row.note}, None)
+        unit.session.delete(row)
+    ctx.refresh_calendar()
+    return True
+
+
+def mark_year_complete(ctx: ServiceContext, year: int, complete: bool = True) -> None:
+    """Declare that all of ``year``'s holidays are entered: its deadlines stop being
+    provisional."""
+    ctx.require(Role.ADMIN)
+    with ctx.unit("calendar.year_complete" if complete else "calendar.year_incomplete") as unit:
+        row = unit.session.get(CalendarYear, year)
+        if complete and row is None:
+            unit.session.add(CalendarYear(year=year))
+        elif not complete and row is not None:
+            unit.session.delete(row)
+        unit.record("calendar_year", str(year), {"complete": row is not None},
+                    {"complete": complete})
+    ctx.refresh_calendar()
+
+
+def list_overrides(ctx: ServiceContext, year: int | None = None) -> list[OverrideInfo]:
+    with ctx.db.read() as s:
+        q = select(CalendarOverride).order_by(CalendarOverride.day)
+        if year is not None:
+            q = q.where(CalendarOverride.day >= date(year, 1, 1),
+                        CalendarOverride.day <= date(year, 12, 31))
+        return [OverrideInfo(o.day, o.working, o.note) for o in s.exec(q)]
+
+
+def complete_years(ctx: ServiceContext) -> list[int]:
+    with ctx.db.read() as s:
+        return sorted(s.exec(select(CalendarYear.year)).all())
