@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from mca_tui.storage.engine import Database
-from mca_tui.storage.migrate import current_revision, head_revision
+from mca_tui.storage.migrate import current_revision, head_revision, include_name
 from mca_tui.storage.models import Office, Organization, metadata
 
 
@@ -20,7 +20,8 @@ def test_empty_database_upgrades_to_head_and_matches_models(tmp_path):
     db = Database.open(tmp_path / "new.db")
     assert current_revision(db) == head_revision()
     with db.engine.connect() as conn:
-        mc = MigrationContext.configure(conn, opts={"compare_type": True})
+        mc = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name})
         diffs = compare_metadata(mc, metadata)
     assert diffs == [], f"models and migrations disagree: {diffs}"
 

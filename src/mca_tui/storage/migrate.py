@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Schema comparison skips tables that exist only in the database by design (the
+    SQLite full-text search index and its shadow tables)."""
+    if type_ == "table":
+        from mca_tui.storage.sqlite_search import is_index_table
+
+        return not is_index_table(name)
+    return True
+
+
 def alembic_config(database: Database | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("mca_tui.storage") / "migrations"))

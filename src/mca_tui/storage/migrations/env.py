@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import mca_tui.storage.models  # noqa: F401  (registers the tables)
+from mca_tui.storage.migrate import include_name
 from mca_tui.storage.models import metadata
 
 config = context.config
@@ -24,6 +25,7 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=True,
+        include_name=include_name,
         compare_type=True,
     )
     with context.begin_transaction():
