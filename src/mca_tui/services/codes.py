@@ -22,7 +22,7 @@ class CodePoolExhausted(ServiceError):
 
 def next_value(session: Session, name: str, *, start: int = 1) -> int:
     """Advance and return the counter ``name`` (first value ``start``)."""
-    counter = session.get(CodeCounter, name)
+    counter = session.get(CodeCounter, name, with_for_update=True)
     if counter is None:
         counter = CodeCounter(name=name, last_value=start - 1)
     counter.last_value += 1

@@ -87,7 +87,9 @@ def append_event(
 ) -> AuditEvent:
     """Append one event to the actor's office chain (inside the caller's transaction)."""
     chain = actor.office_code
-    head = session.get(AuditChainHead, chain)
+    # FOR UPDATE serialises appenders on servers; SQLite is already serialised by
+    # BEGIN IMMEDIATE (and its dialect renders no FOR UPDATE).
+    head = session.get(AuditChainHead, chain, with_for_update=True)
     seq = (head.seq + 1) if head else 1
     prev = head.hash if head else GENESIS
     event = AuditEvent(
