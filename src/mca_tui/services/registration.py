@@ -1,0 +1,1200 @@
+"""The registration workflow: 成立登记 and 变更登记 from intake to certificate.
+
+Steps (each one ``ctx.unit`` = one transaction, one audit event, one ApplicationStep row):
+
+    draft ──submit (clerk, 受理)──> accepted ──review (reviewer, 审查)──> reviewed
+      │                              │   ^                                  │
+      │             request_correction│   │complete_correction (clerk)      │
+      │               (reviewer, 补正)v   │                                 │
+      │                            correction                               │
+      └─discard──> withdrawn                      approve / refuse (approver)─┘
+                                                  -> approved | refused
+
+Dates kept on the application (domain.md §10.1): ``received_on`` (收到申请, typed on the
+form), ``accepted_on`` (受理), ``complete_on`` (all valid documents received: the decision
+clock starts; reset to the completion date after a 补正), ``correction_requested_on``,
+``correction_completed_on``, ``reviewed_on``, ``decided_on``. Clocks are computed from
+them (``domain.clocks``), never stored.
+
+Four eyes: the user who accepted an application may not decide it (approve or refuse).
+
+Drafts: everything the clerk typed is kept as typed in ``form_json``. Creating a draft and
+saving it explicitly (F2) are audited; the autosave that runs while the clerk types
+(``save_draft(..., autosave=True)``) writes ``form_json`` only, without an audit event,
+because a draft is the clerk's scratch pad, not an act of the office, and auditing every
+keystroke batch would bury the trail. The act that matters, acceptance, records the
+whole form in its audit event.
+
+Change of legal representative (§2, [S1] Art 27, [S2] Art 22): the approval records
+``RegistrationChange.audit_required = True`` on the change row *and* opens a pending
+financial audit: a ``SupervisionRecord`` of kind ``financial_audit`` with trigger
+``change_of_legal_rep``, ``record_date`` = decision date, ``completed_on`` = None and
+``details_json.status = "required"``. The audit is done when ``completed_on`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from mca_tui.domain import clocks
+from mca_tui.domain.calendar import Deadline, add_years
+from mca_tui.domain.eligibility import (
+    BLOCK,
+    WARN,
+    FindingDTO,
+    check_field,
+    division_names_for,
+    evaluate_change,
+    evaluate_establishment,
+    parse_count,
+)
+from mca_tui.domain.enums import (
+    ApplicationKind,
+    ApplicationStatus,
+    OrgStatus,
+    OrgType,
+    Role,
+    SupervisionKind,
+)
+from mca_tui.domain.forms import DIRECT_CATEGORIES, PRINTED_ITEMS, materials_for, parse_date
+from mca_tui.domain.identifiers import mask_id_number, validate_id_number
+from mca_tui.domain.money import format_fen, parse_yuan
+from mca_tui.domain.text import (
+    name_similarity_key,
+    normalize_code,
+    normalize_name,
+    normalize_phone,
+    normalize_text,
+)
+from mca_tui.i18n import label, t
+from mca_tui.services import codes
+from mca_tui.services.context import ServiceContext, Unit
+from mca_tui.services.errors import (
+    Conflict,
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
+from mca_tui.services.organizations import (
+    PersonInput,
+    insert_organization,
+    set_legal_rep,
+    update_organization,
+    upsert_person,
+)
+from mca_tui.storage.models import (
+    Announcement,
+    Application,
+    ApplicationStep,
+    Certificate,
+    IssuedDocument,
+    Organization,
+    OrganizationPerson,
+    Person,
+    RegistrationChange,
+    SupervisionRecord,
+    UserAccount,
+    utcnow,
+)
+
+__all__ = [
+    "ApplicationInfo",
+    "ApplicationSummary",
+    "DecisionResult",
+    "DocumentRef",
+    "StepInfo",
+    "approve",
+    "check_field",
+    "complete_correction",
+    "current_items",
+    "discard_draft",
+    "field_message",
+    "get_application",
+    "list_applications",
+    "new_form",
+    "refuse",
+    "request_correction",
+    "review",
+    "save_draft",
+    "start_change",
+    "submit",
+]
+
+IN_FLIGHT = (ApplicationStatus.ACCEPTED, ApplicationStatus.CORRECTION, ApplicationStatus.REVIEWED)
+
+# Change items (form field -> organization column). Legal rep and funds are special.
+_CHANGE_COLUMNS = {
+    "name": "name", "civil_form": "civil_form", "domicile": "domicile",
+    "subdistrict_code": "subdistrict_code", "purpose": "purpose",
+    "business_scope": "business_scope", "activity_area": "activity_area",
+    "funds": "funds_fen", "direct_category": "direct_category",
+    "supervisory_unit": "supervisory_unit", "legal_rep_name": "legal_rep_name",
+}
+# Items whose change is announced ([S1] Art 23, [S2] Art 18).
+_ANNOUNCED_ITEMS = frozenset({"name", "domicile", "legal_rep"})
+
+
+class FoundationNotRegistered(ServiceError):
+    """A district office does not register new foundations ([S3] Art 6)."""
+
+    key = "registration.error.foundation"
+
+
+class WrongStatus(ServiceError):
+    key = "registration.error.wrong_status"
+
+
+class NotReady(ServiceError):
+    """The application still has blocking findings."""
+
+    key = "registration.error.not_ready"
+
+    def __init__(self, findings: list[FindingDTO]) -> None:
+        self.findings = list(findings)
+        super().__init__(self.key, count=len(self.findings))
+
+    def message(self, lang: str | None = None) -> str:
+        head = t(self.key, lang, count=len(self.findings))
+        return "\n".join([head, *(f"- {f.message(lang)}" for f in self.findings)])
+
+
+# --------------------------------------------------------------------------- DTOs
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    step: str
+    on_date: date
+    actor_name: str
+    note: str
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: str
+    kind: str
+    number: str
+    title: str
+    file_path: str
+    issued_on: date
+
+
+@dataclass(frozen=True)
+class ApplicationSummary:
+    id: str
+    number: str | None
+    kind: ApplicationKind
+    org_type: OrgType
+    status: ApplicationStatus
+    org_name: str
+    organization_id: str | None
+    received_on: date | None
+    accepted_on: date | None
+    complete_on: date | None
+    updated_at: object
+    decision_deadline: Deadline | None
+    correction_deadline: Deadline | None
+    late: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class ApplicationInfo:
+    """An application as the screens show it: the form as typed, the dates, the clocks,
+    the findings (eligibility + register look-ups), the steps and the documents."""
+
+    id: str
+    number: str | None
+    kind: ApplicationKind
+    org_type: OrgType
+    status: ApplicationStatus
+    form: dict
+    organization_id: str | None
+    org_name: str
+    received_on: date | None
+    accepted_on: date | None
+    complete_on: date | None
+    correction_requested_on: date | None
+    correction_items: tuple[str, ...]
+    correction_completed_on: date | None
+    reviewed_on: date | None
+    decided_on: date | None
+    decision_reasons: str
+    supervisory_approval_on: date | None
+    late: bool
+    is_charity: bool
+    created_by: str
+    accepted_by: str
+    reviewed_by: str
+    decided_by: str
+    version: int
+    decision_deadline: Deadline | None
+    correction_deadline: Deadline | None
+    correction_notice_late: bool
+    findings: tuple[FindingDTO, ...]
+    steps: tuple[StepInfo, ...]
+    documents: tuple[DocumentRef, ...]
+    current: dict  # change: the organization's present values (display text)
+    uscc: str | None
+
+    @property
+    def blocking(self) -> tuple[FindingDTO, ...]:
+        return tuple(f for f in self.findings if f.blocks)
+
+    @property
+    def warnings(self) -> tuple[FindingDTO, ...]:
+        return tuple(f for f in self.findings if not f.blocks)
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    application: ApplicationInfo
+    organization_id: str | None
+    uscc: str | None
+    documents: tuple[DocumentRef, ...]
+    preview: str  # plain text of the main document, for the terminal preview
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _form(app: Application) -> dict:
+    try:
+        data = json.loads(app.form_json or "{}")
+    except ValueError:
+        data = {}
+    return data if isinstance(data, dict) else {}
+
+
+def _dump(form: dict) -> str:
+    return json.dumps(form, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _load(session: Session, app_id: str) -> Application:
+    app = session.get(Application, app_id)
+    if app is None:
+        raise NotFound("registration.error.not_found", id=app_id)
+    return app
+
+
+def _check(app: Application, expected_version: int | None, *allowed: ApplicationStatus) -> None:
+    if expected_version is not None and app.version != expected_version:
+        raise Conflict(name=app.number or _form(app).get("name") or app.id)
+    if allowed and ApplicationStatus(app.status) not in allowed:
+        raise WrongStatus(status=label(ApplicationStatus(app.status)),
+                          expected="/".join(label(s) for s in allowed))
+
+
+def _step(ctx: ServiceContext, unit: Unit, app: Application, step: str, on_date: date,
+          note: str = "", data: dict | None = None) -> None:
+    payload = {"actor_name": ctx.actor.name, "actor_display": ctx.actor.display_name,
+               **(data or {})}
+    unit.session.add(ApplicationStep(office_id=app.office_id, application_id=app.id, step=step,
+                                     on_date=on_date, actor_id=ctx.actor.user_id,
+                                     note=normalize_text(note),
+                                     data_json=json.dumps(payload, ensure_ascii=False,
+                                                          default=str)))
+
+
+def _touch(app: Application) -> None:
+    app.version += 1
+    app.updated_at = utcnow()
+
+
+def _divisions(ctx: ServiceContext) -> tuple[str, ...]:
+    return division_names_for(ctx.settings.office.name)
+
+
+def field_message(ctx: ServiceContext, org_type: OrgType | str, field_name: str, value: object,
+                  form: dict | None = None, *, change: bool = False) -> str | None:
+    """``check_field`` with the context's parameters, date and division names: what the
+    screen shows under a field when the clerk leaves it."""
+    return check_field(org_type, field_name, value, form=form, params=ctx.settings.legal,
+                       today=ctx.today(), division_names=_divisions(ctx), change=change)
+
+
+def new_form(org_type: OrgType, today: date, *, persons: int = 3) -> dict:
+    """A blank establishment form: received today, the checklist unticked, a few empty
+    rows for founders / responsible persons."""
+    return {
+        "received_on": today.isoformat(),
+        "persons": [{"name": "", "id_number": "", "title": "", "role": "founder"}
+                    for _ in range(persons)],
+        "materials": {m.key: False for m in materials_for(org_type)},
+    }
+
+
+def _org_name(app: Application, form: dict, session: Session) -> str:
+    if app.kind == ApplicationKind.CHANGE and app.organization_id:
+        org = session.get(Organization, app.organization_id)
+        if org is not None:
+            return org.name
+    return normalize_name(form.get("name"))
+
+
+def _deadlines(ctx: ServiceContext, app: Application) -> tuple[Deadline | None, Deadline | None]:
+    cal = ctx.calendar
+    decision = correction = None
+    start = app.complete_on or app.accepted_on
+    if start and app.status in IN_FLIGHT:
+        decision = clocks.decision_deadline(start, cal, charity=app.is_charity,
+                                            org_type=OrgType(app.org_type))
+    if app.received_on and app.status == ApplicationStatus.ACCEPTED \
+            and app.correction_requested_on is None:
+        correction = clocks.correction_notice_deadline(app.received_on, cal)
+    return decision, correction
+
+
+def _user_names(session: Session, ids: set[str]) -> dict[str, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.exec(select(UserAccount).where(col(UserAccount.id).in_(ids))).all()
+    return {u.id: u.display_name for u in rows}
+
+
+def _steps(session: Session, app_id: str) -> list[ApplicationStep]:
+    return list(session.exec(select(ApplicationStep).where(
+        ApplicationStep.application_id == app_id).order_by(ApplicationStep.created_at)))
+
+
+def _step_actor(step: ApplicationStep | None) -> tuple[str | None, str]:
+    if step is None:
+        return None, ""
+    data = json.loads(step.data_json or "{}")
+    return step.actor_id, data.get("actor_display") or data.get("actor_name") or ""
+
+
+# --------------------------------------------------------------------------- register checks
+
+
+def _registry_findings(session: Session, ctx: ServiceContext, app: Application, form: dict,
+                       org_type: OrgType) -> list[FindingDTO]:
+    """Findings that need the register: duplicate and similar names, a legal rep of
+    another social group, persons and addresses linked to other organizations."""
+    out: list[FindingDTO] = []
+    exclude = app.organization_id
+    name = normalize_name(form.get("name"))
+    divisions = _divisions(ctx)
+    if name:
+        taken = session.exec(select(Organization).where(Organization.name == name)).all()
+        for other in taken:
+            if other.id == exclude:
+                continue
+            if other.status in (OrgStatus.ACTIVE, OrgStatus.APPLYING):
+                out.append(FindingDTO("name_taken", BLOCK, "《社会组织名称管理办法》（民政部令第69号）第五条",
+                                      "registration.finding.name_taken",
+                                      {"name": name, "uscc": other.uscc or ""}, "name", True))
+            else:
+                out.append(FindingDTO("name_used_before", WARN, "",
+                                      "registration.finding.name_used_before",
+                                      {"name": name, "status": label(OrgStatus(other.status))},
+                                      "name"))
+        for other_app in session.exec(select(Application).where(
+                col(Application.status).in_([s.value for s in IN_FLIGHT]),
+                Application.kind == ApplicationKind.ESTABLISHMENT, Application.id != app.id)):
+            if normalize_name(_form(other_app).get("name")) == name:
+                out.append(FindingDTO("name_pending", WARN, "",
+                                      "registration.finding.name_pending",
+                                      {"name": name, "number": other_app.number or ""}, "name"))
+        key = name_similarity_key(name, divisions + ("厦门市", "福建省"))
+        if len(key) >= 2:
+            probe = key[:2]
+            candidates = session.exec(select(Organization.id, Organization.name,
+                                             Organization.status).where(
+                col(Organization.name).contains(probe)).limit(2000)).all()
+            for oid, other_name, status in candidates:
+                if oid == exclude or other_name == name:
+                    continue
+                if name_similarity_key(other_name, divisions + ("厦门市", "福建省")) == key:
+                    out.append(FindingDTO("name_similar", WARN, "《社会组织名称管理办法》（民政部令第69号）",
+                                          "registration.finding.name_similar",
+                                          {"other": other_name,
+                                           "status": label(OrgStatus(status))}, "name"))
+    # persons: the legal representative, then founders / responsible persons
+    people: list[tuple[str, str, str]] = []  # (name, id_number, form role)
+    rep_id = normalize_code(form.get("legal_rep_id_number"))
+    if rep_id:
+        people.append((normalize_name(form.get("legal_rep_name")), rep_id, "legal_rep"))
+    for p in form.get("persons") or []:
+        number = normalize_code(p.get("id_number"))
+        if number:
+            people.append((normalize_name(p.get("name")), number, p.get("role") or "founder"))
+    seen: set[tuple[str, str]] = set()
+    for person_name, number, form_role in people:
+        person = session.exec(select(Person).where(Person.id_number == number)).first()
+        if person is None:
+            continue
+        links = session.exec(select(OrganizationPerson, Organization).where(
+            OrganizationPerson.person_id == person.id, OrganizationPerson.to_date.is_(None),
+            OrganizationPerson.organization_id == Organization.id,
+            Organization.status == OrgStatus.ACTIVE)).all()
+        for link, org in links:
+            if org.id == exclude:
+                continue
+            if (form_role == "legal_rep" and org_type is OrgType.SOCIAL_GROUP
+                    and link.role == "legal_rep" and org.org_type == OrgType.SOCIAL_GROUP):
+                out.append(FindingDTO("legal_rep_other_group", BLOCK,
+                                      "《社会团体登记管理条例》第十二条",
+                                      "registration.finding.legal_rep_other_group",
+                                      {"name": person_name or person.name, "other": org.name},
+                                      "legal_rep_id_number"))
+                continue
+            if (number, org.id) in seen:
+                continue
+            seen.add((number, org.id))
+            out.append(FindingDTO("person_linked", WARN, "",
+                                  "registration.finding.person_linked",
+                                  {"name": person_name or person.name,
+                                   "id": mask_id_number(number), "other": org.name,
+                                   "role": t(f"registration.person_role.{link.role}")},
+                                  "persons" if form_role != "legal_rep"
+                                  else "legal_rep_id_number"))
+    domicile = normalize_text(form.get("domicile"))
+    if domicile:
+        for other in session.exec(select(Organization).where(
+                Organization.domicile == domicile, Organization.status == OrgStatus.ACTIVE)
+                .limit(20)):
+            if other.id != exclude:
+                out.append(FindingDTO("address_linked", WARN, "",
+                                      "registration.finding.address_linked",
+                                      {"address": domicile, "other": other.name}, "domicile"))
+    return out
+
+
+def _all_findings(session: Session, ctx: ServiceContext, app: Application) -> list[FindingDTO]:
+    form = _form(app)
+    org_type = OrgType(app.org_type)
+    if app.kind == ApplicationKind.CHANGE:
+        current = current_items_in(session, app.organization_id) if app.organization_id else {}
+        findings = evaluate_change(org_type, form, current, params=ctx.settings.legal,
+                                   today=ctx.today(), division_names=_divisions(ctx))
+        # register checks only for the items being changed
+        probe = {k: form.get(k) for k in ("name", "domicile", "legal_rep_name",
+                                          "legal_rep_id_number")
+                 if normalize_text(str(form.get(k) or ""))}
+        if probe.get("name") and normalize_name(probe["name"]) == current.get("name"):
+            probe.pop("name")
+        findings += _registry_findings(session, ctx, app, probe, org_type)
+    else:
+        findings = evaluate_establishment(org_type, form, params=ctx.settings.legal,
+                                          today=ctx.today(), division_names=_divisions(ctx))
+        findings += _registry_findings(session, ctx, app, form, org_type)
+    return findings
+
+
+def _info(session: Session, ctx: ServiceContext, app: Application,
+          with_findings: bool = True) -> ApplicationInfo:
+    form = _form(app)
+    steps = _steps(session, app.id)
+    by_step = {s.step: s for s in steps}  # the latest of each kind wins
+    names = _user_names(session, {app.created_by_id, app.accepted_by_id, app.reviewed_by_id,
+                                  app.decided_by_id})
+
+    def who(user_id: str | None, step: str) -> str:
+        if user_id and user_id in names:
+            return names[user_id]
+        return _step_actor(by_step.get(step))[1]
+
+    decision, correction = _deadlines(ctx, app)
+    notice_late = False
+    if app.received_on and app.correction_requested_on:
+        notice_late = clocks.deemed_accepted(app.received_on, app.correction_requested_on,
+                                             ctx.today(), ctx.calendar)
+    docs = session.exec(select(IssuedDocument).where(
+        IssuedDocument.application_id == app.id).order_by(IssuedDocument.issued_on,
+                                                           IssuedDocument.kind)).all()
+    uscc = None
+    if app.organization_id:
+        org = session.get(Organization, app.organization_id)
+        uscc = org.uscc if org else None
+    current = current_items_in(session, app.organization_id) \
+        if app.kind == ApplicationKind.CHANGE and app.organization_id else {}
+    return ApplicationInfo(
+        id=app.id, number=app.number, kind=ApplicationKind(app.kind),
+        org_type=OrgType(app.org_type), status=ApplicationStatus(app.status), form=form,
+        organization_id=app.organization_id, org_name=_org_name(app, form, session),
+        received_on=app.received_on, accepted_on=app.accepted_on, complete_on=app.complete_on,
+        correction_requested_on=app.correction_requested_on,
+        correction_items=tuple(json.loads(app.correction_items_json or "[]")),
+        correction_completed_on=app.correction_completed_on, reviewed_on=app.reviewed_on,
+        decided_on=app.decided_on, decision_reasons=app.decision_reasons,
+        supervisory_approval_on=app.supervisory_approval_on, late=app.late,
+        is_charity=app.is_charity,
+        created_by=who(app.created_by_id, "draft_created"),
+        accepted_by=who(app.accepted_by_id, "accepted"),
+        reviewed_by=who(app.reviewed_by_id, "reviewed"),
+        decided_by=who(app.decided_by_id, "approved") or who(app.decided_by_id, "refused"),
+        version=app.version, decision_deadline=decision, correction_deadline=correction,
+        correction_notice_late=notice_late,
+        findings=tuple(_all_findings(session, ctx, app)) if with_findings else (),
+        steps=tuple(StepInfo(s.step, s.on_date, _step_actor(s)[1], s.note,
+                             json.loads(s.data_json or "{}")) for s in steps),
+        documents=tuple(DocumentRef(d.id, d.kind, d.number, d.title, d.file_path, d.issued_on)
+                        for d in docs),
+        current=current, uscc=uscc,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def get_application(ctx: ServiceContext, app_id: str) -> ApplicationInfo:
+    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    with ctx.db.read() as s:
+        return _info(s, ctx, _load(s, app_id))
+
+
+def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus, ...] = (),
+                      kind: ApplicationKind | None = None, organization_id: str | None = None,
+                      limit: int = 200) -> list[ApplicationSummary]:
+    """Applications of the office, most recently changed first (bounded by ``limit``)."""
+    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    with ctx.db.read() as s:
+        q = select(Application).where(Application.office_id == ctx.actor.office_id)
+        if statuses:
+            q = q.where(col(Application.status).in_([st.value for st in statuses]))
+        if kind:
+            q = q.where(Application.kind == kind.value)
+        if organization_id:
+            q = q.where(Application.organization_id == organization_id)
+        q = q.order_by(col(Application.updated_at).desc()).limit(limit)
+        out = []
+        for app in s.exec(q):
+            decision, correction = _deadlines(ctx, app)
+            out.append(ApplicationSummary(
+                app.id, app.number, ApplicationKind(app.kind), OrgType(app.org_type),
+                ApplicationStatus(app.status), _org_name(app, _form(app), s),
+                app.organization_id, app.received_on, app.accepted_on, app.complete_on,
+                app.updated_at, decision, correction, app.late, app.version))
+        return out
+
+
+def current_items_in(session: Session, org_id: str) -> dict:
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("org.not_found", id=org_id)
+    rep = session.get(Person, org.legal_rep_person_id) if org.legal_rep_person_id else None
+    return {
+        "name": org.name, "civil_form": org.civil_form or "", "domicile": org.domicile,
+        "subdistrict_code": org.subdistrict_code or "", "purpose": org.purpose,
+        "business_scope": org.business_scope, "activity_area": org.activity_area,
+        "funds": format_fen(org.funds_fen) if org.funds_fen is not None else "",
+        "funds_fen": org.funds_fen, "direct_category": org.direct_category or "",
+        "supervisory_unit": org.supervisory_unit, "legal_rep_name": org.legal_rep_name,
+        "legal_rep_id_number": mask_id_number(rep.id_number) if rep and rep.id_number else "",
+        "org_type": org.org_type, "uscc": org.uscc or "", "status": org.status,
+    }
+
+
+def current_items(ctx: ServiceContext, org_id: str) -> dict:
+    """The registered items of an organization as the change form shows them (现登记事项)."""
+    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    with ctx.db.read() as s:
+        return current_items_in(s, org_id)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def save_draft(ctx: ServiceContext, form: dict, *, org_type: OrgType | str | None = None,
+               application_id: str | None = None,
+               kind: ApplicationKind = ApplicationKind.ESTABLISHMENT,
+               organization_id: str | None = None, autosave: bool = False) -> ApplicationInfo:
+    """Create or update a draft with everything typed, as typed. ``autosave`` updates an
+    existing draft's form without an audit event (see the module docstring)."""
+    ctx.require(Role.CLERK)
+    if application_id is None:
+        if org_type is None:
+            raise ValueError("org_type is needed for a new draft")
+        org_type = OrgType(org_type)
+        if kind == ApplicationKind.ESTABLISHMENT and org_type is OrgType.FOUNDATION:
+            raise FoundationNotRegistered()
+        with ctx.unit("application.draft", organization_id=organization_id) as unit:
+            app = Application(office_id=ctx.actor.office_id, kind=kind.value,
+                              org_type=org_type.value, organization_id=organization_id,
+                              status=ApplicationStatus.DRAFT.value, form_json=_dump(form),
+                              created_by_id=ctx.actor.user_id)
+            unit.session.add(app)
+            unit.session.flush()
+            _step(ctx, unit, app, "draft_created", ctx.today())
+            unit.record("application", app.id, None,
+                        {"kind": kind.value, "org_type": org_type.value, "status": "draft",
+                         "form": form}, organization_id=organization_id)
+            unit.session.flush()
+            return _info(unit.session, ctx, app, with_findings=False)
+    if autosave:
+        with ctx.db.write() as s:
+            app = _load(s, application_id)
+            _check(app, None, ApplicationStatus.DRAFT)
+            if _dump(form) != app.form_json:
+                app.form_json = _dump(form)
+                app.updated_at = utcnow()
+                s.add(app)
+            s.flush()
+            return _info(s, ctx, app, with_findings=False)
+    with ctx.unit("application.draft_save") as unit:
+        app = _load(unit.session, application_id)
+        _check(app, None, ApplicationStatus.DRAFT)
+        before = _form(app)
+        app.form_json = _dump(form)
+        _touch(app)
+        unit.session.add(app)
+        unit.record("application", app.id, {"form": before}, {"form": form},
+                    organization_id=app.organization_id)
+        unit.session.flush()
+        return _info(unit.session, ctx, app, with_findings=False)
+
+
+def discard_draft(ctx: ServiceContext, app_id: str) -> None:
+    """Withdraw a draft (it stays on file as 已撤回)."""
+    ctx.require(Role.CLERK)
+    with ctx.unit("application.withdraw") as unit:
+        app = _load(unit.session, app_id)
+        _check(app, None, ApplicationStatus.DRAFT)
+        app.status = ApplicationStatus.WITHDRAWN.value
+        _touch(app)
+        unit.session.add(app)
+        _step(ctx, unit, app, "withdrawn", ctx.today())
+        unit.record("application", app.id, {"status": "draft"}, {"status": "withdrawn"},
+                    organization_id=app.organization_id)
+
+
+def start_change(ctx: ServiceContext, org_id: str) -> ApplicationInfo:
+    """Open a 变更登记 draft for an active organization."""
+    ctx.require(Role.CLERK)
+    with ctx.db.read() as s:
+        org = s.get(Organization, org_id)
+        if org is None:
+            raise NotFound("org.not_found", id=org_id)
+        if org.status != OrgStatus.ACTIVE:
+            raise WrongStatus("registration.error.org_not_active", name=org.name,
+                              status=label(OrgStatus(org.status)))
+        org_type = OrgType(org.org_type)
+    form = {"received_on": ctx.today().isoformat(),
+            "materials": {m.key: False for m in materials_for(org_type, change=True)}}
+    return save_draft(ctx, form, org_type=org_type, kind=ApplicationKind.CHANGE,
+                      organization_id=org_id)
+
+
+# --------------------------------------------------------------------------- 受理
+
+
+def _applicant(form: dict, org_name: str) -> str:
+    return normalize_name(form.get("legal_rep_name")) or org_name
+
+
+def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = None,
+           note: str = "") -> ApplicationInfo:
+    """受理: the clerk accepts a draft. Refused while a finding blocks intake (a field that
+    cannot be read, a required item missing, a foundation, a name already registered).
+    Sets received/accepted/complete dates, issues the acceptance notice (受理通知书)."""
+    ctx.require(Role.CLERK)
+    today = ctx.today()
+    with ctx.unit("application.accept") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.DRAFT)
+        org_type = OrgType(app.org_type)
+        if app.kind == ApplicationKind.ESTABLISHMENT and org_type is OrgType.FOUNDATION:
+            raise FoundationNotRegistered()
+        findings = _all_findings(s, ctx, app)
+        stop = [f for f in findings if f.blocks and f.at_intake]
+        if stop:
+            raise NotReady(stop)
+        form = _form(app)
+        received = parse_date(form.get("received_on")) or today
+        year = today.year
+        seq = codes.next_value(s, f"application:{ctx.actor.office_code}:{year}")
+        app.number = f"{ctx.actor.office_code}-{year}-{seq:05d}"
+        app.status = ApplicationStatus.ACCEPTED.value
+        app.received_on = received
+        app.accepted_on = today
+        app.complete_on = today
+        app.accepted_by_id = ctx.actor.user_id
+        app.is_charity = bool(form.get("is_charity"))
+        if app.kind == ApplicationKind.CHANGE:
+            approval = parse_date(form.get("supervisory_approval_on"))
+            app.supervisory_approval_on = approval
+            if approval and org_type is not OrgType.FOUNDATION:
+                app.late = clocks.is_change_late(received, approval, ctx.calendar,
+                                                 org_type=org_type)
+        _touch(app)
+        s.add(app)
+        s.flush()
+        org_name = _org_name(app, form, s)
+        decision = clocks.decision_deadline(today, ctx.calendar, charity=app.is_charity,
+                                            org_type=org_type)
+        doc = _issue(unit, ctx, "acceptance_notice", today, app, data={
+            "org_name": org_name, "applicant": _applicant(form, org_name),
+            "received_on": received, "accepted_on": today, "org_type": org_type.value,
+            "application_number": app.number, "decision_due": decision.due})
+        _step(ctx, unit, app, "accepted", today, note,
+              {"document": doc.number, "warnings": [f.as_dict() for f in findings
+                                                    if not f.blocks]})
+        unit.record("application", app.id, {"status": "draft"},
+                    {"status": "accepted", "number": app.number, "received_on": received,
+                     "accepted_on": today, "late": app.late, "form": form},
+                    organization_id=app.organization_id)
+        s.flush()
+        return _info(s, ctx, app)
+
+
+def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Application,
+           data: dict, organization_id: str | None = None):  # noqa: ANN202
+    from mca_tui.reports.documents import issue_document
+
+    return issue_document(unit, ctx.settings, kind, issued_on=on,
+                          organization_id=organization_id or app.organization_id,
+                          application_id=app.id, data=data, office_id=app.office_id)
+
+
+# --------------------------------------------------------------------------- 审查 / 补正
+
+
+def review(ctx: ServiceContext, app_id: str, *, note: str = "",
+           expected_version: int | None = None) -> ApplicationInfo:
+    """审查: the reviewer records the review; the findings at that moment are kept on the
+    step so the approver sees what the reviewer saw."""
+    ctx.require(Role.REVIEWER)
+    today = ctx.today()
+    with ctx.unit("application.review") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.ACCEPTED)
+        findings = _all_findings(s, ctx, app)
+        app.status = ApplicationStatus.REVIEWED.value
+        app.reviewed_on = today
+        app.reviewed_by_id = ctx.actor.user_id
+        _touch(app)
+        s.add(app)
+        _step(ctx, unit, app, "reviewed", today, note,
+              {"findings": [f.as_dict() for f in findings]})
+        unit.record("application", app.id, {"status": "accepted"},
+                    {"status": "reviewed", "reviewed_on": today,
+                     "findings": [f.code for f in findings]},
+                    organization_id=app.organization_id)
+        s.flush()
+        return _info(s, ctx, app)
+
+
+def default_correction_items(info: ApplicationInfo, lang: str | None = None) -> list[str]:
+    """Every blocking finding as one line of the 补正 notice (all at once, 行政许可法 Art 32)."""
+    return [f.message(lang) for f in info.findings if f.blocks and f.code != "name_taken"]
+
+
+def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None = None, *,
+                       note: str = "", expected_version: int | None = None) -> ApplicationInfo:
+    """补正: the reviewer sends the application back listing every missing or defective
+    item at once; issues the 补正材料通知书. Without ``items`` the blocking findings are
+    listed. A notice given after the 5-working-day clock is flagged: the application then
+    counts as accepted on the day received (行政许可法 Art 32)."""
+    ctx.require(Role.REVIEWER)
+    today = ctx.today()
+    with ctx.unit("application.correction") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED)
+        if items is None:
+            items = [f.message() for f in _all_findings(s, ctx, app)
+                     if f.blocks and f.code != "name_taken"]
+        items = [normalize_text(i) for i in items if normalize_text(i)]
+        if not items:
+            raise ValidationFailed([FieldProblem("items", "registration.error.no_items")])
+        notice_late = clocks.deemed_accepted(app.received_on or today, today, today,
+                                             ctx.calendar)
+        before = {"status": app.status}
+        app.status = ApplicationStatus.CORRECTION.value
+        app.correction_requested_on = today
+        app.correction_items_json = json.dumps(items, ensure_ascii=False)
+        app.correction_completed_on = None
+        app.reviewed_on = None
+        _touch(app)
+        s.add(app)
+        form = _form(app)
+        org_name = _org_name(app, form, s)
+        doc = _issue(unit, ctx, "correction_notice", today, app, data={
+            "org_name": org_name, "applicant": _applicant(form, org_name),
+            "received_on": app.received_on or today, "missing_items": items,
+            "org_type": app.org_type, "application_number": app.number, "note": note or None})
+        _step(ctx, unit, app, "correction_requested", today, note,
+              {"items": items, "document": doc.number, "notice_late": notice_late})
+        unit.record("application", app.id, before,
+                    {"status": "correction", "correction_requested_on": today,
+                     "items": items, "notice_late": notice_late},
+                    organization_id=app.organization_id)
+        s.flush()
+        return _info(s, ctx, app)
+
+
+def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = None, *,
+                        completed_on: date | None = None, note: str = "",
+                        expected_version: int | None = None) -> ApplicationInfo:
+    """The applicant hands in what was missing: the clerk updates the form and the
+    application goes back to review; the decision clock restarts from ``completed_on``."""
+    ctx.require(Role.CLERK)
+    today = ctx.today()
+    completed_on = completed_on or today
+    with ctx.unit("application.correction_complete") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.CORRECTION)
+        before_form = _form(app)
+        if form is not None:
+            app.form_json = _dump(form)
+        findings = [f for f in _all_findings(s, ctx, app) if f.blocks and f.at_intake]
+        if findings:
+            raise NotReady(findings)
+        app.status = ApplicationStatus.ACCEPTED.value
+        app.correction_completed_on = completed_on
+        app.complete_on = completed_on
+        if app.kind == ApplicationKind.CHANGE:
+            app.supervisory_approval_on = parse_date(_form(app).get("supervisory_approval_on"))
+        app.is_charity = bool(_form(app).get("is_charity"))
+        _touch(app)
+        s.add(app)
+        _step(ctx, unit, app, "correction_completed", completed_on, note)
+        unit.record("application", app.id, {"status": "correction", "form": before_form},
+                    {"status": "accepted", "complete_on": completed_on, "form": _form(app)},
+                    organization_id=app.organization_id)
+        s.flush()
+        return _info(s, ctx, app)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _four_eyes(ctx: ServiceContext, session: Session, app: Application) -> None:
+    """The user who accepted an application may not decide it."""
+    if app.accepted_by_id and app.accepted_by_id == ctx.actor.user_id:
+        raise PermissionDenied("registration.error.four_eyes")
+    if app.accepted_by_id is None:
+        accepted = session.exec(select(ApplicationStep).where(
+            ApplicationStep.application_id == app.id, ApplicationStep.step == "accepted")
+            .order_by(col(ApplicationStep.created_at).desc())).first()
+        if accepted is not None and ctx.actor.user_id is None:
+            data = json.loads(accepted.data_json or "{}")
+            if data.get("actor_name") == ctx.actor.name:
+                raise PermissionDenied("registration.error.four_eyes")
+
+
+def _docref(doc) -> DocumentRef:  # noqa: ANN001 - IssuedDocumentInfo
+    return DocumentRef(doc.id, doc.kind, doc.number, doc.title, doc.file_path, doc.issued_on)
+
+
+def refuse(ctx: ServiceContext, app_id: str, reasons: str, *, decided_on: date | None = None,
+           expected_version: int | None = None) -> DecisionResult:
+    """不予登记 with written reasons; issues the refusal decision (不予登记决定书)."""
+    ctx.require(Role.APPROVER)
+    reasons = normalize_text(reasons)
+    if not reasons:
+        raise ValidationFailed([FieldProblem("reasons", "registration.error.no_reasons")])
+    today = decided_on or ctx.today()
+    with ctx.unit("application.refuse") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.REVIEWED, ApplicationStatus.ACCEPTED)
+        _four_eyes(ctx, s, app)
+        before = {"status": app.status}
+        app.status = ApplicationStatus.REFUSED.value
+        app.decided_on = today
+        app.decided_by_id = ctx.actor.user_id
+        app.decision_reasons = reasons
+        _touch(app)
+        s.add(app)
+        form = _form(app)
+        org_name = _org_name(app, form, s)
+        data = {"org_name": org_name, "applicant": _applicant(form, org_name),
+                "received_on": app.received_on or today, "reasons": reasons,
+                "org_type": app.org_type, "application_number": app.number}
+        if app.kind == ApplicationKind.CHANGE:
+            data["legal_basis"] = _change_basis(OrgType(app.org_type))
+        doc = _issue(unit, ctx, "refusal_decision", today, app, data=data)
+        _step(ctx, unit, app, "refused", today, reasons, {"document": doc.number})
+        unit.record("application", app.id, before,
+                    {"status": "refused", "decided_on": today, "reasons": reasons},
+                    organization_id=app.organization_id)
+        s.flush()
+        info = _info(s, ctx, app)
+        return DecisionResult(info, app.organization_id, None, (_docref(doc),), doc.preview_text)
+
+
+def _change_basis(org_type: OrgType) -> str:
+    if org_type is OrgType.PRIVATE_NON_ENTERPRISE:
+        return "《民办非企业单位登记管理暂行条例》第十五条"
+    if org_type is OrgType.FOUNDATION:
+        return "《基金会管理条例》第十五条"
+    return "《社会团体登记管理条例》第十八条"
+
+
+def approve(ctx: ServiceContext, app_id: str, *, note: str = "", decided_on: date | None = None,
+            expected_version: int | None = None) -> DecisionResult:
+    """核准. Refused while any finding blocks (send it back for 补正 or refuse it).
+    Establishment: the organization is created (正常) with a new USCC, its persons, a
+    certificate with 正本/副本 serials and validity, an announcement, and the approval
+    decision, certificate data sheet and announcement documents. Change: see
+    ``_apply_change``. All in one transaction."""
+    ctx.require(Role.APPROVER)
+    today = decided_on or ctx.today()
+    with ctx.unit("application.approve") as unit:
+        s = unit.session
+        app = _load(s, app_id)
+        _check(app, expected_version, ApplicationStatus.REVIEWED)
+        _four_eyes(ctx, s, app)
+        blocking = [f for f in _all_findings(s, ctx, app) if f.blocks]
+        if blocking:
+            raise NotReady(blocking)
+        if app.kind == ApplicationKind.CHANGE:
+            docs, main = _apply_change(unit, ctx, app, today)
+        else:
+            docs, main = _establish(unit, ctx, app, today)
+        app.status = ApplicationStatus.APPROVED.value
+        app.decided_on = today
+        app.decided_by_id = ctx.actor.user_id
+        _touch(app)
+        s.add(app)
+        _step(ctx, unit, app, "approved", today, note,
+              {"documents": [d.number for d in docs]})
+        unit.record("application", app.id, {"status": "reviewed"},
+                    {"status": "approved", "decided_on": today,
+                     "organization_id": app.organization_id},
+                    organization_id=app.organization_id)
+        s.flush()
+        info = _info(s, ctx, app, with_findings=False)
+        org = s.get(Organization, app.organization_id)
+        return DecisionResult(info, app.organization_id, org.uscc if org else None,
+                              tuple(_docref(d) for d in docs), main.preview_text)
+
+
+def _parsed(form: dict, org_type: OrgType) -> dict:
+    """The organization columns from an (already checked) establishment form."""
+    direct = str(form.get("direct_category") or "")
+    direct = direct if direct in DIRECT_CATEGORIES else ""
+    ind = unit_members = None
+    if org_type is OrgType.SOCIAL_GROUP:
+        ind = parse_count(form.get("individual_members"))
+        unit_members = parse_count(form.get("unit_members"))
+    return {
+        "name": normalize_name(form.get("name")),
+        "civil_form": (str(form.get("civil_form") or "") or None)
+        if org_type is OrgType.PRIVATE_NON_ENTERPRISE else None,
+        "domicile": normalize_text(form.get("domicile")),
+        "subdistrict_code": normalize_code(form.get("subdistrict_code")) or None,
+        "purpose": normalize_text(form.get("purpose")),
+        "business_scope": normalize_text(form.get("business_scope")),
+        "activity_area": normalize_text(form.get("activity_area"))
+        if org_type is OrgType.SOCIAL_GROUP else "",
+        "funds_fen": parse_yuan(str(form.get("funds"))),
+        "supervisory_unit": "" if direct else normalize_text(form.get("supervisory_unit")),
+        "direct_category": direct or None,
+        "is_charity": bool(form.get("is_charity")),
+        "individual_members": ind,
+        "unit_members": unit_members,
+        "phone": normalize_phone(form.get("phone")),
+    }
+
+
+def _certificate_kind(org_type: OrgType, civil_form: str | None) -> str:
+    if org_type is OrgType.PRIVATE_NON_ENTERPRISE:
+        return f"pne_{civil_form or 'legal_person'}"
+    return org_type.value
+
+
+def _new_certificate(unit: Unit, ctx: ServiceContext, org: Organization, app: Application,
+                     on: date) -> Certificate:
+    original, duplicate = codes.certificate_serials(unit.session, ctx.settings, on.year)
+    years = ctx.settings.legal.certificate_validity_years
+    cert = Certificate(office_id=org.office_id, organization_id=org.id,
+                       kind=_certificate_kind(OrgType(org.org_type), org.civil_form),
+                       serial_original=original, serial_duplicate=duplicate, issued_on=on,
+                       valid_from=on if years else None,
+                       valid_to=add_years(on, years) - timedelta(days=1) if years else None,
+                       status="valid", status_on=on, application_id=app.id)
+    unit.session.add(cert)
+    unit.session.flush()
+    unit.record("certificate", cert.id, None,
+                {"serial_original": original, "serial_duplicate": duplicate,
+                 "valid_from": cert.valid_from, "valid_to": cert.valid_to},
+                organization_id=org.id)
+    return cert
+
+
+def _sheet_data(org: Organization, cert: Certificate) -> dict:
+    return {"org_name": org.name, "uscc": org.uscc, "org_type": org.org_type,
+            "legal_rep": org.legal_rep_name, "serial_original": cert.serial_original,
+            "serial_duplicate": cert.serial_duplicate, "domicile": org.domicile,
+            "business_scope": org.business_scope, "funds_fen": org.funds_fen,
+            "supervisory_unit": org.supervisory_unit or (
+                t(f"registration.direct.{org.direct_category}") if org.direct_category else ""),
+            "established_on": org.established_on, "valid_from": cert.valid_from,
+            "valid_to": cert.valid_to}
+
+
+def _establish(unit: Unit, ctx: ServiceContext, app: Application, today: date):  # noqa: ANN202
+    s = unit.session
+    form = _form(app)
+    org_type = OrgType(app.org_type)
+    columns = _parsed(form, org_type)
+    name = columns.pop("name")
+    uscc = codes.assign_uscc(s, ctx.settings, org_type)
+    rep = PersonInput(name=normalize_name(form.get("legal_rep_name")),
+                      id_number=normalize_code(form.get("legal_rep_id_number")) or None,
+                      phone=normalize_phone(form.get("legal_rep_phone")))
+    org = insert_organization(unit, office_id=app.office_id, org_type=org_type, name=name,
+                              legal_rep=rep, uscc=uscc, status=OrgStatus.ACTIVE,
+                              established_on=today, **columns)
+    for p in form.get("persons") or []:
+        pname = normalize_name(p.get("name"))
+        number = normalize_code(p.get("id_number"))
+        if not pname or not validate_id_number(number, today=today).valid:
+            continue
+        person = upsert_person(s, app.office_id, PersonInput(pname, number))
+        role = p.get("role") if p.get("role") in ("founder", "responsible") else "founder"
+        s.add(OrganizationPerson(office_id=app.office_id, organization_id=org.id,
+                                 person_id=person.id, role=role,
+                                 title=normalize_text(p.get("title")), from_date=today))
+    app.organization_id = org.id
+    cert = _new_certificate(unit, ctx, org, app, today)
+    data = _sheet_data(org, cert)
+    decision = _issue(unit, ctx, "approval_decision", today, app, organization_id=org.id, data={
+        "org_name": org.name, "applicant": _applicant(form, org.name), "uscc": uscc,
+        "org_type": org.org_type, "received_on": app.received_on,
+        "application_number": app.number, "legal_rep": org.legal_rep_name,
+        "domicile": org.domicile})
+    sheet = _issue(unit, ctx, "certificate_sheet", today, app, organization_id=org.id, data=data)
+    notice = _issue(unit, ctx, "announcement", today, app, organization_id=org.id, data={
+        k: data[k] for k in ("org_name", "uscc", "org_type", "legal_rep", "domicile",
+                             "business_scope", "funds_fen", "supervisory_unit",
+                             "established_on")})
+    ann = Announcement(office_id=app.office_id, organization_id=org.id, kind="establishment",
+                       created_on=today, text=notice.preview_text, document_id=notice.id)
+    s.add(ann)
+    s.flush()
+    unit.record("announcement", ann.id, None, {"kind": "establishment", "document": notice.number},
+                organization_id=org.id)
+    return [decision, sheet, notice], sheet
+
+
+def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date):  # noqa: ANN202
+    """Apply a 变更登记: RegistrationChange rows (before -> after, late flag), the new values
+    on the organization, a reissued certificate if a printed item changed (the old one
+    ``replaced``), a pending financial audit on a change of legal representative, an
+    announcement for name/domicile/legal-rep changes, the approval decision document."""
+    s = unit.session
+    form = _form(app)
+    org = s.get(Organization, app.organization_id)
+    if org is None:
+        raise NotFound("org.not_found", id=app.organization_id)
+    org_type = OrgType(org.org_type)
+    current = current_items_in(s, org.id)
+    changes: dict = {}
+    items: list[tuple[str, str, str]] = []  # (item, before text, after text)
+    for fname, column in _CHANGE_COLUMNS.items():
+        raw = form.get(fname)
+        if raw is None or not normalize_text(str(raw)):
+            continue
+        if fname == "funds":
+            new_fen = parse_yuan(str(raw))
+            if new_fen != org.funds_fen:
+                changes["funds_fen"] = new_fen
+                items.append(("funds", current["funds"], format_fen(new_fen)))
+            continue
+        if fname in ("name", "legal_rep_name"):
+            value = normalize_name(raw)
+        elif fname == "subdistrict_code":
+            value = normalize_code(raw)
+        else:
+            value = normalize_text(str(raw))
+        if value == (getattr(org, column) or ""):
+            continue
+        changes[column] = value
+        item = "legal_rep" if fname == "legal_rep_name" else fname
+        items.append((item, str(getattr(org, column) or ""), value))
+    if "direct_category" in changes and changes["direct_category"]:
+        changes.setdefault("supervisory_unit", "")
+    elif "supervisory_unit" in changes and changes["supervisory_unit"]:
+        changes["direct_category"] = None
+    rep_number = normalize_code(form.get("legal_rep_id_number"))
+    rep_changed = "legal_rep_name" in changes or bool(
+        rep_number and (org.legal_rep_person_id is None or rep_number != (
+            s.get(Person, org.legal_rep_person_id).id_number or "")))
+    if rep_changed and "legal_rep_name" not in changes:
+        items.append(("legal_rep", org.legal_rep_name, org.legal_rep_name))
+    previous_rep = org.legal_rep_name
+    if changes:
+        update_organization(unit, org.id, changes)
+    if rep_changed:
+        set_legal_rep(unit, org, PersonInput(
+            name=normalize_name(form.get("legal_rep_name")) or org.legal_rep_name,
+            id_number=rep_number or None,
+            phone=normalize_phone(form.get("legal_rep_phone"))), today)
+        s.add(org)
+    late = bool(app.late)
+    for item, before_text, after_text in items:
+        change = RegistrationChange(office_id=app.office_id, application_id=app.id,
+                                    organization_id=org.id, item=item, before_text=before_text,
+                                    after_text=after_text,
+                                    supervisory_approval_on=app.supervisory_approval_on,
+                                    applied_on=app.received_on, approved_on=today, late=late,
+                                    audit_required=item == "legal_rep")
+        s.add(change)
+        s.flush()
+        unit.record("registration_change", change.id, {item: before_text}, {item: after_text},
+                    organization_id=org.id)
+    docs = []
+    main = _issue(unit, ctx, "approval_decision", today, app, organization_id=org.id, data={
+        "org_name": org.name, "applicant": org.name, "uscc": org.uscc or "",
+        "org_type": org.org_type, "received_on": app.received_on,
+        "application_number": app.number, "legal_rep": org.legal_rep_name,
+        "domicile": org.domicile, "legal_basis": _change_basis(org_type),
+        "note": "；".join(t("registration.change_line", item=t(f"registration.item.{i}"),
+                            before=b or "-", after=a) for i, b, a in items)})
+    docs.append(main)
+    if any(i in PRINTED_ITEMS for i, _, _ in items):
+        for old in s.exec(select(Certificate).where(Certificate.organization_id == org.id,
+                                                    Certificate.status == "valid")):
+            old.status, old.status_on = "replaced", today
+            old.reason = t("registration.cert_replaced", number=app.number or "")
+            s.add(old)
+            unit.record("certificate", old.id, {"status": "valid"}, {"status": "replaced"},
+                        organization_id=org.id)
+        cert = _new_certificate(unit, ctx, org, app, today)
+        docs.append(_issue(unit, ctx, "certificate_sheet", today, app, organization_id=org.id,
+                           data=_sheet_data(org, cert)))
+    if rep_changed:
+        record = SupervisionRecord(
+            office_id=app.office_id, organization_id=org.id,
+            kind=SupervisionKind.FINANCIAL_AUDIT.value, record_date=today,
+            trigger="change_of_legal_rep",
+            description=t("registration.audit_required", before=previous_rep,
+                          after=org.legal_rep_name),
+            details_json=json.dumps({"status": "required", "application_id": app.id,
+                                     "previous_legal_rep": previous_rep,
+                                     "new_legal_rep": org.legal_rep_name},
+                                    ensure_ascii=False))
+        s.add(record)
+        s.flush()
+        unit.record("supervision_record", record.id, None,
+                    {"kind": "financial_audit", "trigger": "change_of_legal_rep",
+                     "status": "required"}, organization_id=org.id)
+    announced = [i for i, _, _ in items if i in _ANNOUNCED_ITEMS]
+    if announced:
+        text = t("registration.change_announcement", name=org.name, uscc=org.uscc or "",
+                 items="；".join(t("registration.change_line", item=t(f"registration.item.{i}"),
+                                  before=b or "-", after=a)
+                                for i, b, a in items if i in _ANNOUNCED_ITEMS),
+                 date=today.isoformat())
+        ann = Announcement(office_id=app.office_id, organization_id=org.id, kind="change",
+                           created_on=today, text=text)
+        s.add(ann)
+        s.flush()
+        unit.record("announcement", ann.id, None, {"kind": "change", "items": announced},
+                    organization_id=org.id)
+    return docs, main
