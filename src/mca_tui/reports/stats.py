@@ -1,0 +1,257 @@
+"""Statistics read from the records themselves (no separate counters).
+
+``year_stats(db, settings, year)`` gives the figures of a bureau's yearly report for
+calendar year Y, each counting DISTINCT organizations:
+
+- registered: organizations whose establishment registration (成立登记) is dated in Y,
+  by type;
+- deregistered: organizations whose deregistration (注销登记) is dated in Y, by type;
+- revoked: organizations whose revocation (撤销登记) is dated in Y, and how many of them
+  were dormant (僵尸型);
+- annual_report: the cycle for report year Y-1 — due: registered on or before the
+  cut-off of Y-1 (default 30 June, ``LegalParams``) and not deregistered or revoked
+  before 1 January of Y (``domain.clocks.must_report``); accepted: organizations with a
+  report for Y-1 concluded 合格, 基本合格 or accepted in report mode;
+- financial_audit, rectification, interview, spot_check, evaluation: organizations with
+  such a supervision record dated in Y.
+
+``register_as_of(db, day)`` gives the register as it stood at the end of a day, by type
+and status, derived from the dates (established_on, deregistered_on, revoked_on), so a
+past date gives the same answer today and tomorrow.
+
+The queries are portable SQL (no SQLite specifics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from mca_tui.config import Settings
+from mca_tui.domain.clocks import report_cutoff
+from mca_tui.domain.enums import (
+    OrgStatus,
+    OrgType,
+    ReportConclusion,
+    RevocationKind,
+    SupervisionKind,
+)
+from mca_tui.i18n import label, t
+from mca_tui.storage.engine import Database
+from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
+
+TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
+SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
+               SupervisionKind.INTERVIEW, SupervisionKind.SPOT_CHECK,
+               SupervisionKind.EVALUATION)
+ACCEPTED = tuple(c.value for c in ReportConclusion if c.is_accepted)
+
+
+@dataclass(frozen=True)
+class YearStats:
+    year: int
+    registered: dict
+    deregistered: dict
+    revoked: dict
+    annual_report: dict
+    financial_audit: int
+    rectification: int
+    interview: int
+    spot_check: int
+    evaluation: int
+
+    def to_dict(self) -> dict:
+        """Exactly the JSON shape of ``mca-tui stats --json``."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AsOfStats:
+    as_of: date
+    # org type -> status -> count (status: active | deregistered | revoked)
+    counts: dict = field(default_factory=dict)
+
+    def total(self, status: str | None = None) -> int:
+        return sum(n for by_status in self.counts.values() for s, n in by_status.items()
+                   if status is None or s == status)
+
+    def to_dict(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "counts": self.counts,
+                "total": {s.value: self.total(s.value) for s in
+                          (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)}}
+
+
+def _in_year(column, year: int):  # noqa: ANN001, ANN202
+    return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
+
+
+def _by_type(session, column, year: int) -> dict:  # noqa: ANN001
+    rows = session.execute(
+        select(Organization.org_type, func.count(func.distinct(Organization.id)))
+        .where(_in_year(column, year))
+        .group_by(Organization.org_type)
+    ).all()
+    found = dict(rows)
+    out = {"total": sum(found.values())}
+    for ot in TYPES:
+        out[ot.value] = int(found.get(ot.value, 0))
+    return out
+
+
+def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
+    """The figures of calendar year ``year`` (see the module docstring)."""
+    report_year = year - 1
+    cutoff = report_cutoff(report_year, settings.legal)
+    next_jan = date(year, 1, 1)
+    with db.read() as s:
+        registered = _by_type(s, Organization.established_on, year)
+        deregistered = _by_type(s, Organization.deregistered_on, year)
+        revoked_total, dormant = s.execute(
+            select(func.count(func.distinct(Organization.id)),
+                   func.count(func.distinct(case(
+                       (Organization.revocation_kind == RevocationKind.DORMANT.value,
+                        Organization.id)))))
+            .where(_in_year(Organization.revoked_on, year))
+        ).one()
+        # must_report(established_on, report_year, closed_on) in SQL: registered on or
+        # before the cut-off and not closed before 1 January of the next year.
+        due = s.execute(
+            select(func.count(func.distinct(Organization.id))).where(
+                Organization.established_on.is_not(None),
+                Organization.established_on <= cutoff,
+                or_(Organization.deregistered_on.is_(None),
+                    Organization.deregistered_on >= next_jan),
+                or_(Organization.revoked_on.is_(None), Organization.revoked_on >= next_jan),
+            )
+        ).scalar_one()
+        accepted = s.execute(
+            select(func.count(func.distinct(AnnualReport.organization_id))).where(
+                AnnualReport.report_year == report_year,
+                AnnualReport.conclusion.in_(ACCEPTED))
+        ).scalar_one()
+        kinds = dict(s.execute(
+            select(SupervisionRecord.kind,
+                   func.count(func.distinct(SupervisionRecord.organization_id)))
+            .where(_in_year(SupervisionRecord.record_date, year))
+            .group_by(SupervisionRecord.kind)
+        ).all())
+    return YearStats(
+        year=year,
+        registered=registered,
+        deregistered=deregistered,
+        revoked={"total": int(revoked_total), "dormant": int(dormant)},
+        annual_report={"report_year": report_year, "due": int(due),
+                       "accepted": int(accepted)},
+        **{k.value: int(kinds.get(k.value, 0)) for k in SUPERVISION},
+    )
+
+
+def register_as_of(db: Database, day: date) -> AsOfStats:
+    """Organizations registered on or before ``day`` by type and by their status at the
+    end of that day (a later deregistration or revocation does not count yet)."""
+    status = case(
+        (and_(Organization.revoked_on.is_not(None), Organization.revoked_on <= day),
+         OrgStatus.REVOKED.value),
+        (and_(Organization.deregistered_on.is_not(None), Organization.deregistered_on <= day),
+         OrgStatus.DEREGISTERED.value),
+        else_=OrgStatus.ACTIVE.value,
+    )
+    with db.read() as s:
+        rows = s.execute(
+            select(Organization.org_type, status.label("st"), func.count(Organization.id))
+            .where(Organization.established_on.is_not(None), Organization.established_on <= day)
+            .group_by(Organization.org_type, status)
+        ).all()
+    counts: dict[str, dict[str, int]] = {
+        ot.value: {st.value: 0 for st in (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED,
+                                          OrgStatus.REVOKED)} for ot in TYPES}
+    for org_type, st, n in rows:
+        counts.setdefault(org_type, {})[st] = int(n)
+    return AsOfStats(day, counts)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def table_rows(stats: YearStats, lang: str | None = None) -> list[tuple[str, str]]:
+    """(label, figure) rows of the statistics table, in the order of the report."""
+    sg, pne, fd = (label(x, lang) for x in TYPES)
+    r, d = stats.registered, stats.deregistered
+    a = stats.annual_report
+    rows = [
+        (t("stats.row.registered", lang), str(r["total"])),
+        (f"  {sg}", str(r["social_group"])),
+        (f"  {pne}", str(r["private_non_enterprise"])),
+        (f"  {fd}", str(r["foundation"])),
+        (t("stats.row.deregistered", lang), str(d["total"])),
+        (f"  {sg}", str(d["social_group"])),
+        (f"  {pne}", str(d["private_non_enterprise"])),
+        (f"  {fd}", str(d["foundation"])),
+        (t("stats.row.revoked", lang), str(stats.revoked["total"])),
+        (f"  {t('stats.row.dormant', lang)}", str(stats.revoked["dormant"])),
+        (t("stats.row.report_due", lang, year=a["report_year"]), str(a["due"])),
+        (t("stats.row.report_accepted", lang, year=a["report_year"]), str(a["accepted"])),
+    ]
+    for kind in SUPERVISION:
+        rows.append((t(f"stats.row.{kind.value}", lang), str(getattr(stats, kind.value))))
+    return rows
+
+
+def draft_paragraph(stats: YearStats) -> str:
+    """A Chinese paragraph in the register of a bureau's yearly work report, stating
+    the figures (the clerk pastes it into the report). Always Chinese: it is text for
+    an official report, whatever the UI language."""
+    y = stats.year
+    r, d, v = stats.registered, stats.deregistered, stats.revoked
+    a = stats.annual_report
+
+    def by_type(fig: dict) -> str:
+        parts = [f"{label(ot, 'zh')}{fig[ot.value]}家" for ot in TYPES if fig[ot.value]]
+        return "，其中" + "、".join(parts) if parts and fig["total"] else ""
+
+    sentences = [
+        f"{y}年新成立社会组织{r['total']}家{by_type(r)}",
+        f"注销社会组织{d['total']}家{by_type(d)}",
+    ]
+    text = "；".join(sentences) + "。"
+    supervision = []
+    if stats.financial_audit:
+        supervision.append(f"组织社会组织财务审计{stats.financial_audit}家")
+    if stats.rectification:
+        subject = "" if supervision else "督促社会组织"
+        supervision.append(f"{subject}整改{stats.rectification}家")
+    if stats.interview:
+        supervision.append(f"约谈社会组织{stats.interview}家")
+    if supervision:
+        text += "，".join(supervision) + "。"
+    text += (f"开展区级社会团体和民办非企业单位{a['report_year']}年年度报告工作，"
+             f"应参加年报的社会组织{a['due']}家，审核通过{a['accepted']}家。")
+    if stats.spot_check:
+        text += f"开展{y}年区级社会组织「双随机」抽查工作，检查社会组织{stats.spot_check}家。"
+    if stats.evaluation:
+        text += f"动员符合条件的社会组织参与等级评估工作，{stats.evaluation}家社会组织参评。"
+    if v["total"]:
+        if v["dormant"] == v["total"]:
+            text += f"依法撤销「僵尸型」社会组织{v['total']}家。"
+        elif v["dormant"]:
+            text += (f"依法撤销社会组织{v['total']}家，其中「僵尸型」社会组织"
+                     f"{v['dormant']}家。")
+        else:
+            text += f"依法撤销社会组织{v['total']}家。"
+    return text
+
+
+def as_of_rows(stats: AsOfStats, lang: str | None = None) -> list[list[str]]:
+    """Rows of the as-of table: type, active, deregistered, revoked, total."""
+    out = []
+    for ot in TYPES:
+        c = stats.counts.get(ot.value, {})
+        row = [c.get(s.value, 0) for s in (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED,
+                                           OrgStatus.REVOKED)]
+        out.append([label(ot, lang), *map(str, row), str(sum(row))])
+    totals = [stats.total(s.value) for s in (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED,
+                                              OrgStatus.REVOKED)]
+    out.append([t("stats.total", lang), *map(str, totals), str(sum(totals))])
+    return out

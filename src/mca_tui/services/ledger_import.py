@@ -1,0 +1,567 @@
+"""The audited ledger import (台账导入).
+
+``import_ledger(ctx, path_or_raw, dry_run=..., skip_bad_rows=..., accept_legacy_codes=...)``
+
+1. reads the file (``reports.ledger.read_ledger``) and validates every row, then checks
+   the rows against the registry (a report or supervision record must name an
+   organization of the file or of the registry); nothing is written before all rows
+   are checked;
+2. plans: organizations are matched by USCC, annual reports by (organization, report
+   year), supervision records by (organization, date, kind, description); each row is
+   to be created, changed or skipped (unchanged). An empty cell never erases a value
+   already on record;
+3. unless ``dry_run``, or errors without ``skip_bad_rows``, writes everything in ONE
+   ``ctx.unit("ledger.import")``: one ``ImportBatch`` row, the records (each carrying
+   ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event.
+
+Audit and timeline. The single audit event names the batch (entity ``import_batch``)
+and holds the counts and the ids of the organizations that were *changed* — never the
+full per-row data, so a 100,000-row import keeps a small event. Organizations are
+written through ``services.organizations.insert_organization`` / ``update_organization``
+(search index, sort key), whose per-record notes are collected here into the batch's
+``summary_json`` (``changed``: org id -> sheet, row, before, after) instead of the event.
+A record's timeline finds its imports with ``import_history(session, organization_id)``:
+the batch that created it (``Organization.import_batch_id``), batches that changed it
+(listed in the batch summary) and batches that brought its reports and records.
+
+An import that would create or change nothing writes nothing (no batch, no event), so
+importing the same file twice changes nothing the second time.
+
+Roles: a dry run is open to every role; the real import needs the administrator or the
+approver (it writes registered facts in bulk).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from mca_tui.domain.enums import OrgStatus, ReportConclusion, Role, SupervisionKind
+from mca_tui.i18n import t
+from mca_tui.reports import ledger as L
+from mca_tui.services.context import ServiceContext
+from mca_tui.services.errors import FieldProblem, ValidationFailed
+from mca_tui.services.organizations import (
+    PersonInput,
+    insert_organization,
+    set_legal_rep,
+    update_organization,
+)
+from mca_tui.storage.audit import to_json
+from mca_tui.storage.models import (
+    AnnualReport,
+    ImportBatch,
+    Organization,
+    Person,
+    SupervisionRecord,
+)
+
+ACTION = "ledger.import"
+CHUNK = 500  # IN-list size for registry look-ups
+FLUSH_EVERY = 1000  # rows between flush + expunge while writing (bounded memory)
+
+# Organization columns an import may set, from the ledger row.
+_ORG_FIELDS = {
+    "name": "name", "org_type": "org_type", "established_on": "established_on",
+    "status": "status", "deregistered_on": "deregistered_on", "revoked_on": "revoked_on",
+    "revocation_kind": "revocation_kind", "domicile": "domicile",
+    "subdistrict": "subdistrict_code", "supervisory_unit": "supervisory_unit",
+    "funds": "funds_fen", "business_scope": "business_scope", "phone": "phone",
+}
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A planned change of an existing record (what a dry run shows)."""
+
+    sheet: str
+    row: int
+    uscc: str
+    before: dict
+    after: dict
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    file_name: str
+    dry_run: bool
+    written: bool
+    batch_id: str | None
+    counts: dict  # sheet -> {"create": n, "change": n, "skip": n, "reject": n}
+    problems: tuple[L.Problem, ...]
+    changes: tuple[RowChange, ...]
+    rejected_file: str | None = None
+    total_rows: int = 0
+    blocked: bool = False  # errors stopped the import: nothing was written
+
+    @property
+    def errors(self) -> list[L.Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[L.Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def total(self, what: str) -> int:
+        return sum(c.get(what, 0) for c in self.counts.values())
+
+    def summary(self, lang: str | None = None) -> str:
+        lines = []
+        for sheet, c in self.counts.items():
+            lines.append(t("ledger.summary.sheet", lang, sheet=sheet, **c))
+        return "\n".join(lines)
+
+
+@dataclass
+class _Plan:
+    org_create: list[L.OrgRow] = field(default_factory=list)
+    org_change: list[tuple[L.OrgRow, str, dict, dict]] = field(default_factory=list)
+    report_create: list[L.ReportRow] = field(default_factory=list)
+    report_change: list[tuple[L.ReportRow, str, dict, dict]] = field(default_factory=list)
+    record_create: list[L.SupervisionRow] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    changes: list[RowChange] = field(default_factory=list)
+
+    def count(self, sheet: str, what: str, n: int = 1) -> None:
+        c = self.counts.setdefault(sheet, {"create": 0, "change": 0, "skip": 0, "reject": 0})
+        c[what] += n
+
+    @property
+    def empty(self) -> bool:
+        return not (self.org_create or self.org_change or self.report_create
+                    or self.report_change or self.record_create)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _org_values(row: L.OrgRow) -> dict:
+    """The organization columns a row sets: those with a value in the file (an empty
+    cell keeps what is on record), plus the status, and the closing dates/kind that the
+    status makes meaningless are cleared."""
+    out = {}
+    for key, column in _ORG_FIELDS.items():
+        if key in row.present or key == "status":
+            value = getattr(row, column)
+            out[column] = value.value if hasattr(value, "value") else value
+    if row.status != OrgStatus.DEREGISTERED:
+        out["deregistered_on"] = None
+    if row.status != OrgStatus.REVOKED:
+        out["revoked_on"] = None
+        out["revocation_kind"] = None
+    return out
+
+
+def _report_mode(conclusion: ReportConclusion | None, default: str) -> str:
+    if conclusion in (ReportConclusion.PASS, ReportConclusion.BASIC_PASS,
+                      ReportConclusion.FAIL):
+        return "inspection"
+    if conclusion in (ReportConclusion.ACCEPTED, ReportConclusion.RETURNED):
+        return "report"
+    return default
+
+
+def _file_sha256(path: Path | None) -> str:
+    if path is None or not path.exists():
+        return ""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _existing_orgs(session: Session, usccs: list[str]) -> dict[str, Organization]:
+    found: dict[str, Organization] = {}
+    for part in _chunks(sorted(set(usccs))):
+        for org in session.exec(select(Organization).where(Organization.uscc.in_(part))):
+            found[org.uscc] = org
+    return found
+
+
+def _rep_ids(session: Session, person_ids: list[str]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for part in _chunks(sorted({p for p in person_ids if p})):
+        for pid, number in session.exec(select(Person.id, Person.id_number)
+                                        .where(Person.id.in_(part))):
+            out[pid] = number
+    return out
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan:
+    """Match every valid row against the registry. Adds row errors to ``parsed`` for
+    rows that name an unknown organization or contradict it."""
+    plan = _Plan()
+    usccs = ([r.uscc for r in parsed.orgs] + [r.uscc for r in parsed.reports]
+             + [r.uscc for r in parsed.supervision])
+    existing = _existing_orgs(session, usccs)
+    reps = _rep_ids(session, [o.legal_rep_person_id for o in existing.values()])
+    # Established dates known after the import (file rows win over the registry).
+    established: dict[str, date | None] = {u: o.established_on for u, o in existing.items()}
+    org_ids: dict[str, str] = {u: o.id for u, o in existing.items()}
+
+    for row in parsed.orgs:
+        established[row.uscc] = row.established_on
+        org = existing.get(row.uscc)
+        if org is None:
+            plan.org_create.append(row)
+            plan.count(L.SHEET_ORGS, "create")
+            continue
+        wanted = _org_values(row)
+        if org.status == OrgStatus.APPLYING.value:
+            wanted.pop("status", None)
+        before = {k: getattr(org, k) for k in wanted}
+        changed = {k: v for k, v in wanted.items() if before.get(k) != v}
+        rep_changed = False
+        if row.legal_rep and row.legal_rep != org.legal_rep_name:
+            rep_changed = True
+        if row.legal_rep_id and row.legal_rep_id != reps.get(org.legal_rep_person_id or ""):
+            rep_changed = True
+        if rep_changed:
+            changed["legal_rep"] = {"name": row.legal_rep, "id_number": row.legal_rep_id}
+            before["legal_rep"] = {"name": org.legal_rep_name}
+        if not changed:
+            plan.count(L.SHEET_ORGS, "skip")
+            continue
+        b = {k: before.get(k) for k in changed}
+        plan.org_change.append((row, org.id, b, changed))
+        plan.count(L.SHEET_ORGS, "change")
+        plan.changes.append(RowChange(L.SHEET_ORGS, row.row, row.uscc, b, changed))
+
+    def known(sheet: str, row: int, uscc: str, when: date | int) -> bool:
+        if uscc not in established:
+            parsed.add(L.Problem(sheet, row, "统一社会信用代码", "unknown_org", {"code": uscc}))
+            return False
+        est = established[uscc]
+        if est is not None:
+            year = when if isinstance(when, int) else when.year
+            if year < est.year:
+                key = "report_before_established" if isinstance(when, int) \
+                    else "record_before_established"
+                parsed.add(L.Problem(sheet, row, None, key,
+                                     {"value": str(when), "established": est.isoformat()}))
+                return False
+        return True
+
+    reports = [r for r in parsed.reports
+               if known(L.SHEET_REPORTS, r.row, r.uscc, r.report_year)]
+    wanted_ids = sorted({org_ids[r.uscc] for r in reports if r.uscc in org_ids})
+    current: dict[tuple[str, int], AnnualReport] = {}
+    for part in _chunks(wanted_ids):
+        for rep in session.exec(select(AnnualReport)
+                                .where(AnnualReport.organization_id.in_(part))):
+            current[(rep.organization_id, rep.report_year)] = rep
+    for r in reports:
+        rep = current.get((org_ids.get(r.uscc, ""), r.report_year))
+        if rep is None:
+            plan.report_create.append(r)
+            plan.count(L.SHEET_REPORTS, "create")
+            continue
+        wanted = {}
+        if r.submitted_on is not None:
+            wanted["submitted_on"] = r.submitted_on
+        if r.conclusion is not None:
+            wanted["conclusion"] = r.conclusion.value
+            wanted["mode"] = _report_mode(r.conclusion, rep.mode)
+        before = {k: getattr(rep, k) for k in wanted}
+        changed = {k: v for k, v in wanted.items() if before[k] != v}
+        if not changed:
+            plan.count(L.SHEET_REPORTS, "skip")
+            continue
+        b = {k: before[k] for k in changed}
+        plan.report_change.append((r, rep.id, b, changed))
+        plan.count(L.SHEET_REPORTS, "change")
+        plan.changes.append(RowChange(L.SHEET_REPORTS, r.row, r.uscc, b, changed))
+
+    records = [r for r in parsed.supervision
+               if known(L.SHEET_SUPERVISION, r.row, r.uscc, r.record_date)]
+    wanted_ids = sorted({org_ids[r.uscc] for r in records if r.uscc in org_ids})
+    have: set[tuple] = set()
+    for part in _chunks(wanted_ids):
+        for rec in session.exec(select(SupervisionRecord.organization_id,
+                                       SupervisionRecord.record_date, SupervisionRecord.kind,
+                                       SupervisionRecord.description)
+                                .where(SupervisionRecord.organization_id.in_(part))):
+            have.add(tuple(rec))
+    for r in records:
+        key = (org_ids.get(r.uscc, ""), r.record_date, r.kind.value, r.description)
+        if key in have:
+            plan.count(L.SHEET_SUPERVISION, "skip")
+        else:
+            plan.record_create.append(r)
+            plan.count(L.SHEET_SUPERVISION, "create")
+    return plan
+
+
+def _drop_bad(parsed: L.ParsedLedger) -> None:
+    """Remove rows with errors (found by the plan) and rows whose organization row was
+    rejected, so that a --skip-bad-rows import writes only rows that are sound."""
+    bad = parsed.bad_rows
+    parsed.orgs = [r for r in parsed.orgs if (L.SHEET_ORGS, r.row) not in bad]
+    parsed.reports = [r for r in parsed.reports if (L.SHEET_REPORTS, r.row) not in bad]
+    parsed.supervision = [r for r in parsed.supervision
+                          if (L.SHEET_SUPERVISION, r.row) not in bad]
+
+
+def _count_rejects(plan: _Plan, parsed: L.ParsedLedger) -> None:
+    for sheet, _row in parsed.bad_rows:
+        plan.count(sheet, "reject")
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Recorder:
+    """Stands in for the Unit when calling the organization services: same session,
+    but per-record notes go to the batch summary instead of the audit event."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.notes: dict[str, dict] = {}
+
+    def record(self, entity: str, entity_id: str | None, before: dict | None,
+               after: dict | None, *, organization_id: str | None = None) -> None:
+        if entity_id is None:
+            return
+        note = self.notes.setdefault(entity_id, {"entity": entity, "before": {}, "after": {}})
+        note["before"].update(before or {})
+        note["after"].update(after or {})
+
+
+def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # noqa: ANN001
+           batch: ImportBatch, progress: L.Progress | None) -> dict:
+    s = unit.session
+    office_id = ctx.actor.office_id
+    rec = _Recorder(s)
+    total = len(plan.org_create) + len(plan.org_change) + len(plan.report_create) + len(
+        plan.report_change) + len(plan.record_create)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if done % FLUSH_EVERY == 0:
+            s.flush()
+            s.expunge_all()  # keep memory bounded; everything is flushed already
+            s.add(batch)
+        if progress and (done % 1000 == 0 or done == total):
+            progress("write", done, total)
+
+    org_ids: dict[str, str] = {}
+    for row in plan.org_create:
+        rep = None
+        if row.legal_rep:
+            rep = PersonInput(row.legal_rep, row.legal_rep_id, row.legal_rep_id_override)
+        org = insert_organization(
+            rec, office_id=office_id, org_type=row.org_type, name=row.name, legal_rep=rep,
+            uscc=row.uscc, uscc_override_reason=row.uscc_override_reason,
+            status=row.status.value, established_on=row.established_on,
+            deregistered_on=row.deregistered_on, revoked_on=row.revoked_on,
+            revocation_kind=row.revocation_kind.value if row.revocation_kind else None,
+            domicile=row.domicile, subdistrict_code=row.subdistrict_code,
+            supervisory_unit=row.supervisory_unit, funds_fen=row.funds_fen,
+            business_scope=row.business_scope, phone=row.phone,
+            import_batch_id=batch.id, source_sheet=L.SHEET_ORGS, source_row=row.row,
+        )
+        org_ids[row.uscc] = org.id
+        rec.notes.pop(org.id, None)  # a created record is its own note (source row)
+        tick()
+
+    changed: dict[str, dict] = {}
+    for row, org_id, before, after in plan.org_change:
+        columns = {k: v for k, v in after.items() if k != "legal_rep"}
+        if "legal_rep" in after:
+            org = s.get(Organization, org_id)
+            set_legal_rep(rec, org, PersonInput(row.legal_rep or org.legal_rep_name,
+                                                row.legal_rep_id, row.legal_rep_id_override),
+                          ctx.today())
+            s.add(org)
+        update_organization(rec, org_id, columns)
+        changed[org_id] = {"sheet": L.SHEET_ORGS, "row": row.row, "before": before,
+                           "after": after}
+        tick()
+
+    def org_id_of(uscc: str) -> str:
+        if uscc not in org_ids:
+            found = s.exec(select(Organization.id).where(Organization.uscc == uscc)).first()
+            org_ids[uscc] = found
+        return org_ids[uscc]
+
+    default_mode = ctx.settings.legal.annual_report_mode
+    for r in plan.report_create:
+        s.add(AnnualReport(
+            office_id=office_id, organization_id=org_id_of(r.uscc), report_year=r.report_year,
+            mode=_report_mode(r.conclusion, default_mode), submitted_on=r.submitted_on,
+            conclusion=r.conclusion.value if r.conclusion else None,
+            concluded_on=r.submitted_on if r.conclusion and r.conclusion not in (
+                ReportConclusion.NOT_SUBMITTED,) else None,
+            import_batch_id=batch.id, source_sheet=L.SHEET_REPORTS, source_row=r.row))
+        tick()
+    report_changes: dict[str, dict] = {}
+    for r, rep_id, before, after in plan.report_change:
+        rep = s.get(AnnualReport, rep_id)
+        for k, v in after.items():
+            setattr(rep, k, v)
+        s.add(rep)
+        report_changes[rep_id] = {"organization_id": rep.organization_id, "row": r.row,
+                                  "before": before, "after": after}
+        tick()
+    for r in plan.record_create:
+        s.add(SupervisionRecord(
+            office_id=office_id, organization_id=org_id_of(r.uscc), kind=r.kind.value,
+            record_date=r.record_date, description=r.description,
+            completed_on=r.record_date if r.kind != SupervisionKind.RECTIFICATION else None,
+            import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=r.row))
+        tick()
+    s.flush()
+    return {"changed": changed, "report_changes": report_changes}
+
+
+def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
+    if dry_run:
+        ctx.require(*Role)
+    else:
+        ctx.require(Role.ADMIN, Role.APPROVER)
+
+
+def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
+                  dry_run: bool = False, skip_bad_rows: bool = False,
+                  accept_legacy_codes: bool = False,
+                  progress: L.Progress | None = None) -> ImportResult:
+    """Validate, plan and (unless dry run or blocked by errors) write a ledger in one
+    audited operation. See the module docstring."""
+    _check_roles(ctx, dry_run)
+    path = None if isinstance(source, L.RawLedger) else Path(source)
+    if progress:
+        progress("read", 0, 0)
+    raw = source if isinstance(source, L.RawLedger) else L.read_ledger(path)
+    parsed = L.validate(raw, ctx.settings, today=ctx.today(),
+                        accept_legacy_codes=accept_legacy_codes, progress=progress)
+    mode = ctx.settings.legal.annual_report_mode
+    with ctx.db.read() as s:
+        plan = _plan(s, parsed, mode)
+    if parsed.bad_rows and skip_bad_rows and not parsed.file_errors:
+        # Re-plan without the bad rows: dependants of a rejected organization row are
+        # rejected in turn (their organization is then unknown).
+        while True:
+            before = len(parsed.bad_rows)
+            _drop_bad(parsed)
+            with ctx.db.read() as s:
+                plan = _plan(s, parsed, mode)
+            if len(parsed.bad_rows) == before:
+                break
+    _count_rejects(plan, parsed)
+    problems = tuple(parsed.problems)
+
+    blocked = bool(parsed.file_errors) or (bool(parsed.errors) and not skip_bad_rows)
+
+    def result(written: bool, batch_id: str | None = None,
+               rejected: Path | None = None) -> ImportResult:
+        return ImportResult(raw.file_name, dry_run, written, batch_id, plan.counts, problems,
+                            tuple(plan.changes), str(rejected) if rejected else None,
+                            parsed.total_rows, blocked and not dry_run)
+
+    if dry_run or blocked:
+        return result(False)
+    rejected_path = None
+    if parsed.bad_rows and path is not None:
+        rejected_path = L.write_rejected(raw, parsed.bad_rows, path)
+    if plan.empty:
+        return result(False, rejected=rejected_path)
+    sha = _file_sha256(path)
+    with ctx.unit(ACTION) as unit:
+        s = unit.session
+        plan = _plan(s, parsed, mode)  # again, under the write lock
+        if parsed.errors and not skip_bad_rows:
+            raise ValidationFailed([FieldProblem(p.where(), f"ledger.problem.{p.key}", p.params)
+                                    for p in parsed.errors[:20]])
+        _count_rejects(plan, parsed)
+        batch = ImportBatch(office_id=ctx.actor.office_id, file_name=raw.file_name,
+                            file_sha256=sha, actor_name=ctx.actor.name)
+        s.add(batch)
+        s.flush()
+        details = _apply(ctx, unit, plan, parsed, batch, progress)
+        summary = {
+            "file_name": raw.file_name, "file_sha256": sha, "counts": plan.counts,
+            "options": {"skip_bad_rows": skip_bad_rows,
+                        "accept_legacy_codes": accept_legacy_codes},
+            "warnings": sum(1 for p in problems if not p.is_error),
+            "rejected_file": str(rejected_path) if rejected_path else None,
+            **details,
+        }
+        batch = s.get(ImportBatch, batch.id) or batch
+        batch.summary_json = to_json(summary)
+        s.add(batch)
+        unit.record("import_batch", batch.id, None, {
+            "file_name": raw.file_name, "file_sha256": sha, "counts": plan.counts,
+            "changed_organization_ids": sorted(details["changed"]),
+        })
+        batch_id = batch.id
+    return result(True, batch_id, rejected_path)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class ImportTouch:
+    """An import that created or changed something of one organization."""
+
+    batch_id: str
+    file_name: str
+    imported_at: object
+    actor_name: str
+    what: str  # created | changed | reports | records
+    source_row: int | None = None
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+
+
+def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
+    """The imports that touched an organization, oldest first (for its timeline)."""
+    out: list[ImportTouch] = []
+    org = session.get(Organization, organization_id)
+    if org is None:
+        return out
+    batches: dict[str, ImportBatch] = {}
+
+    def batch(bid: str) -> ImportBatch | None:
+        if bid not in batches:
+            batches[bid] = session.get(ImportBatch, bid)
+        return batches[bid]
+
+    if org.import_batch_id and (b := batch(org.import_batch_id)):
+        out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, "created",
+                               org.source_row))
+    like = f"%{organization_id}%"
+    for b in session.exec(select(ImportBatch).where(ImportBatch.summary_json.like(like))):
+        batches[b.id] = b
+        summary = json.loads(b.summary_json or "{}")
+        change = summary.get("changed", {}).get(organization_id)
+        if change:
+            out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, "changed",
+                                   change.get("row"), change.get("before", {}),
+                                   change.get("after", {})))
+    for what, model in (("reports", AnnualReport), ("records", SupervisionRecord)):
+        ids = session.exec(select(model.import_batch_id).where(
+            model.organization_id == organization_id,
+            model.import_batch_id.is_not(None)).distinct()).all()
+        for bid in ids:
+            if (b := batch(bid)) is not None:
+                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, what))
+    out.sort(key=lambda x: (str(x.imported_at), x.what))
+    return out
