@@ -1,0 +1,23 @@
+"""``mca-tui export FILE.xlsx|FILE.csv [--unmasked] [--sheet NAME]``."""
+
+from __future__ import annotations
+
+from mca_tui.i18n import t
+
+
+def register(sub) -> None:  # noqa: ANN001
+    p = sub.add_parser("export", help=t("ledger.cli.export_help"))
+    p.add_argument("file")
+    p.add_argument("--unmasked", action="store_true", help=t("ledger.cli.unmasked_help"))
+    p.add_argument("--sheet", help=t("ledger.cli.sheet_help"))
+    p.set_defaults(handler=run)
+
+
+def run(rt) -> int:  # noqa: ANN001
+    from mca_tui.reports.export import export_ledger
+
+    r = export_ledger(rt.context(), rt.args.file, unmasked=rt.args.unmasked,
+                      sheet=rt.args.sheet)
+    print(t("ledger.cli.exported", path=r.path, orgs=r.orgs, reports=r.reports,
+            records=r.records))
+    return 0
