@@ -129,14 +129,18 @@ def _report_rows(session: Session, counter: dict) -> Iterator[list]:
 
 def _record_rows(session: Session, counter: dict) -> Iterator[list]:
     stmt = (select(Organization.uscc, SupervisionRecord.record_date, SupervisionRecord.kind,
-                   SupervisionRecord.description)
+                   SupervisionRecord.description, SupervisionRecord.due_on,
+                   SupervisionRecord.completed_on)
             .join(Organization, Organization.id == SupervisionRecord.organization_id)
             .where(Organization.uscc.is_not(None))
             .order_by(SupervisionRecord.record_date, Organization.uscc, SupervisionRecord.kind)
             .execution_options(yield_per=PAGE))
-    for uscc, day, kind, description in session.execute(stmt):
+    for uscc, day, kind, description, due_on, completed_on in session.execute(stmt):
         counter["records"] += 1
-        yield [uscc, day, _word(L.SUPERVISION_WORD, kind, SupervisionKind), description]
+        if kind != SupervisionKind.RECTIFICATION.value and completed_on == day:
+            completed_on = None  # done on the day: the import's default
+        yield [uscc, day, _word(L.SUPERVISION_WORD, kind, SupervisionKind), description,
+               due_on, completed_on]
 
 
 @dataclass(frozen=True)

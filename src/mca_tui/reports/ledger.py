@@ -83,6 +83,10 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("日期", "record_date", True),
         Column("类别", "kind", True),
         Column("说明", "description"),
+        # Optional extension of the format: the deadline and completion date of
+        # a rectification (整改), so that open rectifications survive export/import.
+        Column("整改期限", "due_on"),
+        Column("完成日期", "completed_on"),
     ),
 }
 
@@ -507,6 +511,8 @@ class SupervisionRow:
     record_date: date
     kind: SupervisionKind
     description: str = ""
+    due_on: date | None = None
+    completed_on: date | None = None
 
 
 @dataclass
@@ -737,6 +743,14 @@ def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
             c.problem("date_in_future", "record_date", value=when.isoformat())
         kind = c.get("kind", lambda v: _choice(v, SUPERVISION_KINDS), required=True)
         description = c.get("description", cell_text) or ""
+        due_on = c.get("due_on", parse_date)
+        completed_on = c.get("completed_on", parse_date)
+        if completed_on and completed_on > today:
+            c.problem("date_in_future", "completed_on", value=completed_on.isoformat())
+        for key, d in (("due_on", due_on), ("completed_on", completed_on)):
+            if d and when and d < when:
+                c.problem("date_before_record", key, value=d.isoformat(),
+                          record=when.isoformat())
         if not c.ok:
             continue
         key = (uscc, when, kind, description)
@@ -745,7 +759,7 @@ def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
             continue
         seen[key] = row_no
         parsed.supervision.append(SupervisionRow(row_no, uscc, when, SupervisionKind(kind),
-                                                 description))
+                                                 description, due_on, completed_on))
 
 
 def validate(raw: RawLedger, settings: Settings, *, today: date,

@@ -125,6 +125,8 @@ class _Plan:
     report_create: list[L.ReportRow] = field(default_factory=list)
     report_change: list[tuple[L.ReportRow, str, dict, dict]] = field(default_factory=list)
     record_create: list[L.SupervisionRow] = field(default_factory=list)
+    record_change: list[tuple[L.SupervisionRow, str, dict, dict]] = field(
+        default_factory=list)
     counts: dict = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list)
 
@@ -135,7 +137,7 @@ class _Plan:
     @property
     def empty(self) -> bool:
         return not (self.org_create or self.org_change or self.report_create
-                    or self.report_change or self.record_create)
+                    or self.report_change or self.record_create or self.record_change)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -290,20 +292,30 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
     records = [r for r in parsed.supervision
                if known(L.SHEET_SUPERVISION, r.row, r.uscc, r.record_date)]
     wanted_ids = sorted({org_ids[r.uscc] for r in records if r.uscc in org_ids})
-    have: set[tuple] = set()
+    have: dict[tuple, tuple[str, date | None, date | None]] = {}
     for part in _chunks(wanted_ids):
-        for rec in session.exec(select(SupervisionRecord.organization_id,
-                                       SupervisionRecord.record_date, SupervisionRecord.kind,
-                                       SupervisionRecord.description)
+        for rec in session.exec(select(SupervisionRecord)
                                 .where(SupervisionRecord.organization_id.in_(part))):
-            have.add(tuple(rec))
+            have[(rec.organization_id, rec.record_date, rec.kind, rec.description)] = (
+                rec.id, rec.due_on, rec.completed_on)
     for r in records:
         key = (org_ids.get(r.uscc, ""), r.record_date, r.kind.value, r.description)
-        if key in have:
-            plan.count(L.SHEET_SUPERVISION, "skip")
-        else:
+        if key not in have:
             plan.record_create.append(r)
             plan.count(L.SHEET_SUPERVISION, "create")
+            continue
+        rec_id, due_on, completed_on = have[key]
+        before, after = {}, {}
+        if r.due_on and r.due_on != due_on:
+            before["due_on"], after["due_on"] = due_on, r.due_on
+        if r.completed_on and r.completed_on != completed_on:
+            before["completed_on"], after["completed_on"] = completed_on, r.completed_on
+        if not after:
+            plan.count(L.SHEET_SUPERVISION, "skip")
+            continue
+        plan.record_change.append((r, rec_id, before, after))
+        plan.count(L.SHEET_SUPERVISION, "change")
+        plan.changes.append(RowChange(L.SHEET_SUPERVISION, r.row, r.uscc, before, after))
     return plan
 
 
@@ -348,7 +360,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
     office_id = ctx.actor.office_id
     rec = _Recorder(s)
     total = len(plan.org_create) + len(plan.org_change) + len(plan.report_create) + len(
-        plan.report_change) + len(plan.record_create)
+        plan.report_change) + len(plan.record_create) + len(plan.record_change)
     done = 0
 
     def tick() -> None:
@@ -423,12 +435,24 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
     for r in plan.record_create:
         s.add(SupervisionRecord(
             office_id=office_id, organization_id=org_id_of(r.uscc), kind=r.kind.value,
-            record_date=r.record_date, description=r.description,
-            completed_on=r.record_date if r.kind != SupervisionKind.RECTIFICATION else None,
+            record_date=r.record_date, description=r.description, due_on=r.due_on,
+            # A rectification is open until completed; other kinds are done on the day.
+            completed_on=r.completed_on or (
+                r.record_date if r.kind != SupervisionKind.RECTIFICATION else None),
             import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=r.row))
         tick()
+    record_changes: dict[str, dict] = {}
+    for r, rec_id, before, after in plan.record_change:
+        rec = s.get(SupervisionRecord, rec_id)
+        for k, v in after.items():
+            setattr(rec, k, v)
+        s.add(rec)
+        record_changes[rec_id] = {"organization_id": rec.organization_id, "row": r.row,
+                                  "before": before, "after": after}
+        tick()
     s.flush()
-    return {"changed": changed, "report_changes": report_changes}
+    return {"changed": changed, "report_changes": report_changes,
+            "record_changes": record_changes}
 
 
 def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:

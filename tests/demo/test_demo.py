@@ -1,0 +1,91 @@
+"""The demo registry: deterministic, written through the services, and 2022 gives the
+bureau's figures exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+from sqlmodel import func, select
+
+from mca_tui import demo
+from mca_tui.config import Settings
+from mca_tui.domain.identifiers import validate_id_number, validate_uscc
+from mca_tui.reports import stats
+from mca_tui.services import users
+from mca_tui.storage.audit import verify_chains
+from mca_tui.storage.models import AuditEvent, ImportBatch, Organization, Person
+
+ISSUE_JSON = {"year": 2022, "registered": {"total": 27, "social_group": 8,
+              "private_non_enterprise": 19, "foundation": 0}, "deregistered": {"total": 10,
+              "social_group": 2, "private_non_enterprise": 8, "foundation": 0},
+              "revoked": {"total": 7, "dormant": 7}, "annual_report": {"report_year": 2021,
+              "due": 269, "accepted": 246}, "financial_audit": 34, "rectification": 35,
+              "interview": 3, "spot_check": 30, "evaluation": 11}
+
+
+def test_demo_users_one_per_role():
+    roles = sorted(r for _u, _n, _p, rs in demo.DEMO_USERS for r in rs)
+    assert roles == sorted(["clerk", "clerk", "reviewer", "approver", "enforcement", "admin"])
+    assert all(len(p) >= 8 for _u, _n, p, _r in demo.DEMO_USERS)
+    assert demo.FIGURES_2022 == ISSUE_JSON
+
+
+def test_demo_builds_fast_and_reproduces_2022(db, settings, ctx):
+    started = time.perf_counter()
+    demo.ensure_demo(db, settings)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 10, f"demo took {elapsed:.1f} s"
+    assert stats.year_stats(db, settings, 2022).to_dict() == ISSUE_JSON
+    with db.read() as s:
+        n_orgs = s.exec(select(func.count()).select_from(Organization)).one()
+        assert 300 <= n_orgs <= 600
+        orgs = s.exec(select(Organization)).all()
+        for org in orgs:
+            info = validate_uscc(org.uscc)
+            assert info.valid or org.uscc_override_reason, org.uscc
+            assert org.uscc[2:8] == "350205"
+            assert org.import_batch_id and org.source_row
+        assert {o.subdistrict_code for o in orgs} == {s.code for s in settings.office.subdistricts}
+        assert sum(1 for o in orgs if o.uscc_override_reason) == 2
+        for person in s.exec(select(Person)):
+            assert validate_id_number(person.id_number).valid
+            assert person.id_number.startswith("3502") or person.id_number.startswith("3505")
+        assert s.exec(select(func.count()).select_from(ImportBatch)).one() == 1
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "ledger.import")).one()
+        assert event.actor_name == "admin"
+        assert verify_chains(s).ok
+    assert {u.username for u in users.list_users(ctx)} == {u for u, *_ in demo.DEMO_USERS}
+    # Idempotent: a second call changes nothing.
+    demo.ensure_demo(db, settings)
+    with db.read() as s:
+        assert s.exec(select(func.count()).select_from(Organization)).one() == n_orgs
+
+
+def test_demo_is_deterministic():
+    a = demo.build_ledger(Settings())
+    b = demo.build_ledger(Settings())
+    for name in a.sheets:
+        assert a.sheets[name].rows == b.sheets[name].rows
+
+
+def test_demo_other_years_are_plausible(db, settings):
+    demo.ensure_demo(db, settings)
+    for year in range(2016, 2026):
+        y = stats.year_stats(db, settings, year)
+        assert 15 <= y.registered["total"] <= 35
+        assert y.annual_report["due"] > 100
+        assert 0.8 <= y.annual_report["accepted"] / y.annual_report["due"] <= 0.97
+    as_of = stats.register_as_of(db, demo.DEMO_AS_OF)
+    assert as_of.total("active") > 250
+    assert as_of.total("revoked") == sum(sum(v) for v in demo.REVOCATIONS.values())
+
+
+def test_cli_demo_stats_json_equals_issue(tmp_path):
+    env = {"MCA_TUI_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "mca_tui", "--demo", "stats", "--year", "2022",
+                          "--json"], capture_output=True, text=True, env=env, timeout=120,
+                         check=True)
+    assert json.loads(out.stdout) == ISSUE_JSON
