@@ -1,0 +1,132 @@
+"""Statistics on a hand-built registry with known answers (year boundaries included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mca_tui.domain.clocks import must_report
+from mca_tui.reports import stats
+from mca_tui.services.ledger_import import import_ledger
+from mca_tui.storage.models import Organization
+
+from .helpers import code, ledger, org
+
+
+@pytest.fixture
+def registry(ctx):
+    ctx.today = lambda: date(2024, 1, 31)
+    orgs = [
+        org(1, "社会团体", "2021-06-30"),  # A: registered on the cut-off day -> due 2021
+        org(2, "民办非企业单位", "2021-07-01"),  # B: registered 1 July -> not due
+        org(3, "民办非企业单位", "2019-01-01", "已注销", 注销日期="2022-01-01"),  # C
+        org(4, "社会团体", "2018-05-05", "已注销", 注销日期="2021-12-31"),  # D
+        org(5, "社会团体", "2022-01-01"),  # E
+        org(6, "民办非企业单位", "2022-12-31"),  # F
+        org(7, "民办非企业单位", "2023-01-01"),  # G
+        org(8, "社会团体", "2017-04-04", "已撤销", 撤销日期="2022-05-06", 撤销类别="僵尸型"),  # H
+        org(9, "民办非企业单位", "2017-04-04", "已撤销", 撤销日期="2022-12-31",
+            撤销类别="其他"),  # I
+        org(10, "基金会", "2015-02-02"),  # J
+    ]
+    reports = [
+        {"统一社会信用代码": code(1, "1"), "报告年度": 2021, "提交日期": "2022-04-01",
+         "结论": "通过"},
+        {"统一社会信用代码": code(3, "2"), "报告年度": 2021, "提交日期": "2022-04-01",
+         "结论": "合格"},
+        {"统一社会信用代码": code(10, "3"), "报告年度": 2021, "结论": "退回"},
+        {"统一社会信用代码": code(8, "1"), "报告年度": 2021, "结论": "未提交"},
+        {"统一社会信用代码": code(1, "1"), "报告年度": 2022, "结论": "基本合格"},
+    ]
+    records = [
+        {"统一社会信用代码": code(1, "1"), "日期": "2022-01-01", "类别": "整改", "说明": "一"},
+        {"统一社会信用代码": code(1, "1"), "日期": "2022-06-01", "类别": "整改", "说明": "二"},
+        {"统一社会信用代码": code(3, "2"), "日期": "2021-12-31", "类别": "财务审计"},
+        {"统一社会信用代码": code(5, "1"), "日期": "2022-12-31", "类别": "财务审计"},
+        {"统一社会信用代码": code(8, "1"), "日期": "2022-03-03", "类别": "约谈"},
+        {"统一社会信用代码": code(6, "2"), "日期": "2022-12-31", "类别": "抽查"},
+        {"统一社会信用代码": code(10, "3"), "日期": "2023-01-01", "类别": "评估"},
+    ]
+    result = import_ledger(ctx, ledger(orgs, reports, records))
+    assert result.written, [p.describe() for p in result.errors]
+    return ctx
+
+
+def test_year_figures(registry, settings):
+    got = stats.year_stats(registry.db, settings, 2022).to_dict()
+    assert got == {
+        "year": 2022,
+        "registered": {"total": 2, "social_group": 1, "private_non_enterprise": 1,
+                       "foundation": 0},
+        "deregistered": {"total": 1, "social_group": 0, "private_non_enterprise": 1,
+                         "foundation": 0},
+        "revoked": {"total": 2, "dormant": 1},
+        "annual_report": {"report_year": 2021, "due": 5, "accepted": 2},
+        "financial_audit": 1, "rectification": 1, "interview": 1, "spot_check": 1,
+        "evaluation": 0,
+    }
+
+
+def test_year_boundaries_other_years(registry, settings):
+    y21 = stats.year_stats(registry.db, settings, 2021)
+    assert y21.registered == {"total": 2, "social_group": 1, "private_non_enterprise": 1,
+                              "foundation": 0}
+    assert y21.deregistered["total"] == 1  # D on 31 December 2021
+    assert y21.financial_audit == 1
+    y23 = stats.year_stats(registry.db, settings, 2023)
+    assert y23.registered["private_non_enterprise"] == 1  # G on 1 January 2023
+    assert y23.evaluation == 1
+    # 2022 cycle: A, B (registered 1 July 2021 is due for 2022), E, J
+    assert y23.annual_report == {"report_year": 2022, "due": 4, "accepted": 1}
+
+
+def test_due_matches_must_report(registry, settings):
+    from sqlmodel import select
+
+    with registry.db.read() as s:
+        orgs = s.exec(select(Organization)).all()
+    for year in (2020, 2021, 2022, 2023):
+        expected = sum(1 for o in orgs if must_report(
+            o.established_on, year, o.deregistered_on or o.revoked_on, settings.legal))
+        assert stats.year_stats(registry.db, settings, year + 1).annual_report["due"] == expected
+
+
+def test_register_as_of(registry):
+    got = stats.register_as_of(registry.db, date(2022, 6, 30))
+    assert got.counts["social_group"] == {"active": 2, "deregistered": 1, "revoked": 1}
+    assert got.counts["private_non_enterprise"] == {"active": 2, "deregistered": 1, "revoked": 0}
+    assert got.counts["foundation"] == {"active": 1, "deregistered": 0, "revoked": 0}
+    # The day itself counts: C deregistered on 1 January 2022.
+    jan1 = stats.register_as_of(registry.db, date(2022, 1, 1))
+    assert jan1.counts["private_non_enterprise"]["deregistered"] == 1
+    dec31 = stats.register_as_of(registry.db, date(2021, 12, 31))
+    assert dec31.counts["private_non_enterprise"]["deregistered"] == 0
+    assert dec31.total() == 7  # A B C D H I J
+
+
+def test_draft_paragraph_states_the_figures():
+    y = stats.YearStats(
+        2022, {"total": 27, "social_group": 8, "private_non_enterprise": 19, "foundation": 0},
+        {"total": 10, "social_group": 2, "private_non_enterprise": 8, "foundation": 0},
+        {"total": 7, "dormant": 7}, {"report_year": 2021, "due": 269, "accepted": 246},
+        34, 35, 3, 30, 11)
+    text = stats.draft_paragraph(y)
+    assert text.startswith("2022年新成立社会组织27家，其中社会团体8家、民办非企业单位19家；"
+                           "注销社会组织10家，其中社会团体2家、民办非企业单位8家。")
+    for needle in ("财务审计34家", "整改35家", "约谈社会组织3家", "应参加年报的社会组织269家",
+                   "审核通过246家", "检查社会组织30家", "11家社会组织参评",
+                   "撤销「僵尸型」社会组织7家"):
+        assert needle in text
+    assert "基金会" not in text
+
+
+def test_stats_cli_table_and_paragraph(registry, capsys, monkeypatch):
+    from mca_tui import cli
+
+    path = registry.db.path
+    assert cli.main(["--db", str(path), "stats", "--year", "2022"]) == 0
+    out = capsys.readouterr().out
+    assert "2022年新成立社会组织2家" in out
+    assert cli.main(["--db", str(path), "stats", "--as-of", "2022年6月30日", "--json"]) == 0
+    assert '"as_of": "2022-06-30"' in capsys.readouterr().out
