@@ -791,11 +791,13 @@ def default_correction_items(info: ApplicationInfo, lang: str | None = None) -> 
 
 
 def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None = None, *,
-                       note: str = "", expected_version: int | None = None) -> ApplicationInfo:
+                       note: str = "", due_on: date | None = None,
+                       expected_version: int | None = None) -> ApplicationInfo:
     """补正: the reviewer sends the application back listing every missing or defective
     item at once; issues the 补正材料通知书. Without ``items`` the blocking findings are
     listed. A notice given after the 5-working-day clock is flagged: the application then
-    counts as accepted on the day received (行政许可法 Art 32)."""
+    counts as accepted on the day received (行政许可法 Art 32). ``due_on``: the date by which
+    the applicant is asked to hand in the items (no statutory period; optional)."""
     ctx.require(Role.REVIEWER)
     today = ctx.today()
     with ctx.unit("application.correction") as unit:
@@ -823,7 +825,8 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None
         doc = _issue(unit, ctx, "correction_notice", today, app, data={
             "org_name": org_name, "applicant": _applicant(form, org_name),
             "received_on": app.received_on or today, "missing_items": items,
-            "org_type": app.org_type, "application_number": app.number, "note": note or None})
+            "org_type": app.org_type, "application_number": app.number, "note": note or None,
+            "correction_due": due_on})
         _step(ctx, unit, app, "correction_requested", today, note,
               {"items": items, "document": doc.number, "notice_late": notice_late})
         unit.record("application", app.id, before,

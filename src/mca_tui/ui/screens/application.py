@@ -1,0 +1,418 @@
+"""登记申请: the list of applications and one application's page.
+
+The page shows the dates, the legal clocks (decision: 60 days, 30 for charities; the
+5-working-day correction notice), the findings with their articles, the 补正 items, the
+steps and the documents. Its actions depend on the status and on the user's roles; the
+services check roles and four eyes again.
+
+Keys on the page: F9 the main action of the status (continue the form / 审查通过 /
+补正完成 / 核准), F6 通知补正 (reviewer), F7 不予登记 (approver), F4 preview the documents in
+turn, F5 refresh, Esc back. On the list: Enter opens, F9 new 成立登记, F5 refresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mca_tui.domain.enums import ApplicationKind, ApplicationStatus, Role
+from mca_tui.i18n import label, t
+from mca_tui.services import registration as reg
+from mca_tui.services.context import ServiceContext
+from mca_tui.services.errors import ServiceError
+from mca_tui.ui.dialogs.registration_dialogs import ConfirmDialog, PreviewDialog, TextPromptDialog
+
+log = logging.getLogger(__name__)
+
+PAGE_CSS = """
+ApplicationScreen, ApplicationsScreen { layout: vertical; }
+#app-title, #apps-title { height: 1; background: $primary; color: $text; padding: 0 1;
+    text-style: bold; }
+#app-body { height: 1fr; padding: 0 1; }
+.app-section { margin-top: 1; text-style: bold; }
+.app-block { color: $error; }
+#apps-table { height: 1fr; }
+#apps-hint { height: 1; color: $text-muted; padding: 0 1; }
+"""
+
+_SHOWN_FIELDS = ("name", "civil_form", "domicile", "funds", "supervisory_unit",
+                 "direct_category", "legal_rep_name", "individual_members", "unit_members",
+                 "supervisory_approval_on", "received_on")
+
+
+def _d(value: object) -> str:
+    return value.isoformat() if value else "-"
+
+
+class _Worker:
+    """Run a service call in a thread worker; errors become an error notification (the
+    screen and whatever was typed stay)."""
+
+    ctx: ServiceContext
+
+    @work(thread=True, exit_on_error=False, group="registration-call")
+    def call(self, fn: Callable, then: Callable, *args: object, **kwargs: object) -> None:
+        try:
+            result = fn(*args, **kwargs)
+        except ServiceError as exc:
+            self.app.call_from_thread(self.show_error, exc.message())  # type: ignore[attr-defined]
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("registration call failed")
+            self.app.call_from_thread(self.show_error, str(exc))  # type: ignore[attr-defined]
+            return
+        self.app.call_from_thread(then, result)  # type: ignore[attr-defined]
+
+    def show_error(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False, timeout=10)  # type: ignore[attr-defined]
+
+
+class ApplicationScreen(_Worker, Screen):
+    DEFAULT_CSS = PAGE_CSS
+    BINDINGS = [
+        # F9 is the main action of the status; only the one that applies is shown.
+        Binding("f9", "main('form')", t("registration.ui.key_continue"),
+                id="registration.app.continue"),
+        Binding("f9", "main('review')", t("registration.ui.key_review"),
+                id="registration.app.review"),
+        Binding("f9", "main('approve')", t("registration.ui.key_approve"),
+                id="registration.app.approve"),
+        Binding("f6", "correction", t("registration.ui.key_correction"),
+                id="registration.app.correction"),
+        Binding("f7", "refuse", t("registration.ui.key_refuse"), id="registration.app.refuse"),
+        Binding("f4", "preview", t("registration.ui.key_preview"),
+                id="registration.app.preview"),
+        Binding("f5", "refresh", t("registration.ui.key_refresh"),
+                id="registration.app.refresh"),
+        Binding("escape", "back", t("registration.ui.key_back"), id="registration.app.back"),
+    ]
+
+    def __init__(self, ctx: ServiceContext, application_id: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.application_id = application_id
+        self.info: reg.ApplicationInfo | None = None
+        self._doc_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="app-title")
+        with VerticalScroll(id="app-body"):
+            yield Static(Text(t("registration.ui.loading")), id="app-content")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self.info is not None:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.call(reg.get_application, self._show, self.ctx, self.application_id)
+
+    def _show(self, info: reg.ApplicationInfo) -> None:
+        self.info = info
+        self.query_one("#app-title", Static).update(Text(t(
+            "registration.ui.app_title", number=info.number or t("registration.ui.no_number"),
+            name=info.org_name or "-", kind=label(info.kind), status=label(info.status))))
+        self.query_one("#app-content", Static).update(self.render_info(info))
+        self.refresh_bindings()
+
+    def render_info(self, info: reg.ApplicationInfo) -> Text:
+        today = self.ctx.today()
+        out = Text()
+
+        def section(title: str) -> None:
+            out.append(f"\n{title}\n", style="bold")
+
+        def line(text: str, style: str = "") -> None:
+            out.append(text + "\n", style=style)
+
+        line(t("registration.ui.summary", type=label(info.org_type), kind=label(info.kind),
+               status=label(info.status)))
+        if info.uscc:
+            line(t("registration.ui.uscc", uscc=info.uscc), "bold")
+        section(t("registration.ui.sec_clocks"))
+        if info.decision_deadline:
+            d = info.decision_deadline
+            line(t("registration.ui.clock_line", rule=d.rule_text(), due=_d(d.due),
+                   state=d.describe(today), article=d.article))
+        if info.correction_deadline:
+            d = info.correction_deadline
+            line(t("registration.ui.clock_line", rule=d.rule_text(), due=_d(d.due),
+                   state=d.describe(today), article=d.article))
+        if info.correction_notice_late:
+            line(t("registration.ui.notice_late"), "bold")
+        if info.late:
+            line(t("registration.ui.change_late"), "bold")
+        if not (info.decision_deadline or info.correction_deadline):
+            line(t("registration.ui.no_clock"))
+        section(t("registration.ui.sec_dates"))
+        line(t("registration.ui.dates", received=_d(info.received_on),
+               accepted=_d(info.accepted_on), complete=_d(info.complete_on),
+               reviewed=_d(info.reviewed_on), decided=_d(info.decided_on)))
+        if info.accepted_by or info.reviewed_by or info.decided_by:
+            line(t("registration.ui.people", accepted=info.accepted_by or "-",
+                   reviewed=info.reviewed_by or "-", decided=info.decided_by or "-"))
+        section(t("registration.ui.sec_form"))
+        for name in _SHOWN_FIELDS:
+            value = info.form.get(name)
+            if value in (None, "", False):
+                continue
+            if name == "direct_category":
+                value = t(f"registration.direct.{value}")
+            elif name == "civil_form":
+                value = t(f"enum.CivilForm.{value}")
+            key = f"registration.field.{name}"
+            if name == "funds":
+                key = {"social_group": "registration.field.funds_social_group",
+                       "private_non_enterprise": "registration.field.funds_pne"}.get(
+                    info.org_type.value, key)
+            prefix = t("registration.ui.new_value") if info.kind == ApplicationKind.CHANGE \
+                and name not in ("received_on", "supervisory_approval_on") else ""
+            line(f"  {t(key)}：{prefix}{value}")
+        if info.findings:
+            section(t("registration.ui.sec_findings"))
+            for f in sorted(info.findings, key=lambda f: 0 if f.blocks else 1):
+                tag = t("registration.ui.tag_block" if f.blocks else "registration.ui.tag_warn")
+                line(f"  {tag} {f.message()}", "red" if f.blocks else "yellow")
+        elif info.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED):
+            section(t("registration.ui.sec_findings"))
+            line("  " + t("registration.ui.no_findings"))
+        if info.correction_items:
+            section(t("registration.ui.correction_items"))
+            for i, item in enumerate(info.correction_items, 1):
+                line(f"  {i}. {item}")
+        if info.decision_reasons:
+            section(t("registration.ui.sec_reasons"))
+            line("  " + info.decision_reasons)
+        section(t("registration.ui.sec_steps"))
+        for step in info.steps:
+            line(f"  {_d(step.on_date)}  {t(f'registration.step.{step.step}')}  "
+                 f"{step.actor_name}  {step.note}".rstrip())
+        if info.documents:
+            section(t("registration.ui.sec_documents"))
+            for doc in info.documents:
+                line(f"  {doc.number}  {doc.title}")
+        return out
+
+    # ------------------------------------------------------------------ what may be done
+
+    def _main_kind(self) -> str | None:
+        info, actor = self.info, self.ctx.actor
+        if info is None:
+            return None
+        status = info.status
+        if status in (ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION) \
+                and actor.has(Role.CLERK):
+            return "form"
+        if status == ApplicationStatus.ACCEPTED and actor.has(Role.REVIEWER):
+            return "review"
+        if status == ApplicationStatus.REVIEWED and actor.has(Role.APPROVER):
+            return "approve"
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        info, actor = self.info, self.ctx.actor
+        if action == "main":
+            return bool(parameters) and self._main_kind() == parameters[0]
+        if action == "correction":
+            return bool(info and actor.has(Role.REVIEWER) and info.status in (
+                ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED))
+        if action == "refuse":
+            return bool(info and actor.has(Role.APPROVER) and info.status in (
+                ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED))
+        if action == "preview":
+            return bool(info and info.documents)
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_main(self, wanted: str = "") -> None:
+        kind = self._main_kind()
+        info = self.info
+        if kind is None or info is None or (wanted and wanted != kind):
+            return
+        if kind == "form":
+            from mca_tui.ui.screens.intake import open_form_for
+
+            self.app.push_screen(open_form_for(self.ctx, info))
+        elif kind == "review":
+            def reviewed(note: str | None) -> None:
+                if note is not None:
+                    self.call(reg.review, self._after, self.ctx, info.id, note=note,
+                              expected_version=info.version)
+
+            self.app.push_screen(TextPromptDialog(t("registration.ui.review_title"),
+                                                  t("registration.ui.review_prompt"),
+                                                  required=False), reviewed)
+        elif kind == "approve":
+            warnings = "\n".join(f"- {f.message()}" for f in info.findings)
+            body = t("registration.ui.approve_body", name=info.org_name)
+            if warnings:
+                body += "\n\n" + t("registration.ui.findings_head") + "\n" + warnings
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.call(reg.approve, self._decided, self.ctx, info.id,
+                              expected_version=info.version)
+
+            self.app.push_screen(ConfirmDialog(t("registration.ui.approve_title"), body),
+                                 confirmed)
+
+    def action_correction(self) -> None:
+        info = self.info
+        if info is None:
+            return
+        items = "\n".join(reg.default_correction_items(info))
+
+        def chosen(text: str | None) -> None:
+            if text:
+                lines = [x.strip() for x in text.splitlines() if x.strip()]
+                self.call(reg.request_correction, self._after, self.ctx, info.id, lines,
+                          expected_version=info.version)
+
+        self.app.push_screen(TextPromptDialog(t("registration.ui.correction_title_dialog"),
+                                              t("registration.ui.correction_prompt"), items),
+                             chosen)
+
+    def action_refuse(self) -> None:
+        info = self.info
+        if info is None:
+            return
+        reasons = "\n".join(f.message() for f in info.findings if f.blocks)
+
+        def given(text: str | None) -> None:
+            if text:
+                self.call(reg.refuse, self._decided, self.ctx, info.id, text,
+                          expected_version=info.version)
+
+        self.app.push_screen(TextPromptDialog(t("registration.ui.refuse_title"),
+                                              t("registration.ui.refuse_prompt"), reasons),
+                             given)
+
+    def _after(self, info: reg.ApplicationInfo) -> None:
+        self.notify(t("registration.ui.done", status=label(info.status)))
+        self._show(info)
+        if info.documents and info.status == ApplicationStatus.CORRECTION:
+            self._doc_index = len(info.documents) - 1
+            self.action_preview()
+
+    def _decided(self, result: reg.DecisionResult) -> None:
+        self._show(result.application)
+        if result.uscc and result.application.status == ApplicationStatus.APPROVED:
+            self.notify(t("registration.ui.approved", uscc=result.uscc), timeout=10)
+        else:
+            self.notify(t("registration.ui.done", status=label(result.application.status)))
+        numbers = "、".join(d.number for d in result.documents)
+        self.app.push_screen(PreviewDialog(
+            t("registration.ui.preview_title", numbers=numbers), result.preview))
+
+    def action_preview(self) -> None:
+        info = self.info
+        if info is None or not info.documents:
+            return
+        doc = info.documents[self._doc_index % len(info.documents)]
+        self._doc_index += 1
+        self.call(_preview, lambda text: self.app.push_screen(PreviewDialog(
+            t("registration.ui.doc_title", number=doc.number, title=doc.title,
+              path=doc.file_path), text)), doc.file_path)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _preview(path: str) -> str:
+    from mca_tui.reports.documents import preview_text
+
+    return preview_text(path)
+
+
+class ApplicationsScreen(_Worker, Screen):
+    """登记申请 list: drafts to resume and applications in progress, most recent first."""
+
+    DEFAULT_CSS = PAGE_CSS
+    BINDINGS = [
+        Binding("enter", "open", t("registration.ui.key_open"), id="registration.list.open"),
+        Binding("f9", "new", t("registration.ui.key_new"), id="registration.list.new"),
+        Binding("f5", "refresh", t("registration.ui.key_refresh"),
+                id="registration.list.refresh"),
+        Binding("escape", "back", t("registration.ui.key_back"), id="registration.list.back"),
+    ]
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rows: list[reg.ApplicationSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("registration.ui.list_title")), id="apps-title")
+        yield DataTable(id="apps-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t("registration.ui.list_hint")), id="apps-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#apps-table", DataTable)
+        for key in ("col_number", "col_name", "col_kind", "col_status", "col_received",
+                    "col_due"):
+            table.add_column(t(f"registration.ui.{key}"))
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        statuses = (ApplicationStatus.DRAFT, *reg.IN_FLIGHT)
+        self.call(reg.list_applications, self._fill, self.ctx, statuses=statuses)
+
+    def _fill(self, rows: list[reg.ApplicationSummary]) -> None:
+        self.rows = rows
+        table = self.query_one("#apps-table", DataTable)
+        table.clear()
+        today = self.ctx.today()
+        for r in rows:
+            due = r.correction_deadline or r.decision_deadline
+            due_text = f"{_d(due.due)} {due.describe(today)}" if due else "-"
+            table.add_row(Text(r.number or t("registration.ui.no_number")),
+                          Text(r.org_name or "-"),
+                          Text(f"{label(r.kind)}/{label(r.org_type)}"),
+                          Text(label(r.status)), Text(_d(r.received_on)), Text(due_text),
+                          key=r.id)
+        hint = t("registration.ui.list_hint") if rows else t("registration.ui.list_empty")
+        self.query_one("#apps-hint", Static).update(Text(hint))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#apps-table", DataTable)
+        if not self.rows or table.cursor_row is None:
+            return
+        self._open(self.rows[table.cursor_row].id)
+
+    def _open(self, app_id: str | None) -> None:
+        row = next((r for r in self.rows if r.id == app_id), None)
+        if row is None:
+            return
+        if row.status == ApplicationStatus.DRAFT and self.ctx.actor.has(Role.CLERK):
+            from mca_tui.ui.screens.intake import open_form_for
+
+            self.app.push_screen(open_form_for(self.ctx, row))
+        else:
+            self.app.push_screen(ApplicationScreen(self.ctx, row.id))
+
+    def action_new(self) -> None:
+        from mca_tui.ui.screens.intake import IntakeScreen
+
+        self.app.push_screen(IntakeScreen(self.ctx))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

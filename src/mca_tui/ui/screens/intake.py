@@ -1,0 +1,679 @@
+"""成立登记 intake (and the shared form machinery used by 变更登记 and 补正).
+
+One column of labelled fields in the order of the paper form, the problem of a field shown
+directly under it as the clerk leaves it (``services.registration.field_message``). Every
+change is autosaved to the draft (``Application.form_json``, as typed) every few seconds
+and when the screen closes, so nothing typed is lost when a check fails or the app exits;
+the draft is resumed from the 登记申请 list.
+
+Keys: F2 save draft, F5 check everything, F6 add a person row, F9 accept (受理) / complete
+the correction (补正完成), Esc back (saves first).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.events import DescendantBlur
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from mca_tui.domain.eligibility import FindingDTO
+from mca_tui.domain.enums import ApplicationStatus, OrgType
+from mca_tui.domain.forms import (
+    FieldSpec,
+    establishment_fields,
+    materials_for,
+)
+from mca_tui.domain.identifiers import validate_id_number
+from mca_tui.i18n import label, t
+from mca_tui.services import registration as reg
+from mca_tui.services.context import ServiceContext
+from mca_tui.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_SECONDS = 2.0
+
+FORM_CSS = """
+RegistrationFormScreen { layout: vertical; }
+#reg-title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
+#reg-status { height: 1; padding: 0 1; color: $text-muted; }
+#reg-form { height: 1fr; padding: 0 1; }
+#reg-fields, #reg-person-more, #reg-materials { height: auto; }
+.reg-row { height: auto; min-height: 1; }
+.reg-label { width: 24; height: 1; padding: 0 1 0 0; text-align: right; color: $text-muted; }
+.reg-row Input, .reg-row Select, .reg-row TextArea { width: 1fr; }
+.reg-row TextArea { height: 3; }
+.reg-row Checkbox { border: none; height: 1; padding: 0; width: 1fr; }
+.reg-problem { color: $error; padding: 0 0 0 24; height: auto; }
+.reg-current { color: $text-muted; padding: 0 0 0 24; height: auto; }
+.reg-section { margin-top: 1; text-style: bold; height: 1; }
+.reg-person Input { width: 1fr; }
+.reg-person .reg-pname { width: 14; }
+.reg-person .reg-ptitle { width: 14; }
+#reg-notice { color: $warning; padding: 1 2; height: auto; }
+#reg-findings { height: auto; padding: 1 0 0 0; }
+#reg-materials Checkbox { border: none; height: 1; padding: 0 0 0 24; }
+"""
+
+
+def choice_label(spec: FieldSpec, value: str) -> str:
+    if spec.name == "direct_category" and value == "":
+        return t("registration.direct.none")
+    return t(f"{spec.choice_prefix}.{value}")
+
+
+class RegistrationFormScreen(Screen):
+    """The form machinery: builds rows from FieldSpecs, checks on blur, autosaves."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [
+        Binding("f2", "save", t("registration.ui.key_save"), id="registration.save"),
+        Binding("f5", "check_all", t("registration.ui.key_check"), id="registration.check"),
+        Binding("f6", "add_person", t("registration.ui.key_add_person"),
+                id="registration.add_person"),
+        Binding("f9", "submit", t("registration.ui.key_submit"), id="registration.submit"),
+        Binding("escape", "back", t("registration.ui.key_back"), id="registration.back"),
+    ]
+
+    change_mode = False
+
+    def __init__(self, ctx: ServiceContext, *, application_id: str | None = None,
+                 org_type: OrgType | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.application_id = application_id
+        self.org_type = org_type or OrgType.SOCIAL_GROUP
+        self.status = ApplicationStatus.DRAFT
+        self.form: dict = {}
+        self.dirty = False
+        self.saved_at: datetime | None = None
+        self.correction_items: tuple[str, ...] = ()
+        self._loading = True
+        self._save_lock = threading.Lock()
+        self._persons = 0
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="reg-title")
+        yield Static("", id="reg-status")
+        with VerticalScroll(id="reg-form", can_focus=False):
+            yield from self.compose_head()
+            yield Static("", id="reg-notice")
+            yield Vertical(id="reg-fields")
+            yield Static("", id="reg-findings")
+        yield Footer()
+
+    def compose_head(self) -> ComposeResult:
+        return iter(())
+
+    def field_specs(self) -> tuple[FieldSpec, ...]:
+        return establishment_fields(self.org_type)
+
+    def with_persons(self) -> bool:
+        return True
+
+    def materials(self):  # noqa: ANN201
+        return materials_for(self.org_type, direct=bool(self.form.get("direct_category")))
+
+    def current_text(self, name: str) -> str | None:
+        """The present registered value shown under a change field (None: no line)."""
+        return None
+
+    def _widget_for(self, spec: FieldSpec, value: object) -> Widget:
+        wid = f"f-{spec.name}"
+        hint = t(spec.hint_key)
+        if spec.kind == "multiline":
+            return TextArea(str(value or ""), id=wid, soft_wrap=True, compact=True)
+        if spec.kind == "choice":
+            if spec.name == "subdistrict_code":
+                options = [(s.name, s.code) for s in self.ctx.settings.office.subdistricts]
+            else:
+                options = [(choice_label(spec, c), c) for c in spec.choices if c != ""]
+            current = str(value or "")
+            values = {v for _, v in options}
+            return Select(options, prompt=choice_label(spec, "") if spec.name ==
+                          "direct_category" else t("registration.ui.choose"),
+                          allow_blank=True, value=current if current in values else Select.NULL,
+                          id=wid, compact=True)
+        if spec.kind == "bool":
+            return Checkbox(hint, bool(value), id=wid)
+        return Input(str(value or ""), placeholder=hint, id=wid, compact=True)
+
+    def _rows_for(self, spec: FieldSpec) -> list[Widget]:
+        rows: list[Widget] = [Horizontal(Label(t(spec.label_key(self.org_type)),
+                                               classes="reg-label"),
+                                         self._widget_for(spec, self.form.get(spec.name)),
+                                         classes="reg-row")]
+        current = self.current_text(spec.name)
+        if current is not None:
+            rows.append(Static(Text(t("registration.ui.current", value=current or "-")),
+                               classes="reg-current"))
+        problem = Static("", id=f"p-{spec.name}", classes="reg-problem")
+        problem.display = False
+        rows.append(problem)
+        return rows
+
+    def _person_row(self, i: int, person: dict) -> Widget:
+        return Horizontal(
+            Label(t("registration.ui.person_n", n=i + 1), classes="reg-label"),
+            Input(str(person.get("name") or ""), placeholder=t("registration.ui.person_name"),
+                  id=f"pn-{i}", classes="reg-pname", compact=True),
+            Input(str(person.get("id_number") or ""),
+                  placeholder=t("registration.ui.person_id"), id=f"pi-{i}", compact=True),
+            Input(str(person.get("title") or ""), placeholder=t("registration.ui.person_title"),
+                  id=f"pt-{i}", classes="reg-ptitle", compact=True),
+            classes="reg-row reg-person")
+
+    async def rebuild(self) -> None:
+        """(Re)build the fields for the current type and form values."""
+        self._loading = True
+        box = self.query_one("#reg-fields", Vertical)
+        await box.remove_children()
+        widgets: list[Widget] = []
+        for spec in self.field_specs():
+            widgets.extend(self._rows_for(spec))
+        if self.with_persons():
+            widgets.append(Static(t("registration.field.persons"), classes="reg-section"))
+            persons = list(self.form.get("persons") or [])
+            while len(persons) < 1:
+                persons.append({})
+            self._persons = len(persons)
+            widgets.extend(self._person_row(i, p) for i, p in enumerate(persons))
+            widgets.append(Vertical(id="reg-person-more"))
+            problem = Static("", id="p-persons", classes="reg-problem")
+            problem.display = False
+            widgets.append(problem)
+        widgets.append(Static(t("registration.field.materials"), classes="reg-section"))
+        ticked = self.form.get("materials") or {}
+        widgets.append(Vertical(*[Checkbox(self.material_label(m.key, bool(ticked.get(m.key))),
+                                           bool(ticked.get(m.key)), id=f"m-{m.key}")
+                                  for m in self.materials()],
+                                id="reg-materials"))
+        problem = Static("", id="p-materials", classes="reg-problem")
+        problem.display = False
+        widgets.append(problem)
+        await box.mount_all(widgets)
+        # what the widgets hold now; only a difference from it is a change to save
+        self._baseline = self.collect()
+        self._loading = False
+
+    # ------------------------------------------------------------------ values
+
+    def _value(self, widget: Widget) -> object:
+        if isinstance(widget, Input):
+            return widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        if isinstance(widget, Checkbox):
+            return widget.value
+        return None
+
+    def collect(self) -> dict:
+        """The form as typed: the widgets' values over what was loaded."""
+        form = dict(self.form)
+        for spec in self.field_specs():
+            try:
+                widget = self.query_one(f"#f-{spec.name}")
+            except Exception:  # noqa: BLE001 - not mounted yet
+                continue
+            form[spec.name] = self._value(widget)
+        if self.with_persons():
+            persons = []
+            role = "founder" if self.org_type is OrgType.SOCIAL_GROUP else "responsible"
+            for i in range(self._persons):
+                try:
+                    persons.append({
+                        "name": self.query_one(f"#pn-{i}", Input).value,
+                        "id_number": self.query_one(f"#pi-{i}", Input).value,
+                        "title": self.query_one(f"#pt-{i}", Input).value,
+                        "role": role})
+                except Exception:  # noqa: BLE001
+                    continue
+            form["persons"] = persons
+        materials = dict(form.get("materials") or {})
+        for box in self.query("#reg-materials Checkbox").results(Checkbox):
+            materials[(box.id or "m-")[2:]] = box.value
+        form["materials"] = materials
+        return form
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def on_mount(self) -> None:
+        if self.application_id:
+            self.load_application()
+        else:
+            self.form = self.blank_form()
+            await self.rebuild()
+            self.after_build()
+        self.set_interval(AUTOSAVE_SECONDS, self._autosave_tick)
+        self.update_title()
+
+    def blank_form(self) -> dict:
+        return reg.new_form(self.org_type, self.ctx.today())
+
+    def after_build(self) -> None:
+        self.update_title()
+        self.update_status()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        found = list(self.query("#reg-fields Input, #reg-fields TextArea"))
+        if found:
+            found[0].focus()
+
+    @work(thread=True, exit_on_error=False, group="registration-load")
+    def load_application(self) -> None:
+        try:
+            info = reg.get_application(self.ctx, self.application_id)
+        except ServiceError as exc:
+            self.app.call_from_thread(self.show_error, exc.message())
+            return
+        self.app.call_from_thread(self._loaded, info)
+
+    async def _loaded(self, info: reg.ApplicationInfo) -> None:
+        self.org_type = info.org_type
+        self.status = info.status
+        self.form = dict(info.form)
+        self.correction_items = info.correction_items
+        self.on_loaded(info)
+        await self.rebuild()
+        self.after_build()
+        if self.correction_items:
+            self.show_findings_text(t("registration.ui.correction_items") + "\n" +
+                                    "\n".join(f"{i}. {x}" for i, x in
+                                              enumerate(self.correction_items, 1)))
+
+    def on_loaded(self, info: reg.ApplicationInfo) -> None:
+        pass
+
+    def on_unmount(self) -> None:
+        # The last keystrokes must not be lost when the screen or the app closes.
+        if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading:
+            try:
+                self._save(self._last_form, autosave=True)
+            except Exception:  # noqa: BLE001 - closing: log, never crash the exit
+                log.exception("final draft save failed")
+
+    # ------------------------------------------------------------------ changes and checks
+
+    def _mark_dirty(self) -> None:
+        if self._loading:
+            return
+        try:
+            form = self.collect()
+        except Exception:  # noqa: BLE001 - widgets being rebuilt
+            return
+        if form == self._baseline:
+            return
+        self._baseline = form
+        self._last_form = form
+        self.dirty = True
+        self.update_status()
+
+    _last_form: dict = {}
+    _baseline: dict = {}
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._mark_dirty()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._mark_dirty()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        box = event.checkbox
+        if box.id and box.id.startswith("m-"):
+            box.label = self.material_label(box.id[2:], box.value)
+        self._mark_dirty()
+
+    @staticmethod
+    def material_label(key: str, received: bool) -> str:
+        state = t("registration.ui.received" if received else "registration.ui.not_received")
+        return f"{state}  {t(f'registration.material.{key}')}"
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        self._mark_dirty()
+        if not self._loading and event.select.id and event.select.id.startswith("f-"):
+            name = event.select.id[2:]
+            self.check_one(name, self._value(event.select))
+            if name == "direct_category":
+                # the checklist depends on the route (no supervisory approval if direct)
+                self.form = self.collect()
+                await self.rebuild()
+                self.check_one("supervisory_unit", self.form.get("supervisory_unit"))
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        widget = event.widget
+        wid = widget.id or ""
+        if self._loading or not wid:
+            return
+        if wid.startswith("f-") and not isinstance(widget, Select):
+            self.check_one(wid[2:], self._value(widget), on_blur=True)
+        elif wid[:3] in ("pn-", "pi-"):
+            self.check_person(int(wid[3:]))
+
+    def check_one(self, name: str, value: object, *, on_blur: bool = False) -> None:
+        if on_blur and (value is None or (isinstance(value, str) and not value.strip())) \
+                and name != "supervisory_unit":
+            # an empty field is reported by F5/F9, not while tabbing through the form
+            self.show_problem(name, None)
+            return
+        form = self.collect()
+        message = reg.field_message(self.ctx, self.org_type, name, value, form,
+                                    change=self.change_mode)
+        self.show_problem(name, message)
+
+    def check_person(self, i: int) -> None:
+        try:
+            name = self.query_one(f"#pn-{i}", Input).value.strip()
+            number = self.query_one(f"#pi-{i}", Input).value.strip()
+        except Exception:  # noqa: BLE001
+            return
+        message = None
+        if number:
+            info = validate_id_number(number, today=self.ctx.today())
+            if not info.valid:
+                message = t("registration.check.person_id", row=i + 1, name=name or "-",
+                            problem="；".join(info.messages()))
+        self.show_problem("persons", message)
+
+    def show_problem(self, name: str, message: str | None) -> None:
+        try:
+            box = self.query_one(f"#p-{name}", Static)
+        except Exception:  # noqa: BLE001
+            return
+        box.update(Text(message or ""))
+        box.display = bool(message)
+
+    def show_findings(self, findings: list[FindingDTO] | tuple[FindingDTO, ...]) -> None:
+        """Each finding under its field, and all of them at the end of the form."""
+        by_field: dict[str, list[str]] = {}
+        for f in findings:
+            by_field.setdefault(f.field or "", []).append(f.message())
+        for spec in self.field_specs():
+            self.show_problem(spec.name, "\n".join(by_field.get(spec.name, [])) or None)
+        for extra in ("persons", "materials"):
+            self.show_problem(extra, "\n".join(by_field.get(extra, [])) or None)
+        if not findings:
+            self.show_findings_text(t("registration.ui.no_findings"))
+            return
+        lines = []
+        for f in sorted(findings, key=lambda f: 0 if f.blocks else 1):
+            tag = t("registration.ui.tag_block" if f.blocks else "registration.ui.tag_warn")
+            lines.append(f"{tag} {f.message()}")
+        self.show_findings_text(t("registration.ui.findings_head") + "\n" + "\n".join(lines))
+
+    def show_findings_text(self, text: str) -> None:
+        self.query_one("#reg-findings", Static).update(Text(text))
+
+    def focus_field(self, name: str | None) -> None:
+        if not name:
+            return
+        targets = {"persons": "#pn-0", "materials": "#reg-materials Checkbox"}
+        found = list(self.query(targets.get(name, f"#f-{name}")))
+        if found:
+            found[0].focus()
+            found[0].scroll_visible()
+
+    # ------------------------------------------------------------------ saving
+
+    def _save(self, form: dict, *, autosave: bool) -> reg.ApplicationInfo:
+        with self._save_lock:
+            if self.application_id is None:
+                info = self.create_draft(form)
+                self.application_id = info.id
+                return info
+            return reg.save_draft(self.ctx, form, application_id=self.application_id,
+                                  autosave=autosave)
+
+    def create_draft(self, form: dict) -> reg.ApplicationInfo:
+        return reg.save_draft(self.ctx, form, org_type=self.org_type)
+
+    def _autosave_tick(self) -> None:
+        if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading:
+            self.dirty = False
+            self.run_save(self.collect(), autosave=True, then=None)
+
+    @work(thread=True, exit_on_error=False, group="registration-save")
+    def run_save(self, form: dict, *, autosave: bool,
+                 then: Callable[[reg.ApplicationInfo], None] | None) -> None:
+        try:
+            info = self._save(form, autosave=autosave)
+        except ServiceError as exc:
+            self.dirty = True
+            self.app.call_from_thread(self.show_error, exc.message())
+            return
+        except Exception as exc:  # noqa: BLE001 - keep the form; say what happened
+            log.exception("saving the draft failed")
+            self.dirty = True
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.saved_at = datetime.now()
+        self.app.call_from_thread(self.update_status)
+        if then is not None:
+            self.app.call_from_thread(then, info)
+
+    def action_save(self) -> None:
+        if self.status != ApplicationStatus.DRAFT:
+            self.notify(t("registration.ui.save_not_draft"))
+            return
+        self.dirty = False
+
+        def done(info: reg.ApplicationInfo) -> None:
+            self.notify(t("registration.ui.saved"))
+            self.update_title()
+
+        self.run_save(self.collect(), autosave=False, then=done)
+
+    def update_status(self) -> None:
+        if self.status != ApplicationStatus.DRAFT:
+            text = t("registration.ui.status_line", status=label(self.status))
+        elif self.dirty:
+            text = t("registration.ui.unsaved")
+        elif self.saved_at:
+            text = t("registration.ui.saved_at", time=self.saved_at.strftime("%H:%M:%S"))
+        else:
+            text = t("registration.ui.not_saved_yet")
+        with contextlib.suppress(NoMatches):
+            self.query_one("#reg-status", Static).update(Text(text))
+
+    def update_title(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self.query_one("#reg-title", Static).update(Text(self.title_text()))
+
+    def title_text(self) -> str:
+        return t("registration.ui.intake_title", type=label(self.org_type))
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """For the app's quit confirmation (autosave makes this rare)."""
+        return self.dirty
+
+    def show_error(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False, timeout=10)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_check_all(self) -> None:
+        form = self.collect()
+        self.run_check(form)
+
+    @work(thread=True, exit_on_error=False, group="registration-check")
+    def run_check(self, form: dict) -> None:
+        try:
+            info = self._save(form, autosave=True) if self.status == ApplicationStatus.DRAFT \
+                else None
+            app_id = info.id if info else self.application_id
+            full = reg.get_application(self.ctx, app_id)
+        except ServiceError as exc:
+            self.app.call_from_thread(self.show_error, exc.message())
+            return
+        self.dirty = False
+        self.app.call_from_thread(self.show_findings, full.findings)
+
+    async def action_add_person(self) -> None:
+        if not self.with_persons():
+            return
+        i = self._persons
+        self._persons += 1
+        await self.query_one("#reg-person-more", Vertical).mount(self._person_row(i, {}))
+        self.query_one(f"#pn-{i}", Input).focus()
+
+    def action_submit(self) -> None:
+        form = self.collect()
+        self.dirty = False
+        self.run_submit(form)
+
+    @work(thread=True, exit_on_error=False, group="registration-submit")
+    def run_submit(self, form: dict) -> None:
+        try:
+            if self.status == ApplicationStatus.CORRECTION:
+                info = reg.complete_correction(self.ctx, self.application_id, form)
+            else:
+                self._save(form, autosave=False)
+                info = reg.submit(self.ctx, self.application_id)
+        except reg.NotReady as exc:
+            self.app.call_from_thread(self._not_ready, exc.findings)
+            return
+        except ServiceError as exc:
+            self.app.call_from_thread(self.show_error, exc.message())
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("submitting the application failed")
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.app.call_from_thread(self._submitted, info)
+
+    def _not_ready(self, findings: list[FindingDTO]) -> None:
+        self.show_findings(findings)
+        self.notify(t("registration.ui.not_ready", count=len(findings)), severity="warning")
+        self.focus_field(findings[0].field if findings else None)
+
+    def _submitted(self, info: reg.ApplicationInfo) -> None:
+        from mca_tui.ui.screens.application import ApplicationScreen
+
+        self.status = info.status
+        self.dirty = False
+        self.notify(t("registration.ui.accepted", number=info.number or ""))
+        self.app.switch_screen(ApplicationScreen(self.ctx, info.id))
+
+    def action_back(self) -> None:
+        if self.dirty and self.status == ApplicationStatus.DRAFT:
+            try:
+                self._save(self.collect(), autosave=True)
+                self.dirty = False
+            except ServiceError as exc:
+                self.show_error(exc.message())
+                return
+        self.app.pop_screen()
+
+
+class IntakeScreen(RegistrationFormScreen):
+    """成立登记受理: choose the type, fill in the form, F9 to accept."""
+
+    def compose_head(self) -> ComposeResult:
+        if self.application_id is None:
+            types = [(label(o), o.value) for o in OrgType]
+            yield Horizontal(Label(t("registration.ui.org_type"), classes="reg-label"),
+                             Select(types, value=self.org_type.value, allow_blank=False,
+                                    id="reg-type", compact=True),
+                             classes="reg-row")
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "reg-type":
+            if self._loading or event.value is Select.NULL:
+                return
+            new_type = OrgType(event.value)
+            if new_type == self.org_type and self.query("#reg-fields > *"):
+                return
+            kept = self.collect() if self.query("#reg-fields > *") else {}
+            self.org_type = new_type
+            self.update_title()
+            notice = self.query_one("#reg-notice", Static)
+            if new_type is OrgType.FOUNDATION:
+                notice.update(Text(t("registration.error.foundation")))
+                notice.display = True
+                await self.query_one("#reg-fields", Vertical).remove_children()
+                return
+            notice.display = False
+            self.form = {**reg.new_form(new_type, self.ctx.today()),
+                         **{k: v for k, v in kept.items() if k != "materials"}}
+            await self.rebuild()
+            return
+        await super().on_select_changed(event)
+
+    def after_build(self) -> None:
+        super().after_build()
+        self.query_one("#reg-notice").display = False
+
+    def focus_first(self) -> None:
+        if self.application_id is None and self.query("#reg-type"):
+            self.query_one("#reg-type").focus()
+        else:
+            super().focus_first()
+
+    def action_save(self) -> None:
+        if self.org_type is OrgType.FOUNDATION:
+            self.show_error(t("registration.error.foundation"))
+            return
+        super().action_save()
+
+    def action_submit(self) -> None:
+        if self.org_type is OrgType.FOUNDATION:
+            self.show_error(t("registration.error.foundation"))
+            return
+        super().action_submit()
+
+    def _autosave_tick(self) -> None:
+        if self.org_type is not OrgType.FOUNDATION:
+            super()._autosave_tick()
+
+    def title_text(self) -> str:
+        key = ("registration.ui.correction_title" if self.status == ApplicationStatus.CORRECTION
+               else "registration.ui.intake_title")
+        return t(key, type=label(self.org_type))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "save" and self.status != ApplicationStatus.DRAFT)
+
+
+class CorrectionScreen(IntakeScreen):
+    """补正: the clerk completes what the reviewer listed; F9 sends it back to review."""
+
+    BINDINGS = [
+        Binding("f5", "check_all", t("registration.ui.key_check"), id="registration.check"),
+        Binding("f6", "add_person", t("registration.ui.key_add_person"),
+                id="registration.add_person"),
+        Binding("f9", "submit", t("registration.ui.key_complete_correction"),
+                id="registration.submit"),
+        Binding("escape", "back", t("registration.ui.key_back"), id="registration.back"),
+    ]
+
+
+def open_form_for(ctx: ServiceContext, info: reg.ApplicationInfo | reg.ApplicationSummary):
+    """The screen that continues an application's form: the change form for a change,
+    the correction form in 补正, else the intake."""
+    from mca_tui.domain.enums import ApplicationKind
+
+    if info.kind == ApplicationKind.CHANGE:
+        from mca_tui.ui.screens.change import ChangeScreen
+
+        return ChangeScreen(ctx, info.organization_id, application_id=info.id)
+    if info.status == ApplicationStatus.CORRECTION:
+        return CorrectionScreen(ctx, application_id=info.id)
+    return IntakeScreen(ctx, application_id=info.id)
