@@ -1,0 +1,208 @@
+"""Pilot tests of the registration screens in a bare App (the shell is tested elsewhere):
+checks on leaving a field, autosave and restore, F9 acceptance, review and approval by
+different users, four eyes on screen, the foundation refusal."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from textual.app import App
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
+
+from mca_tui.domain.enums import ApplicationStatus, OrgType, Role
+from mca_tui.services import registration as reg
+from mca_tui.ui.screens.application import ApplicationScreen, ApplicationsScreen
+from mca_tui.ui.screens.intake import IntakeScreen
+
+from .helpers import FOUNDER_ID, REP_ID, TODAY, sg_form
+
+
+class Harness(App):
+    def __init__(self, screen) -> None:  # noqa: ANN001
+        super().__init__()
+        self._first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._first)
+
+
+async def settle(app: App, pilot, seconds: float = 0.1) -> None:  # noqa: ANN001
+    await app.workers.wait_for_complete()
+    await pilot.pause(seconds)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def problem(screen, name: str) -> str:  # noqa: ANN001
+    box = screen.query_one(f"#p-{name}", Static)
+    return str(box.render()) if box.display else ""
+
+
+@pytest.fixture
+def people(make_ctx):
+    return {
+        "clerk": make_ctx("clerk", Role.CLERK, today=TODAY),
+        "reviewer": make_ctx("reviewer", Role.REVIEWER, today=TODAY),
+        "approver": make_ctx("approver", Role.APPROVER, today=TODAY),
+        "both": make_ctx("both", Role.CLERK, Role.APPROVER, today=TODAY),
+    }
+
+
+def fill(screen, form: dict) -> None:  # noqa: ANN001
+    for key, value in form.items():
+        if key in ("persons", "materials"):
+            continue
+        widgets = list(screen.query(f"#f-{key}"))
+        if not widgets:
+            continue
+        w = widgets[0]
+        if isinstance(w, Input):
+            w.value = str(value)
+        elif isinstance(w, Select):
+            w.value = value if value else Select.NULL
+        elif isinstance(w, Checkbox):
+            w.value = bool(value)
+        elif isinstance(w, TextArea):
+            w.load_text(str(value))
+    for i, p in enumerate(form.get("persons") or []):
+        screen.query_one(f"#pn-{i}", Input).value = p["name"]
+        screen.query_one(f"#pi-{i}", Input).value = p["id_number"]
+    for box in screen.query("#reg-materials Checkbox").results(Checkbox):
+        box.value = True
+
+
+async def test_field_checked_on_leaving_and_draft_autosaved(people):
+    clerk = people["clerk"]
+    screen = IntakeScreen(clerk)
+    app = Harness(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen.query_one("#f-name", Input).focus()
+        await pilot.press(*"中国老年人协会")
+        await pilot.press("tab")
+        await settle(app, pilot)
+        text = problem(screen, "name")
+        assert "「中国」" in text and "第十条" in text
+        await pilot.press(*"35020519800101001")
+        screen.query_one("#f-legal_rep_id_number", Input).focus()
+        await pilot.press(*"350205198001010011", "tab")
+        await settle(app, pilot)
+        assert "校验码" in problem(screen, "legal_rep_id_number")
+        # the typed text is kept and autosaved (as typed) within a few seconds
+        await pilot.pause(2.6)
+        await settle(app, pilot)
+        [draft] = reg.list_applications(clerk, statuses=(ApplicationStatus.DRAFT,))
+        saved = reg.get_application(clerk, draft.id)
+        assert saved.form["name"] == "中国老年人协会"
+        assert saved.form["legal_rep_id_number"] == "350205198001010011"
+        # typing just before the app closes is not lost either
+        screen.query_one("#f-domicile", Input).focus()
+        await pilot.press(*"海沧大道1号")
+        await pilot.pause()
+    again = reg.get_application(clerk, draft.id)
+    assert again.form["domicile"] == "海沧大道1号"
+
+
+async def test_draft_resumes_from_the_list(people):
+    clerk = people["clerk"]
+    draft = reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会"), org_type=OrgType.SOCIAL_GROUP)
+    app = Harness(ApplicationsScreen(clerk))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        await pilot.press("enter")
+        await settle(app, pilot, 0.3)
+        assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.application_id == draft.id
+        assert app.screen.query_one("#f-name", Input).value == "厦门市海沧区书法协会"
+
+
+async def test_intake_to_approval_by_different_users(people):
+    clerk = people["clerk"]
+    screen = IntakeScreen(clerk)
+    app = Harness(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        fill(screen, sg_form(individual_members="49", persons=[
+            {"name": "林芳", "id_number": FOUNDER_ID}]))
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+        # eligibility problems do not stop the acceptance: the reviewer sees them
+        assert isinstance(app.screen, ApplicationScreen)
+        app_id = app.screen.application_id
+        body = str(app.screen.query_one("#app-content", Static).render())
+        assert "60日内作出登记决定" in body and "50个" in body
+    info = reg.get_application(clerk, app_id)
+    assert info.status is ApplicationStatus.ACCEPTED and info.form["legal_rep_id_number"] == REP_ID
+
+    # the reviewer sends it back for 补正 listing the problem
+    app = Harness(ApplicationScreen(people["reviewer"], app_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+    info = reg.get_application(clerk, app_id)
+    assert info.status is ApplicationStatus.CORRECTION
+    assert any("50个" in item for item in info.correction_items)
+    reg.complete_correction(clerk, app_id, {**info.form, "individual_members": "50"})
+
+    app = Harness(ApplicationScreen(people["reviewer"], app_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        await pilot.press("f9")  # 审查通过 -> note dialog
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+    assert reg.get_application(clerk, app_id).status is ApplicationStatus.REVIEWED
+
+    # the approver approves; the preview of the documents opens
+    app = Harness(ApplicationScreen(people["approver"], app_id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        await pilot.press("f9")
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+        assert "登记证书信息表" in str(app.screen.query_one("#preview-body Static").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "统一社会信用代码：51350205" in str(
+            app.screen.query_one("#app-content", Static).render())
+    assert reg.get_application(clerk, app_id).status is ApplicationStatus.APPROVED
+
+
+async def test_four_eyes_on_screen(people):
+    both = people["both"]
+    draft = reg.save_draft(both, sg_form(), org_type=OrgType.SOCIAL_GROUP)
+    reg.submit(both, draft.id)
+    reg.review(people["reviewer"], draft.id)
+    app = Harness(ApplicationScreen(both, draft.id))
+    messages = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        app.notify = lambda message, **kw: messages.append(message)  # type: ignore[method-assign]
+        await pilot.press("f9")
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+    assert any("受理本申请的人员不得作出登记决定" in m for m in messages)
+    assert reg.get_application(both, draft.id).status is ApplicationStatus.REVIEWED
+
+
+async def test_foundation_intake_says_why_and_saves_nothing(people):
+    clerk = people["clerk"]
+    screen = IntakeScreen(clerk)
+    app = Harness(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        screen.query_one("#reg-type", Select).value = OrgType.FOUNDATION.value
+        await settle(app, pilot, 0.2)
+        notice = screen.query_one("#reg-notice", Static)
+        assert notice.display and "第六条" in str(notice.render())
+        assert not list(screen.query("#f-name"))
+        await pilot.press("f9")
+        await asyncio.sleep(0)
+        await settle(app, pilot)
+    assert reg.list_applications(clerk) == []
