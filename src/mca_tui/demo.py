@@ -541,5 +541,6 @@ def ensure_demo(db: Database, settings: Settings) -> None:
                 p.describe("en") for p in result.errors[:5]))
 
         # ---- registration workflow (helper R): in-flight applications go here ------
-        # e.g. from mca_tui.services.registration import seed_demo_applications
-        #      seed_demo_applications(db, settings)
+        from mca_tui.services.registration_demo import seed_demo_applications
+
+        seed_demo_applications(db, settings)
