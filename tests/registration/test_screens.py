@@ -206,3 +206,31 @@ async def test_foundation_intake_says_why_and_saves_nothing(people):
         await asyncio.sleep(0)
         await settle(app, pilot)
     assert reg.list_applications(clerk) == []
+
+
+async def test_change_screen_shows_present_values_and_accepts(people):
+    from mca_tui.ui.screens.change import ChangeScreen
+
+    clerk = people["clerk"]
+    draft = reg.save_draft(clerk, sg_form(), org_type=OrgType.SOCIAL_GROUP)
+    reg.submit(clerk, draft.id)
+    reg.review(people["reviewer"], draft.id)
+    org_id = reg.approve(people["approver"], draft.id).organization_id
+    screen = ChangeScreen(clerk, org_id)
+    app = Harness(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        shown = " ".join(str(s.render()) for s in screen.query(".reg-current"))
+        assert "现登记：厦门市海沧区老年人体育协会" in shown
+        assert "现登记：陈明" in shown
+        screen.query_one("#f-domicile", Input).focus()
+        await pilot.press(*"厦门市海沧区新阳路2号", "tab")
+        screen.query_one("#f-supervisory_approval_on", Input).value = "2025-01-20"
+        for box in screen.query("#reg-materials Checkbox").results(Checkbox):
+            box.value = True
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+        assert isinstance(app.screen, ApplicationScreen)
+        body = str(app.screen.query_one("#app-content", Static).render())
+        assert "变更为 厦门市海沧区新阳路2号" in body
+        assert "逾期" in body  # applied 2025-03-03, more than 30 days after 2025-01-20
