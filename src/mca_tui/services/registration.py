@@ -859,7 +859,12 @@ def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = No
         app.correction_completed_on = completed_on
         app.complete_on = completed_on
         if app.kind == ApplicationKind.CHANGE:
-            app.supervisory_approval_on = parse_date(_form(app).get("supervisory_approval_on"))
+            approval = parse_date(_form(app).get("supervisory_approval_on"))
+            app.supervisory_approval_on = approval
+            org_type = OrgType(app.org_type)
+            if approval and app.received_on and org_type is not OrgType.FOUNDATION:
+                app.late = clocks.is_change_late(app.received_on, approval, ctx.calendar,
+                                                 org_type=org_type)
         app.is_charity = bool(_form(app).get("is_charity"))
         _touch(app)
         s.add(app)
