@@ -29,7 +29,8 @@ def _progress(stage: str, done: int, total: int) -> None:
           file=sys.stderr, flush=True)
 
 
-def print_result(result, elapsed: float | None = None) -> None:  # noqa: ANN001
+def print_result(result, elapsed: float | None = None,  # noqa: ANN001
+                 skip_bad_rows: bool = False) -> None:
     if result.dry_run:
         print(t("ledger.cli.dry_run_title"))
     elif result.written:
@@ -47,7 +48,7 @@ def print_result(result, elapsed: float | None = None) -> None:  # noqa: ANN001
         for c in result.changes[:MAX_LISTED]:
             diff = "；".join(f"{k}: {c.before.get(k)} -> {v}" for k, v in c.after.items())
             print(f"  {c.sheet} {t('ledger.where.row', row=c.row)} {c.uscc}  {diff}")
-    if result.blocked:
+    if result.blocked or (result.dry_run and result.errors and not skip_bad_rows):
         print(t("ledger.cli.blocked", count=len(result.errors)))
     elif not result.dry_run and not result.written and not result.errors:
         print(t("ledger.cli.nothing_to_do"))
@@ -67,5 +68,5 @@ def run(rt) -> int:  # noqa: ANN001
                            skip_bad_rows=rt.args.skip_bad_rows,
                            accept_legacy_codes=rt.args.accept_legacy_codes,
                            progress=_progress if sys.stderr.isatty() else None)
-    print_result(result, time.perf_counter() - started)
+    print_result(result, time.perf_counter() - started, rt.args.skip_bad_rows)
     return 1 if result.blocked else 0
