@@ -28,7 +28,7 @@ def index_organization(session: Session, org: Organization) -> None:
     org.name_sort_key = pinyin.sort_key(org.name or "")
     if _is_sqlite(session):
         doc = sqlite_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
-        sqlite_search.upsert(session, org.id, doc)
+        org.search_rowid = sqlite_search.upsert(session, org.search_rowid, doc)
 
 
 def reindex_all(session: Session) -> int:
@@ -78,9 +78,8 @@ def find(session: Session, query: ParsedQuery, *, limit: int,
         return []
     code = query.code if query.code.isalnum() else ""
     if _is_sqlite(session):
-        return sqlite_search.search(
-            session, match=sqlite_search.match_expression(query.terms), q=query.name,
-            qcode=code, qpy=" ".join(query.initials), limit=limit, after=after)
+        return sqlite_search.search(session, query.terms, q=query.name, qcode=code,
+                                    limit=limit, after=after)
     return _find_portable(session, query, code, limit, after)
 
 
@@ -89,7 +88,7 @@ def count(session: Session, query: ParsedQuery, cap: int = 1000) -> int:
     if query.empty:
         return 0
     if _is_sqlite(session):
-        return sqlite_search.count(session, sqlite_search.match_expression(query.terms), cap)
+        return sqlite_search.count(session, sqlite_search.match_all(query.terms), cap)
     return len(_find_portable(session, query, query.code, cap, None))
 
 

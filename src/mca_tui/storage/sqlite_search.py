@@ -3,27 +3,28 @@ SQLite; ``storage.search`` chooses between this module and plain SQL.
 
 Why this layout (design.md §3): the FTS5 trigram tokenizer finds nothing for 1- and
 2-character queries, and ``LIKE`` against a trigram table silently returns nothing for
-Chinese on SQLite 3.40. So every indexed text is stored with ONE CHARACTER PER TOKEN
-("海 沧 区 社 工") under the ``unicode61`` tokenizer, and a query is matched as a phrase of
-its characters ("海沧" -> ``"海 沧"``): any substring of any length is found, in any column.
+Chinese on SQLite 3.40. So Chinese text is stored with ONE CHARACTER PER TOKEN
+("海 沧 区 社 工") under the ``unicode61`` tokenizer and a query is matched as a phrase of
+its characters ("海沧" -> ``"海 沧"``): any substring of any length is found.
 
-Columns of ``organization_fts`` (a regular FTS5 table that keeps its own copy):
-- ``org_id`` (not indexed): the organization's id;
-- ``name``, ``rep`` (legal representative), ``addr`` (domicile), ``code`` (USCC);
-- ``py``: the pinyin initials of the name, one letter per token, the phrase-aware
-  reading first and then the alternative readings (domain.pinyin), separated by the
-  token ``sep`` that no one-character query token can match across.
+Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
+- ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character;
+- ``code``: every suffix of the lower-cased USCC as a token, the whole code first, so a
+  fragment is a prefix query (``mj0001*``) and ``^5135*`` is a code prefix;
+- ``py``: every suffix of each pinyin-initials string of the name (domain.pinyin: the
+  phrase-aware reading first, then alternative readings of polyphonic characters), so
+  ``hcqsg*`` finds 海沧区社工… and ``^xm*`` says "initials start with xm".
 
-The FTS rowid is derived from the organization id (56-bit hash, linear probing on the
-astronomically rare collision), so that no column has to be added to ``organization``
-and a ``VACUUM`` or a batch migration that renumbers table rowids cannot break the link.
-Organizations are never deleted, so probe chains never get holes.
+Ranking tiers: 0 exact name or code; 1 prefix of name, code or initials; 2 any other
+match. Within a tier rows are ordered by the pinyin sort key, then id; pages continue
+after a keyset (tier, sort key, id). A tier with few matches is joined and sorted; a
+tier with many matches walks the sort-key index and keeps the rows whose index row is in
+the match set, which stops after one page. Neither ever reads the whole table.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from sqlalchemy import text
 
@@ -31,132 +32,194 @@ from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code, normalize_text
 
 FTS_TABLE = "organization_fts"
-VARIANT_SEPARATOR = "sep"
 
 CREATE_STATEMENTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "org_id UNINDEXED, name, rep, addr, code, py, "
-    "tokenize = 'unicode61 remove_diacritics 0')",
+    "name, rep, addr, code, py, tokenize = 'unicode61 remove_diacritics 0', "
+    "prefix = '1 2 3')",
 )
 
+# Above this many matches a tier is read by walking the sort-key index.
+DENSE_THRESHOLD = 5000
 
-def spaced(s: str) -> str:
-    """One token per character: letters, digits and Han characters, lower-cased."""
-    return " ".join(ch for ch in normalize_text(s).casefold() if ch.isalnum())
-
-
-def document(name: str, legal_rep_name: str | None, domicile: str | None,
-             uscc: str | None) -> dict[str, str]:
-    """The indexed columns of one organization."""
-    variants = pinyin.initials_variants(name or "")
-    py = f" {VARIANT_SEPARATOR} ".join(" ".join(v) for v in variants)
-    return {
-        "name": spaced(name or ""),
-        "rep": spaced(legal_rep_name or ""),
-        "addr": spaced(domicile or ""),
-        "code": spaced(normalize_code(uscc or "")),
-        "py": py,
-    }
-
-
-def _home_rowid(org_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(org_id.encode(), digest_size=7).digest(), "big") + 1
-
-
-def _slot(conn, org_id: str) -> tuple[int, bool]:  # noqa: ANN001 - Session or Connection
-    """(rowid, exists) of the organization's row: its home slot or the next free one."""
-    rowid = _home_rowid(org_id)
-    while True:
-        found = conn.execute(text(f"SELECT org_id FROM {FTS_TABLE} WHERE rowid = :r"),
-                             {"r": rowid}).first()
-        if found is None:
-            return rowid, False
-        if found[0] == org_id:
-            return rowid, True
-        rowid += 1
-
-
-def upsert(conn, org_id: str, doc: dict[str, str]) -> None:  # noqa: ANN001
-    """Insert or replace the index row of one organization (inside the caller's
-    transaction)."""
-    rowid, exists = _slot(conn, org_id)
-    if exists:
-        conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": rowid})
-    conn.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, org_id, name, rep, addr, code, py) "
-             "VALUES (:rowid, :org_id, :name, :rep, :addr, :code, :py)"),
-        {"rowid": rowid, "org_id": org_id, **doc},
-    )
-
-
-def rebuild_index(conn) -> int:  # noqa: ANN001 - Connection (migration) or Session
-    """Index every organization again (used by the migration and ``search --reindex``);
-    also refreshes the pinyin sort keys. Returns the number of organizations."""
-    conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
-    rows = conn.execute(text(
-        "SELECT id, name, legal_rep_name, domicile, uscc FROM organization")).fetchall()
-    for org_id, name, rep, dom, uscc in rows:
-        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, org_id, name, rep, addr, code, py) "
-                          "VALUES (:rowid, :org_id, :name, :rep, :addr, :code, :py)"),
-                     {"rowid": _slot(conn, org_id)[0], "org_id": org_id,
-                      **document(name, rep, dom, uscc)})
-        conn.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :id"),
-                     {"k": pinyin.sort_key(name or ""), "id": org_id})
-    return len(rows)
-
-
-def match_expression(terms: Iterable[str]) -> str:
-    """FTS5 query: each term a phrase of its characters, all terms required."""
-    phrases = []
-    for term in terms:
-        tokens = spaced(term)
-        if tokens:
-            phrases.append('"' + tokens.replace('"', '""') + '"')
-    return " AND ".join(phrases)
-
-
-# Rank tiers: 0 exact name or code, 1 name / code / initials prefix, 2 name contains,
-# 3 found elsewhere (legal representative, address, code or initials inside).
-_RANKED = f"""
-SELECT o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type,
+_COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type,
        o.status AS status, o.legal_rep_name AS legal_rep_name, o.domicile AS domicile,
        o.established_on AS established_on, o.deregistered_on AS deregistered_on,
-       o.revoked_on AS revoked_on, o.name_sort_key AS sort_key,
-       CASE
-         WHEN o.name = :q OR (o.uscc IS NOT NULL AND o.uscc = :qcode) THEN 0
-         WHEN substr(o.name, 1, :qlen) = :q
-              OR (:qcodelen > 0 AND substr(o.uscc, 1, :qcodelen) = :qcode)
-              OR (:pylen > 0 AND substr(m.py, 1, :pylen) = :qpy) THEN 1
-         WHEN instr(o.name, :q) > 0 THEN 2
-         ELSE 3
-       END AS rank
-FROM (SELECT org_id, py FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match) AS m
-JOIN organization AS o ON o.id = m.org_id
-"""
-
-
-def search(conn, *, match: str, q: str, qcode: str, qpy: str, limit: int,  # noqa: ANN001
-           after: tuple[int, str, str] | None = None) -> list:
-    """One page of matches ordered by (rank, pinyin sort key, id), starting after the
-    keyset ``after`` = (rank, sort_key, id) of the last row of the previous page."""
-    params = {"match": match, "q": q, "qlen": len(q), "qcode": qcode,
-              "qcodelen": len(qcode), "qpy": qpy, "pylen": len(qpy), "limit": limit}
-    where = ""
-    if after is not None:
-        where = "WHERE (rank, sort_key, id) > (:a_rank, :a_key, :a_id)"
-        params.update(a_rank=after[0], a_key=after[1], a_id=after[2])
-    sql = f"SELECT * FROM ({_RANKED}) {where} ORDER BY rank, sort_key, id LIMIT :limit"
-    return conn.execute(text(sql), params).mappings().all()
-
-
-def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
-    """Number of matches, counted up to ``cap`` (bounded work for 1-character queries)."""
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m "
-           "LIMIT :cap)")
-    return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
+       o.revoked_on AS revoked_on, o.name_sort_key AS sort_key"""
 
 
 def is_index_table(name: str | None) -> bool:
     """True for the FTS5 table and its shadow tables, which exist only in the database
     (no model): schema comparisons skip them (alembic ``include_name``)."""
     return bool(name) and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+
+
+def chars(s: str) -> str:
+    """Letters, digits and Han characters of ``s``, NFKC and lower-cased."""
+    return "".join(ch for ch in normalize_text(s).casefold() if ch.isalnum())
+
+
+def spaced(s: str) -> str:
+    """One token per character."""
+    return " ".join(chars(s))
+
+
+def _suffixes(s: str) -> str:
+    return " ".join(s[i:] for i in range(len(s)))
+
+
+def document(name: str, legal_rep_name: str | None, domicile: str | None,
+             uscc: str | None) -> dict[str, str]:
+    """The indexed columns of one organization."""
+    variants = pinyin.initials_variants(name or "")
+    return {
+        "name": spaced(name or ""),
+        "rep": spaced(legal_rep_name or ""),
+        "addr": spaced(domicile or ""),
+        "code": _suffixes(normalize_code(uscc or "").lower()),
+        "py": " ".join(_suffixes(v) for v in variants),
+    }
+
+
+def _next_rowid(conn) -> int:  # noqa: ANN001
+    return int(conn.execute(text(
+        "SELECT max(coalesce((SELECT max(search_rowid) FROM organization), 0), "
+        f"coalesce((SELECT max(rowid) FROM {FTS_TABLE}), 0)) + 1")).scalar())
+
+
+def upsert(conn, search_rowid: int | None, doc: dict[str, str]) -> int:  # noqa: ANN001
+    """Insert or replace the index row; returns the row number to keep on the
+    organization (a new one if ``search_rowid`` is None)."""
+    if search_rowid is None:
+        search_rowid = _next_rowid(conn)
+    else:
+        conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": search_rowid})
+    conn.execute(
+        text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+             "VALUES (:rowid, :name, :rep, :addr, :code, :py)"),
+        {"rowid": search_rowid, **doc},
+    )
+    return search_rowid
+
+
+def rebuild_index(conn) -> int:  # noqa: ANN001 - Connection (migration) or Session
+    """Index every organization again (migration, ``search --reindex``, bulk loads);
+    also refreshes the pinyin sort keys. Returns the number of organizations."""
+    conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    rows = conn.execute(text(
+        "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
+        "ORDER BY search_rowid")).fetchall()
+    next_rowid = max((r[5] or 0 for r in rows), default=0) + 1
+    inserts, updates = [], []
+    for org_id, name, rep, dom, uscc, rowid in rows:
+        if rowid is None:
+            rowid, next_rowid = next_rowid, next_rowid + 1
+        inserts.append({"rowid": rowid, **document(name, rep, dom, uscc)})
+        updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
+    if inserts:
+        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"), inserts)
+        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
+                          "WHERE id = :id"), updates)
+    return len(rows)
+
+
+# ------------------------------------------------------------------------- queries
+
+
+def _term_expression(term: str) -> str:
+    """Where one term may match: a phrase of its characters in name, legal
+    representative or address; an ASCII term also a code fragment or initials."""
+    c = chars(term)
+    if not c:
+        return ""
+    phrase = '{name rep addr} : "' + " ".join(c) + '"'
+    if c.isascii():
+        parts = [phrase, f"code : {c}*"]
+        if c.isalpha():
+            parts.append(f"py : {c}*")
+        return "(" + " OR ".join(parts) + ")"
+    return phrase
+
+
+def match_all(terms: Sequence[str]) -> str:
+    """Every term must match somewhere."""
+    return " AND ".join(e for e in (_term_expression(t) for t in terms) if e)
+
+
+def match_prefix(terms: Sequence[str]) -> str:
+    """Name, code or initials begin with the (single-term) query."""
+    if len(terms) != 1:
+        return ""
+    c = chars(terms[0])
+    if not c:
+        return ""
+    parts = ['name : ^"' + " ".join(c) + '"']
+    if c.isascii():
+        parts.append(f"code : ^{c}*")
+        if c.isalpha():
+            parts.append(f"py : ^{c}*")
+    return " OR ".join(parts)
+
+
+def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
+    """Number of matches of an FTS expression, counted up to ``cap`` (bounded work)."""
+    if not match:
+        return 0
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m "
+           "LIMIT :cap)")
+    return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
+
+
+def _tier_rows(conn, tier: int, match: str, not_exact: bool, params: dict,  # noqa: ANN001
+               limit: int, keyset: tuple[str, str] | None) -> list:
+    p = dict(params, limit=limit)
+    conds = []
+    if not_exact:
+        conds.append("NOT (o.name = :q OR coalesce(o.uscc, '') = :qcode)")
+    if keyset is not None:
+        conds.append("(o.name_sort_key, o.id) > (:k, :i)")
+        p.update(k=keyset[0], i=keyset[1])
+    if tier == 0:
+        sql = (f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
+               "WHERE (o.name = :q OR (:qcode != '' AND o.uscc = :qcode))"
+               + "".join(f" AND {c}" for c in conds)
+               + " ORDER BY o.name_sort_key, o.id LIMIT :limit")
+        return conn.execute(text(sql), p).mappings().all()
+    p["m"] = match
+    extra = "".join(f" AND {c}" for c in conds)
+    if count(conn, match, DENSE_THRESHOLD) < DENSE_THRESHOLD:
+        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM {FTS_TABLE} f "
+               "JOIN organization o ON o.search_rowid = f.rowid "
+               f"WHERE {FTS_TABLE} MATCH :m{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
+    else:
+        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM organization o "
+               "INDEXED BY ix_organization_name_sort "
+               f"WHERE o.search_rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} "
+               f"MATCH :m){extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
+    return conn.execute(text(sql), p).mappings().all()
+
+
+def search(conn, terms: Sequence[str], *, q: str, qcode: str, limit: int,  # noqa: ANN001
+           after: tuple[int, str, str] | None = None) -> list:
+    """One page of matches ordered by (tier, pinyin sort key, id), starting after the
+    keyset ``after`` = (rank, sort_key, id) of the last row of the previous page."""
+    every = match_all(terms)
+    if not every:
+        return []
+    prefix = match_prefix(terms)
+    matches = {0: "", 1: prefix, 2: f"({every}) NOT ({prefix})" if prefix else every}
+    params = {"q": q, "qcode": qcode}
+    out: list = []
+    for tier in (0, 1, 2):
+        if after is not None and tier < after[0]:
+            continue
+        if tier == 1 and not prefix:
+            continue
+        keyset = (after[1], after[2]) if after is not None and tier == after[0] else None
+        rows = _tier_rows(conn, tier, matches[tier], tier > 0, params, limit - len(out),
+                          keyset)
+        out.extend(rows)
+        if len(out) >= limit:
+            break
+    return out

@@ -4,12 +4,13 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26 18:30:00
 
-The index is a SQLite-specific FTS5 table maintained by ``storage.sqlite_search``
-(see that module for the layout); other databases search with plain SQL and get no
-index table. Existing organizations are indexed during the upgrade.
+Adds ``organization.search_rowid`` (the organization's row in the search index) and,
+on SQLite only, the FTS5 table maintained by ``storage.sqlite_search`` (see that module
+for the layout). Existing organizations are indexed during the upgrade.
 """
 
 from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0002'
@@ -19,6 +20,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('organization', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('search_rowid', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_organization_search_rowid'), ['search_rowid'],
+                              unique=True)
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
@@ -31,8 +36,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "sqlite":
-        return
-    from mca_tui.storage import sqlite_search
+    if bind.dialect.name == "sqlite":
+        from mca_tui.storage import sqlite_search
 
-    op.execute(f"DROP TABLE IF EXISTS {sqlite_search.FTS_TABLE}")
+        op.execute(f"DROP TABLE IF EXISTS {sqlite_search.FTS_TABLE}")
+    with op.batch_alter_table('organization', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organization_search_rowid'))
+        batch_op.drop_column('search_rowid')
