@@ -1,0 +1,266 @@
+"""Home work queues (首页待办): what needs the signed-in user, each item with its clock.
+
+Every queue is computed from the records in SQL, bounded, and shows only what the data
+says: a workflow that has no records yet simply yields an empty queue.
+
+Queues and who sees them (an administrator sees all):
+- ``acceptance``        drafts awaiting acceptance (受理)                     clerk
+- ``correction_notice`` accepted, a 补正 notice still possible: 5 working days from
+                        receipt (行政许可法 Art 32)                              reviewer
+- ``review``            accepted, awaiting review (审查); 60-day decision clock   reviewer
+- ``correction``        补正 requested, waiting for the applicant               clerk, reviewer
+- ``approval``          reviewed, awaiting the decision (核准/不予登记)           approver
+- ``reports_overdue``   no accepted annual report for the last report year whose
+                        authority deadline has passed (§4, §10.4)             clerk, reviewer
+- ``rectifications``    rectification orders not completed, by deadline (§9)   clerk, reviewer, enforcement
+- ``case_steps``        penalty cases whose decision is due within 7 working days
+                        (行政处罚法 Art 60)                                       enforcement
+- ``abnormal_two_years`` abnormal-list entries reaching two years (Order 60)   reviewer, enforcement
+- ``evaluation_expiring`` evaluation grades expiring within 90 days (Order 39 Art 28) clerk, reviewer
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, func, or_
+from sqlmodel import col, select
+
+from mca_tui.domain import clocks
+from mca_tui.domain.calendar import Deadline, add_years
+from mca_tui.domain.enums import (
+    ApplicationStatus,
+    CaseStatus,
+    CreditListKind,
+    OrgStatus,
+    OrgType,
+    Role,
+    SupervisionKind,
+)
+from mca_tui.services.context import ServiceContext
+from mca_tui.storage.models import (
+    AnnualReport,
+    Application,
+    CreditListEntry,
+    Organization,
+    PenaltyCase,
+    SupervisionRecord,
+)
+
+ACCEPTED_CONCLUSIONS = ("pass", "basic_pass", "accepted")
+EVALUATION_WARNING_DAYS = 90
+ABNORMAL_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    id: str
+    label_key: str  # i18n key: queue.<id>
+    count: int
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    queue: str
+    organization_id: str | None
+    application_id: str | None
+    name: str
+    uscc: str | None
+    subject: str  # i18n key of what is due, e.g. queue.subject.review
+    due: date | None
+    deadline: Deadline | None
+    days_left: int | None  # negative when overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
+    "acceptance": (Role.CLERK,),
+    "correction_notice": (Role.REVIEWER,),
+    "review": (Role.REVIEWER,),
+    "correction": (Role.CLERK, Role.REVIEWER),
+    "approval": (Role.APPROVER,),
+    "reports_overdue": (Role.CLERK, Role.REVIEWER),
+    "rectifications": (Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT),
+    "case_steps": (Role.ENFORCEMENT,),
+    "abnormal_two_years": (Role.REVIEWER, Role.ENFORCEMENT),
+    "evaluation_expiring": (Role.CLERK, Role.REVIEWER),
+}
+QUEUES = tuple(QUEUE_ROLES)
+
+
+def visible_queues(ctx: ServiceContext) -> tuple[str, ...]:
+    return tuple(q for q, roles in QUEUE_ROLES.items() if ctx.actor.has(*roles, Role.ADMIN))
+
+
+# --------------------------------------------------------------------------- report cycle
+
+
+def last_closed_report_year(ctx: ServiceContext, today: date) -> int:
+    """The latest report year whose authority deadline (31 May, rolled) has passed."""
+    year = today.year - 1
+    _, authority = clocks.annual_report_deadlines(year, OrgType.SOCIAL_GROUP, ctx.calendar)
+    return year if today > authority.due else year - 1
+
+
+def _report_due_filter(ctx: ServiceContext, year: int):  # noqa: ANN202 - SQL expression
+    """Organizations that must report for ``year`` (clocks.must_report, in SQL)."""
+    cutoff = clocks.report_cutoff(year, ctx.settings.legal)
+    year_end = date(year, 12, 31)
+    accepted = exists().where(
+        AnnualReport.organization_id == Organization.id, AnnualReport.report_year == year,
+        col(AnnualReport.conclusion).in_(ACCEPTED_CONCLUSIONS))
+    return and_(
+        col(Organization.established_on) <= cutoff,
+        or_(col(Organization.deregistered_on).is_(None), Organization.deregistered_on > year_end),
+        or_(col(Organization.revoked_on).is_(None), Organization.revoked_on > year_end),
+        Organization.status == OrgStatus.ACTIVE.value,
+        ~accepted,
+    )
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _app_statement(queue: str, office_id: str):  # noqa: ANN202
+    q = select(Application).where(Application.office_id == office_id)
+    if queue == "acceptance":
+        return q.where(Application.status == ApplicationStatus.DRAFT.value)
+    if queue == "correction_notice":
+        return q.where(Application.status == ApplicationStatus.ACCEPTED.value,
+                       col(Application.correction_requested_on).is_(None),
+                       col(Application.received_on).is_not(None))
+    if queue == "review":
+        return q.where(Application.status == ApplicationStatus.ACCEPTED.value)
+    if queue == "correction":
+        return q.where(Application.status == ApplicationStatus.CORRECTION.value)
+    if queue == "approval":
+        return q.where(Application.status == ApplicationStatus.REVIEWED.value)
+    return None
+
+
+def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
+    """(select of rows, kind) for a queue, filtered SQL-side."""
+    if (app_q := _app_statement(queue, ctx.actor.office_id)) is not None:
+        return app_q, "application"
+    if queue == "reports_overdue":
+        year = last_closed_report_year(ctx, today)
+        return select(Organization).where(_report_due_filter(ctx, year)), "org"
+    if queue == "rectifications":
+        return (select(SupervisionRecord, Organization)
+                .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                .where(SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
+                       col(SupervisionRecord.due_on).is_not(None),
+                       col(SupervisionRecord.completed_on).is_(None))), "record"
+    if queue == "case_steps":
+        horizon = today + timedelta(days=7 + 90)  # decision due within ~7 working days
+        return (select(PenaltyCase, Organization)
+                .join(Organization, Organization.id == PenaltyCase.organization_id)
+                .where(PenaltyCase.status == CaseStatus.OPEN.value,
+                       col(PenaltyCase.filed_on).is_not(None),
+                       PenaltyCase.filed_on <= horizon - timedelta(days=90))), "case"
+    if queue == "abnormal_two_years":
+        years = ctx.settings.legal.abnormal_to_serious_years
+        limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS), -years)
+        return (select(CreditListEntry, Organization)
+                .join(Organization, Organization.id == CreditListEntry.organization_id)
+                .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
+                       col(CreditListEntry.removed_on).is_(None),
+                       CreditListEntry.listed_on <= limit)), "listing"
+    if queue == "evaluation_expiring":
+        until = today + timedelta(days=EVALUATION_WARNING_DAYS)
+        return (select(SupervisionRecord, Organization)
+                .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                .where(SupervisionRecord.kind == SupervisionKind.EVALUATION.value,
+                       Organization.status == OrgStatus.ACTIVE.value,
+                       or_(and_(col(SupervisionRecord.valid_until).is_not(None),
+                                SupervisionRecord.valid_until <= until,
+                                SupervisionRecord.valid_until >= today - timedelta(days=365)),
+                           and_(col(SupervisionRecord.valid_until).is_(None),
+                                SupervisionRecord.record_date <= add_years(until, -5),
+                                SupervisionRecord.record_date
+                                >= add_years(today - timedelta(days=365), -5))))), "record"
+    raise KeyError(queue)
+
+
+def _count(ctx: ServiceContext, queue: str, today: date) -> int:
+    stmt, _ = _statement(ctx, queue, today)
+    with ctx.db.read() as s:
+        return int(s.exec(select(func.count()).select_from(stmt.subquery())).one())
+
+
+def summaries(ctx: ServiceContext, today: date | None = None) -> list[QueueSummary]:
+    """The counts of the queues the signed-in user sees."""
+    today = today or ctx.today()
+    return [QueueSummary(q, f"queue.{q}", _count(ctx, q, today)) for q in visible_queues(ctx)]
+
+
+def items(ctx: ServiceContext, queue: str, today: date | None = None,
+          limit: int = 200) -> list[QueueItem]:
+    """The items of one queue, most urgent first (at most ``limit``)."""
+    if queue not in visible_queues(ctx):
+        return []
+    today = today or ctx.today()
+    cal = ctx.calendar
+    stmt, kind = _statement(ctx, queue, today)
+    out: list[QueueItem] = []
+    with ctx.db.read() as s:
+        if kind == "application":
+            from mca_tui.services.registration import _deadlines, _form, _org_name
+
+            for app in s.exec(stmt.order_by(col(Application.received_on), Application.id)
+                              .limit(limit)):
+                decision, correction = _deadlines(ctx, app)
+                d = correction if queue == "correction_notice" else decision
+                out.append(QueueItem(queue, app.organization_id, app.id,
+                                     _org_name(app, _form(app), s), None,
+                                     f"queue.subject.{queue}", d.due if d else None, d,
+                                     d.days_left(today) if d else None))
+        elif kind == "org":
+            year = last_closed_report_year(ctx, today)
+            for org in s.exec(stmt.order_by(Organization.name_sort_key, Organization.id)
+                              .limit(limit)):
+                _, authority = clocks.annual_report_deadlines(year, OrgType(org.org_type), cal)
+                out.append(QueueItem(queue, org.id, None, org.name, org.uscc,
+                                     "queue.subject.reports_overdue", authority.due, authority,
+                                     authority.days_left(today)))
+        else:
+            order = {
+                "record": SupervisionRecord.due_on if queue == "rectifications"
+                else SupervisionRecord.record_date,
+                "case": PenaltyCase.filed_on,
+                "listing": CreditListEntry.listed_on,
+            }[kind]
+            seen: set[str] = set()
+            for row, org in s.exec(stmt.order_by(order).limit(limit)):
+                d = _row_deadline(ctx, queue, row)
+                if d is None or org.id in seen and queue == "evaluation_expiring":
+                    continue
+                if queue == "case_steps" and d.working_days_left(today, cal) > 7:
+                    continue
+                seen.add(org.id)
+                out.append(QueueItem(queue, org.id, None, org.name, org.uscc,
+                                     f"queue.subject.{queue}", d.due, d, d.days_left(today)))
+    out.sort(key=lambda i: (i.due is None, i.due or date.max))
+    return out
+
+
+def _row_deadline(ctx: ServiceContext, queue: str, row: object) -> Deadline | None:
+    cal, params = ctx.calendar, ctx.settings.legal
+    if queue == "rectifications":
+        return Deadline(row.record_date, row.due_on, "queue.clock.rectification",
+                        "《社会组织信用信息管理办法》", "days",
+                        (row.due_on - row.record_date).days)
+    if queue == "case_steps":
+        return clocks.penalty_decision_deadline(row.filed_on, cal)
+    if queue == "abnormal_two_years":
+        return clocks.abnormal_list_promotion_date(row.listed_on, cal, params)
+    if queue == "evaluation_expiring":
+        if row.valid_until:
+            return Deadline(row.record_date, row.valid_until, "clock.evaluation_grade_expiry",
+                            "《社会组织评估管理办法》第二十八条", "years", 5)
+        return clocks.evaluation_grade_expiry(row.record_date, cal)
+    return None
