@@ -1,0 +1,75 @@
+"""Finding organizations (查询): one query string for name fragments of any length,
+USCC fragments, pinyin initials, legal representative and address; ranked, paged from
+the database by keyset (storage.search). Deregistered and revoked organizations are
+included and marked (``OrgHit.closed``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from mca_tui.domain.enums import OrgStatus, Role
+from mca_tui.services.context import ServiceContext
+from mca_tui.storage import search as index
+
+COUNT_CAP = 1000
+
+Keyset = tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    """One search result."""
+
+    id: str
+    name: str
+    uscc: str | None
+    org_type: str
+    status: str
+    legal_rep_name: str
+    domicile: str
+    established_on: date | None
+    rank: int  # 0 exact, 1 prefix, 2 elsewhere
+    keyset: Keyset
+
+    @property
+    def closed(self) -> bool:
+        """Deregistered (已注销) or revoked (已撤销)."""
+        return self.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    items: tuple[OrgHit, ...]
+    total: int  # counted up to COUNT_CAP (see total_capped)
+    next_after: Keyset | None  # pass as ``after`` for the next page; None at the end
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total >= COUNT_CAP
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value  # type: ignore[return-value]
+    return date.fromisoformat(str(value)[:10])
+
+
+def search_organizations(ctx: ServiceContext, query: str, *, limit: int = 50,
+                         after: Keyset | None = None, with_count: bool = True) -> SearchPage:
+    """One page of organizations matching ``query`` (any signed-in role may search)."""
+    ctx.require(*Role)
+    parsed = index.parse_query(query)
+    with ctx.db.read() as s:
+        rows = index.find(s, parsed, limit=limit + 1, after=after)
+        total = index.count(s, parsed, COUNT_CAP) if with_count else -1
+    items = tuple(
+        OrgHit(id=r["id"], name=r["name"], uscc=r["uscc"], org_type=r["org_type"],
+               status=r["status"], legal_rep_name=r["legal_rep_name"] or "",
+               domicile=r["domicile"] or "", established_on=_as_date(r["established_on"]),
+               rank=int(r["rank"]), keyset=(int(r["rank"]), r["sort_key"] or "", r["id"]))
+        for r in rows[:limit]
+    )
+    next_after = items[-1].keyset if len(rows) > limit and items else None
+    return SearchPage(query=query, items=items, total=total, next_after=next_after)

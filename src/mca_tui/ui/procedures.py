@@ -1,0 +1,146 @@
+"""The procedures (办理事项) the shell offers: one registry used by the home screen menu,
+the command palette (also found by pinyin initials) and the actions of the organization
+record screen.
+
+To add a screen, append a :class:`Procedure` to :data:`PROCEDURES` (or call
+:func:`register` at import time of this module's neighbours). ``build(ctx, organization_id)``
+returns the Screen to push; import the screen module inside the builder so that the
+first screen paints fast. ``organization_id`` is None unless ``needs_organization``.
+
+The shell shows a procedure only to users holding one of ``roles`` (empty = any
+signed-in user) and, on a record, only for an organization whose status is in
+``statuses`` (empty = any). The service behind the screen checks the role again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mca_tui.domain.enums import OrgStatus, Role
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from mca_tui.domain.actor import Actor
+    from mca_tui.services.context import ServiceContext
+
+Builder = Callable[["ServiceContext", "str | None"], "Screen"]
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """One procedure the clerk can open."""
+
+    id: str
+    """Unique id; the key binding's id is ``procedure.<id>`` (remappable)."""
+    label_key: str
+    """i18n key of the menu / palette label."""
+    build: Builder
+    """``(ctx, organization_id) -> Screen``."""
+    roles: tuple[Role, ...] = ()
+    """Who may open it (empty: every signed-in user; administrators always may)."""
+    key: str | None = None
+    """Global key (F-key or Ctrl chord), or None."""
+    needs_organization: bool = False
+    """Offered as an action on an organization record (gets its id)."""
+    statuses: tuple[OrgStatus, ...] = ()
+    """Organization statuses for which a record action is offered (empty: any)."""
+    on_home: bool = True
+    """Listed in the home screen menu (procedures without an organization)."""
+
+    def allowed(self, actor: Actor) -> bool:
+        return not self.roles or actor.has(Role.ADMIN, *self.roles)
+
+    def offered_for(self, actor: Actor, status: str | None) -> bool:
+        """Offered on the record of an organization with ``status``."""
+        if not self.needs_organization or not self.allowed(actor):
+            return False
+        return not self.statuses or status in {s.value for s in self.statuses}
+
+
+def _search(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.search import SearchScreen
+
+    return SearchScreen(ctx)
+
+
+def _record(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.record import RecordScreen
+
+    return RecordScreen(ctx, org or "")
+
+
+def _applications(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.application import ApplicationsScreen
+
+    return ApplicationsScreen(ctx)
+
+
+def _intake(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.intake import IntakeScreen
+
+    return IntakeScreen(ctx)
+
+
+def _change(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.change import ChangeScreen
+
+    return ChangeScreen(ctx, org)
+
+
+def _statistics(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.statistics import StatisticsScreen
+
+    return StatisticsScreen(ctx)
+
+
+def _ledger(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.ledger import LedgerScreen
+
+    return LedgerScreen(ctx)
+
+
+PROCEDURES: list[Procedure] = [
+    Procedure("search", "ui.proc.search", _search),
+    Procedure("intake", "ui.proc.intake", _intake, roles=(Role.CLERK,), key="ctrl+n"),
+    Procedure("applications", "ui.proc.applications", _applications,
+              roles=(Role.CLERK, Role.REVIEWER, Role.APPROVER)),
+    Procedure("change", "ui.proc.change", _change, roles=(Role.CLERK,),
+              needs_organization=True, statuses=(OrgStatus.ACTIVE,), on_home=False),
+    Procedure("statistics", "ui.proc.statistics", _statistics),
+    Procedure("ledger", "ui.proc.ledger", _ledger, roles=(Role.ADMIN, Role.CLERK)),
+]
+"""Every procedure, in menu order. Other screens append entries here."""
+
+
+def register(procedure: Procedure) -> None:
+    """Add (or replace, by id) a procedure."""
+    for i, p in enumerate(PROCEDURES):
+        if p.id == procedure.id:
+            PROCEDURES[i] = procedure
+            return
+    PROCEDURES.append(procedure)
+
+
+def get(procedure_id: str) -> Procedure:
+    for p in PROCEDURES:
+        if p.id == procedure_id:
+            return p
+    raise KeyError(procedure_id)
+
+
+def home_procedures(actor: Actor) -> list[Procedure]:
+    """Procedures for the home menu and the palette (no organization needed)."""
+    return [p for p in PROCEDURES if p.on_home and not p.needs_organization
+            and p.allowed(actor)]
+
+
+def record_actions(actor: Actor, status: str | None) -> list[Procedure]:
+    """Actions on the record of an organization with ``status`` for this user."""
+    return [p for p in PROCEDURES if p.offered_for(actor, status)]
+
+
+# The record screen is opened from search results and queues, not from the menu.
+RECORD: Builder = _record
