@@ -42,6 +42,8 @@ from mca_tui.i18n import label, t
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
 
+PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
+
 TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
 SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
                SupervisionKind.INTERVIEW, SupervisionKind.SPOT_CHECK,
@@ -134,7 +136,11 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
         kinds = dict(s.execute(
             select(SupervisionRecord.kind,
                    func.count(func.distinct(SupervisionRecord.organization_id)))
-            .where(_in_year(SupervisionRecord.record_date, year))
+            .where(_in_year(SupervisionRecord.record_date, year),
+                   # an audit the change of legal representative made *required* counts
+                   # once it is done, not when it is opened (services.registration)
+                   or_(SupervisionRecord.trigger != PENDING_AUDIT_TRIGGER,
+                       SupervisionRecord.completed_on.is_not(None)))
             .group_by(SupervisionRecord.kind)
         ).all())
     return YearStats(

@@ -1,0 +1,369 @@
+"""The organization record (组织档案): registered items, certificates, status and flags,
+annual reports by year, credit-list entries, supervision records, cases, applications,
+documents — and the full timeline read from the audit trail (when, who, which office,
+what changed before → after). Read-only; returns frozen DTOs for the screens."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from mca_tui.domain.enums import OrgStatus, OrgType, Role
+from mca_tui.domain.identifiers import mask_id_number, mask_phone
+from mca_tui.domain.money import format_fen
+from mca_tui.i18n import catalog, get_language, t
+from mca_tui.services.context import ServiceContext
+from mca_tui.services.errors import NotFound
+from mca_tui.storage.models import (
+    AnnualReport,
+    Application,
+    AuditEvent,
+    CaseStep,
+    Certificate,
+    CreditListEntry,
+    IssuedDocument,
+    Office,
+    Organization,
+    OrganizationPerson,
+    PenaltyCase,
+    Person,
+    SupervisionRecord,
+    UserAccount,
+)
+
+# Registered items per type (domain.md §1.4), in the order of the certificate.
+ITEMS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    OrgType.SOCIAL_GROUP.value: ("name", "domicile", "purpose", "business_scope",
+                                 "activity_area", "legal_rep_name", "funds_fen",
+                                 "supervisory_unit"),
+    OrgType.PRIVATE_NON_ENTERPRISE.value: ("name", "civil_form", "domicile", "purpose",
+                                           "business_scope", "legal_rep_name", "funds_fen",
+                                           "supervisory_unit"),
+    OrgType.FOUNDATION.value: ("name", "domicile", "foundation_kind", "purpose",
+                               "business_scope", "funds_fen", "legal_rep_name",
+                               "supervisory_unit"),
+}
+OTHER_FIELDS = ("subdistrict_code", "phone", "individual_members", "unit_members", "is_charity")
+
+
+@dataclass(frozen=True)
+class Item:
+    field: str  # column name; label key ``field.<field>``
+    value: str  # display text (user data: never markup)
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    role: str
+    title: str
+    name: str
+    id_number_masked: str
+    from_date: date | None
+    to_date: date | None
+
+
+@dataclass(frozen=True)
+class CertificateLine:
+    kind: str
+    serial_original: str
+    serial_duplicate: str
+    issued_on: date
+    valid_from: date | None
+    valid_to: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    year: int
+    submitted_on: date | None
+    conclusion: str | None
+    mode: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ListingLine:
+    list_kind: str
+    ground: str
+    listed_on: date
+    removed_on: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class SupervisionLine:
+    kind: str
+    record_date: date
+    description: str
+    due_on: date | None
+    completed_on: date | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    id: str
+    case_number: str | None
+    ground: str
+    filed_on: date | None
+    status: str
+    decision: str
+    steps: tuple[tuple[date, str], ...]
+
+
+@dataclass(frozen=True)
+class ApplicationLine:
+    id: str
+    kind: str
+    status: str
+    received_on: date | None
+    decided_on: date | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    id: str
+    kind: str
+    number: str
+    title: str
+    issued_on: date
+    file_path: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime  # aware UTC
+    actor: str
+    office: str
+    action: str  # i18n key ``action.<action>`` (falls back to the raw action name)
+    changes: tuple[Change, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OrgRecord:
+    id: str
+    name: str
+    uscc: str | None
+    org_type: str
+    status: str
+    established_on: date | None
+    deregistered_on: date | None
+    revoked_on: date | None
+    revocation_kind: str | None
+    legacy_code_reason: str | None
+    version: int
+    items: tuple[Item, ...]
+    other: tuple[Item, ...]
+    flags: tuple[str, ...]  # i18n keys ``flag.<flag>``
+    persons: tuple[PersonLine, ...]
+    certificates: tuple[CertificateLine, ...]
+    reports: tuple[ReportLine, ...]
+    listings: tuple[ListingLine, ...]
+    supervision: tuple[SupervisionLine, ...]
+    cases: tuple[CaseLine, ...]
+    applications: tuple[ApplicationLine, ...]
+    documents: tuple[DocumentLine, ...]
+    timeline: tuple[TimelineEntry, ...]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (OrgStatus.DEREGISTERED.value, OrgStatus.REVOKED.value)
+
+
+# --------------------------------------------------------------------------- display
+
+
+def display_value(field_name: str, value: object, lang: str | None = None) -> str:
+    """A column value as the clerk reads it."""
+    if value is None or value == "":
+        return ""
+    if field_name.endswith("_fen") and isinstance(value, int):
+        return t("record.yuan", lang, amount=format_fen(value))
+    if field_name == "org_type":
+        return t(f"enum.OrgType.{value}", lang)
+    if field_name == "civil_form":
+        return t(f"enum.CivilForm.{value}", lang)
+    if field_name == "status":
+        for enum_name in ("OrgStatus", "ApplicationStatus", "CaseStatus"):
+            if f"enum.{enum_name}.{value}" in catalog(lang or get_language()):
+                return t(f"enum.{enum_name}.{value}", lang)
+        return str(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={display_value(k, v, lang)}" for k, v in value.items()
+                         if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return ", ".join(display_value(field_name, v, lang) for v in value)
+    if field_name == "revocation_kind":
+        return t(f"enum.RevocationKind.{value}", lang)
+    if isinstance(value, bool):
+        return t("record.yes" if value else "record.no", lang)
+    if field_name == "phone":
+        return mask_phone(str(value))
+    if field_name == "id_number":
+        return mask_id_number(str(value))
+    return str(value)
+
+
+def _subdistrict_name(ctx: ServiceContext, code: str | None) -> str:
+    for s in ctx.settings.office.subdistricts:
+        if s.code == code:
+            return s.name
+    return code or ""
+
+
+def _changes(before: dict, after: dict) -> tuple[Change, ...]:
+    out = []
+    for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
+        b, a = before.get(key), after.get(key)
+        if isinstance(a, dict) or isinstance(b, dict):
+            for sub, sa in (a or {}).items():
+                sb = (b or {}).get(sub) if isinstance(b, dict) else None
+                out.append(Change(sub, display_value(sub, sb), display_value(sub, sa)))
+            continue
+        out.append(Change(key, display_value(key, b), display_value(key, a)))
+    return tuple(out)
+
+
+def _timeline(session: Session, org_id: str) -> list[TimelineEntry]:
+    offices = {o.code: o.name for o in session.exec(select(Office))}
+    names = {u.id: u.display_name for u in session.exec(select(UserAccount))}
+    events = session.exec(
+        select(AuditEvent)
+        .where(or_(AuditEvent.organization_id == org_id, AuditEvent.entity_id == org_id))
+        .order_by(AuditEvent.at, AuditEvent.seq)
+    ).all()
+    out = []
+    for e in events:
+        try:
+            before, after = json.loads(e.before_json or "{}"), json.loads(e.after_json or "{}")
+        except ValueError:
+            before, after = {}, {}
+        actor = names.get(e.actor_id or "", e.actor_name)
+        out.append(TimelineEntry(e.at, actor, offices.get(e.office_code, e.office_code),
+                                 e.action, _changes(before, after), e.note))
+    try:
+        from mca_tui.services.ledger_import import import_history
+    except ImportError:  # pragma: no cover - the import service is part of the package
+        return out
+    for touch in import_history(session, org_id):
+        changes = _changes(touch.before or {}, touch.after or {})
+        note = touch.file_name + (f" #{touch.source_row}" if touch.source_row else "")
+        out.append(TimelineEntry(touch.imported_at, touch.actor_name, "",
+                                 f"import.{touch.what}", changes, note))
+    out.sort(key=lambda x: x.at if x.at.tzinfo else x.at.replace(tzinfo=None))
+    return out
+
+
+def _flags(session: Session, org: Organization, today: date) -> list[str]:
+    flags = []
+    if org.uscc_override_reason:
+        flags.append("legacy_code")
+    open_listing = {row.list_kind for row in session.exec(
+        select(CreditListEntry).where(CreditListEntry.organization_id == org.id,
+                                      col(CreditListEntry.removed_on).is_(None)))}
+    if "abnormal" in open_listing:
+        flags.append("abnormal_list")
+    if "serious" in open_listing:
+        flags.append("serious_list")
+    if session.exec(select(PenaltyCase.id).where(PenaltyCase.organization_id == org.id,
+                                                 PenaltyCase.status == "open")).first():
+        flags.append("case_open")
+    if session.exec(select(Application.id).where(
+            Application.organization_id == org.id,
+            col(Application.status).in_(("accepted", "correction", "reviewed")))).first():
+        flags.append("application_pending")
+    if session.exec(select(SupervisionRecord.id).where(
+            SupervisionRecord.organization_id == org.id,
+            SupervisionRecord.kind == "financial_audit",
+            SupervisionRecord.trigger == "change_of_legal_rep",
+            col(SupervisionRecord.completed_on).is_(None))).first():
+        flags.append("audit_required")  # opened by a change of legal representative (§2)
+    if any(c.valid_to and c.valid_to < today and c.status == "valid" for c in session.exec(
+            select(Certificate).where(Certificate.organization_id == org.id))):
+        flags.append("certificate_expired")
+    return flags
+
+
+def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
+    """Everything about one organization (any signed-in role may read it)."""
+    ctx.require(*Role)
+    today = ctx.today()
+    with ctx.db.read() as s:
+        org = s.get(Organization, org_id)
+        if org is None:
+            raise NotFound("org.not_found", id=org_id)
+        fields = ITEMS_BY_TYPE.get(org.org_type, ITEMS_BY_TYPE[OrgType.SOCIAL_GROUP.value])
+        items = []
+        for f in fields:
+            value = getattr(org, f)
+            if f == "supervisory_unit" and not value and org.direct_category:
+                value = t("record.direct", category=org.direct_category)
+            items.append(Item(f, display_value(f, value)))
+        other = [Item("subdistrict_code", _subdistrict_name(ctx, org.subdistrict_code))]
+        other += [Item(f, display_value(f, getattr(org, f))) for f in OTHER_FIELDS[1:]
+                  if getattr(org, f) not in (None, "")]
+        persons = []
+        for link, person in s.exec(
+                select(OrganizationPerson, Person)
+                .join(Person, Person.id == OrganizationPerson.person_id)
+                .where(OrganizationPerson.organization_id == org.id)
+                .order_by(OrganizationPerson.role, col(OrganizationPerson.from_date).desc())):
+            persons.append(PersonLine(link.role, link.title, person.name,
+                                      mask_id_number(person.id_number or ""), link.from_date,
+                                      link.to_date))
+        certs = [CertificateLine(c.kind, c.serial_original, c.serial_duplicate, c.issued_on,
+                                 c.valid_from, c.valid_to, c.status)
+                 for c in s.exec(select(Certificate).where(Certificate.organization_id == org.id)
+                                 .order_by(col(Certificate.issued_on).desc()))]
+        reports = [ReportLine(r.report_year, r.submitted_on, r.conclusion, r.mode, r.note)
+                   for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == org.id)
+                                   .order_by(col(AnnualReport.report_year).desc()))]
+        listings = [ListingLine(x.list_kind, x.ground, x.listed_on, x.removed_on,
+                                x.removal_reason or x.listing_reason)
+                    for x in s.exec(select(CreditListEntry)
+                                    .where(CreditListEntry.organization_id == org.id)
+                                    .order_by(col(CreditListEntry.listed_on).desc()))]
+        supervision = [SupervisionLine(r.kind, r.record_date, r.description, r.due_on,
+                                       r.completed_on, r.grade)
+                       for r in s.exec(select(SupervisionRecord)
+                                       .where(SupervisionRecord.organization_id == org.id)
+                                       .order_by(col(SupervisionRecord.record_date).desc()))]
+        cases = []
+        for c in s.exec(select(PenaltyCase).where(PenaltyCase.organization_id == org.id)
+                        .order_by(col(PenaltyCase.filed_on).desc())):
+            steps = tuple((st.on_date, st.step) for st in s.exec(
+                select(CaseStep).where(CaseStep.case_id == c.id).order_by(CaseStep.on_date)))
+            cases.append(CaseLine(c.id, c.case_number, c.ground, c.filed_on, c.status,
+                                  c.decision, steps))
+        apps = [ApplicationLine(a.id, a.kind, a.status, a.received_on, a.decided_on, a.late)
+                for a in s.exec(select(Application).where(Application.organization_id == org.id)
+                                .order_by(col(Application.created_at).desc()))]
+        docs = [DocumentLine(d.id, d.kind, d.number, d.title, d.issued_on, d.file_path)
+                for d in s.exec(select(IssuedDocument)
+                                .where(IssuedDocument.organization_id == org.id)
+                                .order_by(col(IssuedDocument.issued_on).desc()))]
+        return OrgRecord(
+            id=org.id, name=org.name, uscc=org.uscc, org_type=org.org_type, status=org.status,
+            established_on=org.established_on, deregistered_on=org.deregistered_on,
+            revoked_on=org.revoked_on, revocation_kind=org.revocation_kind,
+            legacy_code_reason=org.uscc_override_reason, version=org.version,
+            items=tuple(items), other=tuple(other), flags=tuple(_flags(s, org, today)),
+            persons=tuple(persons), certificates=tuple(certs), reports=tuple(reports),
+            listings=tuple(listings), supervision=tuple(supervision), cases=tuple(cases),
+            applications=tuple(apps), documents=tuple(docs),
+            timeline=tuple(_timeline(s, org.id)),
+        )
