@@ -1,0 +1,287 @@
+"""The Textual application: sign-in, home, search, record; global keys, key map, themes,
+idle lock and the command palette.
+
+The first screen paints before any database work: the database is opened (and migrated,
+and the demo registry created with ``--demo``) in a thread worker while the sign-in
+screen already shows, and a "started in N ms" marker goes to the log.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+
+import logging  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from datetime import date  # noqa: E402
+
+from textual import events  # noqa: E402
+from textual.app import App  # noqa: E402
+from textual.binding import Binding  # noqa: E402
+
+from mca_tui.config import Settings  # noqa: E402
+from mca_tui.i18n import get_language, t  # noqa: E402
+from mca_tui.ui import procedures  # noqa: E402
+from mca_tui.ui.calls import ServiceCalls  # noqa: E402
+from mca_tui.ui.palette import ShellCommands  # noqa: E402
+from mca_tui.ui.themes import DEFAULT, HIGH_CONTRAST, theme_name  # noqa: E402
+
+log = logging.getLogger("mca_tui.ui")
+
+SWITCH_LANGUAGE = 75  # exit code: restart in the other language
+IDLE_CHECK_SECONDS = 5.0
+
+
+class McaApp(ServiceCalls, App[int]):
+    """社会组织登记管理终端."""
+
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ShellCommands}
+    BINDINGS = [
+        Binding("f1", "help", t("ui.key.help"), id="app.help"),
+        Binding("f3", "search", t("ui.key.search"), id="app.search"),
+        Binding("ctrl+p", "command_palette", t("ui.key.palette"), id="app.palette"),
+        Binding("ctrl+l", "lock", t("ui.key.lock"), id="app.lock", show=False),
+        Binding("ctrl+q", "quit", t("ui.key.quit"), id="app.quit", priority=True),
+    ]
+
+    def __init__(self, settings: Settings, open_db: Callable[[], object], *,
+                 demo: bool = False, started: float | None = None,
+                 today: Callable[[], date] | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._open_db = open_db
+        self.demo = demo
+        self.started = started if started is not None else time.perf_counter()
+        self._today = today
+        self.db = None
+        self.ctx = None
+        self.locked = False
+        self.keymap_problem: str | None = None
+        self._last_input = time.monotonic()
+        self.title = t("ui.app_title")
+        for p in procedures.PROCEDURES:
+            if p.key:
+                self._bindings._add_binding(Binding(
+                    p.key, f"procedure('{p.id}')", t(p.label_key), id=f"procedure.{p.id}",
+                    show=False))
+
+    # ------------------------------------------------------------------ start
+
+    def on_mount(self) -> None:
+        from mca_tui.ui.keys import load_keymap
+        from mca_tui.ui.screens.sign_in import SignInScreen
+
+        self.register_theme(DEFAULT)
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = theme_name(self.settings.ui.theme)
+        keymap, problem = load_keymap(self.settings)
+        if keymap:
+            self.set_keymap(keymap)
+        self.keymap_problem = problem
+        demo_users = None
+        if self.demo:
+            try:
+                from mca_tui.demo import DEMO_USERS
+
+                demo_users = DEMO_USERS
+            except ImportError:
+                demo_users = None
+        self.push_screen(SignInScreen(demo_users))
+        self.call_after_refresh(self._painted)
+        self.call_service(self._open_db, then=self._database_open, failed=self._open_failed,
+                          group="open-db")
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+
+    def _painted(self) -> None:
+        ms = (time.perf_counter() - self.started) * 1000
+        log.info("started in %d ms", ms)
+        if self.keymap_problem:
+            self.notify(t("ui.keymap_problem", problem=self.keymap_problem),
+                        severity="warning", markup=False)
+
+    def _database_open(self, db) -> None:  # noqa: ANN001
+        from mca_tui.services.users import has_users
+
+        self.db = db
+        log.info("database ready after %d ms", (time.perf_counter() - self.started) * 1000)
+        self.call_service(has_users, db, then=self._users_known, group="open-db")
+
+    def _users_known(self, any_user: bool) -> None:
+        from mca_tui.ui.screens.sign_in import BootstrapScreen, SignInScreen
+
+        screen = self.screen
+        if not any_user:
+            self.switch_screen(BootstrapScreen())
+        elif isinstance(screen, SignInScreen):
+            screen.database_ready()
+
+    def _open_failed(self, message: str) -> None:
+        from mca_tui.ui.screens.sign_in import SignInScreen
+
+        if isinstance(self.screen, SignInScreen):
+            self.screen.set_status(t("ui.sign_in.open_failed", error=message), error=True)
+
+    def anonymous_context(self):  # noqa: ANN201 - for sign-in and the first administrator
+        from mca_tui.services.context import cli_context
+
+        ctx = cli_context(self.db, self.settings)
+        if self._today is not None:
+            ctx.today = self._today
+        return ctx
+
+    def signed_in(self, actor) -> None:  # noqa: ANN001 - domain.actor.Actor
+        from mca_tui.services.context import ServiceContext
+        from mca_tui.ui.screens.home import HomeScreen
+
+        self.ctx = ServiceContext(db=self.db, settings=self.settings, actor=actor)
+        if self._today is not None:
+            self.ctx.today = self._today
+        self._last_input = time.monotonic()
+        self.switch_screen(HomeScreen(self.ctx))
+        self.notify(t("ui.welcome", name=actor.display_name), markup=False, timeout=3)
+
+    def sign_out(self) -> None:
+        from mca_tui.ui.screens.sign_in import SignInScreen
+
+        self.ctx = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        screen = SignInScreen(None)
+        self.switch_screen(screen)
+        self.call_after_refresh(screen.database_ready)
+
+    # ------------------------------------------------------------------ navigation
+
+    def go_home(self) -> None:
+        from mca_tui.ui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def open_search(self, query: str = "") -> None:
+        from mca_tui.ui.screens.search import SearchScreen
+
+        if self.ctx is None or self.locked:
+            return
+        if isinstance(self.screen, SearchScreen) and not query:
+            self.screen.action_focus_query()
+            return
+        self.push_screen(SearchScreen(self.ctx, query))
+
+    def open_record(self, organization_id: str) -> None:
+        if self.ctx is not None:
+            self.push_screen(procedures.RECORD(self.ctx, organization_id))
+
+    def open_procedure(self, procedure_id: str) -> None:
+        if self.ctx is None or self.locked:
+            return
+        proc = procedures.get(procedure_id)
+        if not proc.allowed(self.ctx.actor):
+            roles = "/".join(t(f"enum.Role.{r.value}") for r in proc.roles)
+            self.notify(t("error.permission_denied", roles=roles), severity="warning",
+                        markup=False)
+            return
+        if proc.needs_organization:
+            self.notify(t("ui.needs_organization"), markup=False)
+            return
+        self.push_screen(proc.build(self.ctx, None))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        self.open_search()
+
+    def action_procedure(self, procedure_id: str) -> None:
+        self.open_procedure(procedure_id)
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def unsaved_screens(self) -> list:
+        return [s for s in self.screen_stack
+                if getattr(s, "dirty", False) or getattr(s, "unsaved", False)]
+
+    async def action_quit(self) -> None:
+        from mca_tui.ui.dialogs.confirm import ConfirmScreen
+
+        if not self.unsaved_screens():
+            self.exit(0)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen(t("ui.quit.title"), t("ui.quit.unsaved")), answered)
+
+    def toggle_theme(self) -> None:
+        self.theme = (HIGH_CONTRAST.name if self.theme != HIGH_CONTRAST.name
+                      else DEFAULT.name)
+
+    def switch_language(self) -> None:
+        """Restart in the other language (catalog texts are read as screens load)."""
+        self.exit(SWITCH_LANGUAGE)
+
+    # ------------------------------------------------------------------ idle lock
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        minutes = self.settings.ui.idle_lock_minutes
+        if (minutes > 0 and self.ctx is not None and not self.locked
+                and time.monotonic() - self._last_input > minutes * 60):
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        from mca_tui.ui.dialogs.lock import LockScreen
+
+        if self.ctx is None or self.locked:
+            return
+        self.locked = True
+
+        def unlocked(_ok: bool | None) -> None:
+            self.locked = False
+            self._last_input = time.monotonic()
+
+        self.push_screen(LockScreen(self.ctx), unlocked)
+
+
+def _restart_argv(lang: str) -> list[str]:
+    args, skip = [], False
+    for a in sys.argv[1:]:
+        if skip:
+            skip = False
+            continue
+        if a == "--lang":
+            skip = True
+            continue
+        if a.startswith("--lang="):
+            continue
+        args.append(a)
+    return [sys.executable, "-m", "mca_tui", "--lang", lang, *args]
+
+
+def run_app(runtime, started: float) -> int:  # noqa: ANN001 - cli.Runtime
+    """Run the terminal UI; returns the process exit code."""
+    app = McaApp(runtime.settings, runtime.database, demo=runtime.demo, started=started)
+    code = app.run()
+    if code == SWITCH_LANGUAGE:
+        other = "en" if get_language() == "zh" else "zh"
+        argv = _restart_argv(other)
+        os.execv(argv[0], argv)
+    if isinstance(code, int):
+        return code
+    return 0
+
+
+__all__ = ["McaApp", "run_app"]

@@ -1,0 +1,63 @@
+"""The command palette (Ctrl+P): procedures and shell commands, found by their label
+or by its pinyin initials (「tj」 finds 统计), plus 「查询 …」 for any text typed."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from mca_tui.domain import pinyin
+from mca_tui.i18n import t
+from mca_tui.ui import procedures
+
+
+def initials_score(query: str, label: str) -> float:
+    """1.0 if the initials of ``label`` start with ``query``, 0.7 if they contain it."""
+    q = query.strip().casefold()
+    if not q or not q.isascii():
+        return 0.0
+    best = 0.0
+    for variant in pinyin.initials_variants(label):
+        if variant.startswith(q):
+            return 1.0
+        if q in variant:
+            best = 0.7
+    return best
+
+
+class ShellCommands(Provider):
+    def _entries(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        ctx = getattr(app, "ctx", None)
+        out: list[tuple[str, str, object]] = []
+        if ctx is not None:
+            for p in procedures.home_procedures(ctx.actor):
+                out.append((t(p.label_key), t("ui.palette.procedure"),
+                            partial(app.open_procedure, p.id)))
+            out.append((t("ui.palette.home"), t("ui.palette.command"), app.go_home))
+            out.append((t("ui.palette.lock"), t("ui.palette.command"), app.action_lock))
+            out.append((t("ui.palette.sign_out"), t("ui.palette.command"), app.sign_out))
+        out.append((t("ui.palette.theme"), t("ui.palette.command"), app.toggle_theme))
+        out.append((t("ui.palette.language"), t("ui.palette.command"), app.switch_language))
+        out.append((t("ui.palette.keys"), t("ui.palette.command"), app.action_help))
+        return out
+
+    async def discover(self) -> Hits:
+        for label, help_text, command in self._entries():
+            yield DiscoveryHit(Text(label), command, text=label, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, command in self._entries():
+            score = matcher.match(label)
+            display = matcher.highlight(label) if score > 0 else Text(label)
+            score = max(score, initials_score(query, label))
+            if score > 0:
+                yield Hit(score, display, command, text=label, help=help_text)
+        app = self.app
+        if getattr(app, "ctx", None) is not None and query.strip():
+            label = t("ui.palette.search_for", query=query.strip())
+            yield Hit(0.05, Text(label), partial(app.open_search, query.strip()), text=label,
+                      help=t("ui.palette.command"))

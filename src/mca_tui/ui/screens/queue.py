@@ -1,0 +1,111 @@
+"""One work queue as a list: each row with its clock; Enter opens the record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from mca_tui.i18n import t
+from mca_tui.services.context import ServiceContext
+from mca_tui.ui.calls import ServiceCalls
+
+
+def clock_text(item, today: date) -> Text:  # noqa: ANN001 - queues.QueueItem
+    """「剩 12 天」 / 「逾期 3 天」 (warning style when overdue)."""
+    if item.deadline is not None:
+        text = item.deadline.describe(today)
+    elif item.days_left is not None:
+        left = item.days_left
+        text = (t("clock.describe.today") if left == 0 else
+                t("clock.describe.left", n=left) if left > 0 else
+                t("clock.describe.overdue", n=-left))
+    else:
+        return Text("-")
+    overdue = item.days_left is not None and item.days_left < 0
+    return Text(text, style="bold red" if overdue else "")
+
+
+class QueueScreen(ServiceCalls, Screen):
+    BINDINGS = [
+        Binding("escape", "back", t("ui.key.back"), id="queue.back"),
+        Binding("f5", "refresh", t("ui.key.refresh"), id="queue.refresh"),
+        Binding("f7", "export", t("ui.key.export"), id="queue.export"),
+    ]
+
+    def __init__(self, ctx: ServiceContext, queue: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.queue = queue
+        self.items: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(t(f"queue.{self.queue}"), classes="title")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="queue-status", classes="status")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(t("ui.queue.col_name"), t("ui.queue.col_subject"),
+                          t("ui.queue.col_due"), t("ui.queue.col_clock"))
+        table.focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        from mca_tui.services import queues
+
+        self.call_service(queues.items, self.ctx, self.queue, then=self._show,
+                          group="queue", exclusive=True)
+
+    def _show(self, items: list) -> None:
+        self.items = items
+        today = self.ctx.today()
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, item in enumerate(items):
+            table.add_row(Text(item.name or "-"), Text(t(item.subject)),
+                          Text(item.due.isoformat() if item.due else "-"),
+                          clock_text(item, today), key=str(i))
+        msg = t("ui.queue.count", n=len(items)) if items else t("ui.queue.empty")
+        self.query_one("#queue-status", Static).update(Text(msg))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        item = self.items[int(event.row_key.value or 0)]
+        if item.application_id and (item.queue in ("acceptance", "correction_notice",
+                                                    "review", "correction", "approval")
+                                     or not item.organization_id):
+            from mca_tui.ui.screens.application import ApplicationScreen
+
+            self.app.push_screen(ApplicationScreen(self.ctx, item.application_id))
+        elif item.organization_id:
+            self.app.open_record(item.organization_id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        if not self.items:
+            self.app.notify(t("ui.queue.empty"), markup=False)
+            return
+        headers = [t("ui.queue.col_name"), t("field.uscc"), t("ui.queue.col_subject"),
+                   t("ui.queue.col_due"), t("ui.queue.col_clock")]
+        today = self.ctx.today()
+        rows = [[i.name, i.uscc or "", t(i.subject), i.due.isoformat() if i.due else "",
+                 clock_text(i, today).plain] for i in self.items]
+        folder = self.ctx.settings.documents_path() / "exports"
+        path = folder / f"{self.queue}-{today.isoformat()}.xlsx"
+
+        def write():  # noqa: ANN202
+            from mca_tui.reports.export import write_table
+
+            folder.mkdir(parents=True, exist_ok=True)
+            return write_table(path, headers, rows)
+
+        self.call_service(write, then=lambda p: self.app.notify(
+            t("ui.exported", path=str(p)), markup=False))

@@ -1,0 +1,186 @@
+"""Search (查询): one field; results update as the clerk types, stale results are dropped,
+more rows are fetched from the database as the cursor nears the end of the list."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mca_tui.i18n import t
+from mca_tui.services.context import ServiceContext
+from mca_tui.ui.calls import ServiceCalls
+
+PAGE = 50
+DEBOUNCE_SECONDS = 0.12
+NAME_CELLS = 46
+
+
+def fit(text: str, cells: int) -> str:
+    """Cut ``text`` to ``cells`` terminal cells and pad it (CJK characters are 2 wide)."""
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > cells:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (cells - used)
+
+
+def hit_line(hit) -> Text:  # noqa: ANN001 - services.search.OrgHit
+    """One result row; user data as plain Text (never markup)."""
+    line = Text(fit(hit.name, NAME_CELLS), style="dim" if hit.closed else "")
+    line.append(" ")
+    line.append(fit(hit.uscc or "-", 18))
+    line.append(" ")
+    line.append(fit(hit.legal_rep_name or "-", 8))
+    if hit.closed:
+        line.append(" ")
+        line.append(t(f"enum.OrgStatus.{hit.status}"), style="bold yellow")
+    return line
+
+
+class SearchScreen(ServiceCalls, Screen):
+    BINDINGS = [
+        Binding("escape", "back", t("ui.key.back"), id="search.back"),
+        Binding("f3", "focus_query", t("ui.key.query"), id="search.focus"),
+        Binding("down", "to_results", show=False, id="search.down"),
+        Binding("enter", "open", t("ui.key.open_record"), id="search.open", show=True),
+    ]
+
+    def __init__(self, ctx: ServiceContext, query: str = "") -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.initial = query
+        self.hits: list = []
+        self.next_after = None
+        self.total = 0
+        self.query_text = ""
+        self._seq = 0
+        self._timer: Timer | None = None
+        self._loading_more = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("ui.search.title"), classes="title")
+        yield Input(value=self.initial, placeholder=t("ui.search.placeholder"), id="query")
+        yield Static(t("ui.search.hint"), id="search-status", classes="status")
+        yield OptionList(id="results")
+        yield Static("", id="search-detail", classes="detail")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+        if self.initial:
+            self._run(self.initial)
+
+    def action_focus_query(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    def action_to_results(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if self.hits:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._run(value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.hits and event.value == self.query_text:
+            self.action_to_results()
+        else:
+            self._run(event.value)
+
+    def _run(self, query: str) -> None:
+        from mca_tui.services.search import search_organizations
+
+        self._seq += 1
+        seq = self._seq
+        if not query.strip():
+            self._show(seq, query, None)
+            return
+        self.call_service(search_organizations, self.ctx, query, limit=PAGE,
+                          then=lambda page: self._show(seq, query, page),
+                          group="search", exclusive=True)
+
+    def _show(self, seq: int, query: str, page) -> None:  # noqa: ANN001
+        if seq != self._seq:  # a newer query was typed meanwhile: drop this result
+            return
+        self.query_text = query
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        self.hits = list(page.items) if page else []
+        self.next_after = page.next_after if page else None
+        self.total = page.total if page else 0
+        results.add_options([Option(hit_line(h), id=str(i)) for i, h in enumerate(self.hits)])
+        self._status()
+        if self.hits:
+            results.highlighted = 0
+
+    def _status(self) -> None:
+        status = self.query_one("#search-status", Static)
+        if not self.query_text.strip():
+            status.update(t("ui.search.hint"))
+        elif not self.hits:
+            status.update(Text(t("search.none", query=self.query_text)))
+        else:
+            total = f"{self.total}+" if self.total >= 1000 else str(self.total)
+            status.update(Text(t("ui.search.count", total=total, shown=len(self.hits))))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if 0 <= index < len(self.hits):
+            h = self.hits[index]
+            detail = Text(f"{t('enum.OrgType.' + h.org_type)}  {t('enum.OrgStatus.' + h.status)}"
+                          f"  {h.domicile or '-'}")
+            self.query_one("#search-detail", Static).update(detail)
+        if index >= len(self.hits) - 5 and self.next_after and not self._loading_more:
+            self._more()
+
+    def _more(self) -> None:
+        from mca_tui.services.search import search_organizations
+
+        self._loading_more = True
+        seq, after = self._seq, self.next_after
+        self.call_service(search_organizations, self.ctx, self.query_text, limit=PAGE,
+                          after=after, with_count=False,
+                          then=lambda page: self._append(seq, page), group="search-more")
+
+    def _append(self, seq: int, page) -> None:  # noqa: ANN001
+        self._loading_more = False
+        if seq != self._seq:
+            return
+        start = len(self.hits)
+        self.hits.extend(page.items)
+        self.next_after = page.next_after
+        self.query_one("#results", OptionList).add_options(
+            [Option(hit_line(h), id=str(start + i)) for i, h in enumerate(page.items)])
+        self._status()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open_index(event.option_index)
+
+    def action_open(self) -> None:
+        results = self.query_one("#results", OptionList)
+        if results.highlighted is not None:
+            self._open_index(results.highlighted)
+
+    def _open_index(self, index: int) -> None:
+        if 0 <= index < len(self.hits):
+            self.app.open_record(self.hits[index].id)  # type: ignore[attr-defined]
