@@ -55,17 +55,20 @@ def upsert_person(session: Session, office_id: str, p: PersonInput) -> Person:
     person = Person(office_id=office_id, name=p.name, id_number=p.id_number or None,
                     id_override_reason=p.id_override_reason, phone=p.phone)
     session.add(person)
-    session.flush()
+    session.flush()  # before anything refers to it (the models declare no relationships)
     return person
 
 
-def set_legal_rep(unit: Unit, org: Organization, p: PersonInput, since: date | None) -> Person:
-    """Make ``p`` the legal representative from ``since``, closing the previous one."""
+def set_legal_rep(unit: Unit, org: Organization, p: PersonInput, since: date | None,
+                  *, new: bool = False) -> Person:
+    """Make ``p`` the legal representative from ``since``, closing the previous one
+    (``new``: the organization was just inserted and has no representative yet)."""
     s = unit.session
     person = upsert_person(s, org.office_id, p)
-    for link in s.exec(select(OrganizationPerson).where(
-            OrganizationPerson.organization_id == org.id, OrganizationPerson.role == "legal_rep",
-            OrganizationPerson.to_date.is_(None))):
+    current = () if new else s.exec(select(OrganizationPerson).where(
+        OrganizationPerson.organization_id == org.id, OrganizationPerson.role == "legal_rep",
+        OrganizationPerson.to_date.is_(None)))
+    for link in current:
         if link.person_id == person.id:
             break
         link.to_date = since
@@ -87,13 +90,12 @@ def insert_organization(unit: Unit, *, office_id: str, org_type: OrgType, name: 
         raise ValidationFailed([FieldProblem("uscc", "org.uscc_exists", {"uscc": uscc})])
     org = Organization(office_id=office_id, org_type=org_type.value, name=name,
                        status=str(columns.pop("status", OrgStatus.ACTIVE)), **columns)
+    # Ids are made client-side, so no flush is needed here: the session orders the
+    # inserts by their foreign keys when it next flushes (this keeps big imports fast).
     s.add(org)
-    s.flush()
     if legal_rep and legal_rep.name:
-        set_legal_rep(unit, org, legal_rep, org.established_on)
+        set_legal_rep(unit, org, legal_rep, org.established_on, new=True)
     search.index_organization(s, org)
-    s.add(org)
-    s.flush()
     unit.record("organization", org.id, None, snapshot(org, ("name", *STATE_FIELDS,
                                                                *ITEM_FIELDS)),
                 organization_id=org.id)
