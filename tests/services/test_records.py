@@ -76,3 +76,20 @@ def test_reports_listings_supervision_and_flags(ctx):
 def test_unknown_organization(ctx):
     with pytest.raises(NotFound):
         records.get_record(ctx, "nope")
+
+
+def test_a_failing_legacy_code_needs_a_recorded_reason(ctx):
+    from mca_tui.services.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as err, ctx.unit("org.create") as unit:
+        insert_organization(unit, office_id=ctx.actor.office_id, org_type=OrgType.SOCIAL_GROUP,
+                            name="海沧区旧代码协会", uscc="91350100M0001TGQXM")
+    assert "例外原因" in err.value.message()
+    with ctx.unit("org.create") as unit:
+        org = insert_organization(unit, office_id=ctx.actor.office_id,
+                                  org_type=OrgType.SOCIAL_GROUP, name="海沧区旧代码协会",
+                                  uscc="91350100M0001TGQXM",
+                                  uscc_override_reason="2016年试点期间发放的证书代码")
+    r = records.get_record(ctx, org.id)
+    assert "legacy_code" in r.flags
+    assert r.legacy_code_reason == "2016年试点期间发放的证书代码"

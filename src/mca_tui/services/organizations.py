@@ -10,6 +10,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from mca_tui.domain.enums import OrgStatus, OrgType
+from mca_tui.domain.identifiers import validate_uscc
 from mca_tui.services.context import Unit
 from mca_tui.services.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from mca_tui.storage import search
@@ -81,11 +82,23 @@ def set_legal_rep(unit: Unit, org: Organization, p: PersonInput, since: date | N
     return person
 
 
+def _check_code(uscc: str | None, override_reason: str | None) -> None:
+    """A code that fails GB 32100 may be stored only with a recorded reason (codes
+    issued before the standard was applied strictly, domain.md §11.4)."""
+    if not uscc:
+        return
+    info = validate_uscc(uscc)
+    if not info.valid and not (override_reason or "").strip():
+        raise ValidationFailed([FieldProblem("uscc", "org.code_needs_reason",
+                                             {"problem": info.problems[0].message()})])
+
+
 def insert_organization(unit: Unit, *, office_id: str, org_type: OrgType, name: str,
                         legal_rep: PersonInput | None = None, **columns: object) -> Organization:
     """Insert an organization whose input the caller has validated."""
     s = unit.session
     uscc = columns.get("uscc")
+    _check_code(uscc, columns.get("uscc_override_reason"))
     if uscc and s.exec(select(Organization.id).where(Organization.uscc == uscc)).first():
         raise ValidationFailed([FieldProblem("uscc", "org.uscc_exists", {"uscc": uscc})])
     org = Organization(office_id=office_id, org_type=org_type.value, name=name,
@@ -115,6 +128,9 @@ def update_organization(unit: Unit, org_id: str, changes: dict, *,
     unknown = set(changes) - set(ITEM_FIELDS) - set(STATE_FIELDS)
     if unknown:
         raise ValueError(f"not an organization field: {sorted(unknown)}")
+    if "uscc" in changes or "uscc_override_reason" in changes:
+        _check_code(changes.get("uscc", org.uscc),
+                    changes.get("uscc_override_reason", org.uscc_override_reason))
     before, after = diff(snapshot(org, list(changes)), changes)
     if not after:
         return {}, {}
