@@ -18,8 +18,8 @@ def add_orgs(ctx, rows: list[dict]) -> list[str]:  # noqa: ANN001
     """Insert organizations (name, rep, domicile, uscc, status ...) in one unit."""
     office = ensure_office(ctx.db, ctx.settings)
     ids = []
-    with ctx.unit("test.add_orgs") as unit:
-        for i, row in enumerate(rows, start=1):
+    for i, row in enumerate(rows, start=1):
+        with ctx.unit("test.add_org") as unit:
             row = dict(row)
             name = row.pop("name")
             rep = row.pop("rep", "张三")
