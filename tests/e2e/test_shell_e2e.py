@@ -1,0 +1,118 @@
+"""End to end: the INSTALLED ``mca-tui --demo`` in a real terminal (tmux, 100x30). Sign in,
+type a Chinese query through the terminal, open the record, read the screen as text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+
+
+def installed_command() -> str | None:
+    beside = Path(sys.executable).parent / "mca-tui"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("mca-tui")
+
+
+class Terminal:
+    def __init__(self, socket: str, session: str) -> None:
+        self.base = [TMUX, "-L", socket]
+        self.session = session
+
+    def run(self, *args: str) -> str:
+        return subprocess.run([*self.base, *args], check=True, capture_output=True,
+                              text=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.session, *keys)
+
+    def text(self, chars: str) -> None:
+        self.run("send-keys", "-t", self.session, "-l", chars)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-t", self.session, "-p")
+
+    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if needle in text:
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{needle!r} not on screen after {timeout}s:\n{text}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    if TMUX is None:
+        pytest.skip("tmux is not installed")
+    command = installed_command()
+    if command is None:
+        pytest.skip("mca-tui is not installed")
+    socket = f"mca-e2e-{uuid.uuid4().hex[:8]}"
+    session = "shell"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MCA_TUI")}
+    env["MCA_TUI_HOME"] = str(tmp_path / "home")
+    env["TERM"] = "xterm-256color"
+    subprocess.run([TMUX, "-L", socket, "new-session", "-d", "-s", session, "-x", "100",
+                    "-y", "30", f"{command} --demo"], check=True, env=env)
+    term = Terminal(socket, session)
+    try:
+        yield term
+    finally:
+        subprocess.run([TMUX, "-L", socket, "kill-server"], check=False,
+                       capture_output=True)
+
+
+def test_sign_in_search_in_chinese_and_open_the_record(terminal):
+    first = terminal.wait_for("用户名", timeout=15)
+    assert "社会组织登记管理终端" in first and "演示账号" in first
+    terminal.wait_for("请输入用户名和密码", timeout=60)  # demo registry created
+    terminal.text("clerk")
+    terminal.keys("Enter")
+    time.sleep(0.3)
+    terminal.text("demo-clerk-1")
+    terminal.keys("Enter")
+    home = terminal.wait_for("待办事项")
+    assert "陈晓燕" in home and "办理" in home
+    terminal.keys("F3")
+    terminal.wait_for("查询社会组织")
+    time.sleep(0.2)
+    terminal.text("海沧区")
+    results = terminal.wait_for("个结果")
+    lines = [line for line in results.splitlines() if "5" in line and "海沧区" in line]
+    assert lines, results
+    name = lines[0].strip(" ▊▎").split()[0]
+    assert name.startswith("海沧区")
+    terminal.keys("Down")
+    time.sleep(0.2)
+    terminal.keys("Enter")
+    record = terminal.wait_for("成立登记日期")  # shown once the record is read
+    assert name in record and "登记事项" in record and "法定代表人" in record
+    terminal.keys("C-Right")
+    terminal.keys("C-Right")
+    terminal.wait_for("年度报告（按年度）")
+    terminal.keys("Escape")
+    back = terminal.wait_for("个结果")
+    assert "海沧区" in back
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if subprocess.run([*terminal.base, "has-session", "-t", terminal.session],
+                          capture_output=True).returncode != 0:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("mca-tui did not quit on Ctrl+Q")
