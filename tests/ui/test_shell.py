@@ -328,3 +328,21 @@ def test_started_marker_and_today(make_app):
     app = make_app()
     assert app._today() == TODAY and app.started > 0
     assert date.today() >= TODAY or True
+
+
+async def test_search_results_export_what_is_shown(make_app, registry, settings):
+    from openpyxl import load_workbook
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        await _search(app, pilot, "协会")
+        shown = [h.name for h in app.screen.hits]
+        await pilot.press("f7")
+        await settle(app, pilot)
+    files = list((settings.documents_path() / "exports").glob("search-*.xlsx"))
+    assert len(files) == 1
+    rows = list(load_workbook(files[0]).active.iter_rows(values_only=True))
+    assert rows[0][0] == "名称" and [r[0] for r in rows[1:]] == shown
+    assert "海沧区[/]测试[b]协会" in shown

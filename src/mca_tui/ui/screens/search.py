@@ -52,6 +52,7 @@ class SearchScreen(ServiceCalls, Screen):
         Binding("f3", "focus_query", t("ui.key.query"), id="search.focus"),
         Binding("down", "to_results", show=False, id="search.down"),
         Binding("enter", "open", t("ui.key.open_record"), id="search.open", show=True),
+        Binding("f7", "export", t("ui.key.export"), id="search.export"),
     ]
 
     def __init__(self, ctx: ServiceContext, query: str = "") -> None:
@@ -180,6 +181,30 @@ class SearchScreen(ServiceCalls, Screen):
         results = self.query_one("#results", OptionList)
         if results.highlighted is not None:
             self._open_index(results.highlighted)
+
+    def action_export(self) -> None:
+        """Write the rows on screen (the pages fetched so far) to a spreadsheet."""
+        if not self.hits:
+            self.app.notify(t("ui.search.nothing_to_export"), markup=False)
+            return
+        from datetime import datetime
+
+        headers = [t("field.name"), t("field.uscc"), t("field.org_type"), t("field.status"),
+                   t("field.legal_rep_name"), t("field.domicile")]
+        rows = [[h.name, h.uscc or "", t(f"enum.OrgType.{h.org_type}"),
+                 t(f"enum.OrgStatus.{h.status}"), h.legal_rep_name, h.domicile]
+                for h in self.hits]
+        folder = self.ctx.settings.documents_path() / "exports"
+        path = folder / f"search-{datetime.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
+
+        def write():  # noqa: ANN202
+            from mca_tui.reports.export import write_table
+
+            folder.mkdir(parents=True, exist_ok=True)
+            return write_table(path, headers, rows)
+
+        self.call_service(write, then=lambda p: self.app.notify(
+            t("ui.exported", path=str(p)), markup=False))
 
     def _open_index(self, index: int) -> None:
         if 0 <= index < len(self.hits):
