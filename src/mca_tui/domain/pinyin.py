@@ -15,7 +15,8 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from mca_tui.domain.text import normalize_name
 
-__all__ = ["MAX_VARIANTS", "initials", "initials_variants", "is_han", "sort_key"]
+__all__ = ["MAX_VARIANTS", "char_initials", "initials", "initials_variants", "is_han",
+           "sort_key"]
 
 # At most this many initials strings are indexed per name (phrase reading first).
 MAX_VARIANTS = 6
@@ -57,7 +58,7 @@ def _run_readings(run: str, style: Style) -> list[str]:
 
 
 @lru_cache(maxsize=20_000)
-def _char_initials(ch: str) -> tuple[str, ...]:
+def char_initials(ch: str) -> tuple[str, ...]:
     """Every initial letter a Han character can be read with (heteronyms)."""
     found = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors=_per_char)
     letters = [s.lower() for s in (found[0] if found else []) if s]
@@ -92,7 +93,7 @@ def initials_variants(name: str) -> tuple[str, ...]:
     primary = "".join(i for _, i in tokens)
     variants = [primary]
     naive = "".join(
-        (_char_initials(ch)[:1] or (i,))[0] if is_han(ch) else i for ch, i in tokens
+        (char_initials(ch)[:1] or (i,))[0] if is_han(ch) else i for ch, i in tokens
     )
     variants.append(naive)
     for pos, (ch, letter) in enumerate(tokens):
@@ -100,7 +101,7 @@ def initials_variants(name: str) -> tuple[str, ...]:
             break
         if ch not in COMMON_POLYPHONES:
             continue
-        for alt in _char_initials(ch):
+        for alt in char_initials(ch):
             if alt != letter:
                 variants.append(primary[:pos] + alt + primary[pos + 1:])
     unique = [v for v in dict.fromkeys(variants) if v]

@@ -11,9 +11,12 @@ Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
 - ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character;
 - ``code``: every suffix of the lower-cased USCC as a token, the whole code first, so a
   fragment is a prefix query (``mj0001*``) and ``^5135*`` is a code prefix;
-- ``py``: every suffix of each pinyin-initials string of the name (domain.pinyin: the
-  phrase-aware reading first, then alternative readings of polyphonic characters), so
-  ``hcqsg*`` finds 海沧区社工… and ``^xm*`` says "initials start with xm".
+- ``py``: the pinyin initials of the name (domain.pinyin: the phrase-aware reading first,
+  then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
+  one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
+  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and ``^``
+  anchors either to the start. Short tokens keep the number of distinct terms small,
+  which keeps prefix queries fast.
 
 Ranking tiers: 0 exact name or code; 1 prefix of name, code or initials; 2 any other
 match. Within a tier rows are ordered by the pinyin sort key, then id; pages continue
@@ -68,6 +71,24 @@ def _suffixes(s: str) -> str:
     return " ".join(s[i:] for i in range(len(s)))
 
 
+GRAM = 4
+
+
+def _grams(s: str) -> str:
+    """Overlapping GRAM-letter tokens, one per position (shorter at the end)."""
+    return " ".join(s[i:i + GRAM] for i in range(len(s)))
+
+
+def _initials_query(letters: str, anchored: bool = False) -> str:
+    """FTS expression for ``letters`` anywhere in (or, anchored, at the start of) the
+    initials: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
+    caret = "^ " if anchored else ""
+    if len(letters) <= GRAM:
+        return f"py : {caret}{letters}*"
+    grams = " ".join(letters[j:j + GRAM] for j in range(len(letters) - GRAM + 1))
+    return f'py : {caret}"{grams}"'
+
+
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
              uscc: str | None) -> dict[str, str]:
     """The indexed columns of one organization."""
@@ -77,7 +98,7 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         "rep": spaced(legal_rep_name or ""),
         "addr": spaced(domicile or ""),
         "code": _suffixes(normalize_code(uscc or "").lower()),
-        "py": " ".join(_suffixes(v) for v in variants),
+        "py": " ".join(_grams(v) for v in variants),
     }
 
 
@@ -137,7 +158,7 @@ def _term_expression(term: str) -> str:
     if c.isascii():
         parts = [phrase, f"code : {c}*"]
         if c.isalpha():
-            parts.append(f"py : {c}*")
+            parts.append(_initials_query(c))
         return "(" + " OR ".join(parts) + ")"
     return phrase
 
@@ -147,19 +168,38 @@ def match_all(terms: Sequence[str]) -> str:
     return " AND ".join(e for e in (_term_expression(t) for t in terms) if e)
 
 
-def match_prefix(terms: Sequence[str]) -> str:
-    """Name, code or initials begin with the (single-term) query."""
+def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | None]:
+    """(name-or-initials prefix expression, code prefix expression, sort-key bounds).
+
+    A name or initials that begins with the query has a pinyin sort key that begins with
+    a letter the query's first character can be read with, so a dense prefix tier only
+    walks that stretch of the sort-key index (厦门… lie under x, near the end)."""
     if len(terms) != 1:
-        return ""
+        return "", "", None
     c = chars(terms[0])
     if not c:
-        return ""
-    parts = ['name : ^"' + " ".join(c) + '"']
+        return "", "", None
+    head = 'name : ^"' + " ".join(c) + '"'
+    code = ""
     if c.isascii():
-        parts.append(f"code : ^{c}*")
+        code = f"code : ^{c}*"
         if c.isalpha():
-            parts.append(f"py : ^{c}*")
-    return " OR ".join(parts)
+            head += " OR " + _initials_query(c, anchored=True)
+    first = c[0]
+    if first.isascii():
+        letters: tuple[str, ...] = (first,)
+    elif pinyin.is_han(first):
+        letters = pinyin.char_initials(first)
+    else:
+        letters = ()
+    bounds = (min(letters), chr(ord(max(letters)) + 1)) if letters else None
+    return head, code, bounds
+
+
+def match_prefix(terms: Sequence[str]) -> str:
+    """Name, code or initials begin with the (single-term) query."""
+    head, code, _ = _prefix_parts(terms)
+    return " OR ".join(p for p in (head, code) if p)
 
 
 def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
@@ -172,9 +212,13 @@ def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
 
 
 def _tier_rows(conn, tier: int, match: str, not_exact: bool, params: dict,  # noqa: ANN001
-               limit: int, keyset: tuple[str, str] | None) -> list:
+               limit: int, keyset: tuple[str, str] | None,
+               bounds: tuple[str, str] | None = None) -> list:
     p = dict(params, limit=limit)
     conds = []
+    if bounds is not None:
+        conds.append("o.name_sort_key >= :lo AND o.name_sort_key < :hi")
+        p.update(lo=bounds[0], hi=bounds[1])
     if not_exact:
         conds.append("NOT (o.name = :q OR coalesce(o.uscc, '') = :qcode)")
     if keyset is not None:
@@ -207,8 +251,8 @@ def search(conn, terms: Sequence[str], *, q: str, qcode: str, limit: int,  # noq
     every = match_all(terms)
     if not every:
         return []
-    prefix = match_prefix(terms)
-    matches = {0: "", 1: prefix, 2: f"({every}) NOT ({prefix})" if prefix else every}
+    head, code, bounds = _prefix_parts(terms)
+    prefix = " OR ".join(p for p in (head, code) if p)
     params = {"q": q, "qcode": qcode}
     out: list = []
     for tier in (0, 1, 2):
@@ -217,8 +261,20 @@ def search(conn, terms: Sequence[str], *, q: str, qcode: str, limit: int,  # noq
         if tier == 1 and not prefix:
             continue
         keyset = (after[1], after[2]) if after is not None and tier == after[0] else None
-        rows = _tier_rows(conn, tier, matches[tier], tier > 0, params, limit - len(out),
-                          keyset)
+        want = limit - len(out)
+        if tier == 0:
+            rows = _tier_rows(conn, 0, "", False, params, want, keyset)
+        elif tier == 1:
+            # name/initials prefixes within their sort-key stretch, merged with code
+            # prefixes (any sort key), in (sort key, id) order without duplicates
+            rows = _tier_rows(conn, 1, head, True, params, want, keyset, bounds)
+            if code:
+                more = _tier_rows(conn, 1, code, True, params, want, keyset)
+                merged = {r["id"]: r for r in [*rows, *more]}
+                rows = sorted(merged.values(), key=lambda r: (r["sort_key"], r["id"]))[:want]
+        else:
+            rest = f"({every}) NOT ({prefix})" if prefix else every
+            rows = _tier_rows(conn, 2, rest, True, params, want, keyset)
         out.extend(rows)
         if len(out) >= limit:
             break
