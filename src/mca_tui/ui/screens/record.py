@@ -255,7 +255,7 @@ class RecordScreen(ServiceCalls, Screen):
         rows: list[Text] = []
         if not rec.timeline:
             rows.append(Text(t("ui.record.none")))
-        for e in rec.timeline:
+        for e in reversed(rec.timeline):  # newest first
             at = e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)
             local = at.astimezone().strftime("%Y-%m-%d %H:%M")
             head = Text(f"{local}  ", style="bold")
