@@ -127,6 +127,10 @@ async def test_intake_to_approval_by_different_users(people):
             {"name": "林芳", "id_number": FOUNDER_ID}]))
         await pilot.press("f9")
         await settle(app, pilot, 0.3)
+        # the acceptance notice is shown to be handed to the applicant
+        assert "受理通知书" in str(app.screen.query_one("#preview-body Static").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
         # eligibility problems do not stop the acceptance: the reviewer sees them
         assert isinstance(app.screen, ApplicationScreen)
         app_id = app.screen.application_id
@@ -230,6 +234,8 @@ async def test_change_screen_shows_present_values_and_accepts(people):
             box.value = True
         await pilot.press("f9")
         await settle(app, pilot, 0.3)
+        await pilot.press("escape")  # the acceptance notice preview
+        await settle(app, pilot)
         assert isinstance(app.screen, ApplicationScreen)
         body = str(app.screen.query_one("#app-content", Static).render())
         assert "变更为 厦门市海沧区新阳路2号" in body

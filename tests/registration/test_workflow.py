@@ -433,3 +433,13 @@ def test_change_name_to_a_taken_name_is_refused(people):
     with pytest.raises(reg.NotReady) as exc:
         reg.submit(people["clerk"], draft.id)
     assert "name_taken" in {f.code for f in exc.value.findings}
+
+
+def test_check_name_against_the_register(people):
+    establish(people)
+    clerk = people["clerk"]
+    [taken] = reg.check_name(clerk, "厦门市海沧区老年人体育协会", OrgType.SOCIAL_GROUP)
+    assert taken.code == "name_taken" and taken.blocks
+    [similar] = reg.check_name(clerk, "海沧区老年人体育联合会", OrgType.SOCIAL_GROUP)
+    assert similar.code == "name_similar" and not similar.blocks
+    assert reg.check_name(clerk, "厦门市海沧区桥牌协会", OrgType.SOCIAL_GROUP) == []

@@ -111,6 +111,7 @@ __all__ = [
     "StepInfo",
     "approve",
     "check_field",
+    "check_name",
     "complete_correction",
     "current_items",
     "discard_draft",
@@ -467,6 +468,20 @@ def _registry_findings(session: Session, ctx: ServiceContext, app: Application, 
                                       "registration.finding.address_linked",
                                       {"address": domicile, "other": other.name}, "domicile"))
     return out
+
+
+def check_name(ctx: ServiceContext, name: str, org_type: OrgType | str, *,
+               application_id: str | None = None,
+               organization_id: str | None = None) -> list[FindingDTO]:
+    """Register look-ups for a name as the clerk leaves the field: already registered
+    (blocks), used before, pending in another application, similar (possible duplicate)."""
+    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    from types import SimpleNamespace
+
+    probe = SimpleNamespace(id=application_id or "", organization_id=organization_id)
+    with ctx.db.read() as s:
+        return _registry_findings(s, ctx, probe, {"name": name},  # type: ignore[arg-type]
+                                  OrgType(org_type))
 
 
 def _all_findings(session: Session, ctx: ServiceContext, app: Application) -> list[FindingDTO]:

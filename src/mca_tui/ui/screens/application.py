@@ -95,12 +95,14 @@ class ApplicationScreen(_Worker, Screen):
         Binding("escape", "back", t("registration.ui.key_back"), id="registration.app.back"),
     ]
 
-    def __init__(self, ctx: ServiceContext, application_id: str) -> None:
+    def __init__(self, ctx: ServiceContext, application_id: str, *,
+                 preview_latest: bool = False) -> None:
         super().__init__()
         self.ctx = ctx
         self.application_id = application_id
         self.info: reg.ApplicationInfo | None = None
         self._doc_index = 0
+        self._preview_latest = preview_latest
 
     def compose(self) -> ComposeResult:
         yield Static("", id="app-title")
@@ -125,6 +127,11 @@ class ApplicationScreen(_Worker, Screen):
             name=info.org_name or "-", kind=label(info.kind), status=label(info.status))))
         self.query_one("#app-content", Static).update(self.render_info(info))
         self.refresh_bindings()
+        if self._preview_latest and info.documents:
+            # e.g. the acceptance notice just issued: show it to hand to the applicant
+            self._preview_latest = False
+            self._doc_index = len(info.documents) - 1
+            self.action_preview()
 
     def render_info(self, info: reg.ApplicationInfo) -> Text:
         today = self.ctx.today()
@@ -361,9 +368,10 @@ class ApplicationsScreen(_Worker, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#apps-table", DataTable)
-        for key in ("col_number", "col_name", "col_kind", "col_status", "col_received",
-                    "col_due"):
-            table.add_column(t(f"registration.ui.{key}"))
+        widths = {"col_number": 17, "col_name": 26, "col_kind": 8, "col_status": 6,
+                  "col_received": 10, "col_due": 18}
+        for key, width in widths.items():
+            table.add_column(t(f"registration.ui.{key}"), width=width)
         table.focus()
 
     def on_screen_resume(self) -> None:
@@ -383,7 +391,7 @@ class ApplicationsScreen(_Worker, Screen):
             due_text = f"{_d(due.due)} {due.describe(today)}" if due else "-"
             table.add_row(Text(r.number or t("registration.ui.no_number")),
                           Text(r.org_name or "-"),
-                          Text(f"{label(r.kind)}/{label(r.org_type)}"),
+                          Text(label(r.kind)),
                           Text(label(r.status)), Text(_d(r.received_on)), Text(due_text),
                           key=r.id)
         hint = t("registration.ui.list_hint") if rows else t("registration.ui.list_empty")

@@ -377,6 +377,21 @@ class RegistrationFormScreen(Screen):
         message = reg.field_message(self.ctx, self.org_type, name, value, form,
                                     change=self.change_mode)
         self.show_problem(name, message)
+        if name == "name" and isinstance(value, str) and value.strip() and not message:
+            self.run_name_check(value)
+
+    @work(thread=True, exit_on_error=False, group="registration-name")
+    def run_name_check(self, name: str) -> None:
+        """The register look-ups of a name (taken, similar) once the clerk leaves it."""
+        try:
+            found = reg.check_name(self.ctx, name, self.org_type,
+                                   application_id=self.application_id,
+                                   organization_id=getattr(self, "organization_id", None))
+        except ServiceError:
+            return
+        if found:
+            text = "\n".join(f.message() for f in sorted(found, key=lambda f: not f.blocks))
+            self.app.call_from_thread(self.show_problem, "name", text)
 
     def check_person(self, i: int) -> None:
         try:
@@ -570,7 +585,7 @@ class RegistrationFormScreen(Screen):
         self.status = info.status
         self.dirty = False
         self.notify(t("registration.ui.accepted", number=info.number or ""))
-        self.app.switch_screen(ApplicationScreen(self.ctx, info.id))
+        self.app.switch_screen(ApplicationScreen(self.ctx, info.id, preview_latest=True))
 
     def action_back(self) -> None:
         if self.dirty and self.status == ApplicationStatus.DRAFT:
