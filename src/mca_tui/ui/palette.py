@@ -8,7 +8,6 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from mca_tui.domain import pinyin
 from mca_tui.i18n import t
 from mca_tui.ui import procedures
 
@@ -18,6 +17,8 @@ def initials_score(query: str, label: str) -> float:
     q = query.strip().casefold()
     if not q or not q.isascii():
         return 0.0
+    from mca_tui.domain import pinyin  # the dictionary takes ~0.2 s to load: not at start
+
     best = 0.0
     for variant in pinyin.initials_variants(label):
         if variant.startswith(q):
