@@ -346,3 +346,15 @@ async def test_search_results_export_what_is_shown(make_app, registry, settings)
     rows = list(load_workbook(files[0]).active.iter_rows(values_only=True))
     assert rows[0][0] == "名称" and [r[0] for r in rows[1:]] == shown
     assert "海沧区[/]测试[b]协会" in shown
+
+
+async def test_enter_in_the_query_box_opens_the_first_result(make_app, registry):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        await _search(app, pilot, "晓燕")  # legal representative
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        assert static_text(app.screen.query_one("#record-title", Static)) == "海沧区社工协会"

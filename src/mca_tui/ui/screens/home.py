@@ -18,9 +18,10 @@ from mca_tui.ui.calls import ServiceCalls
 
 def user_line(ctx: ServiceContext) -> Text:
     """「陈晓燕（窗口受理）  厦门市海沧区民政局  2026-11-26」 as plain text."""
-    roles = "、".join(t(f"enum.Role.{r.value}") for r in sorted(ctx.actor.roles))
-    return Text(f"{ctx.actor.display_name}（{roles}）  {ctx.settings.office.name}  "
-                f"{ctx.today().isoformat()}")
+    roles = t("ui.home.role_separator").join(
+        t(f"enum.Role.{r.value}") for r in sorted(ctx.actor.roles))
+    return Text(t("ui.home.user_line", name=ctx.actor.display_name, roles=roles,
+                  office=ctx.settings.office.name, date=ctx.today().isoformat()))
 
 
 class HomeScreen(ServiceCalls, Screen):
@@ -72,10 +73,11 @@ class HomeScreen(ServiceCalls, Screen):
         qlist = self.query_one("#queue-list", OptionList)
         highlighted = qlist.highlighted
         qlist.clear_options()
+        width = max((_width(t(s.label_key)) for s in summaries), default=0) + 2
         for s in summaries:
             label = t(s.label_key)
             line = Text(f"{label}")
-            line.append(" " * max(1, 22 - _width(label)))
+            line.append(" " * max(1, width - _width(label)))
             line.append(f"{s.count:>5}", style="bold" if s.count else "dim")
             qlist.add_option(Option(line, id=s.id, disabled=False))
         if summaries:

@@ -103,7 +103,7 @@ class SearchScreen(ServiceCalls, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.hits and event.value == self.query_text:
-            self.action_to_results()
+            self.action_open()  # Enter in the query box opens the highlighted result
         else:
             self._run(event.value)
 
