@@ -358,3 +358,23 @@ async def test_enter_in_the_query_box_opens_the_first_result(make_app, registry)
         await settle(app, pilot)
         assert isinstance(app.screen, RecordScreen)
         assert static_text(app.screen.query_one("#record-title", Static)) == "海沧区社工协会"
+
+
+async def test_f1_lists_the_keys_of_the_screen_from_the_catalog(make_app, registry):
+    from mca_tui.ui.dialogs.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = dict(app.screen.lines)
+        assert described.get("f7") == "导出" and described.get("f3") in ("查询", "输入查询")
+        assert all(d for d in described.values())
+        assert "Focus Next" not in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)

@@ -199,10 +199,12 @@ class McaApp(ServiceCalls, App[int]):
         self.open_procedure(procedure_id)
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        from mca_tui.ui.dialogs.help import HelpScreen, key_lines
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(key_lines(self, self.screen)))
 
     def unsaved_screens(self) -> list:
         return [s for s in self.screen_stack
