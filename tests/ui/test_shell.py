@@ -210,6 +210,12 @@ async def test_idle_lock_keeps_the_screen(make_app, registry):
         await pilot.pause()
         assert app.locked and type(app.screen).__name__ == "LockScreen"
         await pilot.press("f3")  # nothing opens while locked
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LockScreen"
+        app.go_home()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LockScreen"
         await type_text(pilot, "wrong")
         await pilot.press("enter")
         await settle(app, pilot)

@@ -147,6 +147,8 @@ class McaApp(ServiceCalls, App[int]):
     def sign_out(self) -> None:
         from mca_tui.ui.screens.sign_in import SignInScreen
 
+        if self.locked:
+            return
         self.ctx = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -159,6 +161,8 @@ class McaApp(ServiceCalls, App[int]):
     def go_home(self) -> None:
         from mca_tui.ui.screens.home import HomeScreen
 
+        if self.locked:
+            return
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
@@ -191,6 +195,10 @@ class McaApp(ServiceCalls, App[int]):
         self.push_screen(proc.build(self.ctx, None))
 
     # ------------------------------------------------------------------ actions
+
+    def action_command_palette(self) -> None:
+        if not self.locked:  # nothing but the password (or quitting) while locked
+            super().action_command_palette()
 
     def action_search(self) -> None:
         self.open_search()
