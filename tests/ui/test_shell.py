@@ -384,3 +384,19 @@ async def test_f1_lists_the_keys_of_the_screen_from_the_catalog(make_app, regist
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_stale_search_results_are_dropped(make_app, registry, ctx):
+    from mca_tui.services.search import search_organizations
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        screen = app.screen
+        await _search(app, pilot, "社工")
+        old_page = search_organizations(ctx, "协会")
+        screen._show(screen._seq - 1, "协会", old_page)  # an answer to an older query
+        await pilot.pause()
+        assert [h.name for h in screen.hits] == ["海沧区社工协会"]
+        assert screen.query_one("#results", OptionList).option_count == 1
