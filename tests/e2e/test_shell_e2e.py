@@ -91,7 +91,7 @@ def test_sign_in_search_in_chinese_and_open_the_record(terminal):
     terminal.wait_for("查询社会组织")
     time.sleep(0.2)
     terminal.text("海沧区")
-    results = terminal.wait_for("个结果")
+    results = terminal.wait_for("个结果，已显示")
     lines = [line for line in results.splitlines() if "5" in line and "海沧区" in line]
     assert lines, results
     name = lines[0].strip(" ▊▎").split()[0]
@@ -105,7 +105,7 @@ def test_sign_in_search_in_chinese_and_open_the_record(terminal):
     terminal.keys("C-Right")
     terminal.wait_for("年度报告（按年度）")
     terminal.keys("Escape")
-    back = terminal.wait_for("个结果")
+    back = terminal.wait_for("个结果，已显示")
     assert "海沧区" in back
     terminal.keys("C-q")
     deadline = time.monotonic() + 10
