@@ -82,7 +82,7 @@ def test_sign_in_search_in_chinese_and_open_the_record(terminal):
     terminal.wait_for("请输入用户名和密码", timeout=60)  # demo registry created
     terminal.text("clerk")
     terminal.keys("Enter")
-    time.sleep(0.3)
+    time.sleep(0.5)  # focus moves to the password field
     terminal.text("demo-clerk-1")
     terminal.keys("Enter")
     home = terminal.wait_for("待办事项")
