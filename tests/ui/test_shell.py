@@ -184,6 +184,10 @@ async def test_home_queue_count_opens_its_list_and_the_record(make_app, registry
         counts = {s.id: s.count for s in home.summaries}
         assert counts["rectifications"] == 1
         queue_list = home.query_one("#queue-list", OptionList)
+        index = [s.id for s in home.summaries].index("rectifications")
+        line = queue_list.get_option_at_index(index).prompt
+        assert "逾期 1 项" in line.plain  # the count with its overdue items, in red
+        assert any(span.style == "bold red" for span in line.spans)
         queue_list.highlighted = [s.id for s in home.summaries].index("rectifications")
         await pilot.press("enter")
         await settle(app, pilot)

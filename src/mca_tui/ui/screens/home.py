@@ -62,23 +62,29 @@ class HomeScreen(ServiceCalls, Screen):
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        from mca_tui.services import queues
-
         self.query_one("#home-status", Static).update(t("ui.home.loading"))
-        self.call_service(queues.summaries, self.ctx, then=self._show, group="queues",
+        self.call_service(queue_overview, self.ctx, then=self._show, group="queues",
                           exclusive=True)
 
-    def _show(self, summaries: list) -> None:
+    def _show(self, overview: list) -> None:
+        summaries = [s for s, _, _ in overview]
         self.summaries = summaries
+        today = self.ctx.today()
         qlist = self.query_one("#queue-list", OptionList)
         highlighted = qlist.highlighted
         qlist.clear_options()
         width = max((_width(t(s.label_key)) for s in summaries), default=0) + 2
-        for s in summaries:
+        for s, overdue, nearest in overview:
             label = t(s.label_key)
             line = Text(f"{label}")
             line.append(" " * max(1, width - _width(label)))
             line.append(f"{s.count:>5}", style="bold" if s.count else "dim")
+            if overdue:
+                line.append("  ")
+                line.append(t("ui.home.overdue", n=overdue), style="bold red")
+            elif nearest is not None:
+                line.append("  ")
+                line.append(t("ui.home.nearest", clock=_clock(nearest, today)))
             qlist.add_option(Option(line, id=s.id, disabled=False))
         if summaries:
             qlist.highlighted = min(highlighted or 0, len(summaries) - 1)
@@ -105,6 +111,30 @@ class HomeScreen(ServiceCalls, Screen):
             self.app.push_screen(QueueScreen(self.ctx, option_id))
         else:
             self.app.open_procedure(option_id)  # type: ignore[attr-defined]
+
+
+def queue_overview(ctx: ServiceContext) -> list[tuple]:
+    """(summary, items overdue, nearest due date) per visible queue. The clocks come from
+    the queue items, each list bounded by the queue service."""
+    from mca_tui.services import queues
+
+    out = []
+    for summary in queues.summaries(ctx):
+        overdue, nearest = 0, None
+        if summary.count:
+            listed = queues.items(ctx, summary.id)
+            overdue = sum(1 for i in listed if i.overdue)
+            dues = [i.due for i in listed if i.due is not None and not i.overdue]
+            nearest = min(dues) if dues else None
+        out.append((summary, overdue, nearest))
+    return out
+
+
+def _clock(due, today) -> str:  # noqa: ANN001
+    left = (due - today).days
+    if left == 0:
+        return t("clock.describe.today")
+    return t("clock.describe.left_one") if left == 1 else t("clock.describe.left", n=left)
 
 
 def _width(s: str) -> int:
