@@ -766,6 +766,8 @@ def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Applicatio
            data: dict, organization_id: str | None = None):  # noqa: ANN202
     from mca_tui.reports.documents import issue_document
 
+    # 成立登记 / 变更登记, for templates that name the kind of registration
+    data = {"registration_kind": label(ApplicationKind(app.kind)), **data}
     return issue_document(unit, ctx.settings, kind, issued_on=on,
                           organization_id=organization_id or app.organization_id,
                           application_id=app.id, data=data, office_id=app.office_id)

@@ -183,9 +183,16 @@ class ApplicationScreen(_Worker, Screen):
                 key = {"social_group": "registration.field.funds_social_group",
                        "private_non_enterprise": "registration.field.funds_pne"}.get(
                     info.org_type.value, key)
-            prefix = t("registration.ui.new_value") if info.kind == ApplicationKind.CHANGE \
-                and name not in ("received_on", "supervisory_approval_on") else ""
-            line(f"  {t(key)}：{prefix}{value}")
+            if info.kind == ApplicationKind.CHANGE and name not in (
+                    "received_on", "supervisory_approval_on"):
+                before = info.current.get(name) or "-"
+                if name == "direct_category" and before != "-":
+                    before = t(f"registration.direct.{before}")
+                elif name == "civil_form" and before != "-":
+                    before = t(f"enum.CivilForm.{before}")
+                line(f"  {t(key)}：{before} {t('registration.ui.new_value')}{value}")
+            else:
+                line(f"  {t(key)}：{value}")
         if info.findings:
             section(t("registration.ui.sec_findings"))
             for f in sorted(info.findings, key=lambda f: 0 if f.blocks else 1):
