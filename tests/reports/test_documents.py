@@ -127,3 +127,25 @@ def test_every_kind_renders_without_leftover_placeholders(ctx, settings):
             "legal_rep": "李四", "serial_original": "1Z", "serial_duplicate": "1F"}
     for kind in documents.KINDS:
         assert "{" not in _issue(ctx, settings, kind, full).preview_text
+
+
+def test_change_documents_say_change_and_correction_notice_reads_without_deadline(ctx, settings):
+    from datetime import date
+
+    from mca_tui.reports.documents import issue_document, preview_text
+
+    with ctx.unit("doc.test") as unit:
+        approval = issue_document(
+            unit, settings, "approval_decision", issued_on=date(2022, 3, 5),
+            data={"org_name": "厦门市海沧区书法协会", "applicant": "厦门市海沧区书法协会",
+                  "uscc": "51350205MJ0000026B", "org_type": "social_group",
+                  "registration_kind": "变更登记", "note": "住所：海沧大道1号 → 沧林路8号"})
+        notice = issue_document(
+            unit, settings, "correction_notice", issued_on=date(2022, 3, 5),
+            data={"org_name": "厦门市海沧区书法协会", "applicant": "张三",
+                  "received_on": date(2022, 3, 1), "missing_items": ["章程草案"]})
+    text = preview_text(approval.file_path)
+    assert "变更登记申请" in text and "成立登记" not in text
+    assert "沧林路8号" in text
+    body = preview_text(notice.file_path)
+    assert "请将上述全部内容一次补正后一并提交" in body and "请于前" not in body

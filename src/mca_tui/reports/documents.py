@@ -28,13 +28,15 @@ or None (rendered empty). Any key ending in ``_fen`` also yields the key without
 suffix as a Chinese amount (``funds_fen`` -> ``{funds}`` = 3万元). ``org_type`` may be
 an OrgType value ("social_group"): it is rendered as its Chinese label.
 Filled in by the engine: ``number``, ``issued_on``, ``office_name``, ``year``, ``title``.
-Optional everywhere: ``office_phone``, ``application_number`` (受理号), ``note``.
+Optional everywhere: ``office_phone``, ``application_number`` (受理号), ``note``,
+``registration_kind`` (成立登记 by default, 变更登记 for a change).
 
 - ``acceptance_notice`` 受理通知书: org_name*, applicant* (申请人), received_on*,
   accepted_on*, org_type, application_number, decision_due (the decision deadline).
 - ``correction_notice`` 补正材料通知书: org_name*, applicant*, received_on*,
   missing_items* (list of every missing or defective item, in full), org_type,
-  application_number, correction_due (date or text), note.
+  application_number, correction_due (date or text; ``{correction_request}`` is the
+  sentence asking for the corrections, with or without that deadline), note.
 - ``refusal_decision`` 不予登记决定书: org_name*, applicant*, received_on*, reasons*
   (str or list: the written reasons), org_type, application_number, legal_basis
   (default from org_type: 《社会团体登记管理条例》第十三条 / 《民办非企业单位登记管理暂行条例》
@@ -43,7 +45,8 @@ Optional everywhere: ``office_phone``, ``application_number`` (受理号), ``not
   months) is part of the template.
 - ``approval_decision`` 准予登记决定书: org_name*, applicant*, uscc*, org_type,
   received_on, application_number, legal_rep, domicile, legal_basis (default from
-  org_type: 社会团体登记管理条例第十二条 / 民办非企业单位登记管理暂行条例第十一条).
+  org_type: 社会团体登记管理条例第十二条 / 民办非企业单位登记管理暂行条例第十一条),
+  note (for a change: the changed items, before and after).
 - ``certificate_sheet`` 登记证书信息表: org_name*, uscc*, org_type*, legal_rep*,
   serial_original* (正本), serial_duplicate* (副本), domicile, business_scope,
   funds_fen (or funds as text), supervisory_unit (业务主管单位), established_on,
@@ -105,6 +108,7 @@ _DEFAULT_BASIS = {
     },
 }
 _DEFAULTS = {
+    "registration_kind": "成立登记",
     "review_body": "厦门市海沧区人民政府",
     "court": "厦门市海沧区人民法院",
 }
@@ -190,6 +194,10 @@ def prepare_values(kind: str, data: dict, fixed: dict) -> dict[str, str]:
     values.update(data)
     if org_type:
         values["org_type"] = org_type
+    # The 补正 notice must read well with or without a deadline for the applicant.
+    due = values.get("correction_due")
+    values["correction_request"] = (f"请于{_render_value(due)}前一并提交补正材料。" if due
+                                    else "请将上述全部内容一次补正后一并提交。")
     for key, value in data.items():
         if key.endswith("_fen") and isinstance(value, int) and key[:-4] not in data:
             values[key[:-4]] = format_yuan_cn(value)
