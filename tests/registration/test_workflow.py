@@ -443,3 +443,19 @@ def test_check_name_against_the_register(people):
     [similar] = reg.check_name(clerk, "海沧区老年人体育联合会", OrgType.SOCIAL_GROUP)
     assert similar.code == "name_similar" and not similar.blocks
     assert reg.check_name(clerk, "厦门市海沧区桥牌协会", OrgType.SOCIAL_GROUP) == []
+
+
+def test_incomplete_file_is_received_but_not_called_complete(people):
+    """行政许可法 Art 32: with materials missing, the notice may not say the file is
+    complete, and the decision clock waits for completeness."""
+    from mca_tui.reports.documents import preview_text
+
+    form = sg_form()
+    form["materials"] = {m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)}
+    app = accept(people["clerk"], form)
+    assert app.status is ApplicationStatus.ACCEPTED and app.complete_on is None
+    notice = preview_text(app.documents[0].file_path)
+    assert "尚需补正" in notice and "材料齐全、符合法定形式" not in notice
+    complete = accept(people["clerk"], sg_form() | {"name": "厦门市海沧区象棋协会"})
+    assert complete.complete_on == TODAY
+    assert "材料齐全、符合法定形式" in preview_text(complete.documents[0].file_path)

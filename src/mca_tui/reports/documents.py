@@ -32,7 +32,9 @@ Optional everywhere: ``office_phone``, ``application_number`` (受理号), ``not
 ``registration_kind`` (成立登记 by default, 变更登记 for a change).
 
 - ``acceptance_notice`` 受理通知书: org_name*, applicant* (申请人), received_on*,
-  accepted_on*, org_type, application_number, decision_due (the decision deadline).
+  accepted_on*, org_type, application_number, decision_due (the decision deadline),
+  materials_complete (False: the file still needs 补正; the notice then says so and
+  that every missing item will be listed within 5 working days).
 - ``correction_notice`` 补正材料通知书: org_name*, applicant*, received_on*,
   missing_items* (list of every missing or defective item, in full), org_type,
   application_number, correction_due (date or text; ``{correction_request}`` is the
@@ -194,6 +196,17 @@ def prepare_values(kind: str, data: dict, fixed: dict) -> dict[str, str]:
     values.update(data)
     if org_type:
         values["org_type"] = org_type
+    # The acceptance notice may not call an incomplete file complete (行政许可法 Art 32).
+    if values.get("materials_complete", True) in (False, "false", 0):
+        values["acceptance_finding"] = ("经初步查验，申请材料尚需补正。本机关将自收到申请之日起"
+                                        "5个工作日内一次性告知需要补正的全部内容。")
+        values["decision_text"] = ("补正材料齐全之日起，本机关依法进行审查，并在法定期限内作出"
+                                   "准予登记或者不予登记的决定。")
+    else:
+        values["acceptance_finding"] = "经审查，申请材料齐全、符合法定形式，本机关决定予以受理。"
+        values["decision_text"] = (f"本机关将自受理之日起依法进行审查，并于"
+                                   f"{_render_value(values.get('decision_due'))}前作出准予登记"
+                                   "或者不予登记的决定。审查期间如需补充说明情况，请按本机关通知办理。")
     # The 补正 notice must read well with or without a deadline for the applicant.
     due = values.get("correction_due")
     values["correction_request"] = (f"请于{_render_value(due)}前一并提交补正材料。" if due

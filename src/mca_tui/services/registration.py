@@ -724,6 +724,10 @@ def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = N
         stop = [f for f in findings if f.blocks and f.at_intake]
         if stop:
             raise NotReady(stop)
+        # Materials still missing: received, but not complete. The reviewer must list every
+        # missing item within 5 working days (行政许可法 Art 32); the decision clock starts
+        # when the file is complete (until then it is shown from acceptance, the stricter).
+        incomplete = [f for f in findings if f.blocks and not f.at_intake]
         form = _form(app)
         received = parse_date(form.get("received_on")) or today
         year = today.year
@@ -732,7 +736,7 @@ def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = N
         app.status = ApplicationStatus.ACCEPTED.value
         app.received_on = received
         app.accepted_on = today
-        app.complete_on = today
+        app.complete_on = None if incomplete else today
         app.accepted_by_id = ctx.actor.user_id
         app.is_charity = bool(form.get("is_charity"))
         if app.kind == ApplicationKind.CHANGE:
@@ -750,7 +754,8 @@ def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = N
         doc = _issue(unit, ctx, "acceptance_notice", today, app, data={
             "org_name": org_name, "applicant": _applicant(form, org_name),
             "received_on": received, "accepted_on": today, "org_type": org_type.value,
-            "application_number": app.number, "decision_due": decision.due})
+            "application_number": app.number, "decision_due": decision.due,
+            "materials_complete": not incomplete})
         _step(ctx, unit, app, "accepted", today, note,
               {"document": doc.number, "warnings": [f.as_dict() for f in findings
                                                     if not f.blocks]})
