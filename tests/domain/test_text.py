@@ -25,7 +25,8 @@ from mca_tui.domain.text import (
         ("ＡＢＣ１２３", "ABC123"),  # full-width letters and digits
         ("a\u00a0\u00a0b", "a b"),  # non-breaking spaces
         ("海\u200b沧\ufeff区", "海沧区"),  # zero-width space and BOM pasted from the web
-        ("（筹）", "(筹)"),
+        ("（筹）", "（筹）"),  # full-width punctuation is kept as typed
+        ("宗旨：服务，互助", "宗旨：服务，互助"),
         ("厦门市  海沧区", "厦门市 海沧区"),
     ],
 )
@@ -53,7 +54,8 @@ def test_normalize_code(raw, expected):
 
 def test_normalize_name_removes_all_spaces_and_folds_width():
     assert normalize_name("厦门市 海沧区\u3000老年人协会 ") == "厦门市海沧区老年人协会"
-    assert normalize_name("海沧区书法协会（筹）") == "海沧区书法协会(筹)"
+    assert normalize_name("海沧区书法协会（筹）") == "海沧区书法协会（筹）"
+    assert normalize_name("海沧区书法协会(筹)") == "海沧区书法协会（筹）"
     assert normalize_name(None) == ""
 
 

@@ -46,10 +46,11 @@ def test_masked_by_default_and_formulas_neutralised(filled, tmp_path):
     row1 = next(r for r in rows[1:] if r[by["法定代表人"]] == "张三")
     assert row1[by["法定代表人身份证号"]] == "110105********002X"
     assert row1[by["联系电话"]] == "138****5678"
-    assert row1[by["名称"]] == "'=HYPERLINK(\"http://x\")协会"
+    # names keep their brackets full-width (domain.text.normalize_name)
+    assert row1[by["名称"]] == "'=HYPERLINK（\"http://x\"）协会"
     assert row1[by["业务范围"]] == "'+投资 -理财 @所有人"
     row2 = next(r for r in rows[1:] if r is not row1)
-    assert row2[by["住所"]] == "'=1+1"  # NFKC at import folded the full-width sign
+    assert row2[by["住所"]] == "'＝1+1"  # full-width sign kept as typed, still neutralised
     assert len(first) == 2
 
 
@@ -64,7 +65,7 @@ def test_reimport_undoes_neutralising(filled, tmp_path):
     assert {p.key for p in result.warnings} == {"masked_id_ignored", "masked_phone_ignored"}
     with db2.read() as s:
         names = {o.name for o in s.exec(select(Organization))}
-    assert '=HYPERLINK("http://x")协会' in names
+    assert '=HYPERLINK（"http://x"）协会' in names
     db2.dispose()
 
 

@@ -35,7 +35,7 @@ from mca_tui.domain.forms import (
 from mca_tui.domain.identifiers import validate_id_number
 from mca_tui.domain.money import MoneyError, format_fen, parse_yuan, yuan_to_fen
 from mca_tui.domain.params import LegalParams
-from mca_tui.domain.text import normalize_name, normalize_phone, normalize_text
+from mca_tui.domain.text import normalize_name, normalize_phone, normalize_text, normalize_value
 from mca_tui.i18n import t
 
 __all__ = [
@@ -187,7 +187,7 @@ def name_findings(org_type: OrgType, name: str,
 def parse_count(value: object) -> int | None:
     """A member count as typed ("50", "５０", " 50 人") -> int; None if blank.
     Raises ValueError when it is not a whole non-negative number."""
-    text = normalize_text(str(value if value is not None else "")).replace(" ", "")
+    text = normalize_value(str(value if value is not None else "")).replace(" ", "")
     text = text.removesuffix("人").removesuffix("个").removesuffix("家")
     if not text:
         return None

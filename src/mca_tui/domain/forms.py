@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mca_tui.domain.enums import CivilForm, OrgType
-from mca_tui.domain.text import normalize_text
+from mca_tui.domain.text import normalize_value
 
 __all__ = [
     "CHANGE_FIELDS",
@@ -245,7 +245,7 @@ def parse_date(value: object) -> date | None:
     (full-width digits accepted); None if it is not a real date."""
     if isinstance(value, date):
         return value
-    text = normalize_text(str(value or "")).replace(" ", "")
+    text = normalize_value(str(value or "")).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         m = pattern.fullmatch(text)
         if m:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from mca_tui.domain.text import normalize_text
+from mca_tui.domain.text import normalize_value
 from mca_tui.i18n import t
 
 __all__ = [
@@ -123,7 +123,7 @@ def parse_yuan(value: str | int | Decimal | float | None) -> int:
     if not isinstance(value, str):
         raise TypeError(f"parse_yuan expects str, int or Decimal, got {type(value).__name__}")
 
-    shown = normalize_text(value)
+    shown = normalize_value(value)
     text = shown.replace(" ", "")
     if not text:
         raise MoneyError("money.empty")

@@ -2,8 +2,13 @@
 
 Input arrives through Chinese IMEs and copy-paste from web pages, Word and Excel, so it
 carries full-width digits and letters, U+3000 ideographic spaces, non-breaking spaces and
-zero-width characters. NFKC folds the compatibility forms (１ -> 1, Ａ -> A, （ -> (,
-U+3000 -> space); the helpers below then strip what NFKC leaves behind.
+zero-width characters. NFKC folds the compatibility forms (１ -> 1, Ａ -> A, U+3000 ->
+space); the helpers below then strip what NFKC leaves behind.
+
+Full-width *punctuation* (，：；（）！？ ...) is kept as typed: it is how Chinese is written,
+and official documents print it. NFKC would turn "宗旨：服务，互助" into "宗旨:服务,互助".
+Names put ASCII brackets into their full-width form, so "协会(筹)" and "协会（筹）" are the
+same name. Codes and phone numbers keep only what they need anyway.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ __all__ = [
     "normalize_name",
     "normalize_phone",
     "normalize_text",
+    "normalize_value",
 ]
 
 # Leading administrative-division words that do not distinguish two local organizations.
@@ -58,7 +64,7 @@ _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff
 
 # ASCII brackets and the CJK brackets NFKC leaves alone (【】〔〕〖〗《》〈〉「」『』).
 _BRACKETS = frozenset(
-    "()[]{}<>\u3010\u3011\u3014\u3015\u3016\u3017\u300a\u300b\u3008\u3009"
+    "()\uff08\uff09[]{}<>\u3010\u3011\u3014\u3015\u3016\u3017\u300a\u300b\u3008\u3009"
     "\u300c\u300d\u300e\u300f\u2985\u2986\uff5f\uff60"
 )
 
@@ -66,11 +72,33 @@ _BRACKETS = frozenset(
 _PHONE_EXTENSION = re.compile(r"(?:转|分机|EXT\.?|X|#)", re.IGNORECASE)
 
 
-def _clean(s: str) -> str:
-    """NFKC, every whitespace character -> " ", other control/format characters
-    (zero-width space, BOM, soft hyphen, bidi marks) removed."""
+# Full-width punctuation of the U+FF01-U+FF5E block, kept out of NFKC.
+_CJK_PUNCTUATION = frozenset(chr(c) for c in range(0xFF01, 0xFF5F) if not chr(c).isalnum())
+_ASCII_TO_FULLWIDTH_BRACKETS = str.maketrans("()", "\uff08\uff09")
+
+
+def _nfkc_keep_punctuation(s: str) -> str:
+    """NFKC everything but full-width punctuation (runs are normalised together so that
+    combining sequences still compose)."""
+    parts, run = [], []
+    for ch in s:
+        if ch in _CJK_PUNCTUATION:
+            parts.append(unicodedata.normalize("NFKC", "".join(run)))
+            parts.append(ch)
+            run = []
+        else:
+            run.append(ch)
+    parts.append(unicodedata.normalize("NFKC", "".join(run)))
+    return "".join(parts)
+
+
+def _clean(s: str, *, keep_punctuation: bool = True) -> str:
+    """NFKC (full-width punctuation kept unless ``keep_punctuation`` is False), every
+    whitespace character -> " ", other control/format characters (zero-width space, BOM,
+    soft hyphen, bidi marks) removed."""
     out = []
-    for ch in unicodedata.normalize("NFKC", s):
+    folded = _nfkc_keep_punctuation(s) if keep_punctuation else unicodedata.normalize("NFKC", s)
+    for ch in folded:
         if ch.isspace():
             out.append(" ")
         elif unicodedata.category(ch) in ("Cc", "Cf"):
@@ -87,25 +115,36 @@ def normalize_text(s: str | None) -> str:
     return " ".join(_clean(s).split())
 
 
+def normalize_value(s: str | None) -> str:
+    """A number, amount, count or date as typed: normalize_text with full-width
+    punctuation folded too (「３０，０００．００」 -> "30,000.00", 「２０２２／３／５」 ->
+    "2022/3/5")."""
+    if not s:
+        return ""
+    return " ".join(_clean(s, keep_punctuation=False).split())
+
+
 def normalize_code(s: str | None) -> str:
     """Canonical form of a code (USCC, organization code, ID number): NFKC, upper-case,
     without any whitespace or hyphen/dash."""
     if not s:
         return ""
-    return "".join(ch for ch in _clean(s).upper() if not ch.isspace() and ch not in _DASHES)
+    return "".join(ch for ch in _clean(s, keep_punctuation=False).upper()
+                   if not ch.isspace() and ch not in _DASHES)
 
 
 def normalize_name(s: str | None) -> str:
     """An organization or person name: normalize_text without any space (Chinese names
-    contain none; stray spaces come from IMEs and pasted text)."""
-    return normalize_text(s).replace(" ", "")
+    contain none; stray spaces come from IMEs and pasted text), round brackets in their
+    full-width form as official names print them."""
+    return normalize_text(s).replace(" ", "").translate(_ASCII_TO_FULLWIDTH_BRACKETS)
 
 
 def normalize_phone(s: str | None) -> str:
     """Digits, "+" and "-" only; an extension marker (转, 分机, ext, x, #) becomes "-"."""
     if not s:
         return ""
-    text = _PHONE_EXTENSION.sub("-", _clean(s))
+    text = _PHONE_EXTENSION.sub("-", _clean(s, keep_punctuation=False))
     kept = "".join(ch for ch in text if ch in "0123456789+-")
     return re.sub(r"-{2,}", "-", kept).strip("-")
 

@@ -35,7 +35,13 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.identifiers import validate_id_number, validate_uscc
 from mca_tui.domain.money import MoneyError, parse_yuan
-from mca_tui.domain.text import normalize_code, normalize_name, normalize_phone, normalize_text
+from mca_tui.domain.text import (
+    normalize_code,
+    normalize_name,
+    normalize_phone,
+    normalize_text,
+    normalize_value,
+)
 from mca_tui.i18n import t
 
 SHEET_ORGS = "社会组织"
@@ -432,7 +438,7 @@ def parse_date(value: object) -> date | None:
         raise CellError("date_invalid", value=str(value))
     if isinstance(value, (int, float)):
         return _serial_date(value)
-    text = _TIME_PART.sub("", normalize_text(unneutralise(str(value))))
+    text = _TIME_PART.sub("", normalize_value(unneutralise(str(value))))
     text = normalize_name(text)
     if not text:
         return None
