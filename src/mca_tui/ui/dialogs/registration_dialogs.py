@@ -54,7 +54,7 @@ class TextPromptDialog(ModalScreen[str | None]):
             yield Static(Text(self._prompt))
             yield TextArea(self._initial, id="dialog-text", soft_wrap=True)
             yield Static("", id="dialog-error", classes="reg-dialog-error")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-text", TextArea).focus()
@@ -89,7 +89,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(classes="reg-dialog-body"):
                 yield Static(Text(self._body))
             yield Static(t("registration.ui.confirm_hint"))
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def action_confirm(self) -> None:
         self.dismiss(True)
@@ -117,7 +117,7 @@ class PreviewDialog(ModalScreen[None]):
             yield Static(Text(self._title), classes="reg-dialog-title")
             with VerticalScroll(classes="reg-dialog-body", id="preview-body"):
                 yield Static(Text(self._text))
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#preview-body").focus()

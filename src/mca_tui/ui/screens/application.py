@@ -108,7 +108,7 @@ class ApplicationScreen(_Worker, Screen):
         yield Static("", id="app-title")
         with VerticalScroll(id="app-body"):
             yield Static(Text(t("registration.ui.loading")), id="app-content")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -371,7 +371,7 @@ class ApplicationsScreen(_Worker, Screen):
         yield Static(Text(t("registration.ui.list_title")), id="apps-title")
         yield DataTable(id="apps-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("registration.ui.list_hint")), id="apps-hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#apps-table", DataTable)

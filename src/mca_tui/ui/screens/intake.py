@@ -115,7 +115,7 @@ class RegistrationFormScreen(Screen):
             yield Static("", id="reg-notice")
             yield Vertical(id="reg-fields")
             yield Static("", id="reg-findings")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def compose_head(self) -> ComposeResult:
         return iter(())

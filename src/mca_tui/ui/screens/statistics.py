@@ -60,7 +60,7 @@ class StatisticsScreen(Screen):
             yield Static(id="stats-paragraph", markup=False)
             yield Static(id="stats-as-of-table")
         yield Static("", id="stats-status", markup=False)
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.action_compute()
