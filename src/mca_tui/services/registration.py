@@ -832,6 +832,9 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None
         items = [normalize_text(i) for i in items if normalize_text(i)]
         if not items:
             raise ValidationFailed([FieldProblem("items", "registration.error.no_items")])
+        if due_on is not None and due_on < today:
+            raise ValidationFailed([FieldProblem("due_on", "registration.error.due_past",
+                                                 {"today": today.isoformat()})])
         notice_late = clocks.deemed_accepted(app.received_on or today, today, today,
                                              ctx.calendar)
         before = {"status": app.status}

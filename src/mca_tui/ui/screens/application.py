@@ -28,7 +28,13 @@ from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError
-from mca_tui.ui.dialogs.registration_dialogs import ConfirmDialog, PreviewDialog, TextPromptDialog
+from mca_tui.ui.dialogs.registration_dialogs import (
+    ConfirmDialog,
+    CorrectionAnswer,
+    CorrectionDialog,
+    PreviewDialog,
+    TextPromptDialog,
+)
 
 log = logging.getLogger(__name__)
 
@@ -288,15 +294,12 @@ class ApplicationScreen(_Worker, Screen):
             return
         items = "\n".join(reg.default_correction_items(info))
 
-        def chosen(text: str | None) -> None:
-            if text:
-                lines = [x.strip() for x in text.splitlines() if x.strip()]
-                self.call(reg.request_correction, self._after, self.ctx, info.id, lines,
-                          expected_version=info.version)
+        def chosen(answer: CorrectionAnswer | None) -> None:
+            if answer is not None:
+                self.call(reg.request_correction, self._after, self.ctx, info.id, answer.items,
+                          due_on=answer.due_on, expected_version=info.version)
 
-        self.app.push_screen(TextPromptDialog(t("registration.ui.correction_title_dialog"),
-                                              t("registration.ui.correction_prompt"), items),
-                             chosen)
+        self.app.push_screen(CorrectionDialog(items, self.ctx.today()), chosen)
 
     def action_refuse(self) -> None:
         info = self.info
