@@ -42,12 +42,14 @@ def terminal(tmp_path):
 
 
 def type_field(term: Terminal, text: str) -> None:
-    """Type into the focused field, see it on screen, then Tab to the next one (the pause
-    lets the focus move before the next keys arrive)."""
+    """Type into the focused field, see it on screen, then Tab to the next one and wait
+    for the focus to move before the next keys arrive (a loaded machine is slow)."""
     term.text(text)
     term.wait_for(text, timeout=10)
+    before = term.cursor()
     term.keys("Tab")
-    time.sleep(0.25)
+    term.wait_cursor_moves(before)
+    time.sleep(0.1)
 
 
 def test_clerk_types_an_intake_in_chinese_and_accepts_it(terminal):

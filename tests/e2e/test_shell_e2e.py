@@ -43,6 +43,19 @@ class Terminal:
     def screen(self) -> str:
         return self.run("capture-pane", "-t", self.session, "-p")
 
+    def cursor(self) -> str:
+        return self.run("display", "-p", "-t", self.session, "#{cursor_x},#{cursor_y}").strip()
+
+    def wait_cursor_moves(self, before: str, timeout: float = 3.0) -> bool:
+        """Wait until the terminal cursor leaves ``before`` (the focus moved to another
+        text field); False on timeout (a field without a text cursor got the focus)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.cursor() != before:
+                return True
+            time.sleep(0.05)
+        return False
+
     def wait_for(self, needle: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while True:
