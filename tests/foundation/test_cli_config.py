@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import sqlite3
@@ -60,7 +61,7 @@ def test_user_commands_act_as_the_os_user(tmp_path):
     raw = sqlite3.connect(db)
     kinds = {r[0] for r in raw.execute("select actor_kind from audit_event")}
     names = {r[0] for r in raw.execute("select actor_name from audit_event")}
-    assert kinds == {"os"} and all(n.startswith("os:") for n in names)
+    assert kinds == {"os"} and names == {"system:setup", f"os:{getpass.getuser()}"}
     assert _run("--db", str(db), "audit", "verify").returncode == 0
 
 

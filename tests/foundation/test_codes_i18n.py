@@ -78,3 +78,13 @@ def test_every_message_exists_in_both_languages_with_the_same_placeholders():
     assert sorted(set(en) - set(zh)) == []
     for key in zh:
         assert _placeholders(zh[key]) == _placeholders(en[key]), key
+
+
+def test_office_ids_are_the_same_in_every_database(tmp_path, settings):
+    from mca_tui.services.context import ensure_office, office_id_for
+    from mca_tui.storage.engine import Database
+
+    a = ensure_office(Database.open(tmp_path / "district.db"), settings)
+    b = ensure_office(Database.open(tmp_path / "subdistrict.db"), settings)
+    assert a.id == b.id == office_id_for("350205")
+    assert office_id_for("350205001") != a.id

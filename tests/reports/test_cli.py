@@ -31,6 +31,8 @@ def test_import_and_export_commands(tmp_path, capsys):
     write_xlsx(bad, [org(2, 类型="合作社")])
     assert cli.main(["--db", db, "import", str(bad)]) == 1
     assert "第2行" in capsys.readouterr().out
+    assert cli.main(["--db", db, "import", str(bad), "--dry-run"]) == 1
+    capsys.readouterr()
     assert cli.main(["--db", db, "import", str(good), "--dry-run"]) == 0
     assert "新增 1" in capsys.readouterr().out
     assert cli.main(["--db", db, "import", str(good)]) == 0

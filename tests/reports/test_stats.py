@@ -130,3 +130,27 @@ def test_stats_cli_table_and_paragraph(registry, capsys, monkeypatch):
     assert "2022年新成立社会组织2家" in out
     assert cli.main(["--db", str(path), "stats", "--as-of", "2022年6月30日", "--json"]) == 0
     assert '"as_of": "2022-06-30"' in capsys.readouterr().out
+
+
+def test_a_required_audit_counts_once_it_is_done(registry, settings, ctx):
+    """A change of legal representative opens a *required* financial audit (§2); it is
+    counted in the year it is done, not when it is opened."""
+    from sqlmodel import select
+
+    from mca_tui.storage.models import SupervisionRecord
+
+    with registry.db.read() as s:
+        audited = set(s.exec(select(SupervisionRecord.organization_id).where(
+            SupervisionRecord.kind == "financial_audit")))
+        oid = next(i for i in s.exec(select(Organization.id)) if i not in audited)
+    with ctx.unit("test.audit") as unit:
+        unit.session.add(SupervisionRecord(
+            office_id=ctx.actor.office_id, organization_id=oid, kind="financial_audit",
+            record_date=date(2022, 8, 1), trigger="change_of_legal_rep"))
+    assert stats.year_stats(registry.db, settings, 2022).financial_audit == 1
+    with ctx.unit("test.audit_done") as unit:
+        row = unit.session.exec(select(SupervisionRecord).where(
+            SupervisionRecord.trigger == "change_of_legal_rep")).one()
+        row.completed_on = date(2022, 9, 1)
+        unit.session.add(row)
+    assert stats.year_stats(registry.db, settings, 2022).financial_audit == 2

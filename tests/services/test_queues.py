@@ -95,3 +95,19 @@ def test_queues_depend_on_the_role(make_ctx):
 
 def test_empty_registry_has_empty_queues(ctx):
     assert all(s.count == 0 for s in queues.summaries(ctx, TODAY))
+
+
+def test_every_count_equals_its_list(ctx):
+    o = ctx.actor.office_id
+    c = _org(ctx, "海沧区案件甲协会", date(2018, 1, 1))
+    d = _org(ctx, "海沧区评估甲协会", date(2015, 1, 1))
+    _add(ctx, PenaltyCase(office_id=o, organization_id=c, filed_on=date(2024, 8, 30)))
+    _add(ctx, PenaltyCase(office_id=o, organization_id=c, filed_on=date(2024, 10, 1)))
+    _add(ctx, PenaltyCase(office_id=o, organization_id=c, filed_on=date(2024, 9, 2)))
+    _add(ctx, SupervisionRecord(office_id=o, organization_id=d, kind="evaluation",
+                                record_date=date(2020, 1, 10), grade="3A"))
+    _add(ctx, SupervisionRecord(office_id=o, organization_id=d, kind="evaluation",
+                                record_date=date(2020, 2, 10), grade="4A"))
+    for summary in queues.summaries(ctx, TODAY):
+        assert summary.count == len(queues.items(ctx, summary.id, TODAY)), summary.id
+    assert {s.id: s.count for s in queues.summaries(ctx, TODAY)}["case_steps"] == 2

@@ -93,3 +93,23 @@ def test_a_failing_legacy_code_needs_a_recorded_reason(ctx):
     r = records.get_record(ctx, org.id)
     assert "legacy_code" in r.flags
     assert r.legacy_code_reason == "2016年试点期间发放的证书代码"
+
+
+def test_cases_and_their_steps_are_on_the_record(ctx):
+    from mca_tui.storage.models import CaseStep, PenaltyCase
+
+    oid = _org(ctx)
+    o = ctx.actor.office_id
+    with ctx.unit("test.case") as unit:
+        case = PenaltyCase(office_id=o, organization_id=oid, case_number="海民罚〔2022〕1号",
+                           ground="连续两年未参加年检", filed_on=date(2022, 3, 1))
+        unit.session.add(case)
+        unit.session.flush()
+        unit.session.add(CaseStep(office_id=o, case_id=case.id, step="advance_notice",
+                                  on_date=date(2022, 3, 10)))
+        unit.session.add(CaseStep(office_id=o, case_id=case.id, step="filing",
+                                  on_date=date(2022, 3, 1)))
+    r = records.get_record(ctx, oid)
+    assert [c.case_number for c in r.cases] == ["海民罚〔2022〕1号"]
+    assert r.cases[0].steps == ((date(2022, 3, 1), "filing"), (date(2022, 3, 10), "advance_notice"))
+    assert "case_open" in r.flags

@@ -35,7 +35,8 @@ def _raw(tmp_path):
 def test_intact_chain_verifies(ctx, db):
     _make_events(ctx)
     result = _verify(db)
-    assert result.ok and result.events == 5 and result.chains == 1
+    # the office's creation on first use, four creations and one change
+    assert result.ok and result.events == 6 and result.chains == 1
 
 
 def test_each_operation_appends_one_event_with_before_after(ctx, db):
@@ -43,7 +44,7 @@ def test_each_operation_appends_one_event_with_before_after(ctx, db):
     raw = sqlite3.connect(db.path)
     rows = raw.execute("select action, before_json, after_json, actor_kind, office_code "
                        "from audit_event order by seq").fetchall()
-    assert len(rows) == 5
+    assert len(rows) == 6 and rows[0][0] == "office.create"
     action, before, after, kind, office = rows[-1]
     assert action == "org.change" and kind == "os" and office == "350205"
     assert '"domicile":""' in before and '"domicile":"海沧大道1号"' in after
@@ -56,7 +57,7 @@ def test_each_operation_appends_one_event_with_before_after(ctx, db):
         ("update audit_event set after_json='{}' where seq=2", "hash_mismatch", 2),
         ("update audit_event set actor_name='someone' where seq=3", "hash_mismatch", 3),
         ("delete from audit_event where seq=2", "gap", 2),
-        ("delete from audit_event where seq=5", "head_mismatch", 5),
+        ("delete from audit_event where seq=6", "head_mismatch", 6),
         ("update audit_event set seq=seq+100 where seq in (2,3);"
          "update audit_event set seq=3 where seq=102; update audit_event set seq=2 where seq=103",
          "prev_mismatch", 2),
@@ -94,7 +95,7 @@ def test_audit_verify_command_names_the_broken_link(ctx, db, tmp_path, capsys):
 
     _make_events(ctx)
     assert main(["--db", str(db.path), "audit", "verify"]) == 0
-    assert "5" in capsys.readouterr().out
+    assert "6" in capsys.readouterr().out
     raw = _raw(tmp_path)
     raw.execute("update audit_event set note='edited' where seq=4")
     raw.close()

@@ -169,6 +169,11 @@ async def test_record_actions_depend_on_role_and_status(make_app, registry, ctx)
         await settle(app, pilot)
         assert app.screen.actions == []
         assert "已注销" in static_text(app.screen.query_one("#record-title", Static))
+        app.pop_screen()
+        await pilot.pause()
+        app.open_record(registry[1])  # active: a clerk is offered change registration
+        await settle(app, pilot)
+        assert [p.id for p in app.screen.actions] == ["change"]
 
 
 async def test_home_queue_count_opens_its_list_and_the_record(make_app, registry, ctx):

@@ -69,4 +69,6 @@ def run(rt) -> int:  # noqa: ANN001
                            accept_legacy_codes=rt.args.accept_legacy_codes,
                            progress=_progress if sys.stderr.isatty() else None)
     print_result(result, time.perf_counter() - started, rt.args.skip_bad_rows)
-    return 1 if result.blocked else 0
+    # A dry run that finds errors that would block the import fails too (scripts check it).
+    would_block = result.dry_run and result.errors and not rt.args.skip_bad_rows
+    return 1 if result.blocked or would_block else 0

@@ -4,6 +4,7 @@ and the unit of work that writes one transaction with exactly one audit event.""
 from __future__ import annotations
 
 import getpass
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from mca_tui.services.errors import PermissionDenied
 from mca_tui.storage import audit
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import CalendarOverride, CalendarYear, Office
+
+_OFFICE_NAMESPACE = uuid.UUID("6f1c2d8e-8a43-4d55-9a5e-0c3b7e5d2a10")
 
 
 @dataclass
@@ -92,8 +95,15 @@ class ServiceContext:
         self.__dict__.pop("calendar", None)
 
 
+def office_id_for(code: str) -> str:
+    """The id of an office is derived from its division code, so the databases of a
+    district bureau and of its offline subdistrict offices agree on every office's id."""
+    return uuid.uuid5(_OFFICE_NAMESPACE, code).hex
+
+
 def ensure_office(db: Database, settings: Settings) -> Office:
-    """The office row for the configured division code (created on first use)."""
+    """The office row for the configured division code and its subdistricts (created,
+    and audited, on first use)."""
     code = settings.office.division_code
     with db.read() as s:
         office = s.exec(select(Office).where(Office.code == code)).first()
@@ -102,12 +112,20 @@ def ensure_office(db: Database, settings: Settings) -> Office:
     with db.write() as s:
         office = s.exec(select(Office).where(Office.code == code)).first()
         if office is None:
-            office = Office(code=code, name=settings.office.name, kind="district")
+            office = Office(id=office_id_for(code), code=code, name=settings.office.name,
+                            kind="district")
             s.add(office)
             s.flush()
-            for sub in settings.office.subdistricts:
-                s.add(Office(code=sub.code, name=sub.name, kind="subdistrict",
-                             parent_id=office.id))
+            subs = [Office(id=office_id_for(sub.code), code=sub.code, name=sub.name,
+                           kind="subdistrict", parent_id=office.id)
+                    for sub in settings.office.subdistricts]
+            s.add_all(subs)
+            system = Actor(kind="os", name="system:setup", display_name="system",
+                           office_id=office.id, office_code=office.code)
+            audit.append_event(s, system, "office.create", entity="office",
+                               entity_id=office.id,
+                               after={"code": code, "name": office.name,
+                                      "subdistricts": [f"{o.code} {o.name}" for o in subs]})
         return office
 
 
