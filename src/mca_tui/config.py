@@ -88,6 +88,7 @@ class OfficeSettings:
     name: str = "厦门市海沧区民政局"
     division_code: str = "350205"  # GB/T 2260 code, USCC positions 3-8
     short_name: str = "海民"  # document numbers: 海民社〔2022〕3号
+    phone: str = ""  # printed on notices (联系电话)
     subdistricts: tuple[Subdistrict, ...] = DEFAULT_SUBDISTRICTS
 
 
@@ -188,6 +189,10 @@ _LEGAL_COMMENTS = {
     "unreachable_letters_max_gap_days": "无法取得联系：两次挂号信最多间隔天数（第60号令草案，未确认）",
     "pne_min_founding_funds_yuan": "民办非企业单位开办资金下限（元，地方标准未确认；0=不检查）",
     "social_group_min_funds_yuan": "地方性社会团体活动资金下限（元，《社会团体登记管理条例》第十条）",
+    "hearing_for_revocation": "撤销登记前告知听证权利（民政部令第68号所列范围未确认；实践中告知）",
+    "hearing_for_suspension": "限期停止活动前告知听证权利（同上）",
+    "penalty_decision_extension_days": "90日处罚决定期限经批准可延长的天数（第68号令延长规则未确认；0=不延长）",
+    "notice_before_listing": "列入信用名录前书面告知（第60号令草案，终稿未确认）",
     "annual_report_mode": "年检(inspection，评定合格/基本合格/不合格) 或 年报(report)（海沧未确认）",
 }
 
@@ -207,6 +212,8 @@ def write_settings(settings: Settings, path: Path | None = None) -> Path:
     office["division_code"].comment("行政区划代码，统一社会信用代码第3-8位 (GB/T 2260)")
     office.add("short_name", settings.office.short_name)
     office["short_name"].comment("文号机关代字，如 海民社〔2022〕3号")
+    office.add("phone", settings.office.phone)
+    office["phone"].comment("窗口联系电话，印在受理通知书等文书上（空则不印）")
     subs = tomlkit.aot()
     for s in settings.office.subdistricts:
         t = tomlkit.table()
@@ -224,9 +231,10 @@ def write_settings(settings: Settings, path: Path | None = None) -> Path:
     legal = tomlkit.table()
     legal.add(tomlkit.comment("法定参数：domain.md 标为「未确认」的取值，附默认值与依据"))
     for k, v in asdict(settings.legal).items():
-        legal.add(k, v)
+        item = tomlkit.item(v)
         if k in _LEGAL_COMMENTS:
-            legal[k].comment(_LEGAL_COMMENTS[k])
+            item.comment(_LEGAL_COMMENTS[k])
+        legal.add(k, item)
     doc.add("legal", legal)
     ui = tomlkit.table()
     for k, v in asdict(settings.ui).items():

@@ -130,3 +130,18 @@ def test_help_is_translated(lang, capsys):
         main(["--lang", lang, "--help"])
     out = capsys.readouterr().out
     assert ("社会组织" in out) == (lang == "zh")
+
+
+def test_boolean_parameters_and_office_phone_round_trip(tmp_path):
+    path = tmp_path / "settings.toml"
+    write_settings(Settings(), path)
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("hearing_for_revocation = true", "hearing_for_revocation = false")
+    text = text.replace('phone = ""', 'phone = "0592-6012345"')
+    path.write_text(text, encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.legal.hearing_for_revocation is False
+    assert loaded.legal.hearing_for_suspension is True
+    assert loaded.office.phone == "0592-6012345"
+    assert LegalParams.from_mapping({"notice_before_listing": "false"}).notice_before_listing \
+        is False

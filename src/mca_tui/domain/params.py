@@ -46,6 +46,16 @@ class LegalParams:
     # §1.1 ([S1] Art 10): activity funds for a local social group, yuan (CONFIRMED, but
     # kept here because it differs for national groups).
     social_group_min_funds_yuan: int = 30_000
+    # §6.2 (Order 68's list UNCONFIRMED; practice offers it): whether a hearing (听证) is
+    # offered before revocation (撤销登记) and before suspension (限期停止活动).
+    hearing_for_revocation: bool = True
+    hearing_for_suspension: bool = True
+    # §6.2 (行政处罚法 Art 60; Order 68 extension rules UNCONFIRMED): days by which the
+    # 90-day penalty decision period may be extended with approval; 0 = no extension.
+    penalty_decision_extension_days: int = 0
+    # §5.1 (Order 60 draft, UNCONFIRMED in the final text): inform the organization in
+    # writing (or by internet announcement) before listing it.
+    notice_before_listing: bool = True
     # §4.4 (UNCONFIRMED for Haicang): "inspection" (年检, graded) or "report" (年报).
     annual_report_mode: str = "report"
 
@@ -56,5 +66,8 @@ class LegalParams:
         for f in fields(cls):
             if f.name in data:
                 default = getattr(cls, f.name)
-                kwargs[f.name] = type(default)(data[f.name])
+                value = data[f.name]
+                if isinstance(default, bool) and isinstance(value, str):
+                    value = value.strip().lower() in ("1", "true", "yes", "是")
+                kwargs[f.name] = type(default)(value)
         return cls(**kwargs)

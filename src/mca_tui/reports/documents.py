@@ -28,7 +28,8 @@ or None (rendered empty). Any key ending in ``_fen`` also yields the key without
 suffix as a Chinese amount (``funds_fen`` -> ``{funds}`` = 3万元). ``org_type`` may be
 an OrgType value ("social_group"): it is rendered as its Chinese label.
 Filled in by the engine: ``number``, ``issued_on``, ``office_name``, ``year``, ``title``.
-Optional everywhere: ``office_phone``, ``application_number`` (受理号), ``note``,
+Optional everywhere: ``office_phone`` (default: settings ``office.phone``; the line
+``{contact_line}`` is empty without one), ``application_number`` (受理号), ``note``,
 ``registration_kind`` (成立登记 by default, 变更登记 for a change).
 
 - ``acceptance_notice`` 受理通知书: org_name*, applicant* (申请人), received_on*,
@@ -207,6 +208,8 @@ def prepare_values(kind: str, data: dict, fixed: dict) -> dict[str, str]:
         values["decision_text"] = (f"本机关将自受理之日起依法进行审查，并于"
                                    f"{_render_value(values.get('decision_due'))}前作出准予登记"
                                    "或者不予登记的决定。审查期间如需补充说明情况，请按本机关通知办理。")
+    phone = values.get("office_phone")
+    values["contact_line"] = f"联系电话：{_render_value(phone)}" if phone else ""
     # The 补正 notice must read well with or without a deadline for the applicant.
     due = values.get("correction_due")
     values["correction_request"] = (f"请于{_render_value(due)}前一并提交补正材料。" if due
@@ -399,6 +402,8 @@ def issue_document(unit: Unit, settings: Settings, kind: str, *, issued_on: date
     number = document_number(settings, template, year, seq)
     fixed = {"number": number, "issued_on": issued_on, "office_name": settings.office.name,
              "year": str(year)}
+    if not data.get("office_phone") and settings.office.phone:
+        data = {**data, "office_phone": settings.office.phone}
     values = prepare_values(kind, data, fixed)
     title = _fill(template.title, values)
     values["title"] = title
