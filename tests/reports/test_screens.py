@@ -71,6 +71,6 @@ async def test_statistics_screen_shows_table_and_paragraph(ctx, tmp_path):
         assert "2022年新成立社会组织1家，其中社会团体1家" in paragraph
         out = tmp_path / "s.csv"
         screen.query_one("#stats-file", Input).value = str(out)
-        await pilot.press("f9")
+        await pilot.press("f7")  # F7 exports on every list screen
         await _settle(app, pilot)
     assert out.exists() and "新成立社会组织" in out.read_text(encoding="utf-8-sig")

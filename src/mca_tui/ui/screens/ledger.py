@@ -38,7 +38,7 @@ class LedgerScreen(Screen):
     BINDINGS = [
         Binding("f5", "check", t("ledger.ui.check"), id="ledger.check"),
         Binding("f9", "import", t("ledger.ui.import"), id="ledger.import"),
-        Binding("f6", "export", t("ledger.ui.export"), id="ledger.export"),
+        Binding("f7", "export", t("ledger.ui.export"), id="ledger.export"),
         Binding("escape", "back", t("ledger.ui.back"), id="ledger.back"),
     ]
 

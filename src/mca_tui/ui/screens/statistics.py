@@ -36,7 +36,7 @@ class StatisticsScreen(Screen):
     DEFAULT_CSS = CSS
     BINDINGS = [
         Binding("f5", "compute", t("stats.ui.compute"), id="stats.compute"),
-        Binding("f9", "export", t("stats.ui.export"), id="stats.export"),
+        Binding("f7", "export", t("stats.ui.export"), id="stats.export"),
         Binding("escape", "back", t("stats.ui.back"), id="stats.back"),
     ]
 
