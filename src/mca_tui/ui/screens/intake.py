@@ -352,9 +352,13 @@ class RegistrationFormScreen(Screen):
             name = event.select.id[2:]
             self.check_one(name, self._value(event.select))
             if name == "direct_category":
-                # the checklist depends on the route (no supervisory approval if direct)
+                # the checklist depends on the route (no supervisory approval if direct).
+                # Rebuild only when it changes: the rebuilt Select posts Changed too, and
+                # rebuilding on every Changed would loop for as long as the form is open.
+                before = [m.key for m in self.materials()]
                 self.form = self.collect()
-                await self.rebuild()
+                if [m.key for m in self.materials()] != before:
+                    await self.rebuild()
                 self.check_one("supervisory_unit", self.form.get("supervisory_unit"))
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
