@@ -26,6 +26,7 @@ from mca_tui.domain.enums import OrgType
 from mca_tui.domain.forms import (
     DIRECT_CATEGORIES,
     FieldSpec,
+    Material,
     change_fields,
     establishment_fields,
     field_spec,
@@ -47,6 +48,7 @@ __all__ = [
     "evaluate_change",
     "evaluate_establishment",
     "field_findings",
+    "materials_findings",
     "members_finding",
     "name_findings",
     "parse_count",
@@ -403,12 +405,19 @@ def evaluate_establishment(org_type: OrgType | str, form: Mapping, *,
     if direct and direct not in DIRECT_CATEGORIES:
         direct = ""
     out.extend(persons_findings(form, today))
-    received = form.get("materials") or {}
-    missing = [m for m in materials_for(org_type, direct=bool(direct)) if not received.get(m.key)]
-    for m in missing:
-        out.append(_finding("material_missing", BLOCK, m.article, field_name="materials",
-                            material=t(m.label_key), material_key=m.key))
+    out.extend(materials_findings(materials_for(org_type, direct=bool(direct)),
+                                  form.get("materials")))
     return _dedupe(out)
+
+
+def materials_findings(materials: Iterable[Material],
+                       received: Mapping | None) -> list[FindingDTO]:
+    """One blocking finding per checklist item not ticked as received (``received``: the
+    form's ``materials`` mapping of key -> ticked)."""
+    received = received or {}
+    return [_finding("material_missing", BLOCK, m.article, field_name="materials",
+                     material=t(m.label_key), material_key=m.key)
+            for m in materials if not received.get(m.key)]
 
 
 def persons_findings(form: Mapping, today: date) -> list[FindingDTO]:
@@ -455,11 +464,8 @@ def evaluate_change(org_type: OrgType | str, form: Mapping, current: Mapping, *,
     if not changed:
         out.append(_finding("change_nothing", BLOCK, "", at_intake=True))
     direct = str(form.get("direct_category") or current.get("direct_category") or "")
-    received = form.get("materials") or {}
-    for m in materials_for(org_type, direct=bool(direct), change=True):
-        if not received.get(m.key):
-            out.append(_finding("material_missing", BLOCK, m.article, field_name="materials",
-                                material=t(m.label_key), material_key=m.key))
+    out.extend(materials_findings(materials_for(org_type, direct=bool(direct), change=True),
+                                  form.get("materials")))
     return _dedupe(out)
 
 

@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from mca_tui.domain.eligibility import FindingDTO
+from mca_tui.domain.eligibility import FindingDTO, materials_findings
 from mca_tui.domain.enums import ApplicationStatus, OrgType
 from mca_tui.domain.forms import (
     FieldSpec,
@@ -337,9 +337,26 @@ class RegistrationFormScreen(Screen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         box = event.checkbox
+        self._mark_dirty()
         if box.id and box.id.startswith("m-"):
             box.label = self.material_label(box.id[2:], box.value)
-        self._mark_dirty()
+            if not self._loading:
+                self.recheck_materials()
+
+    def recheck_materials(self) -> None:
+        """A material ticked or unticked: once the form has been checked (F5/F9), the
+        messages under the checklist and the list at the end follow the boxes at once."""
+        if self._findings is None:
+            return
+        try:
+            received = self.collect().get("materials")
+        except Exception:  # noqa: BLE001 - widgets being rebuilt
+            return
+        missing = materials_findings(self.materials(), received)
+        self.show_problem("materials", "\n".join(f.message() for f in missing) or None)
+        kept = [f for f in self._findings if f.code != "material_missing"]
+        self._findings = [*kept, *missing]
+        self.show_findings_summary(self._findings)
 
     @staticmethod
     def material_label(key: str, received: bool) -> str:
@@ -359,6 +376,7 @@ class RegistrationFormScreen(Screen):
                 self.form = self.collect()
                 if [m.key for m in self.materials()] != before:
                     await self.rebuild()
+                    self.recheck_materials()
                 self.check_one("supervisory_unit", self.form.get("supervisory_unit"))
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
@@ -419,8 +437,12 @@ class RegistrationFormScreen(Screen):
         box.update(Text(message or ""))
         box.display = bool(message)
 
+    # the findings last shown by F5/F9 (None: the form has not been checked yet)
+    _findings: list[FindingDTO] | None = None
+
     def show_findings(self, findings: list[FindingDTO] | tuple[FindingDTO, ...]) -> None:
         """Each finding under its field, and all of them at the end of the form."""
+        self._findings = list(findings)
         by_field: dict[str, list[str]] = {}
         for f in findings:
             by_field.setdefault(f.field or "", []).append(f.message())
@@ -428,6 +450,9 @@ class RegistrationFormScreen(Screen):
             self.show_problem(spec.name, "\n".join(by_field.get(spec.name, [])) or None)
         for extra in ("persons", "materials"):
             self.show_problem(extra, "\n".join(by_field.get(extra, [])) or None)
+        self.show_findings_summary(findings)
+
+    def show_findings_summary(self, findings: list[FindingDTO] | tuple[FindingDTO, ...]) -> None:
         if not findings:
             self.show_findings_text(t("registration.ui.no_findings"))
             return
