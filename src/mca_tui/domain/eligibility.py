@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from mca_tui.domain.dates import parse_date
 from mca_tui.domain.enums import OrgType
 from mca_tui.domain.forms import (
     DIRECT_CATEGORIES,
@@ -31,7 +32,6 @@ from mca_tui.domain.forms import (
     establishment_fields,
     field_spec,
     materials_for,
-    parse_date,
 )
 from mca_tui.domain.identifiers import validate_id_number
 from mca_tui.domain.money import MoneyError, format_fen, parse_yuan, yuan_to_fen

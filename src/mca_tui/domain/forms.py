@@ -12,12 +12,10 @@ parsed and normalised only when an application is accepted and decided.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
 
+from mca_tui.domain.dates import parse_date  # re-exported: the forms' date reader
 from mca_tui.domain.enums import CivilForm, OrgType
-from mca_tui.domain.text import normalize_value
 
 __all__ = [
     "CHANGE_FIELDS",
@@ -227,30 +225,3 @@ def materials_for(org_type: OrgType, *, direct: bool = False,
     """The checklist for a type; a direct registration needs no supervisory approval."""
     items = CHANGE_MATERIALS if change else MATERIALS[org_type]
     return tuple(m for m in items if not (direct and m.direct_exempt))
-
-
-# --------------------------------------------------------------------------- parsing
-
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
-def parse_date(value: object) -> date | None:
-    """A date typed as 2026-11-26, 2026/11/26, 2026.11.26, 2026年11月26日 or 20261126
-    (full-width digits accepted); None if it is not a real date."""
-    if isinstance(value, date):
-        return value
-    text = normalize_value(str(value or "")).replace(" ", "")
-    for pattern in _DATE_PATTERNS:
-        m = pattern.fullmatch(text)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                return None
-    return None

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from mca_tui.config import Settings
+from mca_tui.domain.dates import DateTextError, read_date
 from mca_tui.domain.enums import (
     OrgStatus,
     OrgType,
@@ -130,7 +130,6 @@ LEGACY_REASON = "台账导入：历史代码未通过校验（--accept-legacy-co
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r")
 
 EXCEL_EPOCH = date(1899, 12, 30)
-_TIME_PART = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 Progress = Callable[[str, int, int], None]
 
@@ -413,13 +412,6 @@ def cell_text(value: object) -> str:
     return normalize_text(unneutralise(str(value)))
 
 
-_DATE_PATTERNS = (
-    re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?"),
-    re.compile(r"(\d{4})(\d{2})(\d{2})"),
-)
-
-
 def _serial_date(n: float) -> date:
     if not 1 <= n < 2_958_466:
         raise CellError("date_invalid", value=str(n))
@@ -427,31 +419,22 @@ def _serial_date(n: float) -> date:
 
 
 def parse_date(value: object) -> date | None:
-    """Excel dates and serials, 2022-03-05, 2022/3/5, 2022.3.5, 20220305, 2022年3月5日."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    """A date cell: what ``domain.dates.read_date`` reads (2022-03-05, 2022/3/5, 2022.3.5,
+    20220305, 2022年3月5日, date and datetime values), plus Excel serial numbers (also
+    typed as text, up to five digits). Raises CellError (date_invalid, date_impossible)."""
     if isinstance(value, bool):
         raise CellError("date_invalid", value=str(value))
     if isinstance(value, (int, float)):
         return _serial_date(value)
-    text = _TIME_PART.sub("", normalize_value(unneutralise(str(value))))
-    text = normalize_name(text)
-    if not text:
-        return None
-    if text.isdigit() and len(text) <= 5:
-        return _serial_date(int(text))
-    for pattern in _DATE_PATTERNS:
-        m = pattern.fullmatch(text)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                raise CellError("date_impossible", value=str(value)) from None
-    raise CellError("date_invalid", value=str(value))
+    text = unneutralise(value) if isinstance(value, str) else value
+    if isinstance(text, str):
+        digits = normalize_value(text).replace(" ", "")
+        if digits.isdigit() and len(digits) <= 5:
+            return _serial_date(int(digits))
+    try:
+        return read_date(text)
+    except DateTextError as exc:
+        raise CellError(f"date_{exc.reason}", value=str(value)) from None
 
 
 def _choice(value: object, words: dict, aliases: dict | None = None) -> object | None:

@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 
 from mca_tui.domain import clocks
 from mca_tui.domain.calendar import Deadline, add_years
+from mca_tui.domain.dates import parse_date
 from mca_tui.domain.eligibility import (
     BLOCK,
     WARN,
@@ -60,7 +61,7 @@ from mca_tui.domain.enums import (
     Role,
     SupervisionKind,
 )
-from mca_tui.domain.forms import DIRECT_CATEGORIES, PRINTED_ITEMS, materials_for, parse_date
+from mca_tui.domain.forms import DIRECT_CATEGORIES, PRINTED_ITEMS, materials_for
 from mca_tui.domain.identifiers import mask_id_number, validate_id_number
 from mca_tui.domain.money import format_fen, parse_yuan
 from mca_tui.domain.text import (

@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static, TextArea
 
-from mca_tui.domain.forms import parse_date
+from mca_tui.domain.dates import parse_date
 from mca_tui.i18n import t
 
 _DIALOG_CSS = """
