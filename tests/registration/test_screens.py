@@ -240,3 +240,22 @@ async def test_change_screen_shows_present_values_and_accepts(people):
         body = str(app.screen.query_one("#app-content", Static).render())
         assert "变更为 厦门市海沧区新阳路2号" in body
         assert "逾期" in body  # applied 2025-03-03, more than 30 days after 2025-01-20
+
+
+async def test_applications_list_exports_what_it_shows(people):
+    import openpyxl
+
+    clerk = people["clerk"]
+    reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会"), org_type=OrgType.SOCIAL_GROUP)
+    screen = ApplicationsScreen(clerk)
+    app = Harness(screen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot, 0.2)
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await settle(app, pilot, 0.2)
+    files = list((clerk.settings.documents_path() / "exports").glob("applications-*.xlsx"))
+    assert len(files) == 1
+    rows = list(openpyxl.load_workbook(files[0]).active.iter_rows(values_only=True))
+    assert rows[0][1] == "名称"
+    assert rows[1][1] == "厦门市海沧区书法协会" and rows[1][3] == "草稿"

@@ -362,6 +362,7 @@ class ApplicationsScreen(_Worker, Screen):
         Binding("f9", "new", t("registration.ui.key_new"), id="registration.list.new"),
         Binding("f5", "refresh", t("registration.ui.key_refresh"),
                 id="registration.list.refresh"),
+        Binding("f7", "export", t("ui.key.export"), id="registration.list.export"),
         Binding("escape", "back", t("registration.ui.key_back"), id="registration.list.back"),
     ]
 
@@ -369,6 +370,39 @@ class ApplicationsScreen(_Worker, Screen):
         super().__init__()
         self.ctx = ctx
         self.rows: list[reg.ApplicationSummary] = []
+
+    def export_rows(self) -> tuple[list[str], list[list[str]]]:
+        """What the list shows, as headers and rows (F7 writes them to a spreadsheet)."""
+        keys = ("col_number", "col_name", "col_kind", "col_status", "col_received", "col_due")
+        headers = [t(f"registration.ui.{k}") for k in keys]
+        today = self.ctx.today()
+        rows = []
+        for r in self.rows:
+            due = r.correction_deadline or r.decision_deadline
+            rows.append([r.number or "", r.org_name or "", label(r.kind), label(r.status),
+                         _d(r.received_on), f"{_d(due.due)} {due.describe(today)}" if due
+                         else ""])
+        return headers, rows
+
+    def action_export(self) -> None:
+        if not self.rows:
+            self.app.notify(t("registration.ui.list_empty"), markup=False)
+            return
+        headers, rows = self.export_rows()
+        folder = self.ctx.settings.documents_path() / "exports"
+        path = folder / f"applications-{self.ctx.today().isoformat()}.xlsx"
+        self._export(path, headers, rows)
+
+    @work(thread=True, exit_on_error=False)
+    def _export(self, path, headers, rows) -> None:  # noqa: ANN001
+        from mca_tui.reports.export import write_table
+
+        def write():  # noqa: ANN202
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return write_table(path, headers, rows)
+
+        self.call(write, lambda p: self.app.notify(t("ui.exported", path=str(p)),
+                                                   markup=False))
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("registration.ui.list_title")), id="apps-title")
