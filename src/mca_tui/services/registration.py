@@ -166,6 +166,13 @@ class NotReady(ServiceError):
         return "\n".join([head, *(f"- {f.message(lang)}" for f in self.findings)])
 
 
+class MaterialsMissing(NotReady):
+    """The file is not complete: it cannot go to the approver before the 补正 (行政许可法
+    Art 32: every missing item is told to the applicant at once)."""
+
+    key = "registration.error.materials_missing"
+
+
 # --------------------------------------------------------------------------- DTOs
 
 
@@ -785,7 +792,9 @@ def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Applicatio
 def review(ctx: ServiceContext, app_id: str, *, note: str = "",
            expected_version: int | None = None) -> ApplicationInfo:
     """审查: the reviewer records the review; the findings at that moment are kept on the
-    step so the approver sees what the reviewer saw."""
+    step so the approver sees what the reviewer saw. Refused (MaterialsMissing) while
+    materials are missing: the reviewer must send it back for 补正 first. Other blocking
+    findings do not stop the review: the approver refuses, or approve() refuses."""
     ctx.require(Role.REVIEWER)
     today = ctx.today()
     with ctx.unit("application.review") as unit:
@@ -793,6 +802,9 @@ def review(ctx: ServiceContext, app_id: str, *, note: str = "",
         app = _load(s, app_id)
         _check(app, expected_version, ApplicationStatus.ACCEPTED)
         findings = _all_findings(s, ctx, app)
+        missing = [f for f in findings if f.code == "material_missing"]
+        if missing:
+            raise MaterialsMissing(missing)
         app.status = ApplicationStatus.REVIEWED.value
         app.reviewed_on = today
         app.reviewed_by_id = ctx.actor.user_id
