@@ -69,11 +69,9 @@ def test_after_the_correction_the_review_and_approval_go_through(people):
     reg.request_correction(reviewer, app.id)
     info = reg.get_application(clerk, app.id)
     assert any("章程草案" in item for item in info.correction_items)
-    # the applicant hands in only part of it: still refused at review
-    reg.complete_correction(clerk, app.id, info.form)
+    # the applicant hands in only part of it: the clerk cannot record the 补正 as complete
     with pytest.raises(reg.MaterialsMissing):
-        reg.review(reviewer, app.id)
-    reg.request_correction(reviewer, app.id)
+        reg.complete_correction(clerk, app.id, info.form)
     reg.complete_correction(clerk, app.id, sg_form())
     assert reg.review(reviewer, app.id).status is ApplicationStatus.REVIEWED
     result = reg.approve(people["approver"], app.id)
@@ -111,3 +109,18 @@ async def test_review_key_on_the_page_says_why_it_is_refused(people):
         await settle(app, pilot, 0.3)
     assert any("不能提交审批" in m and "章程草案" in m for m in messages)
     assert reg.get_application(people["reviewer"], app_id).status is ApplicationStatus.ACCEPTED
+
+
+def test_correction_cannot_be_completed_with_materials_still_missing(people):
+    from mca_tui.domain.forms import materials_for
+
+    form = sg_form()
+    form["materials"] = {m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)}
+    draft = reg.save_draft(people["clerk"], form, org_type=OrgType.SOCIAL_GROUP)
+    app = reg.submit(people["clerk"], draft.id)
+    reg.request_correction(people["reviewer"], app.id)
+    with pytest.raises(reg.MaterialsMissing):
+        reg.complete_correction(people["clerk"], app.id, form)
+    form["materials"] = {m.key: True for m in materials_for(OrgType.SOCIAL_GROUP)}
+    done = reg.complete_correction(people["clerk"], app.id, form)
+    assert done.complete_on == TODAY

@@ -890,9 +890,15 @@ def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = No
         before_form = _form(app)
         if form is not None:
             app.form_json = _dump(form)
-        findings = [f for f in _all_findings(s, ctx, app) if f.blocks and f.at_intake]
+        all_findings = _all_findings(s, ctx, app)
+        findings = [f for f in all_findings if f.blocks and f.at_intake]
         if findings:
             raise NotReady(findings)
+        # The file is complete only when every missing material is in (行政许可法 Art 32):
+        # otherwise the decision clock would start from a date the file was not complete.
+        missing = [f for f in all_findings if f.code == "material_missing"]
+        if missing:
+            raise MaterialsMissing(missing)
         app.status = ApplicationStatus.ACCEPTED.value
         app.correction_completed_on = completed_on
         app.complete_on = completed_on
