@@ -354,6 +354,21 @@ class _Recorder:
         note["after"].update(after or {})
 
 
+def _apply_changes(s: Session, model: type, changes: list, tick) -> dict[str, dict]:  # noqa: ANN001
+    """Apply planned (row, id, before, after) changes to rows of ``model``; returns what
+    changed by id, for the batch summary and the organization timelines."""
+    out: dict[str, dict] = {}
+    for r, row_id, before, after in changes:
+        row = s.get(model, row_id)
+        for k, v in after.items():
+            setattr(row, k, v)
+        s.add(row)
+        out[row_id] = {"organization_id": row.organization_id, "row": r.row,
+                       "before": before, "after": after}
+        tick()
+    return out
+
+
 def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # noqa: ANN001
            batch: ImportBatch, progress: L.Progress | None) -> dict:
     s = unit.session
@@ -423,15 +438,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
                 ReportConclusion.NOT_SUBMITTED,) else None,
             import_batch_id=batch.id, source_sheet=L.SHEET_REPORTS, source_row=r.row))
         tick()
-    report_changes: dict[str, dict] = {}
-    for r, rep_id, before, after in plan.report_change:
-        rep = s.get(AnnualReport, rep_id)
-        for k, v in after.items():
-            setattr(rep, k, v)
-        s.add(rep)
-        report_changes[rep_id] = {"organization_id": rep.organization_id, "row": r.row,
-                                  "before": before, "after": after}
-        tick()
+    report_changes = _apply_changes(s, AnnualReport, plan.report_change, tick)
     for r in plan.record_create:
         s.add(SupervisionRecord(
             office_id=office_id, organization_id=org_id_of(r.uscc), kind=r.kind.value,
@@ -441,15 +448,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
                 r.record_date if r.kind != SupervisionKind.RECTIFICATION else None),
             import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=r.row))
         tick()
-    record_changes: dict[str, dict] = {}
-    for r, rec_id, before, after in plan.record_change:
-        rec = s.get(SupervisionRecord, rec_id)
-        for k, v in after.items():
-            setattr(rec, k, v)
-        s.add(rec)
-        record_changes[rec_id] = {"organization_id": rec.organization_id, "row": r.row,
-                                  "before": before, "after": after}
-        tick()
+    record_changes = _apply_changes(s, SupervisionRecord, plan.record_change, tick)
     s.flush()
     return {"changed": changed, "report_changes": report_changes,
             "record_changes": record_changes}
