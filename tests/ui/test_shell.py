@@ -133,6 +133,18 @@ async def test_open_record_from_search_and_go_back(make_app, registry):
         assert "test.add_org" in timeline and "海沧区社工协会" in timeline
         # the clerk may open a change registration on an active organization (F9)
         assert [p.id for p in app.screen.actions] == ["change"]
+        # F7 exports the whole record, a sheet per section
+        await pilot.press("f7")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = list((app.screen.ctx.settings.documents_path() / "exports").glob("record-*"))
+        assert len(exported) == 1
+        import openpyxl
+
+        book = openpyxl.load_workbook(exported[0])
+        assert book.sheetnames[0] == "登记事项" and "历史记录" in book.sheetnames
+        items_rows = list(book["登记事项"].iter_rows(values_only=True))
+        assert ("住所", "厦门市海沧区钟林路1号") in items_rows
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)

@@ -367,3 +367,49 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
             applications=tuple(apps), documents=tuple(docs),
             timeline=tuple(_timeline(s, org.id)),
         )
+
+
+def record_tables(rec: OrgRecord, lang: str | None = None) -> dict[str, tuple[list, list]]:
+    """The record as spreadsheet sheets (name -> (headers, rows)), in the order of the
+    record screen's tabs; personal data stays masked as the record shows it."""
+    def h(*keys: str) -> list[str]:
+        return [t(f"record.col.{k}", lang) for k in keys]
+
+    def d(value: date | None) -> str:
+        return value.isoformat() if value else ""
+
+    items = [[t(f"field.{i.field}", lang), i.value] for i in (*rec.items, *rec.other)]
+    people = [[t(f"record.role.{p.role}", lang), p.title, p.name, p.id_number_masked,
+               d(p.from_date), d(p.to_date)] for p in rec.persons]
+    certs = [[c.serial_original, c.serial_duplicate, d(c.issued_on), d(c.valid_from),
+              d(c.valid_to), c.status] for c in rec.certificates]
+    reports = [[r.year, d(r.submitted_on),
+                t(f"enum.ReportConclusion.{r.conclusion}", lang) if r.conclusion else "",
+                r.note] for r in rec.reports]
+    lists = [[t(f"enum.CreditListKind.{x.list_kind}", lang), x.ground, d(x.listed_on),
+              d(x.removed_on), x.reason] for x in rec.listings]
+    supervision = [[t(f"enum.SupervisionKind.{x.kind}", lang), d(x.record_date), x.description,
+                    d(x.due_on), d(x.completed_on), x.grade or ""] for x in rec.supervision]
+    cases = [[c.case_number or "", c.ground, d(c.filed_on), c.status, c.decision]
+             for c in rec.cases]
+    timeline = [[e.at.isoformat(timespec="minutes"), e.actor, e.office, e.action,
+                 "; ".join(f"{t(f'field.{c.field}', lang)}: {c.before} -> {c.after}"
+                           for c in e.changes), e.note] for e in rec.timeline]
+    return {
+        t("ui.record.tab_items", lang): (h("item", "value"), items),
+        t("record.sheet.persons", lang): (h("role", "title", "name", "id_number", "from", "to"),
+                                          people),
+        t("record.sheet.certificates", lang): (
+            h("serial_original", "serial_duplicate", "issued_on", "valid_from", "valid_to",
+              "status"), certs),
+        t("ui.record.tab_reports", lang): (h("year", "submitted_on", "conclusion", "note"),
+                                           reports),
+        t("record.sheet.lists", lang): (h("list", "ground", "listed_on", "removed_on", "reason"),
+                                        lists),
+        t("record.sheet.supervision", lang): (
+            h("kind", "date", "description", "due_on", "completed_on", "grade"), supervision),
+        t("record.sheet.cases", lang): (h("case_number", "ground", "filed_on", "status",
+                                          "decision"), cases),
+        t("ui.record.tab_timeline", lang): (h("at", "actor", "office", "action", "changes",
+                                              "note"), timeline),
+    }

@@ -20,7 +20,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.ui import procedures
 from mca_tui.ui.calls import ServiceCalls
 
-ACTION_KEYS = ("f9", "f8", "f7", "f6")
+ACTION_KEYS = ("f9", "f8", "f6", "f4")  # F7 exports, as on every list screen
 TABS = ("items", "certs", "reports", "supervision", "cases", "timeline")
 
 
@@ -51,6 +51,7 @@ class RecordScreen(ServiceCalls, Screen):
         Binding("escape", "back", t("ui.key.back"), id="record.back"),
         Binding("f5", "refresh", t("ui.key.refresh"), id="record.refresh"),
         Binding("ctrl+right", "next_tab", t("ui.key.next_tab"), id="record.next_tab"),
+        Binding("f7", "export", t("ui.key.export"), id="record.export"),
         Binding("ctrl+left", "previous_tab", t("ui.key.previous_tab"),
                 id="record.previous_tab", show=False),
     ]
@@ -86,6 +87,27 @@ class RecordScreen(ServiceCalls, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_export(self) -> None:
+        """The whole record as one workbook, a sheet per section (F7)."""
+        if self.record is None:
+            return
+        from mca_tui.services.records import record_tables
+
+        rec = self.record
+        sheets = record_tables(rec)
+        folder = self.ctx.settings.documents_path() / "exports"
+        path = folder / f"record-{rec.uscc or rec.id}-{self.ctx.today().isoformat()}.xlsx"
+
+        def write():  # noqa: ANN202
+            from mca_tui.reports.ledger import write_workbook
+
+            folder.mkdir(parents=True, exist_ok=True)
+            write_workbook(path, sheets)
+            return path
+
+        self.call_service(write, then=lambda p: self.app.notify(
+            t("ui.exported", path=str(p)), markup=False))
 
     def _switch_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
