@@ -30,6 +30,7 @@ from sqlmodel import col, select
 from mca_tui.domain import clocks
 from mca_tui.domain.calendar import Deadline, add_years
 from mca_tui.domain.enums import (
+    ACCEPTED_CONCLUSIONS,
     ApplicationStatus,
     CaseStatus,
     CreditListKind,
@@ -48,7 +49,6 @@ from mca_tui.storage.models import (
     SupervisionRecord,
 )
 
-ACCEPTED_CONCLUSIONS = ("pass", "basic_pass", "accepted")
 EVALUATION_WARNING_DAYS = 90
 ABNORMAL_WARNING_DAYS = 30
 
@@ -216,15 +216,15 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     out: list[QueueItem] = []
     with ctx.db.read() as s:
         if kind == "application":
-            from mca_tui.services.registration import _deadlines, _form, _org_name
+            from mca_tui.services.registration import summarize
 
             for app in s.exec(stmt.order_by(col(Application.received_on), Application.id)
                               .limit(limit)):
-                decision, correction = _deadlines(ctx, app)
-                d = correction if queue == "correction_notice" else decision
-                out.append(QueueItem(queue, app.organization_id, app.id,
-                                     _org_name(app, _form(app), s), None,
-                                     f"queue.subject.{queue}", d.due if d else None, d,
+                summary = summarize(ctx, s, app)
+                d = (summary.correction_deadline if queue == "correction_notice"
+                     else summary.decision_deadline)
+                out.append(QueueItem(queue, app.organization_id, app.id, summary.org_name,
+                                     None, f"queue.subject.{queue}", d.due if d else None, d,
                                      d.days_left(today) if d else None))
         elif kind == "org":
             year = last_closed_report_year(ctx, today)

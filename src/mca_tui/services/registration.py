@@ -589,15 +589,18 @@ def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus,
         if organization_id:
             q = q.where(Application.organization_id == organization_id)
         q = q.order_by(col(Application.updated_at).desc()).limit(limit)
-        out = []
-        for app in s.exec(q):
-            decision, correction = _deadlines(ctx, app)
-            out.append(ApplicationSummary(
-                app.id, app.number, ApplicationKind(app.kind), OrgType(app.org_type),
-                ApplicationStatus(app.status), _org_name(app, _form(app), s),
-                app.organization_id, app.received_on, app.accepted_on, app.complete_on,
-                app.updated_at, decision, correction, app.late, app.version))
-        return out
+        return [summarize(ctx, s, app) for app in s.exec(q)]
+
+
+def summarize(ctx: ServiceContext, session: Session, app: Application) -> ApplicationSummary:
+    """One application as lists show it: its name and both clocks (also used by the
+    home queues, so a list and a queue never disagree on a deadline)."""
+    decision, correction = _deadlines(ctx, app)
+    return ApplicationSummary(
+        app.id, app.number, ApplicationKind(app.kind), OrgType(app.org_type),
+        ApplicationStatus(app.status), _org_name(app, _form(app), session),
+        app.organization_id, app.received_on, app.accepted_on, app.complete_on,
+        app.updated_at, decision, correction, app.late, app.version)
 
 
 def current_items_in(session: Session, org_id: str) -> dict:
