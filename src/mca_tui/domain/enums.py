@@ -80,6 +80,10 @@ class ReportConclusion(StrEnum):
         return self in (ReportConclusion.PASS, ReportConclusion.BASIC_PASS, ReportConclusion.ACCEPTED)
 
 
+# Conclusions that count as an accepted annual report (statistics, queues, record).
+ACCEPTED_CONCLUSIONS: tuple[str, ...] = tuple(c.value for c in ReportConclusion if c.is_accepted)
+
+
 class SupervisionKind(StrEnum):
     FINANCIAL_AUDIT = "financial_audit"  # 财务审计
     RECTIFICATION = "rectification"  # 整改

@@ -32,9 +32,9 @@ from sqlalchemy import and_, case, func, or_, select
 from mca_tui.config import Settings
 from mca_tui.domain.clocks import report_cutoff
 from mca_tui.domain.enums import (
+    ACCEPTED_CONCLUSIONS,
     OrgStatus,
     OrgType,
-    ReportConclusion,
     RevocationKind,
     SupervisionKind,
 )
@@ -48,7 +48,6 @@ TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATIO
 SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
                SupervisionKind.INTERVIEW, SupervisionKind.SPOT_CHECK,
                SupervisionKind.EVALUATION)
-ACCEPTED = tuple(c.value for c in ReportConclusion if c.is_accepted)
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
         accepted = s.execute(
             select(func.count(func.distinct(AnnualReport.organization_id))).where(
                 AnnualReport.report_year == report_year,
-                AnnualReport.conclusion.in_(ACCEPTED))
+                AnnualReport.conclusion.in_(ACCEPTED_CONCLUSIONS))
         ).scalar_one()
         kinds = dict(s.execute(
             select(SupervisionRecord.kind,

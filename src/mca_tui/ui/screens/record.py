@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from mca_tui.domain.enums import ACCEPTED_CONCLUSIONS
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui import procedures
@@ -211,7 +212,7 @@ class RecordScreen(ServiceCalls, Screen):
         for r in rec.reports:
             conclusion = (_label(f"enum.ReportConclusion.{r.conclusion}", r.conclusion)
                           if r.conclusion else t("ui.record.no_conclusion"))
-            style = "" if r.conclusion in ("pass", "basic_pass", "accepted") else "bold red"
+            style = "" if r.conclusion in ACCEPTED_CONCLUSIONS else "bold red"
             line = Text(f"{r.year}  {t('ui.record.submitted')} {_d(r.submitted_on)}  ")
             line.append(conclusion, style=style)
             if r.note:
