@@ -491,6 +491,36 @@ class AuditEvent(SQLModel, table=True):
     note: str = Field(default="")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # 1: events written before revision 0003 (no change rows in the hash);
+    # 2: the hash also covers the event's change rows (storage.audit.event_hash).
+    hash_version: int = Field(default=2)
+
+
+class AuditChange(SQLModel, table=True):
+    """One row written by an audited operation, in the order written; inside the event's
+    hash (storage.audit). ``entity_id`` of a row with a composite key is its key values
+    joined by ``:``."""
+
+    __tablename__ = "audit_change"
+    event_id: str = Field(foreign_key="audit_event.id", primary_key=True, max_length=32)
+    ordinal: int = Field(primary_key=True)
+    entity: str = Field(max_length=40)
+    entity_id: str | None = Field(default=None, max_length=80)
+    operation: str = Field(max_length=10)  # insert | update | delete
+    before_json: str = Field(default="{}")
+    after_json: str = Field(default="{}")
+
+
+class AuditSubject(SQLModel, table=True):
+    """Index of what each event is about: its subject, the subject's organization and every
+    row it changed. Answers "every event about organization X / application Y" by an index
+    search in time order (the primary key is the index)."""
+
+    __tablename__ = "audit_subject"
+    entity: str = Field(primary_key=True, max_length=40)
+    entity_id: str = Field(primary_key=True, max_length=80)
+    at: datetime = Field(primary_key=True)
+    event_id: str = Field(foreign_key="audit_event.id", primary_key=True, max_length=32)
 
 
 class AuditChainHead(SQLModel, table=True):
