@@ -151,6 +151,18 @@ class SettingsError(ValueError):
     pass
 
 
+def _check_statutory_floors(path: Path, legal: LegalParams) -> None:
+    """A setting may make a statutory rule stricter, never looser (domain.md §10.8): a
+    weaker value stops the start with the file, the key and the allowed values."""
+    from mca_tui.i18n import t
+
+    problems = [t("legal_floor.refused", file=str(path), key=f"legal.{key}", value=value,
+                  allowed=floor.allowed_text(), article=floor.article)
+                for key, value, floor in legal.floor_violations()]
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
 def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
     """Read the settings file; write the commented defaults if it does not exist."""
     path = path or settings_path()
@@ -163,10 +175,15 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
+    try:
+        legal = LegalParams.from_mapping(data.get("legal", {}))
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{path}: [legal] {exc}") from exc
+    _check_statutory_floors(path, legal)
     return Settings(
         office=_coerce(OfficeSettings, data.get("office", {})),
         code_pool=_coerce(CodePool, data.get("code_pool", {})),
-        legal=LegalParams.from_mapping(data.get("legal", {})),
+        legal=legal,
         ui=_coerce(UISettings, data.get("ui", {})),
         documents_dir=str(data.get("documents_dir", "")),
     )
@@ -180,15 +197,18 @@ _LEGAL_COMMENTS = {
     "abnormal_to_serious_years": "列入活动异常名录满N年列入严重违法失信名单（民政部令第60号）",
     "serious_removal_years": "严重违法失信名单满N年可申请移出（民政部令第60号）",
     "case_filing_decision_working_days": "决定是否立案的工作日期限（民政部令第68号第七条，未确认；0=不限）",
-    "statement_defence_working_days": "陈述申辩、申请听证的工作日期限（行政处罚法第六十四条；实践默认5）",
+    "statement_defence_working_days": "陈述、申辩的工作日期限（民政部令第68号，未确认；实践默认5）",
+    "hearing_request_working_days": "告知后申请听证的工作日期限（行政处罚法第六十四条第一项，法定5，只可延长）",
+    "establishment_decision_days": "成立登记决定期限（日；社团条例第十二条等，法定60，只可缩短）",
+    "change_decision_working_days": "变更、注销登记决定期限（工作日；行政许可法第四十二条，法定20，只可缩短）",
     "announcement_service_days": "公告送达自发出之日起经过N日视为送达（民事诉讼法第九十五条；福建实践曾用60）",
     "spot_check_publication_working_days": "抽查结果公示的工作日期限（未确认，默认20）",
-    "spot_check_min_ratio_percent": "县级抽查比例下限百分比（民发〔2017〕45号第五条）",
+    "spot_check_min_ratio_percent": "县级抽查比例下限百分比（民发〔2017〕45号第五条，法定3，只可提高）",
     "certificate_validity_years": "登记证书有效期年数（未确认，上海例为5年；0=不标注）",
     "unreachable_letters_min_gap_days": "无法取得联系：两次挂号信最少间隔天数（第60号令草案，未确认）",
     "unreachable_letters_max_gap_days": "无法取得联系：两次挂号信最多间隔天数（第60号令草案，未确认）",
     "pne_min_founding_funds_yuan": "民办非企业单位开办资金下限（元，地方标准未确认；0=不检查）",
-    "social_group_min_funds_yuan": "地方性社会团体活动资金下限（元，《社会团体登记管理条例》第十条）",
+    "social_group_min_funds_yuan": "地方性社会团体活动资金下限（元，《社会团体登记管理条例》第十条，法定30000，只可提高）",
     "hearing_for_revocation": "撤销登记前告知听证权利（民政部令第68号所列范围未确认；实践中告知）",
     "hearing_for_suspension": "限期停止活动前告知听证权利（同上）",
     "penalty_decision_extension_days": "90日处罚决定期限经批准可延长的天数（第68号令延长规则未确认；0=不延长）",

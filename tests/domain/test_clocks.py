@@ -35,6 +35,54 @@ def test_decision_60_days_ending_on_working_day(cal):
     assert not dl.provisional
 
 
+# -- when the decision clock starts (行政许可法 Art 32; domain.md §10.1) ---------------
+# Received Mon 4 Mar 2024: the 5 working days for a 补正 notice end Mon 11 Mar.
+
+
+def test_clock_starts_on_receipt_of_a_complete_file(cal):
+    assert clocks.decision_clock_start(D("2024-03-04"), None, D("2024-03-04"), D("2024-03-05"),
+                                       cal) == D("2024-03-04")
+
+
+def test_incomplete_file_waits_for_the_last_material(cal):
+    # no notice yet, still within the 5 working days: the clock has not started
+    assert clocks.decision_clock_start(D("2024-03-04"), None, None, D("2024-03-11"), cal) is None
+    # notice in time (on the last day), completion on 20 March: the clock starts then
+    assert clocks.decision_clock_start(D("2024-03-04"), D("2024-03-11"), None, D("2024-03-15"),
+                                       cal) is None
+    assert clocks.decision_clock_start(D("2024-03-04"), D("2024-03-11"), D("2024-03-20"),
+                                       D("2024-03-25"), cal) == D("2024-03-20")
+
+
+def test_late_notice_means_accepted_on_receipt(cal):
+    # no notice and the 5 working days are over (12 March): accepted on the day received
+    assert clocks.decision_clock_start(D("2024-03-04"), None, None, D("2024-03-12"),
+                                       cal) == D("2024-03-04")
+    # a notice one day late: a later completion does not restart the clock
+    assert clocks.decision_clock_start(D("2024-03-04"), D("2024-03-12"), D("2024-04-20"),
+                                       D("2024-04-22"), cal) == D("2024-03-04")
+
+
+def test_change_and_deregistration_decided_in_20_working_days(cal):
+    # accepted Thu 26 Sep 2024: 27, 30 Sep, (National Day 1-7 Oct; Sun 29 Sep and Sat
+    # 12 Oct are make-up working days) ...
+    dl = clocks.change_decision_deadline(D("2024-09-26"), cal)
+    assert (dl.unit, dl.amount, dl.rule) == ("working_days", 20, "clock.change_decision")
+    assert dl.due == cal.add_working_days(D("2024-09-26"), 20)
+    assert "行政许可法》第四十二条" in dl.article
+    ext = clocks.change_decision_deadline(D("2024-09-26"), cal, extended=True)
+    assert (ext.amount, ext.rule) == (30, "clock.change_decision_extended")
+    assert ext.due == cal.add_working_days(D("2024-09-26"), 30)
+    dereg = clocks.deregistration_decision_deadline(D("2024-03-01"), cal)
+    assert dereg.amount == 20 and dereg.rule == "clock.deregistration_decision"
+    assert dereg.due == D("2024-03-29")
+    # a bureau may promise less, never more
+    assert clocks.change_decision_deadline(
+        D("2024-03-01"), cal, params=LegalParams(change_decision_working_days=15)).amount == 15
+    assert clocks.change_decision_deadline(
+        D("2024-03-01"), cal, params=LegalParams(change_decision_working_days=25)).amount == 20
+
+
 def test_decision_articles_by_type(cal):
     assert (
         "《社会团体登记管理条例》第十二条" in clocks.decision_deadline(D("2024-03-01"), cal).article
@@ -212,8 +260,11 @@ def test_must_report_cutoff_parameter():
 
 
 def test_abnormal_list_dates(cal):
+    # 满2年 from 29 Feb 2024 ends at the end of 28 Feb 2026 (民法典 Art 202: no matching
+    # day -> the month's last day); promotion is the next day
     promo = clocks.abnormal_list_promotion_date(D("2024-02-29"), cal)
-    assert promo.due == D("2026-02-28")
+    assert promo.due == D("2026-03-01")
+    assert "民法典" in promo.article
     assert promo.unit == "years" and promo.amount == 2
     auto = clocks.abnormal_auto_removal_date(D("2024-08-31"), cal)
     assert auto.due == D("2025-02-28")
@@ -221,15 +272,16 @@ def test_abnormal_list_dates(cal):
 
 
 def test_abnormal_thresholds_do_not_roll(cal):
-    # 2022-10-01 + 2 years = 2024-10-01, a holiday, but a threshold does not move
-    promo = clocks.abnormal_list_promotion_date(D("2022-10-01"), cal)
+    # 2022-09-30 + 2 years = 2024-09-30; the day after is 1 October, a holiday, but a
+    # threshold does not move
+    promo = clocks.abnormal_list_promotion_date(D("2022-09-30"), cal)
     assert promo.due == D("2024-10-01")
     assert promo.rolled_from is None
 
 
 def test_abnormal_dates_follow_params(cal):
     params = LegalParams(abnormal_to_serious_years=3, abnormal_auto_removal_months=12)
-    assert clocks.abnormal_list_promotion_date(D("2024-01-15"), cal, params).due == D("2027-01-15")
+    assert clocks.abnormal_list_promotion_date(D("2024-01-15"), cal, params).due == D("2027-01-16")
     assert clocks.abnormal_auto_removal_date(D("2024-01-15"), cal, params).due == D("2025-01-15")
 
 
@@ -244,8 +296,10 @@ def test_abnormal_removal_after_verification(cal):
 
 
 def test_serious_list_earliest_removal(cal):
+    # on the list for 2 full years at the end of 10 May 2025: removal from 11 May
     dl = clocks.serious_list_earliest_removal(D("2023-05-10"), cal)
-    assert dl.due == D("2025-05-10")
+    assert dl.due == D("2025-05-11")
+    assert not dl.is_overdue(D("2025-05-10"))
     assert "第60号" in dl.article
 
 
@@ -270,10 +324,18 @@ def test_hearing_request_across_spring_festival(cal):
     dl = clocks.hearing_request_deadline(D("2024-02-08"), cal)
     assert dl.due == D("2024-02-21")
     assert dl.amount == 5
+    assert "第六十四条" in dl.article
     longer = clocks.hearing_request_deadline(
-        D("2024-02-08"), cal, LegalParams(statement_defence_working_days=7)
+        D("2024-02-08"), cal, LegalParams(hearing_request_working_days=7)
     )
     assert longer.due == D("2024-02-23")
+    # the statement/defence period is its own parameter and does not move the hearing window
+    other = LegalParams(statement_defence_working_days=3)
+    assert clocks.hearing_request_deadline(D("2024-02-08"), cal, other).due == D("2024-02-21")
+    assert clocks.statement_defence_deadline(D("2024-02-08"), cal, other).due == D("2024-02-19")
+    # never shorter than the statutory 5 working days, whatever the parameter says
+    short = LegalParams(hearing_request_working_days=2)
+    assert clocks.hearing_request_deadline(D("2024-02-08"), cal, short).due == D("2024-02-21")
 
 
 def test_latest_hearing_notice_backwards_across_weekend(cal):

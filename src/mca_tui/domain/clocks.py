@@ -14,7 +14,8 @@ Two kinds of end date:
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from mca_tui.domain.calendar import Deadline, WorkingCalendar
 from mca_tui.domain.enums import OrgType
@@ -30,6 +31,7 @@ CHARITY_LAW = "《中华人民共和国慈善法》"
 LICENSING_LAW = "《中华人民共和国行政许可法》"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 CIVIL_PROCEDURE_LAW = "《中华人民共和国民事诉讼法》"
+CIVIL_CODE = "《中华人民共和国民法典》"
 ORDER_60 = "《社会组织信用信息管理办法》（民政部令第60号）"
 ORDER_68 = "《社会组织登记管理机关行政处罚程序规定》（民政部令第68号）"
 ORDER_39 = "《社会组织评估管理办法》（民政部令第39号）"
@@ -57,16 +59,20 @@ def decision_deadline(
     *,
     charity: bool = False,
     org_type: OrgType | None = None,
+    params: LegalParams = _DEFAULT_PARAMS,
 ) -> Deadline:
-    """Grant or refuse registration within 60 days of receiving a complete file
-    ([S1] Art 12, [S2] Art 11, [S3] Art 11); 30 days from acceptance for an organization
-    registering as a charity (慈善法 Art 10)."""
+    """Grant or refuse establishment registration within 60 days of receiving a complete
+    file ([S1] Art 12, [S2] Art 11, [S3] Art 11); 30 days from acceptance for an
+    organization registering as a charity (慈善法 Art 10). ``complete_on`` is the day the
+    clock starts (:func:`decision_clock_start`). A bureau may promise fewer days
+    (``params.establishment_decision_days``), never more."""
     if charity:
         return cal.deadline(
             complete_on, 30, "days", rule="clock.decision_charity", article=f"{CHARITY_LAW}第十条"
         )
     article = _by_type(org_type, f"{S1}第十二条", f"{S2}第十一条", f"{S3}第十一条")
-    return cal.deadline(complete_on, 60, "days", rule="clock.decision", article=article)
+    days = min(params.establishment_decision_days, 60)
+    return cal.deadline(complete_on, days, "days", rule="clock.decision", article=article)
 
 
 def correction_notice_deadline(received_on: date, cal: WorkingCalendar) -> Deadline:
@@ -91,6 +97,72 @@ def deemed_accepted(
     if notice_on is None:
         return today > due
     return notice_on > due
+
+
+def decision_clock_start(
+    received_on: date | None,
+    notice_on: date | None,
+    complete_on: date | None,
+    today: date,
+    cal: WorkingCalendar,
+) -> date | None:
+    """The day the decision clock starts (行政许可法 Art 32; domain.md §10.1), or None while
+    it has not started:
+
+    - a file complete when received: the day received (``complete_on == received_on``);
+    - a 补正 notice not given within 5 working days of receipt: the file counts as accepted
+      on the day received, and a later completion does not restart the clock;
+    - a 补正 notice given in time: the day the last missing material arrived
+      (``complete_on``), None until then.
+    """
+    if received_on is None:
+        return None
+    if deemed_accepted(received_on, notice_on, today, cal):
+        return received_on
+    if complete_on is None:
+        return None
+    return max(complete_on, received_on)
+
+
+def change_decision_deadline(
+    accepted_on: date,
+    cal: WorkingCalendar,
+    *,
+    extended: bool = False,
+    params: LegalParams = _DEFAULT_PARAMS,
+) -> Deadline:
+    """Decide a change registration (变更登记) within 20 working days of acceptance, or 30
+    when the head of the office approved the 10-day extension (行政许可法 Art 42: neither
+    registration regulation sets a period for changes; working days per Art 82)."""
+    return _licensing_decision(accepted_on, cal, "clock.change_decision", extended, params)
+
+
+def deregistration_decision_deadline(
+    accepted_on: date,
+    cal: WorkingCalendar,
+    *,
+    extended: bool = False,
+    params: LegalParams = _DEFAULT_PARAMS,
+) -> Deadline:
+    """Decide a deregistration (注销登记) within 20 working days of acceptance, 30 with the
+    head's approved extension (行政许可法 Art 42, as for changes)."""
+    return _licensing_decision(accepted_on, cal, "clock.deregistration_decision", extended,
+                               params)
+
+
+EXTENSION_WORKING_DAYS = 10  # 行政许可法 Art 42 ¶1: extension by the head of the office
+
+
+def _licensing_decision(
+    start: date, cal: WorkingCalendar, rule: str, extended: bool, params: LegalParams
+) -> Deadline:
+    days = min(params.change_decision_working_days, 20)
+    if extended:
+        days += EXTENSION_WORKING_DAYS
+        rule += "_extended"
+    return cal.deadline(
+        start, days, "working_days", rule=rule, article=f"{LICENSING_LAW}第四十二条、第八十二条"
+    )
 
 
 def change_application_deadline(
@@ -210,19 +282,26 @@ def must_report(
 # -- credit lists (MCA Order 60, domain.md §5, §10.6) ---------------------------------
 
 
+def _day_after(deadline: Deadline) -> Deadline:
+    """A period of N full years (满N年) is complete at the end of its anniversary day, so what
+    follows from it happens on the next day (民法典 Art 201-203)."""
+    return replace(deadline, due=deadline.due + timedelta(days=1))
+
+
 def abnormal_list_promotion_date(
     listed_on: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
 ) -> Deadline:
     """Day an organization still on the abnormal list (活动异常名录) moves to the serious
-    list: 2 full years after listing (Order 60). A threshold: no rolling."""
-    return cal.deadline(
+    list: the day after 2 full years on the list (Order 60; 民法典 Art 201-203: the period
+    ends at the end of the anniversary day). A threshold: no rolling."""
+    return _day_after(cal.deadline(
         listed_on,
         params.abnormal_to_serious_years,
         "years",
         rule="clock.abnormal_promotion",
-        article=ORDER_60,
+        article=f"{ORDER_60}；{CIVIL_CODE}第二百零一条至第二百零三条",
         roll=False,
-    )
+    ))
 
 
 def abnormal_auto_removal_date(
@@ -257,16 +336,17 @@ def abnormal_removal_after_verification(
 def serious_list_earliest_removal(
     listed_on: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
 ) -> Deadline:
-    """Earliest day to apply for removal from the serious list (严重违法失信名单): 2 years
-    after listing with no new ground (Order 60). A threshold: no rolling."""
-    return cal.deadline(
+    """Earliest day removal from the serious list (严重违法失信名单) is possible: the day
+    after 2 full years on the list with no new ground (Order 60; 民法典 Art 201-203).
+    A threshold: no rolling."""
+    return _day_after(cal.deadline(
         listed_on,
         params.serious_removal_years,
         "years",
         rule="clock.serious_removal",
-        article=ORDER_60,
+        article=f"{ORDER_60}；{CIVIL_CODE}第二百零一条至第二百零三条",
         roll=False,
-    )
+    ))
 
 
 # -- penalty procedure (行政处罚法 2021, MCA Order 68; domain.md §6.2, §10.7) -----------
@@ -282,14 +362,30 @@ def penalty_decision_deadline(filed_on: date, cal: WorkingCalendar) -> Deadline:
 def hearing_request_deadline(
     notice_served_on: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
 ) -> Deadline:
-    """Statement, defence and hearing request within N working days after the advance
-    notice is served (行政处罚法 Art 64, working days per Art 85; N UNCONFIRMED, 5)."""
+    """Request a hearing within 5 working days after the advance notice is served
+    (行政处罚法 Art 64(1), working days per Art 85). Statutory: its own parameter
+    (``hearing_request_working_days``), never shorter than 5, never the statement/defence
+    period."""
+    return cal.deadline(
+        notice_served_on,
+        max(params.hearing_request_working_days, 5),
+        "working_days",
+        rule="clock.hearing_request",
+        article=f"{PENALTY_LAW}第六十四条第一项、第八十五条",
+    )
+
+
+def statement_defence_deadline(
+    notice_served_on: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> Deadline:
+    """Statement and defence (陈述、申辩) after the advance notice (行政处罚法 Art 44, 45;
+    the period is Order 68's, UNCONFIRMED: ``statement_defence_working_days``, 5)."""
     return cal.deadline(
         notice_served_on,
         params.statement_defence_working_days,
         "working_days",
-        rule="clock.hearing_request",
-        article=f"{PENALTY_LAW}第六十四条、第八十五条",
+        rule="clock.statement_defence",
+        article=f"{PENALTY_LAW}第四十四条、第四十五条；{ORDER_68}",
     )
 
 
