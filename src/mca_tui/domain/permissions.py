@@ -1,0 +1,96 @@
+"""Who may do what: every audited action (the name ``ServiceContext.unit`` writes in the
+audit trail) and every role-checked read, mapped to the roles allowed.
+
+Workflow actions take their roles from their workflow's transition table
+(``domain.registration.REGISTRATION`` …), so the table and this map never disagree; the
+other actions are declared here. ``ServiceContext.unit(action)`` refuses an action the
+signed-in user's roles do not allow (nothing is written) and refuses an action that is
+not declared here at all (a programming error). Read services call
+``ServiceContext.permit(action)`` with a ``*.read`` / ``*.list`` name from this map.
+
+The operating-system user of the command line administers the registry file and holds
+every role (``domain.actor.Actor.has``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from mca_tui.domain.enums import Role
+from mca_tui.domain.registration import REGISTRATION
+from mca_tui.domain.workflow import Workflow
+
+EVERY_ROLE: frozenset[Role] = frozenset(Role)
+_REGISTRY_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN})
+_ADMIN = frozenset({Role.ADMIN})
+
+WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION,)
+"""Every declared workflow (later ones append theirs)."""
+
+_OTHER: dict[str, frozenset[Role]] = {
+    # users (用户管理): administrators only; a user may change their own password
+    # (services.users.set_password refuses others' passwords unless admin)
+    "user.add": _ADMIN,
+    "user.password": EVERY_ROLE,
+    "user.disable": _ADMIN,
+    "user.enable": _ADMIN,
+    "user.roles": _ADMIN,
+    "user.list": _ADMIN,
+    # sign-in events are written by services.users.authenticate for any user
+    "user.sign_in": EVERY_ROLE,
+    "user.sign_in_failed": EVERY_ROLE,
+    # the office rows, created once by the system (services.context.ensure_office)
+    "office.create": _ADMIN,
+    # working-day calendar (节假日与调休): administrators
+    "calendar.set_day": _ADMIN,
+    "calendar.clear_day": _ADMIN,
+    "calendar.year_complete": _ADMIN,
+    "calendar.year_incomplete": _ADMIN,
+    # ledger (台账): writing an import needs an approver or administrator; a dry run
+    # (checking a file) and a masked export any role; an unmasked export shows ID numbers
+    # and phones (个人信息保护法 Art 6: minimum necessary) and is audited
+    "ledger.import": frozenset({Role.ADMIN, Role.APPROVER}),
+    "ledger.check": EVERY_ROLE,
+    "ledger.export": EVERY_ROLE,
+    "ledger.export_unmasked": frozenset({Role.APPROVER, Role.ADMIN}),
+    # reads
+    "application.read": _REGISTRY_ROLES,
+    "record.read": EVERY_ROLE,
+    "search.read": EVERY_ROLE,
+    "statistics.read": EVERY_ROLE,
+}
+
+
+def _build() -> Mapping[str, frozenset[Role]]:
+    out: dict[str, frozenset[Role]] = {}
+    for wf in WORKFLOWS:
+        for tr in wf.transitions:
+            if tr.action in out:
+                raise ValueError(f"action {tr.action!r} declared by two workflows")
+            out[tr.action] = tr.roles
+    for action, roles in _OTHER.items():
+        if action in out:
+            raise ValueError(f"action {action!r} declared twice")
+        out[action] = roles
+    return MappingProxyType(out)
+
+
+PERMISSIONS: Mapping[str, frozenset[Role]] = _build()
+"""Action -> roles allowed. Every audited action is a key."""
+
+
+class UnknownAction(LookupError):
+    """An action that is not declared: a programming error, always refused."""
+
+
+def roles_for(action: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[action]
+    except KeyError:
+        raise UnknownAction(action) from None
+
+
+def allowed(action: str, roles: Iterable[Role]) -> bool:
+    """True if any of ``roles`` may take ``action`` (UnknownAction if undeclared)."""
+    return bool(roles_for(action) & frozenset(roles))
