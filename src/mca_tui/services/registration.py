@@ -16,7 +16,10 @@ clock starts; reset to the completion date after a 补正), ``correction_request
 ``correction_completed_on``, ``reviewed_on``, ``decided_on``. Clocks are computed from
 them (``domain.clocks``), never stored.
 
-Four eyes: the user who accepted an application may not decide it (approve or refuse).
+The states, the roles and the four-eyes rule (the user who accepted an application may
+not decide it) are the transition table ``domain.registration.REGISTRATION``; every
+status change goes through ``_move`` (``services.workflow.apply_transition``), and the
+screens ask ``available_actions`` what to offer.
 
 Drafts: everything the clerk typed is kept as typed in ``form_json``. Creating a draft and
 saving it explicitly (F2) are audited; the autosave that runs while the clerk types
@@ -58,12 +61,12 @@ from mca_tui.domain.enums import (
     ApplicationStatus,
     OrgStatus,
     OrgType,
-    Role,
     SupervisionKind,
 )
 from mca_tui.domain.forms import DIRECT_CATEGORIES, PRINTED_ITEMS, materials_for
 from mca_tui.domain.identifiers import mask_id_number, validate_id_number
 from mca_tui.domain.money import format_fen, parse_yuan
+from mca_tui.domain.registration import REGISTRATION
 from mca_tui.domain.text import (
     name_similarity_key,
     normalize_code,
@@ -71,6 +74,7 @@ from mca_tui.domain.text import (
     normalize_phone,
     normalize_text,
 )
+from mca_tui.domain.workflow import NEW, History, Transition, actor_key
 from mca_tui.i18n import label, t
 from mca_tui.services import codes
 from mca_tui.services.context import ServiceContext, Unit
@@ -78,7 +82,6 @@ from mca_tui.services.errors import (
     Conflict,
     FieldProblem,
     NotFound,
-    PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
@@ -89,6 +92,15 @@ from mca_tui.services.organizations import (
     update_organization,
     upsert_person,
 )
+from mca_tui.services.workflow import (
+    WrongState,
+    apply_transition,
+    check_transition,
+    history_from_steps,
+)
+from mca_tui.services.workflow import available_actions as _workflow_actions
+from mca_tui.storage.audit import Subject
+from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
     Announcement,
     Application,
@@ -111,6 +123,7 @@ __all__ = [
     "DocumentRef",
     "StepInfo",
     "approve",
+    "available_actions",
     "check_field",
     "check_name",
     "complete_correction",
@@ -129,6 +142,10 @@ __all__ = [
 ]
 
 IN_FLIGHT = (ApplicationStatus.ACCEPTED, ApplicationStatus.CORRECTION, ApplicationStatus.REVIEWED)
+# The step recording the head's extension of a change decision period (行政许可法 Art 42).
+EXTENSION_STEP = "decision_extended"
+LICENSING_LAW = "《中华人民共和国行政许可法》"
+ART_32 = f"{LICENSING_LAW}第三十二条"
 
 # Change items (form field -> organization column). Legal rep and funds are special.
 _CHANGE_COLUMNS = {
@@ -148,7 +165,7 @@ class FoundationNotRegistered(ServiceError):
     key = "registration.error.foundation"
 
 
-class WrongStatus(ServiceError):
+class WrongStatus(WrongState):
     key = "registration.error.wrong_status"
 
 
@@ -301,6 +318,45 @@ def _check(app: Application, expected_version: int | None, *allowed: Application
                           expected="/".join(label(s) for s in allowed))
 
 
+def _status_label(state: str) -> str:
+    return label(ApplicationStatus(state)) if state in ApplicationStatus else state
+
+
+def _history(session: Session, app: Application) -> History:
+    """Who took which action on this application (for the four-eyes rule), from its
+    steps; the acceptor recorded on the application counts too."""
+    rows = [(st.step, st.actor_id, json.loads(st.data_json or "{}").get("actor_name"))
+            for st in _steps(session, app.id)]
+    history = dict(history_from_steps(REGISTRATION, rows))
+    if app.accepted_by_id:
+        history["application.accept"] = history.get("application.accept", frozenset()) | {
+            actor_key(app.accepted_by_id, "")}
+    return history
+
+
+def _move(ctx: ServiceContext, session: Session, app: Application, action: str,
+          expected_version: int | None = None) -> Transition:
+    """Apply a transition of the registration table (``domain.registration``) to ``app``:
+    the version (Conflict), then from-state, role and four eyes (``services.workflow``);
+    the application takes the transition's to-state."""
+    _check(app, expected_version)
+    return apply_transition(ctx, REGISTRATION, action, app, history=_history(session, app),
+                            wrong_state=WrongStatus, state_label=_status_label)
+
+
+def available_actions(ctx: ServiceContext, app_id: str) -> list[str]:
+    """The registration actions the signed-in user may take on this application now
+    (what the screens offer: the table's from-states, roles and four eyes)."""
+    ctx.permit("application.read")
+    with ctx.db.read() as s:
+        app = _load(s, app_id)
+        return list(_actions(ctx, s, app))
+
+
+def _actions(ctx: ServiceContext, session: Session, app: Application) -> tuple[str, ...]:
+    return _workflow_actions(ctx, REGISTRATION, str(app.status), _history(session, app))
+
+
 def _step(ctx: ServiceContext, unit: Unit, app: Application, step: str, on_date: date,
           note: str = "", data: dict | None = None) -> None:
     payload = {"actor_name": ctx.actor.name, "actor_display": ctx.actor.display_name,
@@ -348,15 +404,48 @@ def _org_name(app: Application, form: dict, session: Session) -> str:
     return normalize_name(form.get("name"))
 
 
-def _deadlines(ctx: ServiceContext, app: Application) -> tuple[Deadline | None, Deadline | None]:
+def _clock_start(ctx: ServiceContext, app: Application) -> date | None:
+    """The day the decision clock starts (``clocks.decision_clock_start``): the day a
+    complete file was received, the day the last missing material arrived after a timely
+    补正 notice, or the day received when no notice came within 5 working days
+    (行政许可法 Art 32); None while it has not started."""
+    return clocks.decision_clock_start(app.received_on, app.correction_requested_on,
+                                       app.complete_on, ctx.today(), ctx.calendar)
+
+
+def _extension(session: Session | None, app: Application) -> ApplicationStep | None:
+    """The recorded extension of a change decision period (行政许可法 Art 42), if any."""
+    if session is None or app.kind != ApplicationKind.CHANGE or not app.id:
+        return None
+    return session.exec(select(ApplicationStep).where(
+        ApplicationStep.application_id == app.id,
+        ApplicationStep.step == EXTENSION_STEP)).first()
+
+
+def _decision_deadline(ctx: ServiceContext, app: Application, start: date,
+                       session: Session | None = None) -> Deadline:
+    """60 days for an establishment (30 for a charity), 20 working days for a change
+    (30 with the head's recorded extension: 行政许可法 Art 42), from ``start``."""
+    if app.kind == ApplicationKind.CHANGE:
+        return clocks.change_decision_deadline(start, ctx.calendar,
+                                               extended=_extension(session, app) is not None,
+                                               params=ctx.settings.legal)
+    return clocks.decision_deadline(start, ctx.calendar, charity=app.is_charity,
+                                    org_type=OrgType(app.org_type), params=ctx.settings.legal)
+
+
+def _deadlines(ctx: ServiceContext, app: Application, session: Session | None = None
+               ) -> tuple[Deadline | None, Deadline | None]:
+    """(decision clock, 补正-notice clock). The decision clock runs once it has started
+    (``_clock_start``); the notice clock only while a notice is still possible: the file
+    is incomplete and no notice has been given (一次性告知, 行政许可法 Art 32)."""
     cal = ctx.calendar
     decision = correction = None
-    start = app.complete_on or app.accepted_on
+    start = _clock_start(ctx, app)
     if start and app.status in IN_FLIGHT:
-        decision = clocks.decision_deadline(start, cal, charity=app.is_charity,
-                                            org_type=OrgType(app.org_type))
+        decision = _decision_deadline(ctx, app, start, session)
     if app.received_on and app.status == ApplicationStatus.ACCEPTED \
-            and app.correction_requested_on is None:
+            and app.correction_requested_on is None and app.complete_on is None:
         correction = clocks.correction_notice_deadline(app.received_on, cal)
     return decision, correction
 
@@ -483,7 +572,7 @@ def check_name(ctx: ServiceContext, name: str, org_type: OrgType | str, *,
                organization_id: str | None = None) -> list[FindingDTO]:
     """Register look-ups for a name as the clerk leaves the field: already registered
     (blocks), used before, pending in another application, similar (possible duplicate)."""
-    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    ctx.permit("application.read")
     from types import SimpleNamespace
 
     probe = SimpleNamespace(id=application_id or "", organization_id=organization_id)
@@ -526,7 +615,7 @@ def _info(session: Session, ctx: ServiceContext, app: Application,
             return names[user_id]
         return _step_actor(by_step.get(step))[1]
 
-    decision, correction = _deadlines(ctx, app)
+    decision, correction = _deadlines(ctx, app, session)
     notice_late = False
     if app.received_on and app.correction_requested_on:
         notice_late = clocks.deemed_accepted(app.received_on, app.correction_requested_on,
@@ -570,7 +659,7 @@ def _info(session: Session, ctx: ServiceContext, app: Application,
 
 
 def get_application(ctx: ServiceContext, app_id: str) -> ApplicationInfo:
-    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    ctx.permit("application.read")
     with ctx.db.read() as s:
         return _info(s, ctx, _load(s, app_id))
 
@@ -579,7 +668,7 @@ def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus,
                       kind: ApplicationKind | None = None, organization_id: str | None = None,
                       limit: int = 200) -> list[ApplicationSummary]:
     """Applications of the office, most recently changed first (bounded by ``limit``)."""
-    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    ctx.permit("application.read")
     with ctx.db.read() as s:
         q = select(Application).where(Application.office_id == ctx.actor.office_id)
         if statuses:
@@ -595,7 +684,7 @@ def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus,
 def summarize(ctx: ServiceContext, session: Session, app: Application) -> ApplicationSummary:
     """One application as lists show it: its name and both clocks (also used by the
     home queues, so a list and a queue never disagree on a deadline)."""
-    decision, correction = _deadlines(ctx, app)
+    decision, correction = _deadlines(ctx, app, session)
     return ApplicationSummary(
         app.id, app.number, ApplicationKind(app.kind), OrgType(app.org_type),
         ApplicationStatus(app.status), _org_name(app, _form(app), session),
@@ -622,7 +711,7 @@ def current_items_in(session: Session, org_id: str) -> dict:
 
 def current_items(ctx: ServiceContext, org_id: str) -> dict:
     """The registered items of an organization as the change form shows them (现登记事项)."""
-    ctx.require(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
+    ctx.permit("application.read")
     with ctx.db.read() as s:
         return current_items_in(s, org_id)
 
@@ -636,21 +725,24 @@ def save_draft(ctx: ServiceContext, form: dict, *, org_type: OrgType | str | Non
                organization_id: str | None = None, autosave: bool = False) -> ApplicationInfo:
     """Create or update a draft with everything typed, as typed. ``autosave`` updates an
     existing draft's form without an audit event (see the module docstring)."""
-    ctx.require(Role.CLERK)
+    ctx.permit("application.draft" if application_id is None else "application.draft_save")
     if application_id is None:
         if org_type is None:
             raise ValueError("org_type is needed for a new draft")
         org_type = OrgType(org_type)
         if kind == ApplicationKind.ESTABLISHMENT and org_type is OrgType.FOUNDATION:
             raise FoundationNotRegistered()
-        with ctx.unit("application.draft", organization_id=organization_id) as unit:
-            app = Application(office_id=ctx.actor.office_id, kind=kind.value,
+        new_app_id = new_id()
+        with ctx.unit("application.draft", subject=Subject(
+                "application", new_app_id, organization_id=organization_id)) as unit:
+            app = Application(id=new_app_id, office_id=ctx.actor.office_id, kind=kind.value,
                               org_type=org_type.value, organization_id=organization_id,
-                              status=ApplicationStatus.DRAFT.value, form_json=_dump(form),
+                              status=NEW, form_json=_dump(form),
                               created_by_id=ctx.actor.user_id)
+            tr = _move(ctx, unit.session, app, "application.draft")
             unit.session.add(app)
             unit.session.flush()
-            _step(ctx, unit, app, "draft_created", ctx.today())
+            _step(ctx, unit, app, tr.step, ctx.today())
             unit.record("application", app.id, None,
                         {"kind": kind.value, "org_type": org_type.value, "status": "draft",
                          "form": form}, organization_id=organization_id)
@@ -659,16 +751,18 @@ def save_draft(ctx: ServiceContext, form: dict, *, org_type: OrgType | str | Non
     if autosave:
         with ctx.db.write() as s:
             app = _load(s, application_id)
-            _check(app, None, ApplicationStatus.DRAFT)
+            check_transition(ctx, REGISTRATION, "application.draft_save", app.status,
+                             wrong_state=WrongStatus, state_label=_status_label)
             if _dump(form) != app.form_json:
                 app.form_json = _dump(form)
                 app.updated_at = utcnow()
                 s.add(app)
             s.flush()
             return _info(s, ctx, app, with_findings=False)
-    with ctx.unit("application.draft_save") as unit:
+    with ctx.unit("application.draft_save",
+                  subject=Subject("application", application_id)) as unit:
         app = _load(unit.session, application_id)
-        _check(app, None, ApplicationStatus.DRAFT)
+        _move(ctx, unit.session, app, "application.draft_save")
         before = _form(app)
         app.form_json = _dump(form)
         _touch(app)
@@ -681,21 +775,19 @@ def save_draft(ctx: ServiceContext, form: dict, *, org_type: OrgType | str | Non
 
 def discard_draft(ctx: ServiceContext, app_id: str) -> None:
     """Withdraw a draft (it stays on file as 已撤回)."""
-    ctx.require(Role.CLERK)
-    with ctx.unit("application.withdraw") as unit:
+    with ctx.unit("application.withdraw", subject=Subject("application", app_id)) as unit:
         app = _load(unit.session, app_id)
-        _check(app, None, ApplicationStatus.DRAFT)
-        app.status = ApplicationStatus.WITHDRAWN.value
+        tr = _move(ctx, unit.session, app, "application.withdraw")
         _touch(app)
         unit.session.add(app)
-        _step(ctx, unit, app, "withdrawn", ctx.today())
+        _step(ctx, unit, app, tr.step, ctx.today())
         unit.record("application", app.id, {"status": "draft"}, {"status": "withdrawn"},
                     organization_id=app.organization_id)
 
 
 def start_change(ctx: ServiceContext, org_id: str) -> ApplicationInfo:
     """Open a 变更登记 draft for an active organization."""
-    ctx.require(Role.CLERK)
+    ctx.permit("application.draft")
     with ctx.db.read() as s:
         org = s.get(Organization, org_id)
         if org is None:
@@ -718,16 +810,19 @@ def _applicant(form: dict, org_name: str) -> str:
 
 
 def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = None,
-           note: str = "") -> ApplicationInfo:
+           note: str = "", on_the_spot: bool = True) -> ApplicationInfo:
     """受理: the clerk accepts a draft. Refused while a finding blocks intake (a field that
     cannot be read, a required item missing, a foundation, a name already registered).
-    Sets received/accepted/complete dates, issues the acceptance notice (受理通知书)."""
-    ctx.require(Role.CLERK)
+    Sets received/accepted/complete dates. A complete file gets the acceptance notice
+    (受理通知书) and its decision clock runs from the day it was received. An incomplete
+    file gets the 补正材料通知书 on the spot (``on_the_spot``, status ``correction``) or a
+    材料接收凭证 (``on_the_spot=False``: the reviewer tells within 5 working days), never
+    a 受理通知书 (行政许可法 Art 32)."""
     today = ctx.today()
-    with ctx.unit("application.accept") as unit:
+    with ctx.unit("application.accept", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.DRAFT)
+        tr = _move(ctx, s, app, "application.accept", expected_version)
         org_type = OrgType(app.org_type)
         if app.kind == ApplicationKind.ESTABLISHMENT and org_type is OrgType.FOUNDATION:
             raise FoundationNotRegistered()
@@ -735,19 +830,22 @@ def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = N
         stop = [f for f in findings if f.blocks and f.at_intake]
         if stop:
             raise NotReady(stop)
-        # Materials still missing: received, but not complete. The reviewer must list every
-        # missing item within 5 working days (行政许可法 Art 32); the decision clock starts
-        # when the file is complete (until then it is shown from acceptance, the stricter).
-        incomplete = [f for f in findings if f.blocks and not f.at_intake]
+        # Materials still missing: received, but not complete (行政许可法 Art 32). Every
+        # missing item is told at once, on the spot (补正材料通知书, the default) or within 5
+        # working days (材料接收凭证 now, the notice later); the decision clock starts when
+        # the last missing material arrives (clocks.decision_clock_start). Other blocking
+        # findings (funds, members, name) do not make a file incomplete: the decision
+        # settles them.
+        incomplete = [f for f in findings if f.code == "material_missing"]
         form = _form(app)
         received = parse_date(form.get("received_on")) or today
         year = today.year
         seq = codes.next_value(s, f"application:{ctx.actor.office_code}:{year}")
         app.number = f"{ctx.actor.office_code}-{year}-{seq:05d}"
-        app.status = ApplicationStatus.ACCEPTED.value
         app.received_on = received
         app.accepted_on = today
-        app.complete_on = None if incomplete else today
+        # a complete file: the clock runs from the day it was received, not from 受理
+        app.complete_on = None if incomplete else received
         app.accepted_by_id = ctx.actor.user_id
         app.is_charity = bool(form.get("is_charity"))
         if app.kind == ApplicationKind.CHANGE:
@@ -760,22 +858,49 @@ def submit(ctx: ServiceContext, app_id: str, *, expected_version: int | None = N
         s.add(app)
         s.flush()
         org_name = _org_name(app, form, s)
-        decision = clocks.decision_deadline(today, ctx.calendar, charity=app.is_charity,
-                                            org_type=org_type)
-        doc = _issue(unit, ctx, "acceptance_notice", today, app, data={
-            "org_name": org_name, "applicant": _applicant(form, org_name),
-            "received_on": received, "accepted_on": today, "org_type": org_type.value,
-            "application_number": app.number, "decision_due": decision.due,
-            "materials_complete": not incomplete})
-        _step(ctx, unit, app, "accepted", today, note,
+        doc = _intake_document(unit, ctx, app, form, org_name, today, incomplete, on_the_spot)
+        _step(ctx, unit, app, tr.step, today, note,
               {"document": doc.number, "warnings": [f.as_dict() for f in findings
                                                     if not f.blocks]})
         unit.record("application", app.id, {"status": "draft"},
-                    {"status": "accepted", "number": app.number, "received_on": received,
-                     "accepted_on": today, "late": app.late, "form": form},
+                    {"status": app.status, "number": app.number, "received_on": received,
+                     "accepted_on": today, "complete_on": app.complete_on,
+                     "document": doc.number, "late": app.late, "form": form},
                     organization_id=app.organization_id)
         s.flush()
         return _info(s, ctx, app)
+
+
+def _intake_document(unit: Unit, ctx: ServiceContext, app: Application, form: dict,
+                     org_name: str, today: date, missing: list[FindingDTO],
+                     on_the_spot: bool):  # noqa: ANN202 - IssuedDocumentInfo
+    """The written voucher due at the counter (行政许可法 Art 32 last ¶; domain.md §10.1):
+    a 受理通知书 only for a complete file; for an incomplete one the 补正材料通知书 on the
+    spot (the application waits for the materials, status ``correction``) or, when the
+    office needs the 5 working days, a 材料接收凭证 naming the day by which it will tell."""
+    applicant = _applicant(form, org_name)
+    common = {"org_name": org_name, "applicant": applicant, "received_on": app.received_on,
+              "org_type": app.org_type, "application_number": app.number}
+    if not missing:
+        start = _clock_start(ctx, app) or app.received_on
+        decision = _decision_deadline(ctx, app, start, unit.session)
+        return _issue(unit, ctx, "acceptance_notice", today, app, data={
+            **common, "accepted_on": today, "decision_due": decision.due,
+            "materials_complete": True})
+    if on_the_spot:
+        items = [f.message() for f in missing]
+        app.status = ApplicationStatus.CORRECTION.value
+        app.correction_requested_on = today
+        app.correction_items_json = json.dumps(items, ensure_ascii=False)
+        unit.session.add(app)
+        return _issue(unit, ctx, "correction_notice", today, app,
+                      data={**common, "missing_items": items})
+    notice_due = clocks.correction_notice_deadline(app.received_on, ctx.calendar).due
+    received_items = [t(m.label_key) for m in materials_for(OrgType(app.org_type),
+                                                     change=app.kind == ApplicationKind.CHANGE)
+                      if (form.get("materials") or {}).get(m.key)]
+    return _issue(unit, ctx, "receipt", today, app, data={
+        **common, "notice_due": notice_due, "received_items": received_items or None})
 
 
 def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Application,
@@ -798,22 +923,20 @@ def review(ctx: ServiceContext, app_id: str, *, note: str = "",
     step so the approver sees what the reviewer saw. Refused (MaterialsMissing) while
     materials are missing: the reviewer must send it back for 补正 first. Other blocking
     findings do not stop the review: the approver refuses, or approve() refuses."""
-    ctx.require(Role.REVIEWER)
     today = ctx.today()
-    with ctx.unit("application.review") as unit:
+    with ctx.unit("application.review", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.ACCEPTED)
+        tr = _move(ctx, s, app, "application.review", expected_version)
         findings = _all_findings(s, ctx, app)
         missing = [f for f in findings if f.code == "material_missing"]
         if missing:
             raise MaterialsMissing(missing)
-        app.status = ApplicationStatus.REVIEWED.value
         app.reviewed_on = today
         app.reviewed_by_id = ctx.actor.user_id
         _touch(app)
         s.add(app)
-        _step(ctx, unit, app, "reviewed", today, note,
+        _step(ctx, unit, app, tr.step, today, note,
               {"findings": [f.as_dict() for f in findings]})
         unit.record("application", app.id, {"status": "accepted"},
                     {"status": "reviewed", "reviewed_on": today,
@@ -828,20 +951,40 @@ def default_correction_items(info: ApplicationInfo, lang: str | None = None) -> 
     return [f.message(lang) for f in info.findings if f.blocks and f.code != "name_taken"]
 
 
+class RefusedByLaw(ServiceError):
+    """The law does not allow the act; the message names the article."""
+
+    key = "registration.law.refused"
+
+
+def _tell_once(app: Application) -> None:
+    """补正 is told once, all of it (一次性告知, 行政许可法 Art 32): no notice after one has
+    been given, nor once the file is complete; what the review finds after that is settled
+    by the decision, never by restarting the clock."""
+    if app.correction_requested_on is not None:
+        raise RefusedByLaw("registration.law.second_notice",
+                           date=app.correction_requested_on.isoformat(), article=ART_32)
+    if app.complete_on is not None:
+        raise RefusedByLaw("registration.law.notice_complete_file",
+                           date=app.complete_on.isoformat(), article=ART_32)
+
+
 def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None = None, *,
                        note: str = "", due_on: date | None = None,
                        expected_version: int | None = None) -> ApplicationInfo:
     """补正: the reviewer sends the application back listing every missing or defective
     item at once; issues the 补正材料通知书. Without ``items`` the blocking findings are
-    listed. A notice given after the 5-working-day clock is flagged: the application then
+    listed. Refused (RefusedByLaw, Art 32) after a first notice or once the file is
+    complete (``_tell_once``). A notice given after the 5-working-day clock is flagged: the application then
     counts as accepted on the day received (行政许可法 Art 32). ``due_on``: the date by which
     the applicant is asked to hand in the items (no statutory period; optional)."""
-    ctx.require(Role.REVIEWER)
     today = ctx.today()
-    with ctx.unit("application.correction") as unit:
+    with ctx.unit("application.correction", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED)
+        before = {"status": app.status}
+        tr = _move(ctx, s, app, "application.correction", expected_version)
+        _tell_once(app)
         if items is None:
             items = [f.message() for f in _all_findings(s, ctx, app)
                      if f.blocks and f.code != "name_taken"]
@@ -853,8 +996,6 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None
                                                  {"today": today.isoformat()})])
         notice_late = clocks.deemed_accepted(app.received_on or today, today, today,
                                              ctx.calendar)
-        before = {"status": app.status}
-        app.status = ApplicationStatus.CORRECTION.value
         app.correction_requested_on = today
         app.correction_items_json = json.dumps(items, ensure_ascii=False)
         app.correction_completed_on = None
@@ -868,7 +1009,7 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None
             "received_on": app.received_on or today, "missing_items": items,
             "org_type": app.org_type, "application_number": app.number, "note": note or None,
             "correction_due": due_on})
-        _step(ctx, unit, app, "correction_requested", today, note,
+        _step(ctx, unit, app, tr.step, today, note,
               {"items": items, "document": doc.number, "notice_late": notice_late})
         unit.record("application", app.id, before,
                     {"status": "correction", "correction_requested_on": today,
@@ -883,13 +1024,12 @@ def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = No
                         expected_version: int | None = None) -> ApplicationInfo:
     """The applicant hands in what was missing: the clerk updates the form and the
     application goes back to review; the decision clock restarts from ``completed_on``."""
-    ctx.require(Role.CLERK)
     today = ctx.today()
     completed_on = completed_on or today
-    with ctx.unit("application.correction_complete") as unit:
+    with ctx.unit("application.correction_complete", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.CORRECTION)
+        tr = _move(ctx, s, app, "application.correction_complete", expected_version)
         before_form = _form(app)
         if form is not None:
             app.form_json = _dump(form)
@@ -902,8 +1042,16 @@ def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = No
         missing = [f for f in all_findings if f.code == "material_missing"]
         if missing:
             raise MaterialsMissing(missing)
-        app.status = ApplicationStatus.ACCEPTED.value
+        notice_on = app.correction_requested_on or app.received_on or today
+        if completed_on < notice_on or completed_on > today:
+            raise ValidationFailed([FieldProblem(
+                "completed_on", "registration.law.completion_date",
+                {"date": completed_on.isoformat(), "notice": notice_on.isoformat(),
+                 "today": today.isoformat()})])
         app.correction_completed_on = completed_on
+        # the last missing material arrived: the decision clock starts now, unless the
+        # notice was late and the file already counts as accepted on the day received
+        # (clocks.decision_clock_start)
         app.complete_on = completed_on
         if app.kind == ApplicationKind.CHANGE:
             approval = parse_date(_form(app).get("supervisory_approval_on"))
@@ -915,29 +1063,26 @@ def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = No
         app.is_charity = bool(_form(app).get("is_charity"))
         _touch(app)
         s.add(app)
-        _step(ctx, unit, app, "correction_completed", completed_on, note)
+        # the file is complete: now the 受理通知书 (行政许可法 Art 32), with the decision due
+        form_now = _form(app)
+        org_name = _org_name(app, form_now, s)
+        start = _clock_start(ctx, app) or completed_on
+        doc = _issue(unit, ctx, "acceptance_notice", today, app, data={
+            "org_name": org_name, "applicant": _applicant(form_now, org_name),
+            "received_on": app.received_on or completed_on, "accepted_on": start,
+            "org_type": app.org_type, "application_number": app.number,
+            "decision_due": _decision_deadline(ctx, app, start, s).due,
+            "materials_complete": True})
+        _step(ctx, unit, app, tr.step, completed_on, note, {"document": doc.number})
         unit.record("application", app.id, {"status": "correction", "form": before_form},
-                    {"status": "accepted", "complete_on": completed_on, "form": _form(app)},
+                    {"status": "accepted", "complete_on": completed_on,
+                     "clock_start": start, "document": doc.number, "form": _form(app)},
                     organization_id=app.organization_id)
         s.flush()
         return _info(s, ctx, app)
 
 
 # --------------------------------------------------------------------------- decisions
-
-
-def _four_eyes(ctx: ServiceContext, session: Session, app: Application) -> None:
-    """The user who accepted an application may not decide it."""
-    if app.accepted_by_id and app.accepted_by_id == ctx.actor.user_id:
-        raise PermissionDenied("registration.error.four_eyes")
-    if app.accepted_by_id is None:
-        accepted = session.exec(select(ApplicationStep).where(
-            ApplicationStep.application_id == app.id, ApplicationStep.step == "accepted")
-            .order_by(col(ApplicationStep.created_at).desc())).first()
-        if accepted is not None and ctx.actor.user_id is None:
-            data = json.loads(accepted.data_json or "{}")
-            if data.get("actor_name") == ctx.actor.name:
-                raise PermissionDenied("registration.error.four_eyes")
 
 
 def _docref(doc) -> DocumentRef:  # noqa: ANN001 - IssuedDocumentInfo
@@ -947,18 +1092,18 @@ def _docref(doc) -> DocumentRef:  # noqa: ANN001 - IssuedDocumentInfo
 def refuse(ctx: ServiceContext, app_id: str, reasons: str, *, decided_on: date | None = None,
            expected_version: int | None = None) -> DecisionResult:
     """不予登记 with written reasons; issues the refusal decision (不予登记决定书)."""
-    ctx.require(Role.APPROVER)
+    ctx.permit("application.refuse")
     reasons = normalize_text(reasons)
     if not reasons:
         raise ValidationFailed([FieldProblem("reasons", "registration.error.no_reasons")])
     today = decided_on or ctx.today()
-    with ctx.unit("application.refuse") as unit:
+    with ctx.unit("application.refuse", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.REVIEWED, ApplicationStatus.ACCEPTED)
-        _four_eyes(ctx, s, app)
         before = {"status": app.status}
-        app.status = ApplicationStatus.REFUSED.value
+        tr = _move(ctx, s, app, "application.refuse", expected_version)
+        _check_decision_date(ctx, app, today)
+        _no_refusal_for_unnotified_defects(s, ctx, app)
         app.decided_on = today
         app.decided_by_id = ctx.actor.user_id
         app.decision_reasons = reasons
@@ -972,13 +1117,49 @@ def refuse(ctx: ServiceContext, app_id: str, reasons: str, *, decided_on: date |
         if app.kind == ApplicationKind.CHANGE:
             data["legal_basis"] = _change_basis(OrgType(app.org_type))
         doc = _issue(unit, ctx, "refusal_decision", today, app, data=data)
-        _step(ctx, unit, app, "refused", today, reasons, {"document": doc.number})
+        _step(ctx, unit, app, tr.step, today, reasons, {"document": doc.number})
         unit.record("application", app.id, before,
                     {"status": "refused", "decided_on": today, "reasons": reasons},
                     organization_id=app.organization_id)
         s.flush()
         info = _info(s, ctx, app)
         return DecisionResult(info, app.organization_id, None, (_docref(doc),), doc.preview_text)
+
+
+def _check_decision_date(ctx: ServiceContext, app: Application, decided_on: date) -> None:
+    """A decision is dated neither before 受理 nor in the future (domain.md §10.1)."""
+    today = ctx.today()
+    if decided_on > today:
+        raise RefusedByLaw("registration.law.decision_future", date=decided_on.isoformat(),
+                           today=today.isoformat())
+    accepted = app.accepted_on or app.received_on
+    if accepted and decided_on < accepted:
+        raise RefusedByLaw("registration.law.decision_before_acceptance",
+                           date=decided_on.isoformat(), accepted=accepted.isoformat(),
+                           article=f"{LICENSING_LAW}第三十四条、第三十七条")
+
+
+def _refusal_article(app: Application) -> str:
+    org_type = OrgType(app.org_type)
+    if org_type is OrgType.PRIVATE_NON_ENTERPRISE:
+        grounds = "《民办非企业单位登记管理暂行条例》第十一条第二款"
+    else:
+        grounds = "《社会团体登记管理条例》第十三条"
+    return f"{ART_32}；{grounds}"
+
+
+def _no_refusal_for_unnotified_defects(session: Session, ctx: ServiceContext,
+                                       app: Application) -> None:
+    """Missing materials are not a ground for refusal ([S1] Art 13, [S2] Art 11 ¶2): a
+    file whose defects were never told to the applicant (一次性告知, 行政许可法 Art 32)
+    cannot be refused; it gets its 补正 notice first (or, if the 5 working days have
+    passed, it counts as accepted and is decided on its merits)."""
+    if app.correction_requested_on is not None:
+        return
+    missing = [f for f in _all_findings(session, ctx, app) if f.code == "material_missing"]
+    if app.complete_on is None or missing:
+        raise RefusedByLaw("registration.law.refuse_unnotified",
+                           count=len(missing), article=_refusal_article(app))
 
 
 def _change_basis(org_type: OrgType) -> str:
@@ -996,13 +1177,12 @@ def approve(ctx: ServiceContext, app_id: str, *, note: str = "", decided_on: dat
     certificate with 正本/副本 serials and validity, an announcement, and the approval
     decision, certificate data sheet and announcement documents. Change: see
     ``_apply_change``. All in one transaction."""
-    ctx.require(Role.APPROVER)
     today = decided_on or ctx.today()
-    with ctx.unit("application.approve") as unit:
+    with ctx.unit("application.approve", subject=Subject("application", app_id)) as unit:
         s = unit.session
         app = _load(s, app_id)
-        _check(app, expected_version, ApplicationStatus.REVIEWED)
-        _four_eyes(ctx, s, app)
+        _check_decision_date(ctx, app, today)
+        tr = _move(ctx, s, app, "application.approve", expected_version)
         blocking = [f for f in _all_findings(s, ctx, app) if f.blocks]
         if blocking:
             raise NotReady(blocking)
@@ -1010,12 +1190,11 @@ def approve(ctx: ServiceContext, app_id: str, *, note: str = "", decided_on: dat
             docs, main = _apply_change(unit, ctx, app, today)
         else:
             docs, main = _establish(unit, ctx, app, today)
-        app.status = ApplicationStatus.APPROVED.value
         app.decided_on = today
         app.decided_by_id = ctx.actor.user_id
         _touch(app)
         s.add(app)
-        _step(ctx, unit, app, "approved", today, note,
+        _step(ctx, unit, app, tr.step, today, note,
               {"documents": [d.number for d in docs]})
         unit.record("application", app.id, {"status": "reviewed"},
                     {"status": "approved", "decided_on": today,

@@ -92,12 +92,13 @@ class StatisticsScreen(Screen):
     @work(thread=True, exit_on_error=False, group="stats")
     def _compute(self, year: int, day) -> None:  # noqa: ANN001
         from mca_tui.reports import stats
+        from mca_tui.services import statistics
 
         try:
-            ys = stats.year_stats(self.ctx.db, self.ctx.settings, year)
+            ys = statistics.year_stats(self.ctx, year)  # role-checked (statistics.read)
             rows = stats.table_rows(ys)
             paragraph = stats.draft_paragraph(ys)
-            as_of = stats.as_of_rows(stats.register_as_of(self.ctx.db, day))
+            as_of = stats.as_of_rows(statistics.register_as_of(self.ctx, day))
         except Exception as exc:  # noqa: BLE001 - shown, never closes the screen
             self.app.call_from_thread(self._status, t("stats.ui.failed", error=str(exc)))
             return
