@@ -214,6 +214,8 @@ _LEGAL_COMMENTS = {
     "penalty_decision_extension_days": "90日处罚决定期限经批准可延长的天数（第68号令延长规则未确认；0=不延长）",
     "notice_before_listing": "列入信用名录前书面告知（第60号令草案，终稿未确认）",
     "annual_report_mode": "年检(inspection，评定合格/基本合格/不合格) 或 年报(report)（海沧未确认）",
+    "evaluation_expiry_queue_days": "评估等级到期前N日列入到期提醒，并可重新申请评估（民政部令第39号第六条、第二十八条；本地设定）",
+    "spot_check_inspectors_per_org": "每个被抽查组织随机抽取的检查人员数（民发〔2017〕45号，至少2名）",
 }
 
 

@@ -35,6 +35,7 @@ _LICENSING_LAW = "《中华人民共和国行政许可法》"
 STATUTORY_FLOORS: dict[str, Floor] = {
     "social_group_min_funds_yuan": Floor(30_000, f"{_S1}第十条"),
     "spot_check_min_ratio_percent": Floor(3, "《社会组织抽查暂行办法》（民发〔2017〕45号）第五条"),
+    "spot_check_inspectors_per_org": Floor(2, "《社会组织抽查暂行办法》（民发〔2017〕45号）第七条"),
     "hearing_request_working_days": Floor(
         5, "《中华人民共和国行政处罚法》第六十四条第一项、第八十五条"),
     "establishment_decision_days": Floor(
@@ -105,6 +106,13 @@ class LegalParams:
     notice_before_listing: bool = True
     # §4.4 (UNCONFIRMED for Haicang): "inspection" (年检, graded) or "report" (年报).
     annual_report_mode: str = "report"
+
+    # -- supervision (H7; domain.md §7, §8) --
+    # §7 (Order 39 Art 6, 28; queue length a local choice): an evaluation grade appears in
+    # the expiry queue, and the organization may apply again, N days before it expires.
+    evaluation_expiry_queue_days: int = 180
+    # §8 (民发〔2017〕45号 Art 7 and practice: at least 2): inspectors drawn per organization.
+    spot_check_inspectors_per_org: int = 2
 
     def floor_violations(self) -> list[tuple[str, object, Floor]]:
         """The settings that would make a statutory rule looser than the law
