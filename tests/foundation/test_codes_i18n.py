@@ -13,6 +13,7 @@ from mca_tui.domain.identifiers import validate_uscc
 from mca_tui.i18n import catalog
 from mca_tui.services import codes
 from mca_tui.services.organizations import insert_organization
+from mca_tui.storage.audit import Subject
 
 
 def test_assigned_codes_are_valid_typed_and_never_repeat(ctx, db, settings):
@@ -33,7 +34,7 @@ def test_assignment_skips_a_code_already_in_the_register(ctx, db, settings):
         first = codes.assign_uscc(s, settings, OrgType.SOCIAL_GROUP)
         s.rollback()
     # An imported ledger already holds the code the pool would give next.
-    with ctx.unit("import") as unit:
+    with ctx.unit("import", subject=Subject("test", None)) as unit:
         insert_organization(unit, office_id=ctx.actor.office_id, org_type=OrgType.SOCIAL_GROUP,
                             name="海沧区已有协会", uscc=first)
     with db.write() as s:

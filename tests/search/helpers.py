@@ -8,6 +8,7 @@ from mca_tui.domain.enums import OrgStatus, OrgType
 from mca_tui.domain.identifiers import build_uscc
 from mca_tui.services.context import ensure_office
 from mca_tui.services.organizations import PersonInput, insert_organization
+from mca_tui.storage.audit import Subject
 
 
 def code(n: int, category: str = "1") -> str:
@@ -19,7 +20,7 @@ def add_orgs(ctx, rows: list[dict]) -> list[str]:  # noqa: ANN001
     office = ensure_office(ctx.db, ctx.settings)
     ids = []
     for i, row in enumerate(rows, start=1):
-        with ctx.unit("test.add_org") as unit:
+        with ctx.unit("test.add_org", subject=Subject("test", None)) as unit:
             row = dict(row)
             name = row.pop("name")
             rep = row.pop("rep", "张三")

@@ -11,6 +11,7 @@ from mca_tui.domain.enums import OrgStatus
 from mca_tui.services.organizations import update_organization
 from mca_tui.services.search import search_organizations
 from mca_tui.storage import search as index
+from mca_tui.storage.audit import Subject
 
 from .helpers import add_orgs, code
 
@@ -129,7 +130,7 @@ def test_markup_like_name_is_stored_and_found_as_typed(ctx):
 
 def test_index_follows_updates(ctx, orgs):
     org_id = orgs[NAMES[4]]
-    with ctx.unit("test.rename", organization_id=org_id) as unit:
+    with ctx.unit("test.rename", subject=Subject("organization", org_id)) as unit:
         update_organization(unit, org_id, {"name": "海沧区围棋协会", "legal_rep_name": "周围"})
     assert names(ctx, "围棋") == ["海沧区围棋协会"]
     assert names(ctx, "hcqwq") == ["海沧区围棋协会"]

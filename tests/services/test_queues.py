@@ -7,20 +7,21 @@ from datetime import date
 from mca_tui.domain.enums import OrgType, Role
 from mca_tui.services import queues
 from mca_tui.services.organizations import insert_organization
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import AnnualReport, CreditListEntry, PenaltyCase, SupervisionRecord
 
 TODAY = date(2024, 11, 26)
 
 
 def _org(ctx, name, established, **kw):
-    with ctx.unit("test.org") as unit:
+    with ctx.unit("test.org", subject=Subject("test", None)) as unit:
         return insert_organization(unit, office_id=ctx.actor.office_id,
                                    org_type=kw.pop("org_type", OrgType.SOCIAL_GROUP), name=name,
                                    established_on=established, **kw).id
 
 
 def _add(ctx, row):
-    with ctx.unit("test.add") as unit:
+    with ctx.unit("test.add", subject=Subject("test", None)) as unit:
         unit.session.add(row)
 
 
@@ -50,6 +51,35 @@ def test_reports_overdue_follow_the_report_cycle(ctx):
     assert summary["reports_overdue"] == 1
 
 
+def test_reports_overdue_lists_who_did_not_submit_not_who_failed(ctx):
+    o = ctx.actor.office_id
+    failed = _org(ctx, "海沧区不合格协会", date(2020, 1, 1))
+    pending = _org(ctx, "海沧区待审协会", date(2020, 1, 1))
+    _org(ctx, "海沧区未报协会", date(2020, 1, 1))
+    marked = _org(ctx, "海沧区标记未报协会", date(2020, 1, 1))
+    _add(ctx, AnnualReport(office_id=o, organization_id=failed, report_year=2023,
+                           conclusion="fail", submitted_on=date(2024, 5, 20)))
+    _add(ctx, AnnualReport(office_id=o, organization_id=pending, report_year=2023,
+                           submitted_on=date(2024, 5, 30)))
+    _add(ctx, AnnualReport(office_id=o, organization_id=marked, report_year=2023,
+                           conclusion="not_submitted"))
+    assert sorted(_ids(ctx, "reports_overdue")) == sorted(["海沧区未报协会", "海沧区标记未报协会"])
+    assert {s.id: s.count for s in queues.summaries(ctx, TODAY)}["reports_overdue"] == 2
+
+
+def test_abnormal_queue_window_uses_the_day_after(ctx):
+    b = _org(ctx, "海沧区异常协会", date(2018, 1, 1))
+    c = _org(ctx, "海沧区稍后协会", date(2018, 1, 1))
+    o = ctx.actor.office_id
+    # promoted on 26 Dec 2024 = TODAY + 30: listed; one day later: not yet
+    _add(ctx, CreditListEntry(office_id=o, organization_id=b, list_kind="abnormal", ground="1",
+                              listed_on=date(2022, 12, 25)))
+    _add(ctx, CreditListEntry(office_id=o, organization_id=c, list_kind="abnormal", ground="1",
+                              listed_on=date(2022, 12, 26)))
+    items = queues.items(ctx, "abnormal_two_years", TODAY)
+    assert [(i.name, i.due) for i in items] == [("海沧区异常协会", date(2024, 12, 26))]
+
+
 def test_rectifications_abnormal_list_cases_and_evaluations(ctx):
     a = _org(ctx, "海沧区整改协会", date(2018, 1, 1))
     b = _org(ctx, "海沧区异常协会", date(2018, 1, 1))
@@ -74,7 +104,9 @@ def test_rectifications_abnormal_list_cases_and_evaluations(ctx):
         ("海沧区整改协会", date(2024, 11, 20), -6)]
     assert rect[0].overdue
     abnormal = queues.items(ctx, "abnormal_two_years", TODAY)
-    assert [i.due for i in abnormal] == [date(2024, 12, 10)]
+    # 满2年 at the end of 10 Dec 2024: promoted on 11 Dec (民法典 Art 201-203)
+    assert [i.due for i in abnormal] == [date(2024, 12, 11)]
+    assert "民法典" in abnormal[0].deadline.article
     cases = queues.items(ctx, "case_steps", TODAY)
     assert [i.due for i in cases] == [date(2024, 11, 28)]  # 90 days after 30 Aug
     evals = queues.items(ctx, "evaluation_expiring", TODAY)

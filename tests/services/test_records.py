@@ -10,11 +10,12 @@ from mca_tui.domain.enums import OrgType, Role
 from mca_tui.services import records
 from mca_tui.services.errors import NotFound
 from mca_tui.services.organizations import PersonInput, insert_organization, update_organization
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import AnnualReport, CreditListEntry, SupervisionRecord
 
 
 def _org(ctx):
-    with ctx.unit("org.create") as unit:
+    with ctx.unit("org.create", subject=Subject("test", None)) as unit:
         org = insert_organization(
             unit, office_id=ctx.actor.office_id, org_type=OrgType.SOCIAL_GROUP,
             name="厦门市海沧区[/]书法协会", uscc="51350205MJ0000026B",
@@ -41,7 +42,7 @@ def test_record_shows_items_persons_and_masked_data(ctx):
 def test_timeline_reads_before_and_after_from_the_audit_trail(ctx, make_ctx):
     oid = _org(ctx)
     clerk = make_ctx("xiao", Role.CLERK)
-    with clerk.unit("org.change", organization_id=oid) as unit:
+    with clerk.unit("org.change", subject=Subject("organization", oid)) as unit:
         update_organization(unit, oid, {"domicile": "沧林路8号", "status": "revoked",
                                         "revoked_on": date(2024, 5, 6)})
     r = records.get_record(ctx, oid)
@@ -57,7 +58,7 @@ def test_timeline_reads_before_and_after_from_the_audit_trail(ctx, make_ctx):
 def test_reports_listings_supervision_and_flags(ctx):
     oid = _org(ctx)
     o = ctx.actor.office_id
-    with ctx.unit("test.add") as unit:
+    with ctx.unit("test.add", subject=Subject("test", None)) as unit:
         unit.session.add(AnnualReport(office_id=o, organization_id=oid, report_year=2022,
                                       conclusion="pass"))
         unit.session.add(AnnualReport(office_id=o, organization_id=oid, report_year=2023))
@@ -81,11 +82,11 @@ def test_unknown_organization(ctx):
 def test_a_failing_legacy_code_needs_a_recorded_reason(ctx):
     from mca_tui.services.errors import ValidationFailed
 
-    with pytest.raises(ValidationFailed) as err, ctx.unit("org.create") as unit:
+    with pytest.raises(ValidationFailed) as err, ctx.unit("org.create", subject=Subject("test", None)) as unit:
         insert_organization(unit, office_id=ctx.actor.office_id, org_type=OrgType.SOCIAL_GROUP,
                             name="海沧区旧代码协会", uscc="91350100M0001TGQXM")
     assert "例外原因" in err.value.message()
-    with ctx.unit("org.create") as unit:
+    with ctx.unit("org.create", subject=Subject("test", None)) as unit:
         org = insert_organization(unit, office_id=ctx.actor.office_id,
                                   org_type=OrgType.SOCIAL_GROUP, name="海沧区旧代码协会",
                                   uscc="91350100M0001TGQXM",
@@ -100,7 +101,7 @@ def test_cases_and_their_steps_are_on_the_record(ctx):
 
     oid = _org(ctx)
     o = ctx.actor.office_id
-    with ctx.unit("test.case") as unit:
+    with ctx.unit("test.case", subject=Subject("test", None)) as unit:
         case = PenaltyCase(office_id=o, organization_id=oid, case_number="海民罚〔2022〕1号",
                            ground="连续两年未参加年检", filed_on=date(2022, 3, 1))
         unit.session.add(case)

@@ -8,17 +8,17 @@ import pytest
 
 from mca_tui.domain.enums import OrgType
 from mca_tui.services.organizations import insert_organization, update_organization
-from mca_tui.storage.audit import verify_chains
+from mca_tui.storage.audit import Subject, verify_chains
 
 
 def _make_events(ctx, n: int = 4) -> list[str]:
     ids = []
     for i in range(n):
-        with ctx.unit("org.create") as unit:
+        with ctx.unit("org.create", subject=Subject("test", None)) as unit:
             org = insert_organization(unit, office_id=ctx.actor.office_id,
                                       org_type=OrgType.SOCIAL_GROUP, name=f"海沧区测试协会{i}")
             ids.append(org.id)
-    with ctx.unit("org.change", organization_id=ids[0]) as unit:
+    with ctx.unit("org.change", subject=Subject("organization", ids[0])) as unit:
         update_organization(unit, ids[0], {"domicile": "海沧大道1号"})
     return ids
 
@@ -83,7 +83,7 @@ def test_inserted_event_is_detected(ctx, db, tmp_path):
     raw.execute("update audit_event set seq=seq-99 where seq>=103")
     raw.execute("insert into audit_event select 'forged', chain, 3, at, actor_kind, actor_id, "
                 "actor_name, office_id, office_code, 'org.forged', organization_id, entity, "
-                "entity_id, before_json, after_json, note, prev_hash, hash "
+                "entity_id, before_json, after_json, note, prev_hash, hash, hash_version "
                 "from audit_event where seq=2")
     raw.close()
     result = _verify(db)

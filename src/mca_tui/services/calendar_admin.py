@@ -12,6 +12,7 @@ from sqlmodel import select
 from mca_tui.domain.enums import Role
 from mca_tui.domain.text import normalize_text
 from mca_tui.services.context import ServiceContext
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import CalendarOverride, CalendarYear, utcnow
 
 
@@ -26,7 +27,8 @@ def set_day(ctx: ServiceContext, day: date, working: bool, note: str = "") -> No
     """Declare ``day`` a holiday (working=False) or a make-up working day (True)."""
     ctx.require(Role.ADMIN)
     note = normalize_text(note)
-    with ctx.unit("calendar.set_day") as unit:
+    with ctx.unit("calendar.set_day",
+                  subject=Subject("calendar_override", day.isoformat())) as unit:
         row = unit.session.get(CalendarOverride, day)
         before = {"working": row.working, "note": row.note} if row else None
         if row is None:
@@ -41,7 +43,8 @@ def set_day(ctx: ServiceContext, day: date, working: bool, note: str = "") -> No
 
 def clear_day(ctx: ServiceContext, day: date) -> bool:
     ctx.require(Role.ADMIN)
-    with ctx.unit("calendar.clear_day") as unit:
+    with ctx.unit("calendar.clear_day",
+                  subject=Subject("calendar_override", day.isoformat())) as unit:
         row = unit.session.get(CalendarOverride, day)
         if row is None:
             unit.note = "no override"
@@ -57,7 +60,8 @@ def mark_year_complete(ctx: ServiceContext, year: int, complete: bool = True) ->
     """Declare that all of ``year``'s holidays are entered: its deadlines stop being
     provisional."""
     ctx.require(Role.ADMIN)
-    with ctx.unit("calendar.year_complete" if complete else "calendar.year_incomplete") as unit:
+    with ctx.unit("calendar.year_complete" if complete else "calendar.year_incomplete",
+                  subject=Subject("calendar_year", str(year))) as unit:
         row = unit.session.get(CalendarYear, year)
         if complete and row is None:
             unit.session.add(CalendarYear(year=year))

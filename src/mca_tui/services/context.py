@@ -7,18 +7,23 @@ import getpass
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
-from sqlmodel import Session, select
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel, select
 
 from mca_tui.config import Settings
+from mca_tui.domain import permissions
 from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import Role
+from mca_tui.i18n import label
 from mca_tui.services.errors import PermissionDenied
 from mca_tui.storage import audit
+from mca_tui.storage.audit import Change, ChangeLog, Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import CalendarOverride, CalendarYear, Office
 
@@ -27,33 +32,124 @@ _OFFICE_NAMESPACE = uuid.UUID("6f1c2d8e-8a43-4d55-9a5e-0c3b7e5d2a10")
 
 @dataclass
 class Unit:
-    """One write operation: a session and the single audit event it will append."""
+    """One write operation: a session, the subject it is about, and the single audit
+    event it will append. Every row the session writes is captured as a change row by
+    construction (``audit.ChangeLog`` on the session's flushes); rows written by a bulk
+    statement are reported through ``insert_rows`` / ``add_change``."""
 
     session: Session
     action: str
-    organization_id: str | None = None
-    entity: str = ""
-    entity_id: str | None = None
-    before: dict = field(default_factory=dict)
-    after: dict = field(default_factory=dict)
+    subject: Subject
     note: str = ""
+    before: dict = field(default_factory=dict)  # headline for people (timeline)
+    after: dict = field(default_factory=dict)
+    changes: ChangeLog = field(default_factory=ChangeLog)
+    _also: dict = field(default_factory=dict)
+    _explicit: int = 0
 
     def record(self, entity: str, entity_id: str | None, before: dict | None,
                after: dict | None, *, organization_id: str | None = None) -> None:
-        """Note what changed. The first record names the event's entity; further ones
-        are kept under ``entity:id`` keys so one event tells the whole operation."""
+        """Add to the event's short headline (what people read on the timeline). The
+        change rows are captured by themselves and the subject is the one the unit was
+        opened with: a headline about the subject goes at the top level, others under
+        ``entity:id`` keys, whatever the order of calls."""
         if organization_id:
-            self.organization_id = self.organization_id or organization_id
-        if not self.entity:
-            self.entity, self.entity_id = entity, entity_id
+            self._also[("organization", organization_id)] = None
+        if (entity, entity_id) == (self.subject.entity, self.subject.id):
             self.before.update(before or {})
             self.after.update(after or {})
-        else:
-            key = f"{entity}:{entity_id}" if entity_id else entity
-            if before:
-                self.before[key] = before
-            if after:
-                self.after[key] = after
+            return
+        key = f"{entity}:{entity_id}" if entity_id else entity
+        if before:
+            self.before[key] = before
+        if after:
+            self.after[key] = after
+
+    def about(self, entity: str, entity_id: str | None) -> None:
+        """Index the event under one more (entity, id), e.g. a row it read and acted on."""
+        if entity_id:
+            self._also[(entity, str(entity_id))] = None
+
+    def add_change(self, entity: str, entity_id: str | None, operation: str,
+                   before: dict | None = None, after: dict | None = None) -> None:
+        """Report a row written by a statement the session cannot see (raw SQL)."""
+        self.changes.add(Change(entity, entity_id, operation, dict(before or {}),
+                                dict(after or {})))
+
+    def insert_rows(self, model: type[SQLModel], rows: list[dict]) -> None:
+        """Bulk Core insert of ``rows`` into ``model``'s table, one change row each."""
+        if not rows:
+            return
+        self._explicit += 1
+        try:
+            self.session.execute(insert(model), rows)
+        finally:
+            self._explicit -= 1
+        for change in audit.change_rows_for(model, rows):
+            self.changes.add(change)
+
+    def _guard(self, state) -> None:  # noqa: ANN001 - sqlalchemy ORMExecuteState
+        """Refuse a bulk INSERT/UPDATE/DELETE whose rows the unit would not see."""
+        if self._explicit or not (state.is_insert or state.is_update or state.is_delete):
+            return
+        table = getattr(getattr(state.statement, "table", None), "name", "")
+        if table in audit.AUDIT_TABLES:
+            return
+        raise RuntimeError(f"bulk {table} statement in unit {self.action!r}: write rows "
+                           "through the session or Unit.insert_rows so they are audited")
+
+
+_MODELS: dict[str, type] = {}
+
+
+def _model_for(table: str) -> type | None:
+    if not _MODELS:
+        for mapper in SQLModel._sa_registry.mappers:  # noqa: SLF001
+            _MODELS[mapper.local_table.name] = mapper.class_
+    return _MODELS.get(table)
+
+
+def _organization_of(session: Session, subject: Subject) -> str | None:
+    """The organization of the named subject row (as it is after the operation)."""
+    if subject.organization_id or not subject.id:
+        return subject.organization_id
+    if subject.entity == "organization":
+        return subject.id
+    model = _model_for(subject.entity)
+    if model is None or "organization_id" not in model.__table__.columns:
+        return None
+    row = session.get(model, subject.id)
+    return getattr(row, "organization_id", None) if row is not None else None
+
+
+@contextmanager
+def open_unit(db: Database, actor: Actor, action: str, *, subject: Subject,
+              note: str = "") -> Iterator[Unit]:
+    """One transaction (BEGIN IMMEDIATE) that ends with one audit event about
+    ``subject`` holding every row written. Services use ``ServiceContext.unit``."""
+    if not isinstance(subject, Subject):
+        raise TypeError("a unit needs subject=Subject(entity, id, organization_id=...)")
+    with db.write() as session:
+        unit = Unit(session=session, action=action, subject=subject, note=note)
+
+        def capture(s: Session, _flush_context: object) -> None:
+            unit.changes.capture(s)
+
+        sa_event.listen(session, "after_flush", capture)
+        sa_event.listen(session, "do_orm_execute", unit._guard)  # noqa: SLF001
+        try:
+            yield unit
+            session.flush()
+        finally:
+            sa_event.remove(session, "after_flush", capture)
+            sa_event.remove(session, "do_orm_execute", unit._guard)  # noqa: SLF001
+        subject = replace(unit.subject,
+                          organization_id=_organization_of(session, unit.subject))
+        audit.append_event(
+            session, actor, unit.action, subject=subject, changes=unit.changes,
+            before=unit.before, after=unit.after, note=unit.note,
+            also_about=list(unit._also),  # noqa: SLF001
+        )
 
 
 @dataclass
@@ -68,20 +164,22 @@ class ServiceContext:
         if not self.actor.has(*roles):
             raise PermissionDenied(roles="/".join(r.value for r in roles))
 
+    def permit(self, action: str) -> None:
+        """Refuse (PermissionDenied) unless the actor's roles allow ``action`` per
+        ``domain.permissions``; an undeclared action is a programming error
+        (``UnknownAction``). Called by ``unit()`` for every write and by read services."""
+        roles = permissions.roles_for(action)
+        if not self.actor.has(*roles):
+            raise PermissionDenied(roles="/".join(label(r) for r in sorted(roles)))
+
     @contextmanager
-    def unit(self, action: str, *, organization_id: str | None = None,
-             note: str = "") -> Iterator[Unit]:
-        """One transaction (BEGIN IMMEDIATE) that ends with one audit event."""
-        with self.db.write() as session:
-            unit = Unit(session=session, action=action, organization_id=organization_id,
-                        note=note)
+    def unit(self, action: str, *, subject: Subject, note: str = "") -> Iterator[Unit]:
+        """One transaction (BEGIN IMMEDIATE) that ends with one audit event about
+        ``subject`` (required: name the row the operation is about; a create names the
+        id it will give, from ``storage.ids.new_id``)."""
+        self.permit(action)  # role check by construction: refused before anything is written
+        with open_unit(self.db, self.actor, action, subject=subject, note=note) as unit:
             yield unit
-            session.flush()
-            audit.append_event(
-                session, self.actor, unit.action, organization_id=unit.organization_id,
-                entity=unit.entity, entity_id=unit.entity_id, before=unit.before,
-                after=unit.after, note=unit.note,
-            )
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -109,9 +207,15 @@ def ensure_office(db: Database, settings: Settings) -> Office:
         office = s.exec(select(Office).where(Office.code == code)).first()
     if office:
         return office
-    with db.write() as s:
-        office = s.exec(select(Office).where(Office.code == code)).first()
-        if office is None:
+    system = Actor(kind="os", name="system:setup", display_name="system",
+                   office_id=office_id_for(code), office_code=code)
+    try:
+        with open_unit(db, system, "office.create",
+                       subject=Subject("office", office_id_for(code))) as unit:
+            s = unit.session
+            office = s.exec(select(Office).where(Office.code == code)).first()
+            if office is not None:
+                raise _OfficeExists(office)
             office = Office(id=office_id_for(code), code=code, name=settings.office.name,
                             kind="district")
             s.add(office)
@@ -120,13 +224,17 @@ def ensure_office(db: Database, settings: Settings) -> Office:
                            kind="subdistrict", parent_id=office.id)
                     for sub in settings.office.subdistricts]
             s.add_all(subs)
-            system = Actor(kind="os", name="system:setup", display_name="system",
-                           office_id=office.id, office_code=office.code)
-            audit.append_event(s, system, "office.create", entity="office",
-                               entity_id=office.id,
-                               after={"code": code, "name": office.name,
-                                      "subdistricts": [f"{o.code} {o.name}" for o in subs]})
-        return office
+            unit.record("office", office.id, None,
+                        {"code": code, "name": office.name,
+                         "subdistricts": [f"{o.code} {o.name}" for o in subs]})
+    except _OfficeExists as found:  # created meanwhile by another process
+        return found.office
+    return office
+
+
+class _OfficeExists(Exception):  # noqa: N818 - control flow inside ensure_office
+    def __init__(self, office: Office) -> None:
+        self.office = office
 
 
 def os_actor(db: Database, settings: Settings) -> Actor:

@@ -14,15 +14,16 @@
    ``ctx.unit("ledger.import")``: one ``ImportBatch`` row, the records (each carrying
    ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event.
 
-Audit and timeline. The single audit event names the batch (entity ``import_batch``)
-and holds the counts and the ids of the organizations that were *changed* — never the
-full per-row data, so a 100,000-row import keeps a small event. Organizations are
-written through ``services.organizations.insert_organization`` / ``update_organization``
-(search index, sort key), whose per-record notes are collected here into the batch's
-``summary_json`` (``changed``: org id -> sheet, row, before, after) instead of the event.
-A record's timeline finds its imports with ``import_history(session, organization_id)``:
-the batch that created it (``Organization.import_batch_id``), batches that changed it
-(listed in the batch summary) and batches that brought its reports and records.
+Audit and timeline. The single audit event's subject is the batch (entity
+``import_batch``, id chosen before the unit opens); its headline holds the counts and the
+ids of the organizations that were *changed*. Every row the import writes is one change
+row of that event (captured from the session's flushes, in the hash chain) and the event
+is indexed under every organization it created or changed or brought reports/records to.
+The batch's ``summary_json`` keeps the sheet and row of each change for people; the
+truth is the chain. A record's timeline finds its imports with
+``import_history(session, organization_id)``: the batch that created it
+(``Organization.import_batch_id``), batches that changed it (the audit subject index and
+the event's change rows) and batches that brought its reports and records.
 
 An import that would create or change nothing writes nothing (no batch, no event), so
 importing the same file twice changes nothing the second time.
@@ -42,7 +43,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from mca_tui.domain.enums import OrgStatus, ReportConclusion, Role, SupervisionKind
+from mca_tui.domain.enums import OrgStatus, ReportConclusion, SupervisionKind
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
 from mca_tui.services.context import ServiceContext
@@ -53,9 +54,11 @@ from mca_tui.services.organizations import (
     set_legal_rep,
     update_organization,
 )
-from mca_tui.storage.audit import to_json
+from mca_tui.storage.audit import Subject, changes_of, events_about_query, to_json
+from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
     AnnualReport,
+    AuditEvent,
     ImportBatch,
     Organization,
     Person,
@@ -455,10 +458,9 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
 
 
 def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
-    if dry_run:
-        ctx.require(*Role)
-    else:
-        ctx.require(Role.ADMIN, Role.APPROVER)
+    """A dry run checks a file (any role); writing needs ``ledger.import``'s roles
+    (domain.permissions), checked again by the unit."""
+    ctx.permit("ledger.check" if dry_run else ACTION)
 
 
 def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
@@ -506,14 +508,15 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
     if plan.empty:
         return result(False, rejected=rejected_path)
     sha = _file_sha256(path)
-    with ctx.unit(ACTION) as unit:
+    batch_id = new_id()
+    with ctx.unit(ACTION, subject=Subject("import_batch", batch_id)) as unit:
         s = unit.session
         plan = _plan(s, parsed, mode)  # again, under the write lock
         if parsed.errors and not skip_bad_rows:
             raise ValidationFailed([FieldProblem(p.where(), f"ledger.problem.{p.key}", p.params)
                                     for p in parsed.errors[:20]])
         _count_rejects(plan, parsed)
-        batch = ImportBatch(office_id=ctx.actor.office_id, file_name=raw.file_name,
+        batch = ImportBatch(id=batch_id, office_id=ctx.actor.office_id, file_name=raw.file_name,
                             file_sha256=sha, actor_name=ctx.actor.name)
         s.add(batch)
         s.flush()
@@ -570,15 +573,26 @@ def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
     if org.import_batch_id and (b := batch(org.import_batch_id)):
         out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, "created",
                                org.source_row))
-    like = f"%{organization_id}%"
-    for b in session.exec(select(ImportBatch).where(ImportBatch.summary_json.like(like))):
-        batches[b.id] = b
-        summary = json.loads(b.summary_json or "{}")
-        change = summary.get("changed", {}).get(organization_id)
-        if change:
-            out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, "changed",
-                                   change.get("row"), change.get("before", {}),
-                                   change.get("after", {})))
+    # Imports that changed it: events about it (audit_subject index), its change rows.
+    for event in session.exec(events_about_query("organization", organization_id)
+                              .where(AuditEvent.action == ACTION)):
+        b = batch(event.entity_id or "")
+        if b is None:
+            continue
+        noted = json.loads(b.summary_json or "{}").get("changed", {}).get(organization_id)
+        if event.hash_version < 2:  # written before audit change rows: the batch summary
+            if noted:
+                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name,
+                                       "changed", noted.get("row"), noted.get("before", {}),
+                                       noted.get("after", {})))
+            continue
+        for change in changes_of(session, event.id, entity="organization",
+                                 entity_id=organization_id):
+            if change.operation == "update":
+                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name,
+                                       "changed", (noted or {}).get("row"),
+                                       json.loads(change.before_json),
+                                       json.loads(change.after_json)))
     for what, model in (("reports", AnnualReport), ("records", SupervisionRecord)):
         ids = session.exec(select(model.import_batch_id).where(
             model.organization_id == organization_id,

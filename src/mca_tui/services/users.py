@@ -11,8 +11,10 @@ from mca_tui.domain.actor import Actor
 from mca_tui.domain.enums import Role
 from mca_tui.domain.passwords import hash_password, password_problem, verify_password
 from mca_tui.domain.text import normalize_text
-from mca_tui.services.context import ServiceContext, ensure_office
+from mca_tui.services.context import ServiceContext, ensure_office, open_unit
 from mca_tui.services.errors import FieldProblem, NotFound, ServiceError, ValidationFailed
+from mca_tui.storage.audit import Subject
+from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import Office, UserAccount, UserRole, utcnow
 
 
@@ -91,19 +93,21 @@ def add_user(ctx: ServiceContext, username: str, display_name: str, password: st
     if problems:
         raise ValidationFailed(problems)
     office = ensure_office(ctx.db, ctx.settings)
-    with ctx.unit("user.add") as unit:
+    user_id = new_id()
+    with ctx.unit("user.add", subject=Subject("user_account", user_id)) as unit:
         s = unit.session
         if s.exec(select(UserAccount).where(UserAccount.username == username)).first():
             raise ValidationFailed([FieldProblem("username", "user.exists",
                                                  {"username": username})])
-        user = UserAccount(office_id=office.id, username=username, display_name=display_name,
-                           password_hash=hash_password(password))
+        user = UserAccount(id=user_id, office_id=office.id, username=username,
+                           display_name=display_name, password_hash=hash_password(password))
         s.add(user)
         s.flush()
         for role in parsed:
             s.add(UserRole(user_id=user.id, role=role.value))
-        unit.record("user", user.id, None, {"username": username, "display_name": display_name,
-                                            "roles": [r.value for r in parsed]})
+        unit.record("user_account", user.id, None,
+                    {"username": username, "display_name": display_name,
+                     "roles": [r.value for r in parsed]})
         s.flush()
         return _info(s, user)
 
@@ -117,36 +121,43 @@ def _get(session, username: str) -> UserAccount:  # noqa: ANN001
     return user
 
 
+def _subject(ctx: ServiceContext, username: str) -> Subject:
+    """The audit subject of an operation on a user account (looked up by name)."""
+    with ctx.db.read() as s:
+        return Subject("user_account", _get(s, username).id)
+
+
 def set_password(ctx: ServiceContext, username: str, password: str) -> None:
     """An administrator resets any password; a user changes their own."""
     if ctx.actor.name != normalize_text(username).lower():
         ctx.require(Role.ADMIN)
     if key := password_problem(password):
         raise ValidationFailed([FieldProblem("password", key)])
-    with ctx.unit("user.password") as unit:
+    with ctx.unit("user.password", subject=_subject(ctx, username)) as unit:
         user = _get(unit.session, username)
         user.password_hash = hash_password(password)
         user.failed_attempts, user.locked_until = 0, None
         user.version += 1
         unit.session.add(user)
-        unit.record("user", user.id, None, {"password": "changed"})
+        unit.record("user_account", user.id, None, {"password": "changed"})
 
 
 def set_disabled(ctx: ServiceContext, username: str, disabled: bool = True) -> None:
     ctx.require(Role.ADMIN)
-    with ctx.unit("user.disable" if disabled else "user.enable") as unit:
+    with ctx.unit("user.disable" if disabled else "user.enable",
+                  subject=_subject(ctx, username)) as unit:
         user = _get(unit.session, username)
         before = user.disabled
         user.disabled = disabled
         user.version += 1
         unit.session.add(user)
-        unit.record("user", user.id, {"disabled": before}, {"disabled": disabled})
+        unit.record("user_account", user.id, {"disabled": before}, {"disabled": disabled})
 
 
 def set_roles(ctx: ServiceContext, username: str, roles: list[str]) -> None:
     ctx.require(Role.ADMIN)
     parsed = _parse_roles(roles)
-    with ctx.unit("user.roles") as unit:
+    with ctx.unit("user.roles", subject=_subject(ctx, username)) as unit:
         s = unit.session
         user = _get(s, username)
         old = sorted(s.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all())
@@ -155,10 +166,13 @@ def set_roles(ctx: ServiceContext, username: str, roles: list[str]) -> None:
         s.flush()
         for role in parsed:
             s.add(UserRole(user_id=user.id, role=role.value))
-        unit.record("user", user.id, {"roles": old}, {"roles": sorted(r.value for r in parsed)})
+        unit.record("user_account", user.id, {"roles": old},
+                    {"roles": sorted(r.value for r in parsed)})
 
 
 def list_users(ctx: ServiceContext) -> list[UserInfo]:
+    """Every user account (administrators: ``user.list``)."""
+    ctx.permit("user.list")
     with ctx.db.read() as s:
         return [_info(s, u) for u in s.exec(select(UserAccount).order_by(UserAccount.username))]
 
@@ -177,7 +191,7 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
     now = now or utcnow()
     ui = ctx.settings.ui
     name = normalize_text(username).lower()
-    with ctx.db.write() as s:
+    with ctx.db.read() as s:
         user = s.exec(select(UserAccount).where(UserAccount.username == name)).first()
         if user is None or user.disabled:
             raise SignInRefused()
@@ -189,25 +203,27 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
                       office_id=user.office_id, office_code=office.code, user_id=user.id,
                       roles=frozenset(Role(r) for r in s.exec(
                           select(UserRole.role).where(UserRole.user_id == user.id))))
-        from mca_tui.storage.audit import append_event
-
-        if not verify_password(password, user.password_hash):
+    ok = verify_password(password, user.password_hash)
+    # Not ctx.unit: the actor signing in is not yet ctx.actor (no role check applies).
+    with open_unit(ctx.db, actor, "user.sign_in" if ok else "user.sign_in_failed",
+                   subject=Subject("user_account", user.id)) as unit:
+        user = unit.session.get(UserAccount, user.id)
+        if ok:
+            user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
+        else:
             user.failed_attempts += 1
             extra = user.failed_attempts - ui.max_failed_sign_ins
             if extra >= 0:
                 user.locked_until = now + timedelta(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
-            s.add(user)
-            append_event(s, actor, "user.sign_in_failed", entity="user", entity_id=user.id,
-                         after={"failed_attempts": user.failed_attempts})
-            failed = user.failed_attempts
-            s.commit()
-            if extra >= 0:
-                raise SignInLocked(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
-            raise SignInRefused(remaining=ui.max_failed_sign_ins - failed)
-        user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
-        s.add(user)
-        append_event(s, actor, "user.sign_in", entity="user", entity_id=user.id)
-        return actor
+            unit.record("user_account", user.id, None,
+                        {"failed_attempts": user.failed_attempts})
+        unit.session.add(user)
+        failed = user.failed_attempts
+    if not ok:
+        if extra >= 0:
+            raise SignInLocked(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
+        raise SignInRefused(remaining=ui.max_failed_sign_ins - failed)
+    return actor
 
 
 def verify_unlock(ctx: ServiceContext, password: str) -> bool:

@@ -1,27 +1,56 @@
-"""The audit trail as a hash chain.
+"""The audit trail as a hash chain, with what each event is about and every row it wrote.
 
 Each office writes its own chain (``chain`` = office code) so that chains from offline
 subdistrict offices can be merged later without renumbering. Each event carries the
 hash of the one before; ``audit_chain_head`` holds the last (seq, hash) of every chain,
 so a deleted tail is detected as well as an edited, inserted, deleted or reordered
 event. Appending happens inside the caller's write transaction.
+
+An event names its ``Subject`` (entity, id, organization) — given by the service, never
+inferred — and holds the list of ``Change`` rows (entity, id, insert/update/delete,
+before, after) of every row the operation wrote, in ``audit_change``. The hash covers the
+change rows (hash version 2; events written before revision 0003 are version 1 and their
+hash covers none). ``audit_subject`` indexes every event under its subject, the subject's
+organization, every changed row and the organizations/applications/cases those rows
+refer to, so ``events_about(entity, id)`` is an index search in time order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from sqlalchemy import insert
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, select
 
 from mca_tui.domain.actor import Actor
-from mca_tui.storage.models import AuditChainHead, AuditEvent, utcnow
+from mca_tui.storage.models import (
+    AuditChainHead,
+    AuditChange,
+    AuditEvent,
+    AuditSubject,
+    utcnow,
+)
 
 GENESIS = "0" * 64
+HASH_VERSION = 2
+
+# Rows of these tables are the audit trail itself, never change rows.
+AUDIT_TABLES = frozenset({"audit_event", "audit_chain_head", "audit_change", "audit_subject"})
+# Columns whose value is never copied into the trail (shown as changed only).
+REDACTED_COLUMNS = frozenset({"password_hash"})
+REDACTED = "[redacted]"
+# Entities that have a timeline: a changed row referring to one of them (by a foreign
+# key to its table) is indexed under it too. Later workflows add their case tables here.
+TIMELINE_ENTITIES = frozenset({"organization", "application", "penalty_case"})
+
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
 
 
 def _default(value: object) -> object:
@@ -35,6 +64,8 @@ def _default(value: object) -> object:
         return str(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    if isinstance(value, bytes):
+        return value.hex()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -49,8 +80,178 @@ def _as_naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {
+# --------------------------------------------------------------------------- subjects, changes
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an audited operation is about: a row (``entity`` = its table name, ``id``)
+    and the organization it belongs to, if any. ``id`` may be None only for an
+    operation about no stored row (an export)."""
+
+    entity: str
+    id: str | None
+    organization_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.entity:
+            raise ValueError("a subject needs an entity")
+
+
+@dataclass
+class Change:
+    """One row written: ``before``/``after`` hold the changed columns of an update, all
+    columns of an insert (after) or a delete (before)."""
+
+    entity: str
+    entity_id: str | None
+    operation: str  # insert | update | delete
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+    # Timeline entities the row refers to: (entity, id) pairs for the subject index.
+    refs: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.operation not in (INSERT, UPDATE, DELETE):
+            raise ValueError(f"unknown operation {self.operation!r}")
+
+
+def _row_id(mapper, obj: object) -> str | None:  # noqa: ANN001
+    values = mapper.primary_key_from_instance(obj)
+    if any(v is None for v in values):
+        return None
+    return ":".join(str(_default(v) if isinstance(v, (date, Enum)) else v) for v in values)
+
+
+def _value(key: str, value: object) -> object:
+    return REDACTED if key in REDACTED_COLUMNS and value is not None else value
+
+
+def _refs(mapper, values: dict) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
+    out = []
+    for column in mapper.local_table.columns:
+        for fk in column.foreign_keys:
+            target = fk.column.table.name
+            value = values.get(column.key)
+            if target in TIMELINE_ENTITIES and value:
+                out.append((target, str(value)))
+    return tuple(out)
+
+
+class ChangeLog:
+    """The change rows of one unit, captured from the session's flushes (so a service
+    cannot forget one) plus any the unit adds explicitly. A row written several times in
+    one unit is one change (insert+update = insert; update+update = update)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[str, str | None], Change] = {}
+        self._anonymous: list[Change] = []
+
+    def __iter__(self) -> Iterator[Change]:
+        yield from self._by_key.values()
+        yield from self._anonymous
+
+    def __len__(self) -> int:
+        return len(self._by_key) + len(self._anonymous)
+
+    def add(self, change: Change) -> None:
+        if change.entity_id is None:
+            self._anonymous.append(change)
+            return
+        key = (change.entity, change.entity_id)
+        old = self._by_key.get(key)
+        if old is None:
+            self._by_key[key] = change
+            return
+        refs = tuple(dict.fromkeys(old.refs + change.refs))
+        if change.operation == DELETE:
+            # inserted then deleted: it existed with its inserted values; updated then
+            # deleted: the values it had before this unit
+            before = old.after if old.operation == INSERT else {**change.before, **old.before}
+            self._by_key[key] = Change(old.entity, old.entity_id, DELETE, before, {}, refs)
+        elif old.operation == DELETE:  # deleted, then written again under the same key
+            self._by_key[key] = Change(old.entity, old.entity_id, UPDATE, old.before,
+                                       dict(change.after), refs)
+        elif old.operation == INSERT:
+            old.after.update(change.after)
+            old.refs = refs
+        else:
+            for k, v in change.before.items():
+                old.before.setdefault(k, v)
+            old.after.update(change.after)
+            old.refs = refs
+
+    def capture(self, session: Session) -> None:
+        """Read the rows a flush is writing (call from ``after_flush``: the session's
+        new/dirty/deleted collections and attribute histories are still pre-flush)."""
+        for obj in list(session.new):
+            self._capture_one(obj, INSERT)
+        for obj in list(session.dirty):
+            if session.is_modified(obj, include_collections=False):
+                self._capture_one(obj, UPDATE)
+        for obj in list(session.deleted):
+            self._capture_one(obj, DELETE)
+
+    def _capture_one(self, obj: object, operation: str) -> None:
+        state = sa_inspect(obj)
+        mapper = state.mapper
+        table = mapper.local_table.name
+        if table in AUDIT_TABLES:
+            return
+        before: dict = {}
+        after: dict = {}
+        current: dict = {}
+        for attr in mapper.column_attrs:
+            key = attr.key
+            if operation == INSERT:
+                after[key] = _value(key, state.dict.get(key))
+                current[key] = state.dict.get(key)
+            elif operation == DELETE:
+                if key in state.dict:
+                    before[key] = _value(key, state.dict[key])
+                    current[key] = state.dict[key]
+            else:
+                history = state.attrs[key].history
+                current[key] = state.dict.get(key)
+                if history.added or history.deleted:
+                    old = history.deleted[0] if history.deleted else None
+                    new = history.added[0] if history.added else None
+                    if old == new and history.deleted:
+                        continue
+                    before[key] = _value(key, old)
+                    after[key] = _value(key, new)
+        if operation == UPDATE and not after:
+            return
+        self.add(Change(table, _row_id(mapper, obj), operation, before, after,
+                        _refs(mapper, current)))
+
+
+def change_rows_for(model: type, rows: Iterable[dict]) -> list[Change]:
+    """Insert changes for rows written with a bulk Core insert of ``model``."""
+    mapper = sa_inspect(model)
+    table = mapper.local_table.name
+    pk = [c.key for c in mapper.primary_key]
+    out = []
+    for row in rows:
+        values = {k: _value(k, v) for k, v in row.items()}
+        ident = ":".join(str(row.get(k)) for k in pk) if all(row.get(k) is not None
+                                                              for k in pk) else None
+        out.append(Change(table, ident, INSERT, {}, values, _refs(mapper, row)))
+    return out
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def _changes_payload(changes: Sequence[AuditChange]) -> list[list]:
+    return [[c.entity, c.entity_id, c.operation, c.before_json, c.after_json]
+            for c in sorted(changes, key=lambda c: c.ordinal)]
+
+
+def event_hash(event: AuditEvent, changes: Sequence[AuditChange] = ()) -> str:
+    """The event's hash. Version 1 (events from before revision 0003) covers the event
+    row only; version 2 also covers its change rows, in order."""
+    payload: dict = {
         "id": event.id,
         "chain": event.chain,
         "seq": event.seq,
@@ -69,7 +270,14 @@ def event_hash(event: AuditEvent) -> str:
         "note": event.note,
         "prev": event.prev_hash,
     }
+    version = event.hash_version or 1
+    if version >= 2:
+        payload["v"] = version
+        payload["changes"] = _changes_payload(changes)
     return hashlib.sha256(to_json(payload).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- appending
 
 
 def append_event(
@@ -77,15 +285,18 @@ def append_event(
     actor: Actor,
     action: str,
     *,
-    organization_id: str | None = None,
-    entity: str = "",
-    entity_id: str | None = None,
+    subject: Subject,
+    changes: Iterable[Change] = (),
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
     at: datetime | None = None,
+    also_about: Iterable[tuple[str, str]] = (),
 ) -> AuditEvent:
-    """Append one event to the actor's office chain (inside the caller's transaction)."""
+    """Append one event about ``subject`` with its change rows to the actor's office
+    chain and index it (inside the caller's transaction). ``before``/``after`` are a
+    short headline for people; ``also_about`` adds (entity, id) pairs to the index."""
+    changes = list(changes)
     chain = actor.office_code
     # FOR UPDATE serialises appenders on servers; SQLite is already serialised by
     # BEGIN IMMEDIATE (and its dialect renders no FOR UPDATE).
@@ -102,15 +313,20 @@ def append_event(
         office_id=actor.office_id,
         office_code=actor.office_code,
         action=action,
-        organization_id=organization_id,
-        entity=entity,
-        entity_id=entity_id,
+        organization_id=subject.organization_id,
+        entity=subject.entity,
+        entity_id=subject.id,
         before_json=to_json(before or {}),
         after_json=to_json(after or {}),
         note=note,
         prev_hash=prev,
+        hash_version=HASH_VERSION,
     )
-    event.hash = event_hash(event)
+    rows = [AuditChange(event_id=event.id, ordinal=i, entity=c.entity,
+                        entity_id=c.entity_id, operation=c.operation,
+                        before_json=to_json(c.before), after_json=to_json(c.after))
+            for i, c in enumerate(changes)]
+    event.hash = event_hash(event, rows)
     session.add(event)
     if head is None:
         session.add(AuditChainHead(chain=chain, seq=seq, hash=event.hash))
@@ -118,7 +334,64 @@ def append_event(
         head.seq, head.hash = seq, event.hash
         session.add(head)
     session.flush()
+    if rows:
+        session.execute(insert(AuditChange), [
+            {"event_id": r.event_id, "ordinal": r.ordinal, "entity": r.entity,
+             "entity_id": r.entity_id, "operation": r.operation,
+             "before_json": r.before_json, "after_json": r.after_json} for r in rows])
+    keys: dict[tuple[str, str], None] = {}
+    if subject.id:
+        keys[(subject.entity, subject.id)] = None
+    if subject.organization_id:
+        keys[("organization", subject.organization_id)] = None
+    for c in changes:
+        if c.entity_id:
+            keys[(c.entity, c.entity_id)] = None
+        for ref in c.refs:
+            keys[ref] = None
+    for entity, entity_id in also_about:
+        if entity_id:
+            keys[(entity, str(entity_id))] = None
+    if keys:
+        session.execute(insert(AuditSubject), [
+            {"entity": e, "entity_id": i, "at": event.at, "event_id": event.id}
+            for e, i in keys])
     return event
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def events_about_query(entity: str, entity_id: str, *, newest_first: bool = False):  # noqa: ANN201
+    """The select of every event indexed under (entity, id), in time order, searched by
+    the ``audit_subject`` primary key (no scan, no sort)."""
+    order = (AuditSubject.at.desc(), AuditSubject.event_id.desc()) if newest_first else (
+        AuditSubject.at, AuditSubject.event_id)
+    return (select(AuditEvent)
+            .join(AuditSubject, AuditSubject.event_id == AuditEvent.id)
+            .where(AuditSubject.entity == entity, AuditSubject.entity_id == entity_id)
+            .order_by(*order))
+
+
+def events_about(session: Session, entity: str, entity_id: str, *,
+                 newest_first: bool = False) -> list[AuditEvent]:
+    """Every event about one organization / application / case / row, oldest first."""
+    return list(session.exec(events_about_query(entity, entity_id,
+                                                newest_first=newest_first)).all())
+
+
+def changes_of(session: Session, event_id: str, *, entity: str | None = None,
+               entity_id: str | None = None) -> list[AuditChange]:
+    """The change rows of one event in order (optionally only those of one row)."""
+    stmt = select(AuditChange).where(AuditChange.event_id == event_id)
+    if entity is not None:
+        stmt = stmt.where(AuditChange.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(AuditChange.entity_id == entity_id)
+    return list(session.exec(stmt.order_by(AuditChange.ordinal)).all())
+
+
+# --------------------------------------------------------------------------- verifying
 
 
 @dataclass(frozen=True)
@@ -137,8 +410,27 @@ class VerifyResult:
     broken: BrokenLink | None = None
 
 
+def _changes_by_event(session: Session, chain: str) -> Iterator[tuple[str, list[AuditChange]]]:
+    """The change rows of a chain's events, grouped by event, in event order."""
+    stmt = (select(AuditChange)
+            .join(AuditEvent, AuditEvent.id == AuditChange.event_id)
+            .where(AuditEvent.chain == chain)
+            .order_by(AuditEvent.seq, AuditChange.ordinal))
+    current: str | None = None
+    group: list[AuditChange] = []
+    for change in session.exec(stmt):
+        if change.event_id != current:
+            if current is not None:
+                yield current, group
+            current, group = change.event_id, []
+        group.append(change)
+    if current is not None:
+        yield current, group
+
+
 def verify_chains(session: Session) -> VerifyResult:
-    """Recompute every chain; report the first broken link."""
+    """Recompute every chain (events and their change rows); report the first broken
+    link."""
     heads = {h.chain: h for h in session.exec(select(AuditChainHead)).all()}
     chains = set(heads) | set(session.exec(select(AuditEvent.chain).distinct()).all())
     total = 0
@@ -148,18 +440,28 @@ def verify_chains(session: Session) -> VerifyResult:
         events = session.exec(
             select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
         )
+        grouped = _changes_by_event(session, chain)
+        pending = next(grouped, None)
         for event in events:
             total += 1
+            changes: list[AuditChange] = []
+            if pending is not None and pending[0] == event.id:
+                changes = pending[1]
+                pending = next(grouped, None)
             if event.seq != expected_seq:
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, expected_seq, event.id, "gap"))
             if event.prev_hash != prev:
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, event.seq, event.id, "prev_mismatch"))
-            if event_hash(event) != event.hash:
+            if event_hash(event, changes) != event.hash:
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, event.seq, event.id, "hash_mismatch"))
             prev, expected_seq, last = event.hash, expected_seq + 1, event
+        if pending is not None:
+            # change rows whose event is missing or out of order
+            return VerifyResult(False, total, len(chains),
+                                BrokenLink(chain, None, pending[0], "hash_mismatch"))
         head = heads.get(chain)
         if head is None:
             return VerifyResult(False, total, len(chains),

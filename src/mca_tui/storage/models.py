@@ -502,6 +502,9 @@ class AuditChange(SQLModel, table=True):
     joined by ``:``."""
 
     __tablename__ = "audit_change"
+    # "what happened to row X": by row, then event (storage.audit.changes_of)
+    __table_args__ = (Index("ix_audit_change_entity_entity_id_event_id", "entity", "entity_id",
+                            "event_id"),)
     event_id: str = Field(foreign_key="audit_event.id", primary_key=True, max_length=32)
     ordinal: int = Field(primary_key=True)
     entity: str = Field(max_length=40)

@@ -26,6 +26,8 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# Old subject names that differ from the table name (new events name the table).
+_TABLES = {"user": "user_account"}
 _KEY = re.compile(r"^([a-z_]{1,40}):([0-9a-f]{32})$")
 
 
@@ -41,6 +43,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['event_id'], ['audit_event.id'], name=op.f('fk_audit_change_event_id_audit_event')),
     sa.PrimaryKeyConstraint('event_id', 'ordinal', name=op.f('pk_audit_change'))
     )
+    with op.batch_alter_table('audit_change', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_change_entity_entity_id_event_id',
+                              ['entity', 'entity_id', 'event_id'], unique=False)
     op.create_table('audit_subject',
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('entity_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
@@ -62,7 +67,7 @@ def _backfill_subjects(bind) -> None:
         "FROM audit_event")).fetchall()
     for event_id, at, entity, entity_id, org_id, before_json, after_json in events:
         if entity and entity_id:
-            rows.add((entity, entity_id, at, event_id))
+            rows.add((_TABLES.get(entity, entity), entity_id, at, event_id))
         if org_id:
             rows.add(("organization", org_id, at, event_id))
         for raw in (before_json, after_json):
@@ -74,7 +79,7 @@ def _backfill_subjects(bind) -> None:
                 continue
             for key in data:
                 if m := _KEY.match(str(key)):
-                    rows.add((m.group(1), m.group(2), at, event_id))
+                    rows.add((_TABLES.get(m.group(1), m.group(1)), m.group(2), at, event_id))
             if entity == "import_batch":
                 for oid in data.get("changed_organization_ids") or ():
                     rows.add(("organization", str(oid), at, event_id))
