@@ -15,11 +15,16 @@ import time
 from pathlib import Path
 
 from mca_tui.config import Settings
-from mca_tui.domain.enums import OrgType
+from mca_tui.domain import permissions
+from mca_tui.domain.enums import OrgType, Role
 from mca_tui.services.context import cli_context
 from mca_tui.services.organizations import insert_organization, update_organization
 from mca_tui.storage.audit import verify_chains
 from mca_tui.storage.engine import Database
+
+# The benchmark's own action names (ServiceContext.unit refuses undeclared actions).
+for _action in ("bench.seed", "org.change"):
+    permissions.declare(_action, Role)
 
 
 def main() -> None:

@@ -9,12 +9,22 @@ from pathlib import Path
 import pytest
 
 from mca_tui.config import Settings
+from mca_tui.domain import permissions
 from mca_tui.domain.enums import Role
 from mca_tui.services import users
 from mca_tui.services.context import ServiceContext, cli_context, ensure_office
 from mca_tui.storage.engine import Database
 
 PASSWORD = "password-123"
+
+# Test fixtures write rows through ``ctx.unit`` under these names (not actions of the
+# application); ``ctx.unit`` refuses an undeclared action, so they are declared here,
+# open to every role.
+FIXTURE_ACTIONS = ("test.add", "test.add_org", "test.audit", "test.audit_done", "test.case",
+                   "test.op", "test.org", "test.rectification", "test.rename", "doc.test",
+                   "import", "org.create", "org.change")
+for _action in FIXTURE_ACTIONS:
+    permissions.declare(_action, Role)
 
 
 @pytest.fixture(autouse=True)

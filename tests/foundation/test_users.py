@@ -10,6 +10,7 @@ from mca_tui.domain.enums import OrgType, Role
 from mca_tui.domain.passwords import hash_password, verify_password
 from mca_tui.services import users
 from mca_tui.services.errors import PermissionDenied, ValidationFailed
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import utcnow
 from tests.conftest import PASSWORD
 
@@ -94,8 +95,11 @@ def test_role_check_lives_in_the_service(make_ctx):
     reviewer = make_ctx("rev", Role.REVIEWER)
     with pytest.raises(PermissionDenied):
         reviewer.require(Role.APPROVER)
-    # the unit of work itself is neutral; services call require() before writing
-    with reviewer.unit("test.op") as unit:
+    # the unit of work checks the role of its action (domain.permissions) before it
+    # opens the transaction; test.op is a fixture action open to every role
+    with pytest.raises(PermissionDenied):
+        reviewer.unit("application.approve", subject=Subject("application", "x")).__enter__()
+    with reviewer.unit("test.op", subject=Subject("test", None)) as unit:
         insert_organization(unit, office_id=reviewer.actor.office_id,
                             org_type=OrgType.SOCIAL_GROUP, name="海沧区测试协会")
 

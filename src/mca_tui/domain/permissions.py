@@ -54,6 +54,9 @@ _OTHER: dict[str, frozenset[Role]] = {
     "ledger.check": EVERY_ROLE,
     "ledger.export": EVERY_ROLE,
     "ledger.export_unmasked": frozenset({Role.APPROVER, Role.ADMIN}),
+    # the head's approval extending a change decision period by 10 working days
+    # (行政许可法 Art 42; services.registration.extend_decision_period)
+    "application.extend_decision": frozenset({Role.APPROVER}),
     # reads
     "application.read": _REGISTRY_ROLES,
     "record.read": EVERY_ROLE,
@@ -62,8 +65,11 @@ _OTHER: dict[str, frozenset[Role]] = {
 }
 
 
+_ALL: dict[str, frozenset[Role]] = {}
+
+
 def _build() -> Mapping[str, frozenset[Role]]:
-    out: dict[str, frozenset[Role]] = {}
+    out = _ALL
     for wf in WORKFLOWS:
         for tr in wf.transitions:
             if tr.action in out:
@@ -82,6 +88,22 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = _build()
 
 class UnknownAction(LookupError):
     """An action that is not declared: a programming error, always refused."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"action {action!r} is not declared in domain.permissions "
+                         "(add it there, or to its workflow's transition table)")
+        self.action = action
+
+
+def declare(action: str, roles: Iterable[Role]) -> None:
+    """Declare one more action (a module that adds a workflow at import time, or test
+    fixtures). Declaring an action again with other roles is an error."""
+    wanted = frozenset(roles)
+    if not wanted:
+        raise ValueError(f"action {action!r} allows no role")
+    if action in _ALL and _ALL[action] != wanted:
+        raise ValueError(f"action {action!r} is already declared with other roles")
+    _ALL[action] = wanted
 
 
 def roles_for(action: str) -> frozenset[Role]:

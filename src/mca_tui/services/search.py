@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from mca_tui.domain.enums import OrgStatus, Role
+from mca_tui.domain.enums import OrgStatus
 from mca_tui.services.context import ServiceContext
 from mca_tui.storage import search as index
 
@@ -59,7 +59,7 @@ def _as_date(value: object) -> date | None:
 def search_organizations(ctx: ServiceContext, query: str, *, limit: int = 50,
                          after: Keyset | None = None, with_count: bool = True) -> SearchPage:
     """One page of organizations matching ``query`` (any signed-in role may search)."""
-    ctx.require(*Role)
+    ctx.permit("search.read")
     parsed = index.parse_query(query)
     with ctx.db.read() as s:
         rows = index.find(s, parsed, limit=limit + 1, after=after)
