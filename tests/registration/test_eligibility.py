@@ -75,12 +75,25 @@ def test_funds_minimum_comes_from_the_parameter():
 
 
 @pytest.mark.parametrize("word", ["中国", "全国", "中华"])
-def test_national_words_are_refused(word):
-    found = name_findings(SG, f"厦门市海沧区{word}书法协会")
+def test_national_words_are_refused_only_as_a_prefix(word):
+    # 冠以: at the head of the name -> refused, with the article
+    found = name_findings(SG, f"{word}海沧区书法协会")
     [f] = [f for f in found if f.code == "name_forbidden_word"]
     assert f.severity == "block" and word in f.message()
-    [g] = [f for f in name_findings(PNE, f"海沧区{word}培训学校") if f.code == "name_forbidden_word"]
+    assert "《社会团体登记管理条例》第十条" in f.article
+    [g] = [f for f in name_findings(PNE, f"{word}海沧区培训学校") if f.code == "name_forbidden_word"]
     assert "民办非企业单位" in g.article
+    # inside the name (a sector qualifier) -> a warning, never a refusal
+    inside = name_findings(SG, f"厦门市海沧区{word}书法协会")
+    assert codes(inside) == {"name_national_word_inside"}
+    assert inside[0].severity == "warn" and word in inside[0].message()
+
+
+def test_foundation_name_rule_cites_order_69_not_foundation_article_6():
+    [f] = [f for f in name_findings(OrgType.FOUNDATION, "中华海沧区助学基金会")
+           if f.code == "name_forbidden_word"]
+    assert f.article == "《社会组织名称管理办法》（民政部令第69号）第八条"
+    assert "基金会管理条例" not in f.article
 
 
 def test_name_pattern():

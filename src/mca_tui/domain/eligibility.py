@@ -154,17 +154,26 @@ def _finding(code: str, severity: str, article: str, *, field_name: str | None =
 
 def name_findings(org_type: OrgType, name: str,
                   division_names: Iterable[str] = ("厦门市海沧区", "海沧区")) -> list[FindingDTO]:
-    """Name rules of a local organization: no 中国/全国/中华 ([S1] Art 10, [S2] Art 8) and
+    """Name rules of a local organization: not 冠以 中国/全国/中华 ([S1] Art 10, [S2] Art 8,
+    Order 69 Art 8; a warning when they stand inside the name) and
     the pattern division + sector/trade name + organizational form (Order 69 Art 8)."""
     name = normalize_name(name)
     if not name:
         return []
     out: list[FindingDTO] = []
-    used = [w for w in FORBIDDEN_WORDS if w in name]
-    if used:
-        out.append(_finding("name_forbidden_word", BLOCK,
-                            _article(org_type, f"{S1}第十条", f"{S2}第八条", f"{S3}第六条"),
-                            field_name="name", words="、".join(f"「{w}」" for w in used)))
+    # 中国/全国/中华: refused where the name is 冠以 (begins with) them; elsewhere in the
+    # name (e.g. a sector qualifier such as 中华文化) a warning for the reviewer
+    # (domain.md §10.9). Foundations: Order 69 Art 8 (the 基金会条例 has no such rule).
+    article = _article(org_type, f"{S1}第十条；{ORDER_69}第八条",
+                       f"{S2}第八条；{ORDER_69}第八条", f"{ORDER_69}第八条")
+    prefix = [w for w in FORBIDDEN_WORDS if name.startswith(w)]
+    inside = [w for w in FORBIDDEN_WORDS if w in name[len(prefix[0]) if prefix else 0:]]
+    if prefix:
+        out.append(_finding("name_forbidden_word", BLOCK, article, field_name="name",
+                            words="、".join(f"「{w}」" for w in prefix)))
+    if inside:
+        out.append(_finding("name_national_word_inside", WARN, article, field_name="name",
+                            words="、".join(f"「{w}」" for w in inside)))
     divisions = sorted({normalize_name(d) for d in division_names if d}, key=len, reverse=True)
     division = next((d for d in divisions if name.startswith(d)), None)
     rest = name[len(division):] if division else name

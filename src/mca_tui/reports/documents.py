@@ -1,88 +1,68 @@
-"""Document engine: official documents (文书) as .docx, each with a number (文号).
+"""Official documents (文书) as .docx: templates, values and GB/T 9704-2012 layout.
 
-``issue_document(unit, settings, kind, issued_on=..., data={...})`` runs inside the
-caller's write transaction (``ctx.unit``): it allocates the next number for (office,
-kind, year) from ``DocNumberCounter`` — so a rolled-back transaction consumes no number
-and two clerks can never get the same one — renders the kind's template, writes the
-file under ``settings.documents_path()/<year>/``, stores an ``IssuedDocument`` row
-(file path, SHA-256 of the content, the data as JSON) and records it in the unit's
-audit event. If the transaction later fails, the file stays on disk but no row points
-at it; the next document of that number overwrites it (file names are per number).
+This module only renders. Numbering (文号), the ``IssuedDocument`` record and the
+transaction live in ``mca_tui.services.documents``; this module never imports
+``mca_tui.services`` and never touches the database.
+
+Document language
+-----------------
+Documents are written in the *document language* (setting ``documents.language``,
+default ``zh-CN``), never in the UI language. Each language has its own template set
+under ``reports/templates/<language>/``: one ``<kind>.toml`` per kind and a
+``vocabulary.toml`` with the words the renderer puts in for codes (organization type,
+kind of registration, changed items, certificate names, …). Records hold codes and
+parameters only (``org_type = "social_group"``, ``registration_kind = "change"``,
+``changes = [{"item": "domicile", "before": …, "after": …}]``); the words come from the
+vocabulary at render time.
 
 Templates
 ---------
-Each kind has a built-in default (``reports/templates/<kind>.toml``: title, number
-code, required keys and the body as paragraphs/tables with ``{placeholders}``). An
-administrator overrides it with a Word file ``<config dir>/templates/<kind>.docx``
-holding the same placeholders; ``write_default_templates(folder)`` writes the built-in
-defaults as .docx files to start from. A placeholder split across Word runs still works
-(each paragraph is rendered as a whole; its formatting is that of its first run).
+A template (``<kind>.toml``) has a title, a number code (文号 代字), its required keys
+and a body of blocks with ``{placeholders}``: ``addressee`` (主送, flush left),
+``body`` (first line indented two characters), ``list`` (the whole block is one list
+placeholder: one hanging-indented, numbered paragraph per item) and ``table`` (label /
+value rows). The head (发文机关标志, 文号, title) and the signature (署名, 成文日期) are
+the same for every kind and added by the renderer. An administrator can override a kind
+with a Word file ``<override dir>/<kind>.docx`` holding the same placeholders
+(``write_default_templates`` writes the built-in ones to start from). When filling
+either, a paragraph that is only a list placeholder becomes one paragraph per item, a
+paragraph left empty is removed (no empty paragraphs), and a table row whose value is
+empty is removed.
 
-Number format: ``<office short name><number code>〔<year>〕<seq>号``, for example
-受理通知书 海民社受〔2022〕3号 (short name from ``settings.office.short_name``).
+Layout (GB/T 9704-2012)
+-----------------------
+A4; margins 37 mm top, 35 mm bottom, 28 mm left (binding side), 26 mm right: a 版心 of
+156 × 225 mm; 22 lines × 28 characters (a line grid of 28.95 pt, exact line spacing;
+characters condensed 0.25 pt). Body 仿宋_GB2312 3号 (16 pt, font table fallback 仿宋); title
+方正小标宋简体 2号 (22 pt) bold, fallback 宋体; 发文机关标志 in red 方正小标宋简体; 文号
+``海民社受〔2026〕3号`` centred two lines under it, with the red separator line 4 mm below;
+the signature and the 成文日期 (Arabic numerals, 2026年11月28日) right-aligned, the date
+four characters from the right edge and the signature centred over it, two lines below
+the text so that the seal fits (§7.3.5.1); page numbers ``— 1 —`` in 4号 宋体 half-width
+digits (a PAGE field), odd pages right, even pages left, one character in (§7.5);
+language zh-CN; quotation marks “ ” (「」 in values are converted).
 
-Data keys (``data`` dict)
--------------------------
-Values may be str, int, date (rendered 2022年3月5日), list (rendered as numbered lines),
-or None (rendered empty). Any key ending in ``_fen`` also yields the key without the
-suffix as a Chinese amount (``funds_fen`` -> ``{funds}`` = 3万元). ``org_type`` may be
-an OrgType value ("social_group"): it is rendered as its Chinese label.
-Filled in by the engine: ``number``, ``issued_on``, ``office_name``, ``year``, ``title``.
-Optional everywhere: ``office_phone`` (default: settings ``office.phone``; the line
-``{contact_line}`` is empty without one), ``application_number`` (受理号), ``note``,
-``registration_kind`` (成立登记 by default, 变更登记 for a change).
-
-- ``acceptance_notice`` 受理通知书: org_name*, applicant* (申请人), received_on*,
-  accepted_on*, org_type, application_number, decision_due (the decision deadline),
-  materials_complete (False: the file still needs 补正; the notice then says so and
-  that every missing item will be listed within 5 working days).
-- ``correction_notice`` 补正材料通知书: org_name*, applicant*, received_on*,
-  missing_items* (list of every missing or defective item, in full), org_type,
-  application_number, correction_due (date or text; ``{correction_request}`` is the
-  sentence asking for the corrections, with or without that deadline), note.
-- ``refusal_decision`` 不予登记决定书: org_name*, applicant*, received_on*, reasons*
-  (str or list: the written reasons), org_type, application_number, legal_basis
-  (default from org_type: 《社会团体登记管理条例》第十三条 / 《民办非企业单位登记管理暂行条例》
-  第十一条), review_body (行政复议机关, default 厦门市海沧区人民政府), court (default
-  厦门市海沧区人民法院). The remedy sentence (review within 60 days, lawsuit within 6
-  months) is part of the template.
-- ``approval_decision`` 准予登记决定书: org_name*, applicant*, uscc*, org_type,
-  received_on, application_number, legal_rep, domicile, legal_basis (default from
-  org_type: 社会团体登记管理条例第十二条 / 民办非企业单位登记管理暂行条例第十一条),
-  note (for a change: the changed items, before and after).
-- ``certificate_sheet`` 登记证书信息表: org_name*, uscc*, org_type*, legal_rep*,
-  serial_original* (正本), serial_duplicate* (副本), domicile, business_scope,
-  funds_fen (or funds as text), supervisory_unit (业务主管单位), established_on,
-  valid_from, valid_to.
-- ``announcement`` 成立登记公告: org_name*, uscc*, org_type*, legal_rep*, domicile,
-  business_scope, funds_fen (or funds), supervisory_unit, established_on.
-
-(* = required; a missing required key raises ValidationFailed naming it.)
+Amounts
+-------
+Amounts come from the record in fen and are printed by one rule (``format_amount``):
+below 10,000 yuan in 元, from 10,000 in 万元, from 100,000,000 in 亿元, the figure
+exact with trailing zeros dropped: 3万元, 3.5万元, 8,000元, 1.2亿元, 3.012345万元.
 """
 
 from __future__ import annotations
 
-import hashlib
+import copy
 import io
-import json
 import re
 import tomllib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from sqlmodel import Session, select
-
-from mca_tui import config as cfg
-from mca_tui.config import Settings
-from mca_tui.domain.enums import OrgType
-from mca_tui.domain.money import format_yuan_cn
-from mca_tui.services.context import Unit
-from mca_tui.services.errors import FieldProblem, ValidationFailed
-from mca_tui.storage.audit import to_json
-from mca_tui.storage.models import DocNumberCounter, IssuedDocument, Office
+DEFAULT_LANGUAGE = "zh-CN"
 
 KINDS: tuple[str, ...] = (
     "acceptance_notice",
@@ -91,349 +71,693 @@ KINDS: tuple[str, ...] = (
     "approval_decision",
     "certificate_sheet",
     "announcement",
+    "change_announcement",
+    "receipt",  # 材料接收凭证 (行政许可法 Art 32): services.registration.submit
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_LIST_ONLY = re.compile(r"^\s*\{([a-z_][a-z0-9_]*)\}\s*$")
 
-_LAW_SG = "《社会团体登记管理条例》"
-_LAW_PNE = "《民办非企业单位登记管理暂行条例》"
-_LAW_FD = "《基金会管理条例》"
-_DEFAULT_BASIS = {
-    "refusal_decision": {
-        OrgType.SOCIAL_GROUP: f"{_LAW_SG}第十三条",
-        OrgType.PRIVATE_NON_ENTERPRISE: f"{_LAW_PNE}第十一条",
-        OrgType.FOUNDATION: f"{_LAW_FD}第十一条",
-    },
-    "approval_decision": {
-        OrgType.SOCIAL_GROUP: f"{_LAW_SG}第十二条",
-        OrgType.PRIVATE_NON_ENTERPRISE: f"{_LAW_PNE}第十一条",
-        OrgType.FOUNDATION: f"{_LAW_FD}第十一条",
-    },
-}
-_DEFAULTS = {
-    "registration_kind": "成立登记",
-    "review_body": "厦门市海沧区人民政府",
-    "court": "厦门市海沧区人民法院",
-}
-
-
-@dataclass(frozen=True)
-class IssuedDocumentInfo:
-    id: str
-    kind: str
-    number: str
-    title: str
-    file_path: str
-    issued_on: date
-    preview_text: str
-
-
-@dataclass(frozen=True)
-class Template:
-    kind: str
-    title: str
-    number_code: str
-    required: tuple[str, ...]
-    body: tuple[dict, ...]
+# GB/T 9704-2012 geometry.
+_LINE_PITCH_TWIPS = 579  # 225 mm / 22 lines = 28.95 pt
+_BODY_PT = 16  # 3号
+_TITLE_PT = 22  # 2号
+_HEAD_PT = 36  # 发文机关标志 (小初)
+_PAGE_NO_PT = 14  # 4号
+# 28 characters a line: 156 mm / 28 = 15.79 pt, so each 16 pt character is condensed by
+# 0.25 pt (w:spacing -5 twentieths: 28 × 15.75 pt = 441 pt ≤ 442.2 pt). A line-only grid
+# (type "lines"): LibreOffice gives a character grid cell narrower than the glyph two
+# cells, which would halve the characters per line.
+_CHAR_CONDENSE = -5
+_CHAR_TWIPS = 320  # one 3号 character, for indents given both in chars and twips
+_RED = "FF0000"
+BODY_FONT = "仿宋_GB2312"
+BODY_FONT_FALLBACK = "仿宋"
+TITLE_FONT = "方正小标宋简体"
+TITLE_FONT_FALLBACK = "宋体"
+PAGE_NO_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
 
 
 class UnknownDocumentKind(ValueError):
     pass
 
 
+class UnknownDocumentLanguage(ValueError):
+    pass
+
+
+class MissingDocumentData(ValueError):
+    """Required keys of a document are empty; ``fields`` names them."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Template:
+    kind: str
+    language: str
+    title: str
+    number_code: str
+    required: tuple[str, ...]
+    body: tuple[dict, ...]
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _folder(language: str):  # noqa: ANN202 - importlib Traversable
+    folder = resources.files("mca_tui.reports") / "templates" / language
+    if not folder.is_dir():
+        raise UnknownDocumentLanguage(language)
+    return folder
+
+
 @cache
-def builtin_template(kind: str) -> Template:
+def builtin_template(kind: str, language: str = DEFAULT_LANGUAGE) -> Template:
     if kind not in KINDS:
         raise UnknownDocumentKind(kind)
-    text = (resources.files("mca_tui.reports") / "templates" / f"{kind}.toml").read_text(
-        encoding="utf-8")
-    raw = tomllib.loads(text)
-    return Template(kind, raw["title"], raw["number_code"], tuple(raw.get("required", ())),
-                    tuple(raw["body"]))
+    raw = tomllib.loads((_folder(language) / f"{kind}.toml").read_text(encoding="utf-8"))
+    return Template(kind, language, raw["title"], raw["number_code"],
+                    tuple(raw.get("required", ())), tuple(raw["body"]))
 
 
-def override_path(kind: str) -> Path:
-    """Where an administrator's template for ``kind`` lives."""
-    return cfg.config_dir() / "templates" / f"{kind}.docx"
+@cache
+def vocabulary(language: str = DEFAULT_LANGUAGE) -> dict[str, dict[str, str]]:
+    """Words of the document language for codes, by group (``org_type``, ``item`` …)."""
+    raw = tomllib.loads((_folder(language) / "vocabulary.toml").read_text(encoding="utf-8"))
+    return {group: {str(k): str(v) for k, v in table.items()} for group, table in raw.items()}
 
 
-def format_date_cn(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def word(group: str, code: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """The document-language word for ``code`` in ``group``; an unknown code prints as
+    itself (never silently empty)."""
+    if code in (None, ""):
+        return ""
+    return vocabulary(language).get(group, {}).get(str(code), str(code))
 
 
-def document_number(settings: Settings, template: Template, year: int, seq: int) -> str:
-    return f"{settings.office.short_name}{template.number_code}〔{year}〕{seq}号"
+def document_number(short_name: str, number_code: str, year: int, seq: int) -> str:
+    """文号: ``<机关代字><种类代字>〔<年份>〕<序号>号``, e.g. 海民社受〔2022〕3号."""
+    return f"{short_name}{number_code}〔{year}〕{seq}号"
+
+
+def missing_fields(template: Template, data: Mapping[str, object]) -> list[str]:
+    return [k for k in template.required
+            if data.get(k) in (None, "", [], ())
+            and not (k == "funds" and data.get("funds_fen") is not None)]
 
 
 # --------------------------------------------------------------------------- values
 
 
-def _render_value(value: object) -> str:
+def format_date(d: date) -> str:
+    """成文日期 style: Arabic numerals, no padding (2026年11月28日)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _exact(n: int, unit: int) -> str:
+    whole, rest = divmod(n, unit)
+    width = len(str(unit)) - 1
+    frac = f"{rest:0{width}d}".rstrip("0") if rest else ""
+    return f"{whole:,}" + (f".{frac}" if frac else "")
+
+
+def format_amount(fen: int) -> str:
+    """One standard for every amount (see the module docstring): 3万元, 8,000元, 1.2亿元."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    if fen >= 100_000_000 * 100:
+        return f"{sign}{_exact(fen, 100_000_000 * 100)}亿元"
+    if fen >= 10_000 * 100:
+        return f"{sign}{_exact(fen, 10_000 * 100)}万元"
+    return f"{sign}{_exact(fen, 100)}元"
+
+
+def chinese_quotes(text: str) -> str:
+    """「」/『』 and straight double quotes become “ ” (GB/T 15834)."""
+    text = text.replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’")
+    if '"' in text:
+        parts = text.split('"')
+        text = "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1]))
+        text += parts[-1]
+    return text
+
+
+def _text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return format_date(value.date())
     if isinstance(value, date):
-        return format_date_cn(value)
+        return format_date(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return format_date(date.fromisoformat(value))
+    return chinese_quotes(str(value))
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]\s*)")
+
+
+def split_items(value: object) -> list[str]:
+    """A list of items from a list, or from text with one item per line (or items
+    separated by ；); numbering typed by the user ("1." "一、" "（2）") is dropped,
+    the renderer numbers the items itself."""
+    if value in (None, ""):
+        return []
     if isinstance(value, (list, tuple)):
-        items = [_render_value(v) for v in value if v not in (None, "")]
-        return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
-    if isinstance(value, OrgType):
-        from mca_tui.i18n import label
-
-        return label(value, "zh")
-    return str(value)
-
-
-def prepare_values(kind: str, data: dict, fixed: dict) -> dict[str, str]:
-    """The placeholder values of a document: ``data`` plus derived and fixed keys."""
-    values: dict[str, object] = dict(_DEFAULTS)
-    org_type: OrgType | None = None
-    raw_type = data.get("org_type")
-    if isinstance(raw_type, str) and raw_type in OrgType._value2member_map_:
-        org_type = OrgType(raw_type)
-    elif isinstance(raw_type, OrgType):
-        org_type = raw_type
-    if org_type and kind in _DEFAULT_BASIS:
-        values["legal_basis"] = _DEFAULT_BASIS[kind][org_type]
-    values.update(data)
-    if org_type:
-        values["org_type"] = org_type
-    # The acceptance notice may not call an incomplete file complete (行政许可法 Art 32).
-    if values.get("materials_complete", True) in (False, "false", 0):
-        values["acceptance_finding"] = ("经初步查验，申请材料尚需补正。本机关将自收到申请之日起"
-                                        "5个工作日内一次性告知需要补正的全部内容。")
-        values["decision_text"] = ("补正材料齐全之日起，本机关依法进行审查，并在法定期限内作出"
-                                   "准予登记或者不予登记的决定。")
+        raw = [str(v) for v in value if v not in (None, "")]
     else:
-        values["acceptance_finding"] = "经审查，申请材料齐全、符合法定形式，本机关决定予以受理。"
-        values["decision_text"] = (f"本机关将自受理之日起依法进行审查，并于"
-                                   f"{_render_value(values.get('decision_due'))}前作出准予登记"
-                                   "或者不予登记的决定。审查期间如需补充说明情况，请按本机关通知办理。")
-    phone = values.get("office_phone")
-    values["contact_line"] = f"联系电话：{_render_value(phone)}" if phone else ""
-    # The 补正 notice must read well with or without a deadline for the applicant.
-    due = values.get("correction_due")
-    values["correction_request"] = (f"请于{_render_value(due)}前一并提交补正材料。" if due
-                                    else "请将上述全部内容一次补正后一并提交。")
+        text = str(value).strip()
+        raw = text.splitlines()
+        if len(raw) == 1:
+            raw = [p for p in re.split(r"[；;]", text)]
+    items = [_LEADING_NUMBER.sub("", r).strip().rstrip("；;。") for r in raw]
+    return [i for i in items if i]
+
+
+def _changes(data: Mapping[str, object], lang: str, org_type: str) -> list[str]:
+    lines = []
+    for change in data.get("changes") or []:
+        if not isinstance(change, Mapping):
+            continue
+        item = str(change.get("item", ""))
+        if item == "funds":
+            label = word("funds_label", org_type or "social_group", lang)
+            before = (format_amount(int(change["before_fen"]))
+                      if change.get("before_fen") is not None else "")
+            after = (format_amount(int(change["after_fen"]))
+                     if change.get("after_fen") is not None else "")
+        else:
+            label = word("item", item, lang)
+            before, after = change.get("before") or "", change.get("after") or ""
+            if item == "direct_category":
+                before, after = word("direct", before, lang), word("direct", after, lang)
+            elif item == "civil_form":
+                before, after = word("civil_form", before, lang), word("civil_form", after, lang)
+        before, after = _text(before), _text(after)
+        if before and before != after:
+            lines.append(f"{label}由{before}变更为{after}。")
+        elif before == after and after:
+            lines.append(f"{label}{after}（人员身份信息变更）。")
+        else:
+            lines.append(f"{label}变更为{after}。")
+    return lines
+
+
+def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued_on: date,
+                   office_name: str, language: str = DEFAULT_LANGUAGE,
+                   ) -> dict[str, str | list[str]]:
+    """The placeholder values of one document from its record: ``data`` (codes and
+    parameters) plus the number, date and office. Lists stay lists (one paragraph per
+    item); everything else is text in the document language."""
+    lang = language
+    v = vocabulary(lang)
+    phrases = v.get("phrase", {})
+    org_type = str(data.get("org_type") or "")
+    values: dict[str, str | list[str]] = {}
     for key, value in data.items():
-        if key.endswith("_fen") and isinstance(value, int) and key[:-4] not in data:
-            values[key[:-4]] = format_yuan_cn(value)
-    values.update(fixed)
-    return {k: _render_value(v) for k, v in values.items()}
+        if isinstance(value, (list, tuple)):
+            values[key] = [_text(x) for x in value if x not in (None, "")] \
+                if all(not isinstance(x, Mapping) for x in value) else []
+        elif isinstance(value, Mapping):
+            continue
+        else:
+            values[key] = _text(value)
+    values["org_type"] = word("org_type", org_type, lang)
+    reg_kind = str(data.get("registration_kind") or "establishment")
+    values["registration_kind"] = word("registration_kind", reg_kind, lang)
+    values["certificate_name"] = word(
+        "certificate", f"{org_type}.{data.get('civil_form') or 'legal_person'}"
+        if org_type == "private_non_enterprise" else org_type, lang) if org_type else ""
+    values["funds_label"] = word("funds_label", org_type or "social_group", lang)
+    for key, value in data.items():
+        if key.endswith("_fen") and isinstance(value, int) and not isinstance(value, bool):
+            values[key[:-4]] = format_amount(value)
+    direct = str(data.get("direct_category") or "")
+    if not data.get("supervisory_unit"):
+        values["supervisory_unit"] = (word("direct", direct, lang) if direct
+                                      else phrases.get("no_supervisory_unit", ""))
+    basis = v.get(f"basis.{kind}.{reg_kind}", {}) or v.get(f"basis.{kind}", {})
+    if not data.get("legal_basis") and org_type in basis:
+        values["legal_basis"] = basis[org_type]
+    values["registration_authority"] = _text(data.get("registration_authority") or office_name)
+    # Kind-specific sentences, chosen here so that a Word override template can use them.
+    complete = data.get("materials_complete", True) not in (False, "false", 0)
+    if kind == "acceptance_notice":
+        values["acceptance_finding"] = phrases["accept_complete" if complete
+                                               else "accept_incomplete"]
+        due = _text(data.get("decision_due"))
+        values["decision_text"] = (phrases["decision_due"].format(due=due)
+                                   if complete and due else phrases["decision_after_complete"])
+    if kind == "correction_notice":
+        values["missing_items"] = split_items(data.get("missing_items"))
+        values["correction_request"] = phrases["correction_due"].format(
+            due=_text(data.get("correction_due")))
+    if kind == "refusal_decision":
+        values["reasons"] = split_items(data.get("reasons"))
+    if kind in ("approval_decision", "change_announcement"):
+        values["change_lines"] = _changes(data, lang, org_type)
+    if kind == "approval_decision":
+        if reg_kind == "change":
+            values["decision_sentence"] = phrases["approve_change"]
+            values["registered_items"] = ""
+            values["after_registration"] = (phrases["reissue_certificate"]
+                                            if data.get("certificate_reissued") else "")
+        else:
+            values["decision_sentence"] = phrases["approve_establishment"]
+            values["registered_items"] = "；".join(
+                phrases[f"registered_{k}"].format(value=values[k])
+                for k in ("uscc", "legal_rep", "domicile") if values.get(k)) + "。"
+            values["after_registration"] = phrases["after_establishment"]
+    phone = _text(data.get("office_phone"))
+    values["contact_line"] = phrases["contact_line"].format(phone=phone) if phone else ""
+    validity = ""
+    if data.get("valid_from") and data.get("valid_to"):
+        validity = f"{_text(data['valid_from'])}至{_text(data['valid_to'])}"
+    values["validity"] = validity
+    values["number"] = number
+    values["issued_on"] = format_date(issued_on)
+    values["office_name"] = office_name
+    values["year"] = str(issued_on.year)
+    values["title"] = fill(builtin_template(kind, lang).title, values)
+    return values
 
 
-def _fill(text: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), text)
+def fill(text: str, values: Mapping[str, object]) -> str:
+    def one(m: re.Match[str]) -> str:
+        value = values.get(m.group(1), "")
+        if isinstance(value, list):
+            return "；".join(value)
+        return str(value)
+
+    return _PLACEHOLDER.sub(one, text)
 
 
-def _check_required(template: Template, data: dict) -> None:
-    missing = [k for k in template.required
-               if data.get(k) in (None, "", [], ())
-               and not (k == "funds" and data.get("funds_fen") is not None)]
-    if missing:
-        raise ValidationFailed([FieldProblem(k, "doc.missing_field", {"field": k})
-                                for k in missing])
+def numbered(items: Iterable[str]) -> list[str]:
+    return [f"{i}.\t{item}" for i, item in enumerate(items, 1)]
 
 
-# --------------------------------------------------------------------------- rendering
+# --------------------------------------------------------------------------- plain text
 
 
-def _new_document():  # noqa: ANN202 - docx.Document
-    import docx
+def render_text(kind: str, values: Mapping[str, object],
+                language: str = DEFAULT_LANGUAGE) -> str:
+    """The document as plain text from the built-in template (for previews and the
+    announcement text kept with the record); no file, no Word."""
+    template = builtin_template(kind, language)
+    lines = [str(values.get("office_name", "")), str(values.get("number", "")),
+             str(values.get("title", ""))]
+    for block in template.body:
+        style = block.get("style", "body")
+        if style == "table":
+            for label, cell in block["rows"]:
+                value = fill(cell, values)
+                if value.strip():
+                    lines.append(f"{fill(label, values)}  {value}")
+            continue
+        m = _LIST_ONLY.match(block.get("text", ""))
+        if style == "list" and m:
+            items = values.get(m.group(1)) or []
+            lines.extend(i.replace("\t", " ") for i in numbered(
+                items if isinstance(items, list) else [str(items)]))
+            continue
+        text = fill(block.get("text", ""), values)
+        if text.strip():
+            lines.append(("　　" if style == "body" else "") + text)
+    lines += [str(values.get("office_name", "")), str(values.get("issued_on", ""))]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- .docx
+
+
+def _w(tag: str) -> str:
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+
+    return qn(f"w:{tag}")
+
+
+def _element(tag: str, **attrs: str):  # noqa: ANN202
+    from docx.oxml import OxmlElement
+
+    el = OxmlElement(f"w:{tag}")
+    for k, val in attrs.items():
+        el.set(_w(k), val)
+    return el
+
+
+def _fonts(rpr, east_asia: str, latin: str) -> None:  # noqa: ANN001
+    rfonts = rpr.find(_w("rFonts"))
+    if rfonts is None:
+        rfonts = _element("rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        if attr.endswith("Theme"):
+            del rfonts.attrib[attr]
+    rfonts.set(_w("ascii"), latin)
+    rfonts.set(_w("hAnsi"), latin)
+    rfonts.set(_w("eastAsia"), east_asia)
+    rfonts.set(_w("cs"), latin)
+
+
+def _run_format(run, *, east_asia: str = BODY_FONT, latin: str = LATIN_FONT,  # noqa: ANN001
+                size: float | None = None, bold: bool = False, color: str | None = None) -> None:
+    from docx.shared import Pt, RGBColor
+
+    rpr = run._r.get_or_add_rPr()
+    _fonts(rpr, east_asia, latin)
+    if size:
+        run.font.size = Pt(size)
+    if bold:
+        run.font.bold = True
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
+
+
+def _indent(paragraph, **chars: int) -> None:  # noqa: ANN001
+    """Indents in hundredths of a 3号 character (firstLine=200: two characters), written
+    in twips only: LibreOffice drops a ``firstLineChars`` that follows a paragraph with
+    ``hangingChars``."""
+    ppr = paragraph._p.get_or_add_pPr()
+    ind = ppr.find(_w("ind"))
+    if ind is None:
+        ind = _element("ind")
+        ppr.append(ind)
+    for side, hundredths in chars.items():
+        ind.set(_w(side), str(hundredths * _CHAR_TWIPS // 100))
+
+
+def _lines_before(paragraph, lines: float) -> None:  # noqa: ANN001
+    from docx.shared import Twips
+
+    paragraph.paragraph_format.space_before = Twips(int(_LINE_PITCH_TWIPS * lines))
+
+
+def _setup_document():  # noqa: ANN202 - docx.Document
+    import docx
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.shared import Mm, Pt, Twips
 
     doc = docx.Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(14)
-    # East-Asian font must be set on the rFonts element for Word to use it for CJK.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    sect = section._sectPr
+    grid = sect.find(_w("docGrid"))
+    if grid is None:
+        grid = _element("docGrid")
+        sect.append(grid)
+    grid.set(_w("type"), "lines")
+    grid.set(_w("linePitch"), str(_LINE_PITCH_TWIPS))
+    # Defaults for every run and paragraph: 仿宋 3号, zh-CN, exact line pitch.
+    styles = doc.styles.element
+    defaults = styles.find(_w("docDefaults"))
+    rpr = defaults.find(_w("rPrDefault")).find(_w("rPr"))
+    _fonts(rpr, BODY_FONT, LATIN_FONT)
+    for tag in ("sz", "szCs"):
+        rpr.find(_w(tag)).set(_w("val"), str(_BODY_PT * 2))
+    rpr.find(_w("sz")).addprevious(_element("spacing", val=str(_CHAR_CONDENSE)))
+    lang = rpr.find(_w("lang"))
+    lang.set(_w("val"), "zh-CN")
+    lang.set(_w("eastAsia"), "zh-CN")
+    ppr = defaults.find(_w("pPrDefault")).find(_w("pPr"))
+    spacing = ppr.find(_w("spacing"))
+    spacing.attrib.clear()
+    spacing.set(_w("before"), "0")
+    spacing.set(_w("after"), "0")
+    spacing.set(_w("line"), str(_LINE_PITCH_TWIPS))
+    spacing.set(_w("lineRule"), "exact")
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(_BODY_PT)
+    _fonts(normal.element.get_or_add_rPr(), BODY_FONT, LATIN_FONT)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Twips(_LINE_PITCH_TWIPS)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.widow_control = False
+    # Font table: the GB fonts with their fallbacks (w:altName) for machines without them.
+    table = doc.part.part_related_by(RT.FONT_TABLE)
+    extra = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
+        for name, alt, family in ((BODY_FONT, BODY_FONT_FALLBACK, "modern"),
+                                  (TITLE_FONT, TITLE_FONT_FALLBACK, "script"),
+                                  (PAGE_NO_FONT, "SimSun", "auto")))
+    table._blob = table.blob.replace(b"</w:fonts>", extra.encode("utf-8") + b"</w:fonts>")
+    doc.settings.odd_and_even_pages_header_footer = True
+    theme_lang = doc.settings.element.find(_w("themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(_w("val"), "zh-CN")
+        theme_lang.set(_w("eastAsia"), "zh-CN")
+    _page_numbers(section)
     return doc
+
+
+def _page_numbers(section) -> None:  # noqa: ANN001
+    """ "— 1 —" (4号 宋体, half-width digits): odd pages right, even pages left, one
+    character in (GB/T 9704 §7.5)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for footer, align, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
+                                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.alignment = align
+        p.paragraph_format.line_spacing = None
+        _indent(p, **{side: 100})
+        _page_run(p, "— ")
+        run = _page_run(p, "")
+        run._r.append(_element("fldChar", fldCharType="begin"))
+        instr = _element("instrText")
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        instr.text = " PAGE "
+        run._r.append(instr)
+        run._r.append(_element("fldChar", fldCharType="separate"))
+        run._r.append(_element("t"))
+        run._r[-1].text = "1"
+        run._r.append(_element("fldChar", fldCharType="end"))
+        _page_run(p, " —")
+
+
+def _page_run(p, text: str):  # noqa: ANN001, ANN202
+    run = p.add_run(text)
+    _run_format(run, east_asia=PAGE_NO_FONT, latin=PAGE_NO_FONT, size=_PAGE_NO_PT)
+    return run
+
+
+def _width(text: str) -> float:
+    """Width in 3号 characters: half-width characters count one half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def _head(doc, office: str, number: str, title: str) -> None:  # noqa: ANN001
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_LINE_SPACING
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _run_format(p.add_run(office), east_asia=TITLE_FONT, latin=TITLE_FONT, size=_HEAD_PT,
+                color=_RED)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _lines_before(p, 2)
+    _run_format(p.add_run(number))
+    # 版头 separator: red, the width of the 版心, 4 mm under the number.
+    borders = _element("pBdr")
+    borders.append(_element("bottom", val="single", sz="12", space="11", color=_RED))
+    p._p.get_or_add_pPr().append(borders)
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _lines_before(p, 2)
+    _run_format(p.add_run(title), east_asia=TITLE_FONT, latin=TITLE_FONT, size=_TITLE_PT,
+                bold=True)
+
+
+def _signature(doc, office: str, issued_on: str) -> None:  # noqa: ANN001
+    """署名 centred over the 成文日期, the date four characters from the right, two lines
+    under the text: room for the seal (GB/T 9704 §7.3.5.1)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    sig = doc.add_paragraph()
+    sig.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _lines_before(sig, 2)
+    offset = 4 + (_width(issued_on) - _width(office)) / 2
+    _indent(sig, right=max(0, round(offset * 100)))
+    _run_format(sig.add_run(office))
+    day = doc.add_paragraph()
+    day.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _indent(day, right=400)
+    _run_format(day.add_run(issued_on))
+
+
+def _body_paragraph(doc, style: str, text: str, first: bool):  # noqa: ANN001, ANN202
+    p = doc.add_paragraph()
+    if style == "body":  # left given too: LibreOffice otherwise keeps a list's indent
+        _indent(p, left=0, firstLine=200)
+    elif style == "list":
+        _indent(p, left=400, hanging=200)
+    if first:
+        _lines_before(p, 1)
+    _run_format(p.add_run(text))
+    return p
+
+
+def _table(doc, rows: list[list[str]]) -> None:  # noqa: ANN001
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, (48, 108), strict=True):
+        column.width = Mm(width)
+    for r, (label, value) in enumerate(rows):
+        for c, (text, width) in enumerate(((label, 48), (value, 108))):
+            cell = table.cell(r, c)
+            cell.width = Mm(width)
+            p = cell.paragraphs[0]
+            if c == 0:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run_format(p.add_run(text))
 
 
 def build_template_document(template: Template):  # noqa: ANN201 - docx.Document
-    """The built-in template as a Word document with {placeholders} (unfilled)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc = _new_document()
+    """The built-in template as a laid-out Word document with {placeholders}."""
+    doc = _setup_document()
+    _head(doc, "{office_name}", "{number}", "{title}")
+    first = True
     for block in template.body:
-        style = block.get("style", "para")
+        style = block.get("style", "body")
         if style == "table":
-            rows = block["rows"]
-            table = doc.add_table(rows=len(rows), cols=2)
-            table.style = "Table Grid"
-            for r, (left, right) in enumerate(rows):
-                table.cell(r, 0).text = left
-                table.cell(r, 1).text = right
-            continue
-        p = doc.add_paragraph()
-        run = p.add_run(block.get("text", ""))
-        if style == "office":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run.bold = True
-            run.font.size = Pt(18)
-        elif style == "title":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run.bold = True
-            run.font.size = Pt(22)
-        elif style == "number":
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif style == "right":
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        elif style in ("indent", "list"):
-            p.paragraph_format.first_line_indent = Pt(28)
+            _table(doc, block["rows"])
+        else:
+            _body_paragraph(doc, style, block.get("text", ""), first)
+        first = False
+    _signature(doc, "{office_name}", "{issued_on}")
     return doc
 
 
-def _fill_paragraph(paragraph, values: dict[str, str]) -> None:  # noqa: ANN001
-    text = paragraph.text
-    if "{" not in text:
-        return
-    new = _fill(text, values)
-    runs = paragraph.runs
-    if not runs:
-        return
-    runs[0].text = new  # python-docx turns "\n" into line breaks
-    for run in runs[1:]:
-        run.text = ""
-
-
-def _iter_paragraphs(doc):  # noqa: ANN001, ANN202
-    yield from doc.paragraphs
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
+def _iter_paragraphs(doc) -> Iterator:  # noqa: ANN001
+    yield from list(doc.paragraphs)
     for section in doc.sections:
         yield from section.header.paragraphs
         yield from section.footer.paragraphs
 
 
-def render(kind: str, values: dict[str, str]) -> bytes:
-    """The filled document as .docx bytes (administrator's template if present)."""
-    import docx
+def _set_text(paragraph, text: str) -> None:  # noqa: ANN001
+    runs = paragraph.runs
+    runs[0].text = text
+    for run in runs[1:]:
+        run.text = ""
 
-    path = override_path(kind)
-    doc = docx.Document(str(path)) if path.exists() else build_template_document(
-        builtin_template(kind))
+
+def _remove(element) -> None:  # noqa: ANN001
+    element.getparent().remove(element)
+
+
+def _fill_document(doc, values: Mapping[str, object]) -> None:  # noqa: ANN001
     for paragraph in _iter_paragraphs(doc):
-        _fill_paragraph(paragraph, values)
+        text = paragraph.text
+        if "{" not in text or not paragraph.runs:
+            continue
+        m = _LIST_ONLY.match(text)
+        if m and isinstance(values.get(m.group(1)), list):
+            items = numbered(values[m.group(1)])  # type: ignore[arg-type]
+            for item in items:
+                clone = copy.deepcopy(paragraph._p)
+                paragraph._p.addprevious(clone)
+                from docx.text.paragraph import Paragraph
+
+                _set_text(Paragraph(clone, paragraph._parent), item)
+            _remove(paragraph._p)
+            continue
+        new = fill(text, values)
+        if new.strip():
+            _set_text(paragraph, new)
+        else:
+            _remove(paragraph._p)
+    for table in doc.tables:
+        for row in list(table.rows):
+            cells = row.cells
+            texts = [c.text for c in cells]
+            if not any("{" in x for x in texts):
+                continue
+            filled = [fill(x, values) for x in texts]
+            if "{" in texts[-1] and not filled[-1].strip():
+                _remove(row._tr)
+                continue
+            for cell, new in zip(cells, filled, strict=True):
+                for p in cell.paragraphs:
+                    if p.runs and "{" in p.text:
+                        _set_text(p, fill(p.text, values))
+
+
+def _finish(doc, values: Mapping[str, object], issued_on: date) -> bytes:  # noqa: ANN001
+    props = doc.core_properties
+    props.title = str(values.get("title", ""))
+    props.author = props.last_modified_by = str(values.get("office_name", ""))
+    props.language = "zh-CN"
+    props.comments = ""
+    moment = datetime(issued_on.year, issued_on.month, issued_on.day)
+    props.created = props.modified = moment
+    props.revision = 1
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def write_default_templates(folder: Path | None = None) -> list[Path]:
-    """Write the built-in templates as editable .docx files (default: the override
-    folder); existing files are left alone. Returns the paths written."""
-    folder = folder or override_path(KINDS[0]).parent
+def render_docx(kind: str, values: Mapping[str, object], *, issued_on: date,
+                language: str = DEFAULT_LANGUAGE, override_dir: Path | None = None) -> bytes:
+    """The filled document as .docx bytes (an administrator's template from
+    ``override_dir`` if it holds one for ``kind``)."""
+    import docx
+
+    path = override_dir / f"{kind}.docx" if override_dir else None
+    if path is not None and path.exists():
+        doc = docx.Document(str(path))
+    else:
+        doc = build_template_document(builtin_template(kind, language))
+    _fill_document(doc, values)
+    return _finish(doc, values, issued_on)
+
+
+def write_default_templates(folder: Path, language: str = DEFAULT_LANGUAGE) -> list[Path]:
+    """Write the built-in templates as editable .docx files to ``folder``; existing files
+    are left alone. Returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for kind in KINDS:
         target = folder / f"{kind}.docx"
         if target.exists():
             continue
-        build_template_document(builtin_template(kind)).save(str(target))
+        build_template_document(builtin_template(kind, language)).save(str(target))
         written.append(target)
     return written
 
 
-def preview_text(path: str | Path) -> str:
-    """Plain text of a .docx for a terminal preview: paragraphs, then table rows with
-    cells separated by two spaces."""
+def preview_text(source: str | Path | bytes) -> str:
+    """Plain text of a .docx (a path or the bytes) for a terminal preview: paragraphs,
+    then table rows with cells separated by two spaces."""
     import docx
-
-    doc = docx.Document(str(path))
-    lines: list[str] = []
-    body = doc.element.body
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for child in body.iterchildren():
+    doc = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    lines: list[str] = []
+    for child in doc.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, doc).text)
+            lines.append(Paragraph(child, doc).text.replace("\t", " "))
         elif tag == "tbl":
             for row in Table(child, doc).rows:
                 lines.append("  ".join(c.text for c in row.cells))
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- issuing
-
-
-def _office(session: Session, settings: Settings, office_id: str | None) -> Office:
-    if office_id:
-        office = session.get(Office, office_id)
-    else:
-        office = session.exec(
-            select(Office).where(Office.code == settings.office.division_code)).first()
-    if office is None:
-        raise ValueError("the office row does not exist (run ensure_office first)")
-    return office
-
-
-def next_number(session: Session, office_id: str, kind: str, year: int) -> int:
-    """Advance the gapless counter of (office, kind, year) inside the caller's
-    transaction; a rollback returns the number."""
-    counter = session.get(DocNumberCounter, (office_id, kind, year))
-    if counter is None:
-        counter = DocNumberCounter(office_id=office_id, kind=kind, year=year, last_seq=0)
-    counter.last_seq += 1
-    session.add(counter)
-    session.flush()
-    return counter.last_seq
-
-
-def issue_document(unit: Unit, settings: Settings, kind: str, *, issued_on: date,
-                   organization_id: str | None = None, application_id: str | None = None,
-                   case_id: str | None = None, data: dict,
-                   office_id: str | None = None) -> IssuedDocumentInfo:
-    """Number, render, store and record one document (see the module docstring)."""
-    template = builtin_template(kind)
-    _check_required(template, data)
-    s = unit.session
-    office = _office(s, settings, office_id)
-    year = issued_on.year
-    seq = next_number(s, office.id, kind, year)
-    number = document_number(settings, template, year, seq)
-    fixed = {"number": number, "issued_on": issued_on, "office_name": settings.office.name,
-             "year": str(year)}
-    if not data.get("office_phone") and settings.office.phone:
-        data = {**data, "office_phone": settings.office.phone}
-    values = prepare_values(kind, data, fixed)
-    title = _fill(template.title, values)
-    values["title"] = title
-    content = render(kind, values)
-    folder = settings.documents_path() / str(year)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{kind}-{office.code}-{year}-{seq:05d}.docx"
-    path.write_bytes(content)
-    sha = hashlib.sha256(content).hexdigest()
-    doc = IssuedDocument(
-        office_id=office.id, kind=kind, year=year, seq=seq, number=number, title=title,
-        organization_id=organization_id, application_id=application_id, case_id=case_id,
-        issued_on=issued_on, file_path=str(path), content_sha256=sha,
-        data_json=to_json(_jsonable(data)),
-    )
-    s.add(doc)
-    s.flush()
-    unit.record("issued_document", doc.id, None,
-                {"kind": kind, "number": number, "title": title, "file_path": str(path),
-                 "content_sha256": sha, "issued_on": issued_on},
-                organization_id=organization_id)
-    return IssuedDocumentInfo(doc.id, kind, number, title, str(path), issued_on,
-                              preview_text(path))
-
-
-def _jsonable(data: dict) -> dict:
-    return json.loads(to_json(data))
-
-
-def verify_file(doc: IssuedDocument) -> bool:
-    """True if the file on disk still has the content recorded when it was issued."""
-    path = Path(doc.file_path)
-    return path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == doc.content_sha256

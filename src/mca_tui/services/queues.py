@@ -10,8 +10,9 @@ Queues and who sees them (an administrator sees all):
 - ``review``            accepted, awaiting review (审查); 60-day decision clock   reviewer
 - ``correction``        补正 requested, waiting for the applicant               clerk, reviewer
 - ``approval``          reviewed, awaiting the decision (核准/不予登记)           approver
-- ``reports_overdue``   no accepted annual report for the last report year whose
-                        authority deadline has passed (§4, §10.4)             clerk, reviewer
+- ``reports_overdue``   no annual report submitted for the last report year whose
+                        authority deadline has passed (§4, §10.4, §10.10; one graded
+                        不合格 was submitted and is not listed)                 clerk, reviewer
 - ``rectifications``    rectification orders not completed, by deadline (§9)   clerk, reviewer, enforcement
 - ``case_steps``        penalty cases whose decision is due within 7 working days
                         (行政处罚法 Art 60)                                       enforcement
@@ -36,6 +37,7 @@ from mca_tui.domain.enums import (
     CreditListKind,
     OrgStatus,
     OrgType,
+    ReportConclusion,
     Role,
     SupervisionKind,
 )
@@ -106,19 +108,28 @@ def last_closed_report_year(ctx: ServiceContext, today: date) -> int:
     return year if today > authority.due else year - 1
 
 
+# A report counts as submitted once it is concluded (合格, 基本合格, 不合格 or accepted) or
+# is in and awaiting its conclusion; 退回 (returned) and 未提交 mean it is not in.
+SUBMITTED_CONCLUSIONS: tuple[str, ...] = (*ACCEPTED_CONCLUSIONS, ReportConclusion.FAIL.value)
+
+
 def _report_due_filter(ctx: ServiceContext, year: int):  # noqa: ANN202 - SQL expression
-    """Organizations that must report for ``year`` (clocks.must_report, in SQL)."""
+    """Organizations that must report for ``year`` (clocks.must_report, in SQL) and have
+    not submitted it: Order 60 ground 1 is "not submitted on time"; a report graded
+    不合格 was submitted and is a different matter (domain.md §10.10)."""
     cutoff = clocks.report_cutoff(year, ctx.settings.legal)
     year_end = date(year, 12, 31)
-    accepted = exists().where(
+    submitted = exists().where(
         AnnualReport.organization_id == Organization.id, AnnualReport.report_year == year,
-        col(AnnualReport.conclusion).in_(ACCEPTED_CONCLUSIONS))
+        or_(col(AnnualReport.conclusion).in_(SUBMITTED_CONCLUSIONS),
+            and_(col(AnnualReport.conclusion).is_(None),
+                 col(AnnualReport.submitted_on).is_not(None))))
     return and_(
         col(Organization.established_on) <= cutoff,
         or_(col(Organization.deregistered_on).is_(None), Organization.deregistered_on > year_end),
         or_(col(Organization.revoked_on).is_(None), Organization.revoked_on > year_end),
         Organization.status == OrgStatus.ACTIVE.value,
-        ~accepted,
+        ~submitted,
     )
 
 
@@ -130,8 +141,11 @@ def _app_statement(queue: str, office_id: str):  # noqa: ANN202
     if queue == "acceptance":
         return q.where(Application.status == ApplicationStatus.DRAFT.value)
     if queue == "correction_notice":
+        # a notice is still possible only for an incomplete file never notified
+        # (一次性告知, 行政许可法 Art 32)
         return q.where(Application.status == ApplicationStatus.ACCEPTED.value,
                        col(Application.correction_requested_on).is_(None),
+                       col(Application.complete_on).is_(None),
                        col(Application.received_on).is_not(None))
     if queue == "review":
         return q.where(Application.status == ApplicationStatus.ACCEPTED.value)
@@ -163,8 +177,10 @@ def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
                        col(PenaltyCase.filed_on).is_not(None),
                        PenaltyCase.filed_on <= horizon - timedelta(days=90))), "case"
     if queue == "abnormal_two_years":
+        # promotion falls on the day after the anniversary (clocks, 民法典 Art 201-203):
+        # list what is promoted within ABNORMAL_WARNING_DAYS
         years = ctx.settings.legal.abnormal_to_serious_years
-        limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS), -years)
+        limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS - 1), -years)
         return (select(CreditListEntry, Organization)
                 .join(Organization, Organization.id == CreditListEntry.organization_id)
                 .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
