@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from mca_tui.domain.clocks import must_report
 from mca_tui.reports import stats
 from mca_tui.services.ledger_import import import_ledger
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import Organization
 
 from .helpers import code, ledger, org
@@ -111,14 +113,38 @@ def test_draft_paragraph_states_the_figures():
         {"total": 10, "social_group": 2, "private_non_enterprise": 8, "foundation": 0},
         {"total": 7, "dormant": 7}, {"report_year": 2021, "due": 269, "accepted": 246},
         34, 35, 3, 30, 11)
-    text = stats.draft_paragraph(y)
-    assert text.startswith("2022年新成立社会组织27家，其中社会团体8家、民办非企业单位19家；"
-                           "注销社会组织10家，其中社会团体2家、民办非企业单位8家。")
-    for needle in ("财务审计34家", "整改35家", "约谈社会组织3家", "应参加年报的社会组织269家",
-                   "审核通过246家", "检查社会组织30家", "11家社会组织参评",
-                   "撤销「僵尸型」社会组织7家"):
+    text = stats.draft_paragraph(y, "zh")
+    assert text.startswith("2022年，全区新成立社会组织27家（社会团体8家、民办非企业单位19家），"
+                           "注销社会组织10家（社会团体2家、民办非企业单位8家），"
+                           "依法撤销“僵尸型”社会组织7家。")
+    for needle in ("财务审计34家", "责令整改35家", "约谈社会组织负责人3家次",
+                   "应参加年报的社会组织269家", "审核通过246家，通过率91.4%。",
+                   "开展“双随机、一公开”抽查，抽查社会组织30家。", "动员11家社会组织参加等级评估"):
         assert needle in text
-    assert "基金会" not in text
+    assert "基金会" not in text and "「" not in text and not re.search(r"(?<!\d)0家", text)
+    assert text.endswith("。")
+    english = stats.draft_paragraph(y, "en")
+    assert english.startswith("In 2022, 27 social organizations were newly registered")
+    assert "a pass rate of 91.4%" in english and '"double random, one public"' in english
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)
+
+
+@pytest.mark.parametrize("accepted,due,rate", [(246, 269, "91.4"), (1, 8, "12.5"),
+                                               (0, 5, "0.0"), (7, 7, "100.0"), (3, 0, None)])
+def test_pass_rate_one_decimal_half_up(accepted, due, rate):
+    assert stats.pass_rate(accepted, due) == rate
+
+
+def test_paragraph_leaves_out_what_did_not_happen():
+    y = stats.YearStats(
+        2023, {"total": 1, "social_group": 0, "private_non_enterprise": 0, "foundation": 1},
+        {"total": 0, "social_group": 0, "private_non_enterprise": 0, "foundation": 0},
+        {"total": 2, "dormant": 1}, {"report_year": 2022, "due": 0, "accepted": 0},
+        0, 0, 0, 0, 0)
+    text = stats.draft_paragraph(y, "zh")
+    assert text == ("2023年，全区新成立社会组织1家（基金会1家），依法撤销社会组织2家，"
+                    "其中“僵尸型”社会组织1家。开展2022年度社会组织年度报告工作，"
+                    "应参加年报的社会组织0家，审核通过0家。")
 
 
 def test_stats_cli_table_and_paragraph(registry, capsys, monkeypatch):
@@ -127,7 +153,7 @@ def test_stats_cli_table_and_paragraph(registry, capsys, monkeypatch):
     path = registry.db.path
     assert cli.main(["--db", str(path), "stats", "--year", "2022"]) == 0
     out = capsys.readouterr().out
-    assert "2022年新成立社会组织2家" in out
+    assert "2022年，全区新成立社会组织2家" in out
     assert cli.main(["--db", str(path), "stats", "--as-of", "2022年6月30日", "--json"]) == 0
     assert '"as_of": "2022-06-30"' in capsys.readouterr().out
 
@@ -143,14 +169,36 @@ def test_a_required_audit_counts_once_it_is_done(registry, settings, ctx):
         audited = set(s.exec(select(SupervisionRecord.organization_id).where(
             SupervisionRecord.kind == "financial_audit")))
         oid = next(i for i in s.exec(select(Organization.id)) if i not in audited)
-    with ctx.unit("test.audit") as unit:
+    with ctx.unit("test.audit", subject=Subject("test", None)) as unit:
         unit.session.add(SupervisionRecord(
             office_id=ctx.actor.office_id, organization_id=oid, kind="financial_audit",
             record_date=date(2022, 8, 1), trigger="change_of_legal_rep"))
     assert stats.year_stats(registry.db, settings, 2022).financial_audit == 1
-    with ctx.unit("test.audit_done") as unit:
+    with ctx.unit("test.audit_done", subject=Subject("test", None)) as unit:
         row = unit.session.exec(select(SupervisionRecord).where(
             SupervisionRecord.trigger == "change_of_legal_rep")).one()
         row.completed_on = date(2022, 9, 1)
         unit.session.add(row)
     assert stats.year_stats(registry.db, settings, 2022).financial_audit == 2
+
+
+def test_accepted_counts_only_organizations_that_were_due(registry, settings):
+    """accepted ⊆ due (domain.md §10.10): an accepted report of an organization outside the
+    cycle (registered after the cut-off, or closed before the year's end) is not counted."""
+    from sqlmodel import select
+
+    from mca_tui.storage.models import AnnualReport
+
+    with registry.db.read() as s:
+        by_name = {o.uscc: o for o in s.exec(select(Organization)).all()}
+    b, d = by_name[code(2, "2")], by_name[code(4, "1")]
+    assert not must_report(b.established_on, 2021)
+    assert not must_report(d.established_on, 2021, d.deregistered_on)
+    before = stats.year_stats(registry.db, settings, 2022).annual_report
+    with registry.db.write() as s:
+        for o in (b, d):
+            s.add(AnnualReport(office_id=o.office_id, organization_id=o.id, report_year=2021,
+                               conclusion="pass", submitted_on=date(2022, 3, 1)))
+    after = stats.year_stats(registry.db, settings, 2022).annual_report
+    assert after == before == {"report_year": 2021, "due": 5, "accepted": 2}
+    assert after["accepted"] <= after["due"]

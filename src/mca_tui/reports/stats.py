@@ -10,8 +10,8 @@ calendar year Y, each counting DISTINCT organizations:
   were dormant (僵尸型);
 - annual_report: the cycle for report year Y-1 — due: registered on or before the
   cut-off of Y-1 (default 30 June, ``LegalParams``) and not deregistered or revoked
-  before 1 January of Y (``domain.clocks.must_report``); accepted: organizations with a
-  report for Y-1 concluded 合格, 基本合格 or accepted in report mode;
+  before 1 January of Y (``domain.clocks.must_report``); accepted: those of the due with a
+  report for Y-1 concluded 合格, 基本合格 or accepted in report mode (accepted ⊆ due);
 - financial_audit, rectification, interview, spot_check, evaluation: organizations with
   such a supervision record dated in Y.
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -118,19 +119,24 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
         ).one()
         # must_report(established_on, report_year, closed_on) in SQL: registered on or
         # before the cut-off and not closed before 1 January of the next year.
+        is_due = and_(
+            Organization.established_on.is_not(None),
+            Organization.established_on <= cutoff,
+            or_(Organization.deregistered_on.is_(None),
+                Organization.deregistered_on >= next_jan),
+            or_(Organization.revoked_on.is_(None), Organization.revoked_on >= next_jan),
+        )
         due = s.execute(
-            select(func.count(func.distinct(Organization.id))).where(
-                Organization.established_on.is_not(None),
-                Organization.established_on <= cutoff,
-                or_(Organization.deregistered_on.is_(None),
-                    Organization.deregistered_on >= next_jan),
-                or_(Organization.revoked_on.is_(None), Organization.revoked_on >= next_jan),
-            )
+            select(func.count(func.distinct(Organization.id))).where(is_due)
         ).scalar_one()
+        # accepted ⊆ due (domain.md §10.10): only organizations that were due count, so a
+        # report filed by one registered after the cut-off or closed before the year's
+        # end never lifts the figure
         accepted = s.execute(
-            select(func.count(func.distinct(AnnualReport.organization_id))).where(
-                AnnualReport.report_year == report_year,
-                AnnualReport.conclusion.in_(ACCEPTED_CONCLUSIONS))
+            select(func.count(func.distinct(AnnualReport.organization_id)))
+            .join(Organization, Organization.id == AnnualReport.organization_id)
+            .where(AnnualReport.report_year == report_year,
+                   AnnualReport.conclusion.in_(ACCEPTED_CONCLUSIONS), is_due)
         ).scalar_one()
         kinds = dict(s.execute(
             select(SupervisionRecord.kind,
@@ -204,48 +210,61 @@ def table_rows(stats: YearStats, lang: str | None = None) -> list[tuple[str, str
     return rows
 
 
-def draft_paragraph(stats: YearStats) -> str:
-    """A Chinese paragraph in the register of a bureau's yearly work report, stating
-    the figures (the clerk pastes it into the report). Always Chinese: it is text for
-    an official report, whatever the UI language."""
-    y = stats.year
-    r, d, v = stats.registered, stats.deregistered, stats.revoked
-    a = stats.annual_report
+def pass_rate(accepted: int, due: int) -> str | None:
+    """The annual-report pass rate accepted/due in per cent, one decimal rounded half
+    up ("91.4"); None when nobody was due."""
+    if not due:
+        return None
+    rate = (Decimal(accepted) * 100 / Decimal(due)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return f"{rate}"
+
+
+def draft_paragraph(stats: YearStats, lang: str | None = None) -> str:
+    """A paragraph stating the year's figures in the register of a 法治政府建设工作报告
+    (the clerk pastes it into the bureau's yearly report): "2022年，全区新成立社会组织
+    27家（社会团体8家、民办非企业单位19家）……". Figures of zero are left out except
+    the number of new registrations. The wording is in the catalog (``stats.paragraph``),
+    Chinese for the report; ``lang="en"`` gives an English equivalent."""
+    def tx(key: str, **params: object) -> str:
+        return t(f"stats.paragraph.{key}", lang, **params)
 
     def by_type(fig: dict) -> str:
-        parts = [f"{label(ot, 'zh')}{fig[ot.value]}家" for ot in TYPES if fig[ot.value]]
-        return "，其中" + "、".join(parts) if parts and fig["total"] else ""
+        items = [tx("type_item", type=label(ot, lang), count=fig[ot.value])
+                 for ot in TYPES if fig[ot.value]]
+        return tx("by_type", items=tx("item_sep").join(items)) if items else ""
 
-    sentences = [
-        f"{y}年新成立社会组织{r['total']}家{by_type(r)}",
-        f"注销社会组织{d['total']}家{by_type(d)}",
-    ]
-    text = "；".join(sentences) + "。"
-    supervision = []
-    if stats.financial_audit:
-        supervision.append(f"组织社会组织财务审计{stats.financial_audit}家")
-    if stats.rectification:
-        subject = "" if supervision else "督促社会组织"
-        supervision.append(f"{subject}整改{stats.rectification}家")
-    if stats.interview:
-        supervision.append(f"约谈社会组织{stats.interview}家")
-    if supervision:
-        text += "，".join(supervision) + "。"
-    text += (f"开展区级社会团体和民办非企业单位{a['report_year']}年年度报告工作，"
-             f"应参加年报的社会组织{a['due']}家，审核通过{a['accepted']}家。")
-    if stats.spot_check:
-        text += f"开展{y}年区级社会组织「双随机」抽查工作，检查社会组织{stats.spot_check}家。"
-    if stats.evaluation:
-        text += f"动员符合条件的社会组织参与等级评估工作，{stats.evaluation}家社会组织参评。"
+    r, d, v = stats.registered, stats.deregistered, stats.revoked
+    a = stats.annual_report
+    sentences: list[list[str]] = []
+    first = [tx("registered", year=stats.year, total=r["total"], by_type=by_type(r))]
+    if d["total"]:
+        first.append(tx("deregistered", total=d["total"], by_type=by_type(d)))
     if v["total"]:
         if v["dormant"] == v["total"]:
-            text += f"依法撤销「僵尸型」社会组织{v['total']}家。"
+            first.append(tx("revoked_dormant", total=v["total"]))
         elif v["dormant"]:
-            text += (f"依法撤销社会组织{v['total']}家，其中「僵尸型」社会组织"
-                     f"{v['dormant']}家。")
+            first.append(tx("revoked_some_dormant", total=v["total"], dormant=v["dormant"]))
         else:
-            text += f"依法撤销社会组织{v['total']}家。"
-    return text
+            first.append(tx("revoked", total=v["total"]))
+    sentences.append(first)
+    supervision = [tx(key, count=getattr(stats, key))
+                   for key in ("financial_audit", "rectification", "interview")
+                   if getattr(stats, key)]
+    if supervision:
+        supervision[0] = tx("supervision_lead") + supervision[0]
+        sentences.append(supervision)
+    report = [tx("annual_report", year=a["report_year"], due=a["due"]),
+              tx("annual_report_accepted", accepted=a["accepted"])]
+    rate = pass_rate(a["accepted"], a["due"])
+    if rate is not None:
+        report.append(tx("pass_rate", rate=rate))
+    sentences.append(report)
+    if stats.spot_check:
+        sentences.append([tx("spot_check", count=stats.spot_check)])
+    if stats.evaluation:
+        sentences.append([tx("evaluation", count=stats.evaluation)])
+    sep, end = tx("clause_sep"), tx("sentence_end")
+    return tx("sentence_sep").join(sep.join(parts) + end for parts in sentences)
 
 
 def as_of_rows(stats: AsOfStats, lang: str | None = None) -> list[list[str]]:
