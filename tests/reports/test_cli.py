@@ -20,8 +20,8 @@ def test_template_has_headers_and_notes(tmp_path, capsys):
     for name, cols in L.SHEETS.items():
         assert [c.value for c in wb[name][1]] == [c.header for c in cols]
     notes = "\n".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row)
-    assert "社会团体 | 民办非企业单位 | 基金会" in notes and "僵尸型" in notes
-    assert len(list(docs.glob("*.docx"))) == 6
+    assert "社会团体、民办非企业单位、基金会" in notes and "僵尸型" in notes
+    assert len(list(docs.glob("*.docx"))) >= 6
 
 
 def test_import_and_export_commands(tmp_path, capsys):

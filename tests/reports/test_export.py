@@ -13,9 +13,10 @@ from sqlmodel import select
 from mca_tui import demo
 from mca_tui.domain.enums import Role
 from mca_tui.reports import stats
-from mca_tui.reports.export import export_ledger, write_table
+from mca_tui.reports.export import write_table
 from mca_tui.services.context import cli_context
 from mca_tui.services.errors import PermissionDenied
+from mca_tui.services.export import export_ledger
 from mca_tui.services.ledger_import import import_ledger
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AuditEvent, Organization
@@ -47,10 +48,14 @@ def test_masked_by_default_and_formulas_neutralised(filled, tmp_path):
     assert row1[by["法定代表人身份证号"]] == "110105********002X"
     assert row1[by["联系电话"]] == "138****5678"
     # names keep their brackets full-width (domain.text.normalize_name)
-    assert row1[by["名称"]] == "'=HYPERLINK（\"http://x\"）协会"
-    assert row1[by["业务范围"]] == "'+投资 -理财 @所有人"
+    # formula-like text is a text cell as typed: no formula, no visible apostrophe
+    assert row1[by["名称"]] == "=HYPERLINK（\"http://x\"）协会"
+    assert row1[by["业务范围"]] == "+投资 -理财 @所有人"
     row2 = next(r for r in rows[1:] if r is not row1)
-    assert row2[by["住所"]] == "'＝1+1"  # full-width sign kept as typed, still neutralised
+    assert row2[by["住所"]] == "＝1+1"  # full-width sign kept as typed
+    cells = {c.value: c for row in ws.iter_rows(min_row=2) for c in row}
+    for value in ("=HYPERLINK（\"http://x\"）协会", "+投资 -理财 @所有人", "＝1+1"):
+        assert cells[value].data_type == "s" and cells[value].quotePrefix
     assert len(first) == 2
 
 
@@ -103,8 +108,10 @@ def test_write_table_for_list_screens(tmp_path):
     x = write_table(tmp_path / "t.xlsx", headers, rows,
                     mask={"身份证号": "id_number", "电话": "phone"})
     got = list(openpyxl.load_workbook(x).active.iter_rows(values_only=True))
-    assert got[1] == ("'=cmd|'/c calc'!A0", "110105********002X", "059*****2345")
-    assert [r[0] for r in got[3:]] == ["'＝SUM(A1)", "'\tx", "'\rx", "'－1", "'＠x", "'＋x", -5]
+    assert got[1] == ("=cmd|'/c calc'!A0", "110105********002X", "059*****2345")
+    assert [r[0] for r in got[3:]] == ["＝SUM(A1)", "\tx", "\rx", "－1", "＠x", "＋x", -5]
+    ws = openpyxl.load_workbook(x).active
+    assert ws["A2"].data_type == "s" and ws["A2"].quotePrefix  # never a formula
     c = write_table(tmp_path / "t.csv", headers, rows)
     lines = c.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].startswith("'=cmd")

@@ -68,7 +68,7 @@ async def test_statistics_screen_shows_table_and_paragraph(ctx, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await _settle(app, pilot)
         paragraph = str(screen.query_one("#stats-paragraph", Static).render())
-        assert "2022年新成立社会组织1家，其中社会团体1家" in paragraph
+        assert "2022年，全区新成立社会组织1家（社会团体1家）" in paragraph
         out = tmp_path / "s.csv"
         screen.query_one("#stats-file", Input).value = str(out)
         await pilot.press("f7")  # F7 exports on every list screen

@@ -14,7 +14,7 @@ def register(sub) -> None:  # noqa: ANN001
 
 
 def run(rt) -> int:  # noqa: ANN001
-    from mca_tui.reports.export import export_ledger
+    from mca_tui.services.export import export_ledger
 
     r = export_ledger(rt.context(), rt.args.file, unmasked=rt.args.unmasked,
                       sheet=rt.args.sheet)

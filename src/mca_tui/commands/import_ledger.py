@@ -31,18 +31,17 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 def print_result(result, elapsed: float | None = None,  # noqa: ANN001
                  skip_bad_rows: bool = False) -> None:
+    from mca_tui.reports.ledger import report_lines
+
     if result.dry_run:
         print(t("ledger.cli.dry_run_title"))
     elif result.written:
         print(t("ledger.cli.done_title"))
     if result.counts:
         print(result.summary())
-    if result.problems:
-        print(t("ledger.cli.problems_title", count=len(result.problems)))
-        for p in result.problems[:MAX_LISTED]:
-            print("  " + p.describe())
-        if len(result.problems) > MAX_LISTED:
-            print("  " + t("ledger.cli.more", count=len(result.problems) - MAX_LISTED))
+    # Every error first, then the hints, a hint repeated on many rows said once.
+    for line in report_lines(result.problems, limit=MAX_LISTED):
+        print(line)
     if result.dry_run and result.changes:
         print(t("ledger.cli.changes_title", count=len(result.changes)))
         for c in result.changes[:MAX_LISTED]:

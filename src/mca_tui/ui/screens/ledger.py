@@ -8,7 +8,6 @@ export file (masked unless the box is ticked: approver/administrator only), Esc 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,6 +16,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Log, ProgressBar, St
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
+from mca_tui.ui.calls import ServiceCalls
 
 CSS = """
 LedgerScreen { layout: vertical; }
@@ -31,7 +31,7 @@ LedgerScreen { layout: vertical; }
 """
 
 
-class LedgerScreen(Screen):
+class LedgerScreen(ServiceCalls, Screen):
     """Import (with a checked dry run first) and export of the ledger (issue 5)."""
 
     DEFAULT_CSS = CSS
@@ -91,10 +91,10 @@ class LedgerScreen(Screen):
         log.write_line(title)
         if result.counts:
             log.write_lines(result.summary().splitlines())
-        if result.problems:
-            log.write_line(t("ledger.cli.problems_title", count=len(result.problems)))
-            for p in result.problems[:1000]:
-                log.write_line("  " + p.describe())
+        if result.problems:  # errors first, then the hints (repeated ones said once)
+            from mca_tui.reports.ledger import report_lines
+
+            log.write_lines(report_lines(result.problems, limit=1000))
         if result.changes:
             log.write_line(t("ledger.cli.changes_title", count=len(result.changes)))
             for c in result.changes[:500]:
@@ -129,33 +129,29 @@ class LedgerScreen(Screen):
         self._status(t("ledger.ui.importing"))
         self._run(*options, dry_run=False)
 
-    @work(thread=True, exit_on_error=False, group="ledger")
     def _run(self, path: str, skip: bool, legacy: bool, *, dry_run: bool) -> None:
         from mca_tui.services.ledger_import import import_ledger
 
-        try:
-            result = import_ledger(self.ctx, path, dry_run=dry_run, skip_bad_rows=skip,
-                                   accept_legacy_codes=legacy, progress=self._progress)
-        except Exception as exc:  # noqa: BLE001 - shown, never closes the screen
-            message = getattr(exc, "message", None)
-            text = message() if callable(message) else str(exc)
-            self.app.call_from_thread(self._finish, None, t("ledger.ui.failed", error=text),
-                                      None)
-            return
-        if dry_run:
-            blocked = bool(result.errors) and not skip
-            status = t("ledger.ui.checked_blocked", count=len(result.errors)) if blocked \
-                else t("ledger.ui.checked_ok")
-            checked = None if blocked or any(p.row is None and p.is_error
-                                             for p in result.problems) else (path, skip, legacy)
-            self.app.call_from_thread(self._finish, result, status, checked,
-                                      t("ledger.cli.dry_run_title"))
-        else:
-            status = (t("ledger.ui.done") if result.written else
-                      t("ledger.cli.nothing_to_do") if not result.blocked else
-                      t("ledger.cli.blocked", count=len(result.errors)))
-            self.app.call_from_thread(self._finish, result, status, None,
-                                      t("ledger.cli.done_title"))
+        def done(result) -> None:  # noqa: ANN001
+            if dry_run:
+                blocked = bool(result.errors) and not skip
+                status = t("ledger.ui.checked_blocked", count=len(result.errors)) if blocked \
+                    else t("ledger.ui.checked_ok")
+                checked = None if blocked or any(p.row is None and p.is_error
+                                                 for p in result.problems) \
+                    else (path, skip, legacy)
+                self._finish(result, status, checked, t("ledger.cli.dry_run_title"))
+            else:
+                status = (t("ledger.ui.done") if result.written else
+                          t("ledger.cli.nothing_to_do") if not result.blocked else
+                          t("ledger.cli.blocked", count=len(result.errors)))
+                self._finish(result, status, None, t("ledger.cli.done_title"))
+
+        self.call_service(import_ledger, self.ctx, path, dry_run=dry_run, skip_bad_rows=skip,
+                          accept_legacy_codes=legacy, progress=self._progress, then=done,
+                          failed=lambda m: self._finish(None, t("ledger.ui.failed", error=m),
+                                                        None),
+                          group="ledger")
 
     def _finish(self, result, status: str, checked, title: str = "") -> None:  # noqa: ANN001
         self.busy = False
@@ -171,15 +167,14 @@ class LedgerScreen(Screen):
         self.busy = True
         self._export(path, self.query_one("#ledger-unmasked", Checkbox).value)
 
-    @work(thread=True, exit_on_error=False, group="ledger")
     def _export(self, path: str, unmasked: bool) -> None:
-        from mca_tui.reports.export import export_ledger
+        from mca_tui.services.export import export_ledger
 
-        try:
-            r = export_ledger(self.ctx, path, unmasked=unmasked)
-            status = t("ledger.cli.exported", path=r.path, orgs=r.orgs, reports=r.reports,
-                       records=r.records)
-        except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None)
-            status = t("ledger.ui.failed", error=message() if callable(message) else str(exc))
-        self.app.call_from_thread(self._finish, None, status, self._checked)
+        def done(r) -> None:  # noqa: ANN001
+            self._finish(None, t("ledger.cli.exported", path=r.path, orgs=r.orgs,
+                                 reports=r.reports, records=r.records), self._checked)
+
+        self.call_service(export_ledger, self.ctx, path, unmasked=unmasked, then=done,
+                          failed=lambda m: self._finish(None, t("ledger.ui.failed", error=m),
+                                                        self._checked),
+                          group="ledger")

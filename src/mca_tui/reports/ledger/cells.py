@@ -1,0 +1,113 @@
+"""Reading one cell of a ledger: text, dates (including Excel serial numbers), years,
+enumerated words and codes. Each reader raises ``CellError`` (an i18n key under
+``ledger.problem`` and its parameters) for a value it cannot read."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from mca_tui.domain.dates import DateTextError, read_date
+from mca_tui.domain.text import normalize_code, normalize_name, normalize_text, normalize_value
+from mca_tui.reports.ledger.columns import FORMULA_STARTS
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+# A code that Excel turned into a number shows as 5.13502055076169E+17 (saved that way
+# in a CSV, or typed back as text).
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
+
+
+class CellError(ValueError):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def unneutralise(value: str) -> str:
+    """Undo the "'" an export put before a formula-like cell."""
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def cell_text(value: object) -> str:
+    """A cell as normalised text (numbers without a spurious ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime, date)):
+        value = value.date() if isinstance(value, datetime) else value
+        return value.isoformat()
+    return normalize_text(unneutralise(str(value)))
+
+
+def excel_number_text(value: float) -> str:
+    """A large number as Excel's General format shows it: 5.13502055076169E+17."""
+    mantissa, exponent = f"{value:.14E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{'+' if int(exponent) >= 0 else '-'}{abs(int(exponent)):02d}"
+
+
+def parse_code(value: object) -> str:
+    """A code or ID number cell (统一社会信用代码, 身份证号) as normalised text. Raises
+    CellError("code_scientific") when Excel has turned it into a number: a float cell,
+    or text in scientific notation. Its last digits are lost and cannot be recovered
+    from the file. (An exact integer cell, as other programs write, is read as text.)"""
+    if isinstance(value, bool):
+        return normalize_code(str(value))
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return normalize_code(str(int(value)))  # exact: at most 15 digits
+        raise CellError("code_scientific", value=excel_number_text(value))
+    text = normalize_code(cell_text(value))
+    if _SCIENTIFIC.match(text):
+        raise CellError("code_scientific", value=cell_text(value))
+    return text
+
+
+def _serial_date(n: float) -> date:
+    if not 1 <= n < 2_958_466:
+        raise CellError("date_invalid", value=str(n))
+    return EXCEL_EPOCH + timedelta(days=int(n))
+
+
+def parse_date(value: object) -> date | None:
+    """A date cell: what ``domain.dates.read_date`` reads (2022-03-05, 2022/3/5, 2022.3.5,
+    20220305, 2022年3月5日, date and datetime values), plus Excel serial numbers (also
+    typed as text, up to five digits). Raises CellError (date_invalid, date_impossible)."""
+    if isinstance(value, bool):
+        raise CellError("date_invalid", value=str(value))
+    if isinstance(value, (int, float)):
+        return _serial_date(value)
+    text = unneutralise(value) if isinstance(value, str) else value
+    if isinstance(text, str):
+        digits = normalize_value(text).replace(" ", "")
+        if digits.isdigit() and len(digits) <= 5:
+            return _serial_date(int(digits))
+    try:
+        return read_date(text)
+    except DateTextError as exc:
+        raise CellError(f"date_{exc.reason}", value=str(value)) from None
+
+
+def choice(value: object, words: dict, aliases: dict | None = None) -> object | None:
+    text = normalize_name(cell_text(value))
+    if not text:
+        return None
+    if text in words:
+        return words[text]
+    if aliases and text in aliases:
+        return aliases[text]
+    raise CellError("bad_choice", value=text, allowed=" | ".join(words))
+
+
+def parse_year(value: object) -> int | None:
+    text = cell_text(value).removesuffix("年").removesuffix("年度")
+    if not text:
+        return None
+    if not text.isdigit() or len(text) != 4:
+        raise CellError("year_invalid", value=text)
+    return int(text)

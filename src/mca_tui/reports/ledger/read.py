@@ -1,0 +1,215 @@
+"""Reading a ledger file into cells as found (``RawLedger``): an .xlsx workbook with up
+to three sheets recognised by name (社会组织, 年度报告, 监督记录), or a .csv file holding
+one of them, recognised by its header row. Header texts are those of
+``columns.SHEETS`` (full-width brackets, spaces and a trailing "*" are tolerated);
+unknown columns and sheets are reported and ignored. Nothing is converted here: that
+is ``validate``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mca_tui.reports.ledger.columns import (
+    HEADER_INDEX,
+    SHEET_NOTES,
+    SHEETS,
+    normalize_header,
+    sheet_name_for,
+)
+from mca_tui.reports.ledger.problems import Problem
+
+
+@dataclass
+class RawSheet:
+    """A recognised sheet as found: headers and rows of cells (row numbers as the
+    spreadsheet shows them, header row included in the numbering)."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    keys: list[str | None] = field(default_factory=list)  # column key per header
+
+    def cell(self, values: list, key: str) -> object:
+        try:
+            i = self.keys.index(key)
+        except ValueError:
+            return None
+        return values[i] if i < len(values) else None
+
+
+@dataclass
+class RawLedger:
+    file_name: str
+    kind: str  # xlsx | csv | memory
+    sheets: dict[str, RawSheet] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(len(s.rows) for s in self.sheets.values())
+
+
+
+def _bind_headers(sheet: RawSheet, problems: list[Problem]) -> bool:
+    """Map headers to column keys; report unknown and missing columns."""
+    index = HEADER_INDEX[sheet.name]
+    seen: set[str] = set()
+    sheet.keys = []
+    for i, header in enumerate(sheet.headers):
+        col = index.get(normalize_header(header))
+        if col is None:
+            sheet.keys.append(None)
+            if normalize_header(header):
+                problems.append(Problem(sheet.name, None, str(header), "unknown_column",
+                                        {"column": str(header)}, "warning"))
+            continue
+        if col.key in seen:
+            sheet.keys.append(None)
+            problems.append(Problem(sheet.name, None, col.header, "duplicate_column",
+                                    {"column": col.header, "position": i + 1}))
+            continue
+        seen.add(col.key)
+        sheet.keys.append(col.key)
+    missing = [c.header for c in SHEETS[sheet.name] if c.required and c.key not in seen]
+    for header in missing:
+        problems.append(Problem(sheet.name, None, header, "missing_column", {"column": header}))
+    return not missing
+
+
+def _is_empty_row(values: Iterable) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list]],
+                     problems: list[Problem]) -> RawSheet | None:
+    it = iter(rows)
+    for _row_no, values in it:
+        if not _is_empty_row(values):
+            headers = [str(v).strip() if v is not None else "" for v in values]
+            break
+    else:
+        return RawSheet(name, [], [])
+    sheet = RawSheet(name, headers)
+    ok = _bind_headers(sheet, problems)
+    width = len(headers)
+    for row_no, values in it:
+        if _is_empty_row(values):
+            continue
+        values = list(values)
+        if len(values) > width and not _is_empty_row(values[width:]):
+            problems.append(Problem(name, row_no, None, "cells_outside_header", {},
+                                    "warning"))
+        sheet.rows.append((row_no, values[:width]))
+    return sheet if ok else None
+
+
+
+def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        problems.append(Problem(None, None, None, "unreadable", {"error": str(exc)}))
+        return {}
+    sheets: dict[str, RawSheet] = {}
+    try:
+        for ws in wb.worksheets:
+            name = sheet_name_for(ws.title)
+            if name is None:
+                if normalize_header(ws.title) != SHEET_NOTES:
+                    problems.append(Problem(ws.title, None, None, "unknown_sheet",
+                                            {"sheet": ws.title}, "warning"))
+                continue
+            if name in sheets:
+                problems.append(Problem(ws.title, None, None, "duplicate_sheet",
+                                        {"sheet": ws.title}))
+                continue
+            rows = ((i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
+            sheet = _sheet_from_rows(name, rows, problems)
+            if sheet is not None:
+                sheets[name] = sheet
+    finally:
+        wb.close()
+    if not sheets and not any(p.is_error for p in problems):
+        problems.append(Problem(None, None, None, "no_sheets",
+                                {"sheets": "、".join(SHEETS)}))
+    return sheets
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def guess_csv_sheet(headers: list[str]) -> str | None:
+    """The sheet whose required columns all appear in ``headers`` (most matches wins)."""
+    names = {normalize_header(h) for h in headers}
+    best, best_hits = None, 0
+    for sheet, index in HEADER_INDEX.items():
+        required = {h for h, c in index.items() if c.required}
+        if not required <= names:
+            continue
+        hits = len(names & set(index))
+        if hits > best_hits:
+            best, best_hits = sheet, hits
+    return best
+
+
+def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [(i, list(r)) for i, r in enumerate(reader, 1)]
+    header_row = next((r for _, r in rows if not _is_empty_row(r)), None)
+    if header_row is None:
+        problems.append(Problem(None, None, None, "empty_file", {}))
+        return {}
+    name = guess_csv_sheet([str(h) for h in header_row])
+    if name is None:
+        problems.append(Problem(None, 1, None, "csv_unknown_header",
+                                {"sheets": "、".join(SHEETS)}))
+        return {}
+    sheet = _sheet_from_rows(name, rows, problems)
+    return {name: sheet} if sheet is not None else {}
+
+
+def read_ledger(path: str | Path) -> RawLedger:
+    """Read an .xlsx or .csv ledger (cells as found, headers bound to columns)."""
+    path = Path(path)
+    problems: list[Problem] = []
+    suffix = path.suffix.lower()
+    if not path.exists():
+        problems.append(Problem(None, None, None, "file_not_found", {"path": str(path)}))
+        return RawLedger(path.name, suffix.lstrip("."), {}, problems)
+    if suffix in (".xlsx", ".xlsm"):
+        sheets = read_xlsx(path, problems)
+        kind = "xlsx"
+    elif suffix in (".csv", ".txt"):
+        sheets = read_csv_text(_decode(path.read_bytes()), problems)
+        kind = "csv"
+    else:
+        problems.append(Problem(None, None, None, "unsupported_file", {"suffix": suffix}))
+        sheets, kind = {}, suffix.lstrip(".")
+    return RawLedger(path.name, kind, sheets, problems)
+
+
+def ledger_from_rows(file_name: str, data: dict[str, list[dict]]) -> RawLedger:
+    """A ledger built in memory: sheet -> list of {header: value} (the demo uses it)."""
+    problems: list[Problem] = []
+    sheets = {}
+    for name, records in data.items():
+        headers = [c.header for c in SHEETS[name]]
+        rows = [(i, [rec.get(h) for h in headers]) for i, rec in enumerate(records, 2)]
+        sheet = RawSheet(name, headers, rows)
+        _bind_headers(sheet, problems)
+        sheets[name] = sheet
+    return RawLedger(file_name, "memory", sheets, problems)
