@@ -1,0 +1,493 @@
+"""Finding dormant ("僵尸型") organizations: signals with their evidence, and exclusions
+(domain.md §6.3, §4.3, §5, §10.5). Pure Python.
+
+The rules (each :class:`Signal` carries its article):
+
+- Z1 :attr:`~DormancySignal.NO_REPORT_TWO_YEARS` — the latest two (or more) consecutive
+  report years that are due all ended without a report or with 不合格 (民发〔2021〕63号 Z1;
+  民非: MCA Order 27 Art 10; 社团: [S1] Art 30(3); 基金会: [S3] Art 42(5)). A year counts as
+  "no report" from the day after its authority deadline (``clocks.annual_report_deadlines``)
+  if nothing was submitted, or a report was returned (退回) or recorded as not submitted; a
+  report submitted and waiting for its conclusion is not "no report". Only the trailing run
+  counts: an organization that missed two years long ago and reports again is not dormant.
+- Z2 :attr:`~DormancySignal.NO_ACTIVITY_FIRST_YEAR` — no evidence of activity on or before
+  the end of the first year after registration ([S1] Art 29, [S3] Art 41, Z2;
+  ``clocks.no_activity_deadline``).
+- Z4 :attr:`~DormancySignal.UNREACHABLE` — two registered letters to the domicile sent
+  ``unreachable_letters_min_gap_days``..``max_gap_days`` apart (20..60), both unsigned, and no
+  successful contact since the first of them (Order 60 ground 6; the two-letter test is the
+  2017 draft's, UNCONFIRMED, so both gaps are parameters). Other returned mail and field
+  checks are attached as evidence.
+- :attr:`~DormancySignal.CERTIFICATE_EXPIRED` — the day after ``certificate_valid_until``
+  (validity UNCONFIRMED, domain.md §13.1).
+- :attr:`~DormancySignal.ABNORMAL_TWO_YEARS` — still on the abnormal list from the day after
+  2 full years (Order 60; ``clocks.abnormal_list_promotion_date``).
+
+Exclusions (shown with the signals; an excluded organization is not a candidate): a case
+already open, in liquidation, a delay granted until a date not yet passed, deregistered,
+revoked, or not registered yet.
+
+Storage plan — one summary row per organization, one indexed scan for the list.
+:class:`DormancySummary` is exactly what a service keeps per organization (a table
+``dormancy_summary`` keyed by ``organization_id``): scalar columns for the dates and the
+status, and two small JSON texts (:func:`encode` / :func:`decode`) for the recent report
+years (the trailing run needs no more than the last few) and the contact attempts. Every
+service that changes one of the inputs (an annual report filed or concluded, a letter or a
+field check recorded, a listing, a case opened or closed, liquidation, a delay, a status
+change) rewrites that organization's row in the same transaction, including
+:func:`watch_from`: the first day on which any signal holds if nothing else happens. The
+list "as of D" is then ``SELECT … FROM dormancy_summary WHERE watch_from <= :D`` over an
+index on ``watch_from`` (rows that can never be a candidate — deregistered, revoked — store
+NULL), followed by :func:`assess` on the few rows returned: no scan of the annual-report
+table, and the home screen's count is the same indexed range count. When an administrator
+changes the holidays of a year, the service recomputes ``watch_from`` for the rows whose
+value falls in that year (report deadlines may move by a working day).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from mca_tui.domain import clocks
+from mca_tui.domain.calendar import WorkingCalendar
+from mca_tui.domain.enums import (
+    ContactFate,
+    ContactKind,
+    DormancyExclusion,
+    DormancySignal,
+    OrgStatus,
+    OrgType,
+    ReportConclusion,
+)
+from mca_tui.domain.params import LegalParams
+
+_DEFAULT_PARAMS = LegalParams()
+_ONE_DAY = timedelta(days=1)
+
+ZOMBIE = clocks.ZOMBIE_CAMPAIGN
+ORDER_27 = "《民办非企业单位年度检查办法》（民政部令第27号）"
+_CERT_RULE = "登记证书有效期（domain.md §13.1，未确认；设置 certificate_validity_years）"
+_UNREACHABLE_RULE = (
+    f"{clocks.ORDER_60}（无法通过登记的住所取得联系）；{ZOMBIE}（Z4）；"
+    "两次挂号信间隔20至60日均未签收（2017年征求意见稿，未确认，可设置）"
+)
+
+_BAD_CONCLUSIONS = frozenset(
+    {ReportConclusion.FAIL, ReportConclusion.NOT_SUBMITTED, ReportConclusion.RETURNED}
+)
+
+
+@dataclass(frozen=True)
+class ReportYear:
+    """One report year: its conclusion (None: submitted and waiting for a conclusion)."""
+
+    year: int
+    conclusion: ReportConclusion | None = None
+    submitted_on: date | None = None
+    concluded_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ContactAttempt:
+    """A registered letter, other mail, a field check or a call: when (sent / visited) and
+    its fate (signed / reached, unsigned / returned / nobody there) on ``fate_on``."""
+
+    kind: ContactKind
+    on: date
+    fate: ContactFate = ContactFate.PENDING
+    fate_on: date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DormancySummary:
+    """Everything the rules need about one organization (one row per organization)."""
+
+    organization_id: str
+    org_type: OrgType
+    registered_on: date | None
+    status: OrgStatus = OrgStatus.ACTIVE
+    uscc: str = ""
+    name: str = ""
+    reports: tuple[ReportYear, ...] = ()
+    first_activity_on: date | None = None
+    contacts: tuple[ContactAttempt, ...] = ()
+    certificate_valid_until: date | None = None
+    abnormal_listed_on: date | None = None  # the current listing; None when not listed
+    open_case_filed_on: date | None = None  # a penalty case open against it
+    liquidation_started_on: date | None = None  # in liquidation (not yet deregistered)
+    delay_until: date | None = None  # a delay granted (e.g. to file reports) until
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: DormancySignal
+    since: date  # the first day the signal holds
+    article: str
+    evidence: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    kind: DormancyExclusion
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    organization_id: str
+    uscc: str
+    name: str
+    as_of: date
+    signals: tuple[Signal, ...]
+    exclusions: tuple[Exclusion, ...]
+
+    @property
+    def is_candidate(self) -> bool:
+        """A candidate for a revocation case: at least one signal and no exclusion."""
+        return bool(self.signals) and not self.exclusions
+
+    def to_json(self) -> dict[str, object]:
+        """The shape of ``mca-tui dormant --json`` (dates as ISO text)."""
+        return {
+            "uscc": self.uscc,
+            "name": self.name,
+            "as_of": self.as_of.isoformat(),
+            "signals": [
+                {"kind": s.kind.value, "since": s.since.isoformat(), "article": s.article,
+                 "evidence": _jsonable(s.evidence)}
+                for s in self.signals
+            ],
+            "exclusions": [
+                {"kind": e.kind.value,
+                 "since": e.since.isoformat() if e.since else None,
+                 "until": e.until.isoformat() if e.until else None}
+                for e in self.exclusions
+            ],
+        }
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+# -- Z1: no report or 不合格 for two consecutive years ----------------------------------
+
+
+def _z1_article(org_type: OrgType) -> str:
+    return {
+        OrgType.PRIVATE_NON_ENTERPRISE: f"{ORDER_27}第十条",
+        OrgType.SOCIAL_GROUP: f"{clocks.S1}第三十条第一款第（三）项",
+        OrgType.FOUNDATION: f"{clocks.S3}第四十二条第一款第（五）项",
+    }[org_type] + f"；{ZOMBIE}（Z1）"
+
+
+def _year_state(
+    s: DormancySummary, year: int, as_of: date, cal: WorkingCalendar, params: LegalParams
+) -> tuple[str, date | None, str]:
+    """("bad", since, outcome) | ("good", None, outcome) | ("open", None, "") | ("not_due", …)."""
+    assert s.registered_on is not None
+    if not clocks.must_report(s.registered_on, year, None, params):
+        return "not_due", None, ""
+    report = next((r for r in s.reports if r.year == year), None)
+    deadline = clocks.annual_report_deadlines(year, s.org_type, cal)[1].due
+    if report is not None and report.conclusion is ReportConclusion.FAIL:
+        since = report.concluded_on or deadline + _ONE_DAY
+        if since <= as_of:
+            return "bad", since, ReportConclusion.FAIL.value
+        return "open", None, ""
+    if report is not None and report.conclusion not in _BAD_CONCLUSIONS:
+        if report.submitted_on is None or report.submitted_on <= as_of:
+            return "good", None, (report.conclusion.value if report.conclusion else "submitted")
+        return "open", None, ""
+    if as_of > deadline:
+        outcome = report.conclusion.value if report and report.conclusion else "missing"
+        return "bad", deadline + _ONE_DAY, outcome
+    return "open", None, ""
+
+
+def _z1(s: DormancySummary, as_of: date, cal: WorkingCalendar, params: LegalParams
+        ) -> Signal | None:
+    assert s.registered_on is not None
+    run: list[tuple[int, date, str]] = []
+    started = False
+    for year in range(as_of.year, s.registered_on.year - 1, -1):
+        state, since, outcome = _year_state(s, year, as_of, cal, params)
+        if state == "open" and not started:
+            continue  # not yet due: skip the years at the top
+        started = True
+        if state != "bad":
+            break
+        run.append((year, since, outcome))  # type: ignore[arg-type]
+    if len(run) < 2:
+        return None
+    run.reverse()
+    # the signal holds from the day the second year of the run turned bad
+    since = max(run[0][1], run[1][1])
+    return Signal(
+        DormancySignal.NO_REPORT_TWO_YEARS,
+        since,
+        _z1_article(s.org_type),
+        {"years": [y for y, _, _ in run], "outcomes": {str(y): o for y, _, o in run}},
+    )
+
+
+# -- Z2: no activity within a year of registration -------------------------------------
+
+
+def _z2(s: DormancySummary, as_of: date, cal: WorkingCalendar) -> Signal | None:
+    assert s.registered_on is not None
+    dl = clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type)
+    if as_of <= dl.due:
+        return None
+    if s.first_activity_on is not None and s.first_activity_on <= dl.due:
+        return None
+    return Signal(
+        DormancySignal.NO_ACTIVITY_FIRST_YEAR,
+        dl.due + _ONE_DAY,
+        f"{dl.article}；{ZOMBIE}（Z2）",
+        {"registered_on": s.registered_on, "year_ended_on": dl.due,
+         "first_activity_on": s.first_activity_on},
+    )
+
+
+# -- Z4: cannot be contacted ---------------------------------------------------------------
+
+
+def _contact_json(c: ContactAttempt) -> dict[str, object]:
+    return {"kind": c.kind.value, "on": c.on, "fate": c.fate.value, "fate_on": c.fate_on,
+            "note": c.note}
+
+
+def _z4(s: DormancySummary, as_of: date, params: LegalParams) -> Signal | None:
+    known = [c for c in s.contacts if c.on <= as_of]
+    letters = sorted(
+        (c for c in known if c.kind is ContactKind.REGISTERED_LETTER
+         and c.fate is ContactFate.UNSIGNED and (c.fate_on or c.on) <= as_of),
+        key=lambda c: c.on,
+    )
+    lo, hi = params.unreachable_letters_min_gap_days, params.unreachable_letters_max_gap_days
+    pair: tuple[ContactAttempt, ContactAttempt] | None = None
+    for i, second in enumerate(letters):
+        for first in letters[:i]:
+            newer = pair is None or (second.on, first.on) > (pair[1].on, pair[0].on)
+            if newer and lo <= (second.on - first.on).days <= hi:
+                pair = (first, second)
+    if pair is None:
+        return None
+    first, second = pair
+    reached = [c for c in known if c.fate is ContactFate.REACHED
+               and (c.fate_on or c.on) >= first.on and (c.fate_on or c.on) <= as_of]
+    if reached:
+        return None
+    since = max(first.fate_on or first.on, second.fate_on or second.on)
+    others = [c for c in known if c not in pair and c.fate is ContactFate.UNSIGNED]
+    return Signal(
+        DormancySignal.UNREACHABLE,
+        since,
+        _UNREACHABLE_RULE,
+        {"letters": [_contact_json(first), _contact_json(second)],
+         "gap_days": (second.on - first.on).days,
+         "other_attempts": [_contact_json(c) for c in sorted(others, key=lambda c: c.on)]},
+    )
+
+
+# -- certificate expired; two years on the abnormal list ------------------------------
+
+
+def _certificate(s: DormancySummary, as_of: date) -> Signal | None:
+    if s.certificate_valid_until is None or as_of <= s.certificate_valid_until:
+        return None
+    return Signal(DormancySignal.CERTIFICATE_EXPIRED, s.certificate_valid_until + _ONE_DAY,
+                  _CERT_RULE, {"valid_until": s.certificate_valid_until})
+
+
+def _abnormal(s: DormancySummary, as_of: date, cal: WorkingCalendar, params: LegalParams
+              ) -> Signal | None:
+    if s.abnormal_listed_on is None:
+        return None
+    dl = clocks.abnormal_list_promotion_date(s.abnormal_listed_on, cal, params)
+    if as_of < dl.due:
+        return None
+    return Signal(DormancySignal.ABNORMAL_TWO_YEARS, dl.due, dl.article,
+                  {"listed_on": s.abnormal_listed_on, "two_years_on": dl.due})
+
+
+# -- the assessment ----------------------------------------------------------------------
+
+
+def exclusions(s: DormancySummary, as_of: date) -> tuple[Exclusion, ...]:
+    out = []
+    if s.status is OrgStatus.DEREGISTERED:
+        out.append(Exclusion(DormancyExclusion.DEREGISTERED))
+    elif s.status is OrgStatus.REVOKED:
+        out.append(Exclusion(DormancyExclusion.REVOKED))
+    elif s.status is OrgStatus.APPLYING or s.registered_on is None:
+        out.append(Exclusion(DormancyExclusion.NOT_REGISTERED))
+    if s.open_case_filed_on is not None and s.open_case_filed_on <= as_of:
+        out.append(Exclusion(DormancyExclusion.CASE_OPEN, since=s.open_case_filed_on))
+    if s.liquidation_started_on is not None and s.liquidation_started_on <= as_of:
+        out.append(Exclusion(DormancyExclusion.IN_LIQUIDATION, since=s.liquidation_started_on))
+    if s.delay_until is not None and as_of <= s.delay_until:
+        out.append(Exclusion(DormancyExclusion.DELAY_GRANTED, until=s.delay_until))
+    return tuple(out)
+
+
+def signals(
+    s: DormancySummary, as_of: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> tuple[Signal, ...]:
+    """Every signal that holds on ``as_of`` (regardless of exclusions)."""
+    if s.registered_on is None or s.registered_on > as_of:
+        return ()
+    found = (
+        _z1(s, as_of, cal, params),
+        _z2(s, as_of, cal),
+        _z4(s, as_of, params),
+        _certificate(s, as_of),
+        _abnormal(s, as_of, cal, params),
+    )
+    return tuple(x for x in found if x is not None)
+
+
+def assess(
+    s: DormancySummary, as_of: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> Assessment:
+    """Signals (with evidence) and exclusions of one organization on ``as_of``."""
+    return Assessment(s.organization_id, s.uscc, s.name, as_of,
+                      signals(s, as_of, cal, params), exclusions(s, as_of))
+
+
+def candidates(
+    summaries: list[DormancySummary] | tuple[DormancySummary, ...],
+    as_of: date,
+    cal: WorkingCalendar,
+    params: LegalParams = _DEFAULT_PARAMS,
+    *,
+    include_excluded: bool = True,
+) -> tuple[Assessment, ...]:
+    """The organizations with at least one signal on ``as_of``; excluded ones are kept
+    (shown with their exclusions) unless ``include_excluded`` is False."""
+    out = []
+    for s in summaries:
+        a = assess(s, as_of, cal, params)
+        if a.signals and (include_excluded or not a.exclusions):
+            out.append(a)
+    return tuple(out)
+
+
+# -- the indexed column: the first day a signal can hold ------------------------------
+
+
+def watch_from(
+    s: DormancySummary, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> date | None:
+    """The first day on which :func:`signals` is not empty if nothing else is recorded;
+    None when that never happens (deregistered or revoked, or not registered). Stored in
+    the summary row and indexed; the list as of D reads ``watch_from <= D``.
+
+    Signals only change on a few dates (a report year's deadline passing, an anniversary,
+    a returned letter, an expiry), so the candidates are those dates, checked in order.
+    """
+    if s.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED) or s.registered_on is None:
+        return None
+    days: set[date] = {s.registered_on}
+    days.add(clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type).due
+             + _ONE_DAY)
+    if s.certificate_valid_until is not None:
+        days.add(s.certificate_valid_until + _ONE_DAY)
+    if s.abnormal_listed_on is not None:
+        days.add(clocks.abnormal_list_promotion_date(s.abnormal_listed_on, cal, params).due)
+    for c in s.contacts:
+        days.add(c.on)
+        if c.fate_on is not None:
+            days.add(c.fate_on)
+    last_year = max([s.registered_on.year] + [r.year for r in s.reports])
+    for year in range(s.registered_on.year, last_year + 4):
+        days.add(clocks.annual_report_deadlines(year, s.org_type, cal)[1].due + _ONE_DAY)
+    for r in s.reports:
+        for d in (r.submitted_on, r.concluded_on):
+            if d is not None:
+                days.add(d)
+    for day in sorted(days):
+        if signals(s, day, cal, params):
+            return day
+    return None
+
+
+# -- storage encoding (one row per organization) -------------------------------------------
+
+
+def encode(s: DormancySummary) -> dict[str, object]:
+    """The summary as the columns of its row: scalars as they are, reports and contacts
+    as compact JSON texts. ``watch_from`` is added by the service (it needs the calendar)."""
+    return {
+        "organization_id": s.organization_id,
+        "org_type": s.org_type.value,
+        "registered_on": s.registered_on,
+        "status": s.status.value,
+        "uscc": s.uscc,
+        "name": s.name,
+        "reports_json": json.dumps(
+            [[r.year, r.conclusion.value if r.conclusion else None,
+              _iso(r.submitted_on), _iso(r.concluded_on)] for r in s.reports],
+            ensure_ascii=False, separators=(",", ":")),
+        "first_activity_on": s.first_activity_on,
+        "contacts_json": json.dumps(
+            [[c.kind.value, c.on.isoformat(), c.fate.value, _iso(c.fate_on), c.note]
+             for c in s.contacts],
+            ensure_ascii=False, separators=(",", ":")),
+        "certificate_valid_until": s.certificate_valid_until,
+        "abnormal_listed_on": s.abnormal_listed_on,
+        "open_case_filed_on": s.open_case_filed_on,
+        "liquidation_started_on": s.liquidation_started_on,
+        "delay_until": s.delay_until,
+    }
+
+
+def decode(row: Mapping[str, object]) -> DormancySummary:
+    """The inverse of :func:`encode` (extra keys such as ``watch_from`` are ignored)."""
+    reports = tuple(
+        ReportYear(y, ReportConclusion(c) if c else None, _date(sub), _date(con))
+        for y, c, sub, con in json.loads(str(row.get("reports_json") or "[]"))
+    )
+    contacts = tuple(
+        ContactAttempt(ContactKind(k), date.fromisoformat(on), ContactFate(f), _date(fo), note)
+        for k, on, f, fo, note in json.loads(str(row.get("contacts_json") or "[]"))
+    )
+    return DormancySummary(
+        organization_id=str(row["organization_id"]),
+        org_type=OrgType(str(row["org_type"])),
+        registered_on=row.get("registered_on"),  # type: ignore[arg-type]
+        status=OrgStatus(str(row.get("status") or OrgStatus.ACTIVE.value)),
+        uscc=str(row.get("uscc") or ""),
+        name=str(row.get("name") or ""),
+        reports=reports,
+        first_activity_on=row.get("first_activity_on"),  # type: ignore[arg-type]
+        contacts=contacts,
+        certificate_valid_until=row.get("certificate_valid_until"),  # type: ignore[arg-type]
+        abnormal_listed_on=row.get("abnormal_listed_on"),  # type: ignore[arg-type]
+        open_case_filed_on=row.get("open_case_filed_on"),  # type: ignore[arg-type]
+        liquidation_started_on=row.get("liquidation_started_on"),  # type: ignore[arg-type]
+        delay_until=row.get("delay_until"),  # type: ignore[arg-type]
+    )
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(text: object) -> date | None:
+    return date.fromisoformat(str(text)) if text else None
