@@ -114,11 +114,28 @@ class UISettings:
 
 
 @dataclass(frozen=True)
+class DocumentSettings:
+    """Official documents (文书): written in their own language, never the UI's."""
+
+    language: str = "zh-CN"  # template set reports/templates/<language>/
+    # 行政复议机关 named in a decision's remedy sentence: since the 2023 行政复议法 Art 24 the
+    # district people's government for a district bureau (domain.md §13 item 6a).
+    review_body: str = "厦门市海沧区人民政府"
+    # Court of first instance for administrative cases: Xiamen concentrates district
+    # cases in designated courts and the one for Haicang is not confirmed (domain.md §13
+    # item 6a), so the default names no court ("依法向人民法院提起行政诉讼").
+    court: str = "人民法院"
+    # Deadline printed on a 补正材料通知书 when the clerk gives none (calendar days).
+    correction_days: int = 30
+
+
+@dataclass(frozen=True)
 class Settings:
     office: OfficeSettings = field(default_factory=OfficeSettings)
     code_pool: CodePool = field(default_factory=CodePool)
     legal: LegalParams = field(default_factory=LegalParams)
     ui: UISettings = field(default_factory=UISettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
     documents_dir: str = ""  # "" = <data dir>/documents
 
     def documents_path(self) -> Path:
@@ -185,6 +202,7 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
         code_pool=_coerce(CodePool, data.get("code_pool", {})),
         legal=legal,
         ui=_coerce(UISettings, data.get("ui", {})),
+        documents=_coerce(DocumentSettings, data.get("documents", {})),
         documents_dir=str(data.get("documents_dir", "")),
     )
 
@@ -216,6 +234,14 @@ _LEGAL_COMMENTS = {
     "annual_report_mode": "年检(inspection，评定合格/基本合格/不合格) 或 年报(report)（海沧未确认）",
     "evaluation_expiry_queue_days": "评估等级到期前N日列入到期提醒，并可重新申请评估（民政部令第39号第六条、第二十八条；本地设定）",
     "spot_check_inspectors_per_org": "每个被抽查组织随机抽取的检查人员数（民发〔2017〕45号，至少2名）",
+}
+
+
+_DOCUMENT_COMMENTS = {
+    "language": "文书语言（与界面语言无关），默认 zh-CN",
+    "review_body": "不予登记等决定书告知的行政复议机关（行政复议法第二十四条：区人民政府）",
+    "court": "行政诉讼的人民法院；厦门集中管辖，海沧区案件由哪个法院管辖未确认，默认“人民法院”",
+    "correction_days": "补正材料通知书未填期限时的默认补正期限（日）",
 }
 
 
@@ -262,6 +288,13 @@ def write_settings(settings: Settings, path: Path | None = None) -> Path:
     for k, v in asdict(settings.ui).items():
         ui.add(k, v)
     doc.add("ui", ui)
+    documents = tomlkit.table()
+    documents.add(tomlkit.comment("文书 / official documents (document language, not the UI's)"))
+    for k, v in asdict(settings.documents).items():
+        item = tomlkit.item(v)
+        item.comment(_DOCUMENT_COMMENTS[k])
+        documents.add(k, item)
+    doc.add("documents", documents)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return path

@@ -1,4 +1,7 @@
-"""``mca-tui backup FILE``: an online backup (SQLite backup API), then verified."""
+"""``mca-tui backup FILE``: an online backup (SQLite backup API), then verified; the
+document files go to the folder ``FILE.documents/`` beside it (relative paths as in the
+registry; a file missing on disk is written there from its record), so that the
+database and that folder together restore a registry with its documents."""
 
 from __future__ import annotations
 
@@ -15,10 +18,13 @@ def run(rt) -> int:  # noqa: ANN001
     import sqlite3
     from pathlib import Path
 
+    from mca_tui.services import documents
+
     target = Path(rt.args.target).expanduser()
-    if target.exists():
-        print(t("backup.exists", path=str(target)))
-        return 1
+    for path in (target, documents.backup_folder(target)):
+        if path.exists():
+            print(t("backup.exists", path=str(path)))
+            return 1
     db = rt.database()
     db.backup(target)
     conn = sqlite3.connect(target)
@@ -31,4 +37,7 @@ def run(rt) -> int:  # noqa: ANN001
         print(t("backup.corrupt", path=str(target)))
         return 1
     print(t("backup.done", path=str(target), events=events))
+    copied, rendered = documents.copy_to_backup(rt.settings, db, target)
+    print(t("doc.backup.done", folder=str(documents.backup_folder(target)), copied=copied,
+            rendered=rendered))
     return 0

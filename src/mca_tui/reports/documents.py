@@ -221,14 +221,30 @@ def _text(value: object) -> str:
 _LEADING_NUMBER = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）、.．]\s*)")
 
 
-def split_items(value: object) -> list[str]:
+def _item_text(item: object, lang: str) -> str:
+    """A list item: text as given, or a catalog message ``{"message": key, "params": {},
+    "article": …}`` (e.g. an eligibility finding) in the document language."""
+    if isinstance(item, (date, datetime)):
+        return _text(item)
+    if not isinstance(item, Mapping):
+        return str(item)
+    from mca_tui.i18n import normalize_language, t
+
+    catalog = normalize_language(lang)
+    text = t(str(item.get("message", "")), catalog, **dict(item.get("params") or {}))
+    if item.get("article"):
+        text += vocabulary(lang)["phrase"]["basis"].format(article=item["article"])
+    return text
+
+
+def split_items(value: object, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """A list of items from a list, or from text with one item per line (or items
     separated by ；); numbering typed by the user ("1." "一、" "（2）") is dropped,
     the renderer numbers the items itself."""
     if value in (None, ""):
         return []
     if isinstance(value, (list, tuple)):
-        raw = [str(v) for v in value if v not in (None, "")]
+        raw = [_item_text(v, lang) for v in value if v not in (None, "")]
     else:
         text = str(value).strip()
         raw = text.splitlines()
@@ -280,8 +296,8 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
     values: dict[str, str | list[str]] = {}
     for key, value in data.items():
         if isinstance(value, (list, tuple)):
-            values[key] = [_text(x) for x in value if x not in (None, "")] \
-                if all(not isinstance(x, Mapping) for x in value) else []
+            values[key] = [_text(_item_text(x, lang)) for x in value if x not in (None, "")
+                           if not isinstance(x, Mapping) or "message" in x]
         elif isinstance(value, Mapping):
             continue
         else:
@@ -313,11 +329,11 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
         values["decision_text"] = (phrases["decision_due"].format(due=due)
                                    if complete and due else phrases["decision_after_complete"])
     if kind == "correction_notice":
-        values["missing_items"] = split_items(data.get("missing_items"))
+        values["missing_items"] = split_items(data.get("missing_items"), lang)
         values["correction_request"] = phrases["correction_due"].format(
             due=_text(data.get("correction_due")))
     if kind == "refusal_decision":
-        values["reasons"] = split_items(data.get("reasons"))
+        values["reasons"] = split_items(data.get("reasons"), lang)
     if kind in ("approval_decision", "change_announcement"):
         values["change_lines"] = _changes(data, lang, org_type)
     if kind == "approval_decision":
@@ -557,8 +573,7 @@ def _width(text: str) -> float:
 
 
 def _head(doc, office: str, number: str, title: str) -> None:  # noqa: ANN001
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.enum.text import WD_LINE_SPACING
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -689,11 +704,10 @@ def _fill_document(doc, values: Mapping[str, object]) -> None:  # noqa: ANN001
             texts = [c.text for c in cells]
             if not any("{" in x for x in texts):
                 continue
-            filled = [fill(x, values) for x in texts]
-            if "{" in texts[-1] and not filled[-1].strip():
+            if "{" in texts[-1] and not fill(texts[-1], values).strip():
                 _remove(row._tr)
                 continue
-            for cell, new in zip(cells, filled, strict=True):
+            for cell in cells:
                 for p in cell.paragraphs:
                     if p.runs and "{" in p.text:
                         _set_text(p, fill(p.text, values))

@@ -919,11 +919,16 @@ def _intake_document(unit: Unit, ctx: ServiceContext, app: Application, form: di
         app.correction_requested_on = today
         app.correction_items_json = json.dumps(items, ensure_ascii=False)
         unit.session.add(app)
+        # the document holds the findings as messages (key, params, article): worded in
+        # the document language, not the clerk's UI language
         return _issue(unit, ctx, "correction_notice", today, app,
-                      data={**common, "missing_items": items})
+                      data={**common, "missing_items": [
+                          {"message": f.key, "params": dict(f.params), "article": f.article}
+                          for f in missing]})
     notice_due = clocks.correction_notice_deadline(app.received_on, ctx.calendar).due
-    received_items = [t(m.label_key) for m in materials_for(OrgType(app.org_type),
-                                                     change=app.kind == ApplicationKind.CHANGE)
+    received_items = [{"message": m.label_key}
+                      for m in materials_for(OrgType(app.org_type),
+                                             change=app.kind == ApplicationKind.CHANGE)
                       if (form.get("materials") or {}).get(m.key)]
     return _issue(unit, ctx, "receipt", today, app, data={
         **common, "notice_due": notice_due, "received_items": received_items or None})
@@ -931,13 +936,15 @@ def _intake_document(unit: Unit, ctx: ServiceContext, app: Application, form: di
 
 def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Application,
            data: dict, organization_id: str | None = None):  # noqa: ANN202
-    from mca_tui.reports.documents import issue_document
+    """Number and record a document in this unit; services.documents renders its file
+    after the commit. The data holds codes (registration_kind = the application's kind),
+    the document language supplies the words."""
+    from mca_tui.services import documents
 
-    # 成立登记 / 变更登记, for templates that name the kind of registration
-    data = {"registration_kind": label(ApplicationKind(app.kind)), **data}
-    return issue_document(unit, ctx.settings, kind, issued_on=on,
-                          organization_id=organization_id or app.organization_id,
-                          application_id=app.id, data=data, office_id=app.office_id)
+    data = {"registration_kind": ApplicationKind(app.kind).value, **data}
+    return documents.issue(unit, ctx, kind, issued_on=on,
+                           organization_id=organization_id or app.organization_id,
+                           application_id=app.id, data=data, office_id=app.office_id)
 
 
 # --------------------------------------------------------------------------- 审查 / 补正
@@ -1341,12 +1348,15 @@ def _new_certificate(unit: Unit, ctx: ServiceContext, org: Organization, app: Ap
 
 
 def _sheet_data(org: Organization, cert: Certificate) -> dict:
+    """Certificate items for the 登记证书信息表 and the 公告: codes, dates and fen."""
     return {"org_name": org.name, "uscc": org.uscc, "org_type": org.org_type,
-            "legal_rep": org.legal_rep_name, "serial_original": cert.serial_original,
+            "civil_form": org.civil_form, "legal_rep": org.legal_rep_name,
+            "serial_original": cert.serial_original,
             "serial_duplicate": cert.serial_duplicate, "domicile": org.domicile,
-            "business_scope": org.business_scope, "funds_fen": org.funds_fen,
-            "supervisory_unit": org.supervisory_unit or (
-                t(f"registration.direct.{org.direct_category}") if org.direct_category else ""),
+            "purpose": org.purpose, "business_scope": org.business_scope,
+            "activity_area": org.activity_area, "funds_fen": org.funds_fen,
+            "supervisory_unit": org.supervisory_unit or "",
+            "direct_category": org.direct_category or "",
             "established_on": org.established_on, "valid_from": cert.valid_from,
             "valid_to": cert.valid_to}
 
@@ -1384,8 +1394,9 @@ def _establish(unit: Unit, ctx: ServiceContext, app: Application, today: date): 
         "domicile": org.domicile})
     sheet = _issue(unit, ctx, "certificate_sheet", today, app, organization_id=org.id, data=data)
     notice = _issue(unit, ctx, "announcement", today, app, organization_id=org.id, data={
-        k: data[k] for k in ("org_name", "uscc", "org_type", "legal_rep", "domicile",
-                             "business_scope", "funds_fen", "supervisory_unit",
+        k: data[k] for k in ("org_name", "uscc", "org_type", "civil_form", "legal_rep",
+                             "domicile", "purpose", "business_scope", "activity_area",
+                             "funds_fen", "supervisory_unit", "direct_category",
                              "established_on")})
     ann = Announcement(office_id=app.office_id, organization_id=org.id, kind="establishment",
                        created_on=today, text=notice.preview_text, document_id=notice.id)
@@ -1394,6 +1405,18 @@ def _establish(unit: Unit, ctx: ServiceContext, app: Application, today: date): 
     unit.record("announcement", ann.id, None, {"kind": "establishment", "document": notice.number},
                 organization_id=org.id)
     return [decision, sheet, notice], sheet
+
+
+def _doc_change(ctx: ServiceContext, item: str, before: str, after: str,
+                before_fen: int | None, after_fen: int | None) -> dict:
+    """One changed item for a document: its code and values (amounts in fen, subdistrict
+    codes as their names)."""
+    if item == "funds":
+        return {"item": item, "before_fen": before_fen, "after_fen": after_fen}
+    if item == "subdistrict_code":
+        names = {sd.code: sd.name for sd in ctx.settings.office.subdistricts}
+        before, after = names.get(before, before), names.get(after, after)
+    return {"item": item, "before": before, "after": after}
 
 
 def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date):  # noqa: ANN202
@@ -1442,6 +1465,7 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date
     if rep_changed and "legal_rep_name" not in changes:
         items.append(("legal_rep", org.legal_rep_name, org.legal_rep_name))
     previous_rep = org.legal_rep_name
+    previous_funds_fen = org.funds_fen
     if changes:
         update_organization(unit, org.id, changes)
     if rep_changed:
@@ -1463,15 +1487,19 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date
         unit.record("registration_change", change.id, {item: before_text}, {item: after_text},
                     organization_id=org.id)
     docs = []
+    # Document data: codes and values, one entry per changed item (the words come from
+    # the document language: "住所由 A 变更为 B。").
+    doc_changes = [_doc_change(ctx, i, b, a, previous_funds_fen, org.funds_fen)
+                   for i, b, a in items]
+    reissue = any(i in PRINTED_ITEMS for i, _, _ in items)
     main = _issue(unit, ctx, "approval_decision", today, app, organization_id=org.id, data={
         "org_name": org.name, "applicant": org.name, "uscc": org.uscc or "",
         "org_type": org.org_type, "received_on": app.received_on,
         "application_number": app.number, "legal_rep": org.legal_rep_name,
         "domicile": org.domicile, "legal_basis": _change_basis(org_type),
-        "note": "；".join(t("registration.change_line", item=t(f"registration.item.{i}"),
-                            before=b or "-", after=a) for i, b, a in items)})
+        "changes": doc_changes, "certificate_reissued": reissue})
     docs.append(main)
-    if any(i in PRINTED_ITEMS for i, _, _ in items):
+    if reissue:
         for old in s.exec(select(Certificate).where(Certificate.organization_id == org.id,
                                                     Certificate.status == "valid")):
             old.status, old.status_on = "replaced", today
@@ -1500,13 +1528,15 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date
                      "status": "required"}, organization_id=org.id)
     announced = [i for i, _, _ in items if i in _ANNOUNCED_ITEMS]
     if announced:
-        text = t("registration.change_announcement", name=org.name, uscc=org.uscc or "",
-                 items="；".join(t("registration.change_line", item=t(f"registration.item.{i}"),
-                                  before=b or "-", after=a)
-                                for i, b, a in items if i in _ANNOUNCED_ITEMS),
-                 date=today.isoformat())
+        # 变更公告 (社团条例 Art 23, 民非条例 Art 18): name, domicile, legal representative.
+        notice = _issue(unit, ctx, "change_announcement", today, app, organization_id=org.id,
+                        data={"org_name": org.name, "uscc": org.uscc or "",
+                              "org_type": org.org_type, "decided_on": today,
+                              "changes": [c for c in doc_changes
+                                          if c["item"] in _ANNOUNCED_ITEMS]})
+        docs.append(notice)
         ann = Announcement(office_id=app.office_id, organization_id=org.id, kind="change",
-                           created_on=today, text=text)
+                           created_on=today, text=notice.preview_text, document_id=notice.id)
         s.add(ann)
         s.flush()
         unit.record("announcement", ann.id, None, {"kind": "change", "items": announced},

@@ -2,11 +2,12 @@
 
 The page shows the dates, the legal clocks (decision: 60 days, 30 for charities; the
 5-working-day correction notice), the findings with their articles, the 补正 items, the
-steps and the documents. Its actions depend on the status and on the user's roles; the
-services check roles and four eyes again.
+steps and the documents. Its actions are the ones the registration transition table
+offers this user now (``ApplicationInfo.actions``: status, roles and four eyes), the same
+table the services apply.
 
 Keys on the page: F9 the main action of the status (continue the form / 审查通过 /
-补正完成 / 核准), F6 通知补正 (reviewer), F7 不予登记 (approver), F4 preview the documents in
+补正完成 / 核准), F6 通知补正 (reviewer), F8 不予登记 (approver), F4 preview the documents in
 turn, F5 refresh, Esc back. On the list: Enter opens, F9 new 成立登记, F5 refresh.
 """
 
@@ -16,7 +17,6 @@ import logging
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -27,7 +27,7 @@ from mca_tui.domain.enums import ApplicationKind, ApplicationStatus, Role
 from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
-from mca_tui.services.errors import ServiceError
+from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.dialogs.registration_dialogs import (
     ConfirmDialog,
     CorrectionAnswer,
@@ -54,28 +54,25 @@ _SHOWN_FIELDS = ("name", "civil_form", "domicile", "funds", "supervisory_unit",
                  "supervisory_approval_on", "received_on")
 
 
+# Screen actions -> the registration table's actions (domain.registration) they take.
+_MAIN = {"application.accept": "form", "application.correction_complete": "form",
+         "application.review": "review", "application.approve": "approve"}
+_OTHER = {"correction": "application.correction", "refuse": "application.refuse"}
+
+
 def _d(value: object) -> str:
     return value.isoformat() if value else "-"
 
 
-class _Worker:
-    """Run a service call in a thread worker; errors become an error notification (the
-    screen and whatever was typed stay)."""
+class _Worker(ServiceCalls):
+    """Service calls of the registration pages (ui.calls, the one way): errors become an
+    error notification (the screen and whatever was typed stay)."""
 
     ctx: ServiceContext
 
-    @work(thread=True, exit_on_error=False, group="registration-call")
     def call(self, fn: Callable, then: Callable, *args: object, **kwargs: object) -> None:
-        try:
-            result = fn(*args, **kwargs)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.show_error, exc.message())  # type: ignore[attr-defined]
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.exception("registration call failed")
-            self.app.call_from_thread(self.show_error, str(exc))  # type: ignore[attr-defined]
-            return
-        self.app.call_from_thread(then, result)  # type: ignore[attr-defined]
+        self.call_service(fn, *args, then=then, failed=self.show_error,  # type: ignore[attr-defined]
+                          group="registration-call", **kwargs)
 
     def show_error(self, message: str) -> None:
         self.notify(message, severity="error", markup=False, timeout=10)  # type: ignore[attr-defined]
@@ -93,7 +90,8 @@ class ApplicationScreen(_Worker, Screen):
                 id="registration.app.approve"),
         Binding("f6", "correction", t("registration.ui.key_correction"),
                 id="registration.app.correction"),
-        Binding("f7", "refuse", t("registration.ui.key_refuse"), id="registration.app.refuse"),
+        # F7 exports on every screen; refusal (不予登记) has its own key
+        Binding("f8", "refuse", t("registration.ui.key_refuse"), id="registration.app.refuse"),
         Binding("f4", "preview", t("registration.ui.key_preview"),
                 id="registration.app.preview"),
         Binding("f5", "refresh", t("registration.ui.key_refresh"),
@@ -227,29 +225,20 @@ class ApplicationScreen(_Worker, Screen):
     # ------------------------------------------------------------------ what may be done
 
     def _main_kind(self) -> str | None:
-        info, actor = self.info, self.ctx.actor
+        """The F9 action: the first main action the registration table offers this user
+        now (``ApplicationInfo.actions``: from-state, role and four eyes), so the acceptor
+        is never offered 核准."""
+        info = self.info
         if info is None:
             return None
-        status = info.status
-        if status in (ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION) \
-                and actor.has(Role.CLERK):
-            return "form"
-        if status == ApplicationStatus.ACCEPTED and actor.has(Role.REVIEWER):
-            return "review"
-        if status == ApplicationStatus.REVIEWED and actor.has(Role.APPROVER):
-            return "approve"
-        return None
+        return next((_MAIN[a] for a in info.actions if a in _MAIN), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        info, actor = self.info, self.ctx.actor
+        info = self.info
         if action == "main":
             return bool(parameters) and self._main_kind() == parameters[0]
-        if action == "correction":
-            return bool(info and actor.has(Role.REVIEWER) and info.status in (
-                ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED))
-        if action == "refuse":
-            return bool(info and actor.has(Role.APPROVER) and info.status in (
-                ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED))
+        if action in _OTHER:
+            return bool(info and _OTHER[action] in info.actions)
         if action == "preview":
             return bool(info and info.documents)
         return True
@@ -341,16 +330,18 @@ class ApplicationScreen(_Worker, Screen):
         self._doc_index += 1
         self.call(_preview, lambda text: self.app.push_screen(PreviewDialog(
             t("registration.ui.doc_title", number=doc.number, title=doc.title,
-              path=doc.file_path), text)), doc.file_path)
+              path=doc.file_path), text)), self.ctx, doc.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
-def _preview(path: str) -> str:
-    from mca_tui.reports.documents import preview_text
+def _preview(ctx, doc_id: str) -> str:  # noqa: ANN001 - ServiceContext
+    """The document's text (its file is found in the documents folder, or beside a
+    restored database, or written again from the record when missing)."""
+    from mca_tui.services.documents import preview
 
-    return preview_text(path)
+    return preview(ctx, doc_id)
 
 
 class ApplicationsScreen(_Worker, Screen):
@@ -385,24 +376,11 @@ class ApplicationsScreen(_Worker, Screen):
         return headers, rows
 
     def action_export(self) -> None:
-        if not self.rows:
-            self.app.notify(t("registration.ui.list_empty"), markup=False)
-            return
+        from mca_tui.ui.export import export_table
+
         headers, rows = self.export_rows()
-        folder = self.ctx.settings.documents_path() / "exports"
-        path = folder / f"applications-{self.ctx.today().isoformat()}.xlsx"
-        self._export(path, headers, rows)
-
-    @work(thread=True, exit_on_error=False)
-    def _export(self, path, headers, rows) -> None:  # noqa: ANN001
-        from mca_tui.reports.export import write_table
-
-        def write():  # noqa: ANN202
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return write_table(path, headers, rows)
-
-        self.call(write, lambda p: self.app.notify(t("ui.exported", path=str(p)),
-                                                   markup=False))
+        export_table(self, self.ctx, "applications", headers, rows,
+                     empty_message=t("registration.ui.list_empty"))
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("registration.ui.list_title")), id="apps-title")
