@@ -16,13 +16,15 @@ from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.casework import CustodyRecord, ServiceFacts, custody_status
 from mca_tui.domain.enums import (
     CaseStatus,
-    CaseStepKind as K,
     CustodyItem,
     CustodyOutcome,
     DormancyExclusion,
     DormancySignal,
     Role,
     ServiceMethod,
+)
+from mca_tui.domain.enums import (
+    CaseStepKind as K,
 )
 from mca_tui.domain.params import LegalParams
 from mca_tui.domain.workflow import NEW, Refusal, actor_key

@@ -203,16 +203,16 @@ def _year_state(
     if not clocks.must_report(s.registered_on, year, None, params):
         return "not_due", None, ""
     report = next((r for r in s.reports if r.year == year), None)
+    if report is not None and report.submitted_on is not None and report.submitted_on > as_of:
+        report = None  # not yet submitted on that day
     deadline = clocks.annual_report_deadlines(year, s.org_type, cal)[1].due
     if report is not None and report.conclusion is ReportConclusion.FAIL:
         since = report.concluded_on or deadline + _ONE_DAY
         if since <= as_of:
             return "bad", since, ReportConclusion.FAIL.value
-        return "open", None, ""
+        return "good", None, "submitted"  # submitted, not yet concluded on that day
     if report is not None and report.conclusion not in _BAD_CONCLUSIONS:
-        if report.submitted_on is None or report.submitted_on <= as_of:
-            return "good", None, (report.conclusion.value if report.conclusion else "submitted")
-        return "open", None, ""
+        return "good", None, (report.conclusion.value if report.conclusion else "submitted")
     if as_of > deadline:
         outcome = report.conclusion.value if report and report.conclusion else "missing"
         return "bad", deadline + _ONE_DAY, outcome
