@@ -19,7 +19,7 @@ from mca_tui.domain import permissions
 from mca_tui.domain.enums import OrgType, Role
 from mca_tui.services.context import cli_context
 from mca_tui.services.organizations import insert_organization, update_organization
-from mca_tui.storage.audit import verify_chains
+from mca_tui.storage.audit import Subject, verify_chains
 from mca_tui.storage.engine import Database
 
 # The benchmark's own action names (ServiceContext.unit refuses undeclared actions).
@@ -33,7 +33,7 @@ def main() -> None:
         db = Database.open(Path(tmp) / "bench.db")
         ctx = cli_context(db, Settings(documents_dir=tmp))
         ids = []
-        with ctx.unit("bench.seed") as unit:
+        with ctx.unit("bench.seed", subject=Subject("bench", None)) as unit:
             for i in range(200):
                 org = insert_organization(unit, office_id=ctx.actor.office_id,
                                           org_type=OrgType.SOCIAL_GROUP,
@@ -42,7 +42,8 @@ def main() -> None:
         times = []
         for i in range(n):
             t0 = time.perf_counter()
-            with ctx.unit("org.change", organization_id=ids[i % len(ids)]) as unit:
+            org_id = ids[i % len(ids)]
+            with ctx.unit("org.change", subject=Subject("organization", org_id)) as unit:
                 update_organization(unit, ids[i % len(ids)], {"domicile": f"海沧大道{i}号"})
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
