@@ -149,6 +149,12 @@ def test_abnormal_list_proposal_late_and_exclusions(cal):
     assert [p.organization_id for p in with_late] == ["a", "d", "e", "g"]
     excluded = ar.abnormal_list_proposals(orgs, 2024, reports, today, cal, exclude={"a", "g"})
     assert [p.organization_id for p in excluded] == ["e"]
+    # deregistered after the year (still due) but closed by now: not proposed
+    closed = [*orgs, org("h", deregistered_on=D("2025-06-20"))]
+    assert "h" not in [p.organization_id for p in
+                       ar.abnormal_list_proposals(closed, 2024, reports, today, cal)]
+    assert "h" in [p.organization_id for p in
+                   ar.abnormal_list_proposals(closed, 2024, reports, D("2025-06-10"), cal)]
 
 
 def test_two_year_count():

@@ -117,3 +117,18 @@ def test_who_may_be_interviewed():
     reasons = rc.check_interviewees(bad)
     assert [r.code for r in reasons] == ["interview_absence_unexplained", "interview_name_missing"]
     assert "第四条" in reasons[0].article and reasons[0].params == {"name": "王五"}
+
+
+def test_interview_outcome_and_its_order():
+    on = D("2025-04-01")
+    by_interview = RectificationOrder(RectificationSource.INTERVIEW, on, D("2025-05-01"),
+                                      (RectificationItem("建立财务制度"),))
+    assert rc.check_interview_outcome(rc.InterviewOutcome.RECTIFICATION_ORDERED, by_interview, on) == []
+    assert [r.code for r in rc.check_interview_outcome(
+        rc.InterviewOutcome.RECTIFICATION_ORDERED, None, on)] == ["interview_order_missing"]
+    codes = [r.code for r in rc.check_interview_outcome(
+        rc.InterviewOutcome.RECTIFICATION_ORDERED, order(None), D("2025-04-02"))]
+    assert codes == ["interview_order_source", "interview_order_before"]
+    assert rc.check_interview_outcome(rc.InterviewOutcome.CASE_PROPOSED, None, on) == []
+    assert [r.code for r in rc.check_interview_outcome(
+        rc.InterviewOutcome.NO_FURTHER_ACTION, by_interview, on)] == ["interview_order_unexpected"]

@@ -156,3 +156,25 @@ def test_plan_refusals_and_parameters():
     assert all(len(v) == 3 for v in plan.inspectors.values()) and plan.per_org == 3
     assert sc.verify_draw(plan) is None
     assert len(plan.seed) == 32  # a new random seed was recorded
+
+
+def test_result_checks():
+    plan = sc.make_plan(2025, R, 5, register(), PopulationFilter(), OFFICERS, seed="r",
+                        conflicts={})
+    target = plan.drawn[0]
+    pair = plan.inspectors[target]
+    barred = next(o for o in OFFICERS if o not in pair)
+    plan = replace(plan, conflicts={target: (barred,)})
+    assert sc.check_result(plan, target, pair, sc.CHECK_ITEMS) == []
+    outsider = next(i for i in plan.population if i not in plan.drawn)
+    codes = [r.code for r in sc.check_result(plan, outsider, pair, sc.CHECK_ITEMS)]
+    assert codes == ["result_not_drawn"]
+    codes = [r.code for r in sc.check_result(plan, target, pair[:1], sc.CHECK_ITEMS)]
+    assert codes == ["result_inspectors_too_few"]
+    codes = [r.code for r in sc.check_result(plan, target, (barred, pair[0]), sc.CHECK_ITEMS)]
+    assert codes == ["verify_conflict"]
+    codes = [r.code for r in sc.check_result(plan, target, pair, ("finance", "gossip"))]
+    assert codes == ["result_item_unknown", "result_items_missing"]
+    irregular = replace(plan, kind=SpotCheckKind.IRREGULAR)
+    assert sc.check_result(irregular, target, pair, ("finance",)) == []
+    assert [r.code for r in sc.check_result(irregular, target, pair, ())] == ["result_items_missing"]

@@ -89,7 +89,9 @@ def test_abnormal_listing_path_with_restart_and_promotion():
 def test_state_and_vocabulary_labels_in_both_languages():
     classes = [c for _, c in inspect.getmembers(wf, inspect.isclass)
                if issubclass(c, StrEnum) and c.__module__ == wf.__name__]
-    classes += [enums.AnnualReportMode, enums.AnnualReportStatus, enums.AbnormalListGround,
+    from mca_tui.domain.supervision.rectification import InterviewOutcome
+
+    classes += [InterviewOutcome, enums.AnnualReportMode, enums.AnnualReportStatus, enums.AbnormalListGround,
                 enums.SeriousListGround, enums.RectificationSource, enums.AuditTrigger,
                 enums.InterviewRole, enums.SpotCheckKind, enums.EvaluationGrade]
     assert len(classes) >= 14

@@ -205,8 +205,9 @@ def abnormal_list_proposals(
     Only after the organization's deadline has passed, only organizations due to report
     and with no report received (``overdue``). A report received late is proposed only with
     ``include_late`` (the clerk's choice: it also missed the time limit). A submitted report
-    concluded 不合格 is never proposed. ``exclude``: organizations already listed on this
-    ground for this year. Sorted by organization id.
+    concluded 不合格 is never proposed, nor an organization closed by ``today``.
+    ``exclude``: organizations already listed on this ground for this year. Sorted by
+    organization id.
     """
     wanted = {AnnualReportStatus.OVERDUE}
     if include_late:
@@ -215,6 +216,8 @@ def abnormal_list_proposals(
     for org in orgs:
         if org.id in exclude:
             continue
+        if org.closed_on is not None and org.closed_on <= today:
+            continue  # deregistered or revoked since: nothing to list
         status = report_status(org, year, reports.get(org.id), today, cal, params)
         if status not in wanted:
             continue

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from mca_tui.domain.enums import (
     AbnormalListGround,
@@ -43,12 +44,14 @@ from mca_tui.domain.supervision.common import (
 __all__ = [
     "AUDIT_CHANGE_ITEMS",
     "INTERVIEW_TITLES",
+    "InterviewOutcome",
     "Interviewee",
     "OverdueProposal",
     "RectificationItem",
     "RectificationOrder",
     "audit_article",
     "audit_trigger_for_change",
+    "check_interview_outcome",
     "check_interviewees",
     "check_order",
     "check_verification",
@@ -285,3 +288,33 @@ def check_interviewees(persons: Sequence[Interviewee]) -> list[Reason]:
         if not p.attended and not p.absence_in_writing:
             out.append(Reason("interview_absence_unexplained", article, {"name": p.name}))
     return out
+
+
+class InterviewOutcome(StrEnum):
+    """What an interview led to (label ``enum.InterviewOutcome.*``)."""
+
+    NO_FURTHER_ACTION = "no_further_action"  # 问题已说明，无需后续措施
+    RECTIFICATION_ORDERED = "rectification_ordered"  # 责令整改
+    CASE_PROPOSED = "case_proposed"  # 移送立案 (an interview never replaces a penalty)
+
+
+def check_interview_outcome(
+    outcome: InterviewOutcome, order: RectificationOrder | None, interviewed_on: date
+) -> list[Reason]:
+    """Reasons the outcome does not hold together (empty: fine): an ordered rectification
+    needs its order, with source ``interview`` and made on or after the interview; the
+    other outcomes carry no order."""
+    article = f"{INTERVIEW_RULES}第二条"
+    if outcome is InterviewOutcome.RECTIFICATION_ORDERED:
+        if order is None:
+            return [Reason("interview_order_missing", article)]
+        out = []
+        if order.source is not RectificationSource.INTERVIEW:
+            out.append(Reason("interview_order_source", article, {"source": order.source.value}))
+        if order.ordered_on < interviewed_on:
+            out.append(Reason("interview_order_before", article,
+                              {"on": order.ordered_on.isoformat()}))
+        return out
+    if order is not None:
+        return [Reason("interview_order_unexpected", article, {"outcome": outcome.value})]
+    return []

@@ -44,11 +44,13 @@ from mca_tui.domain.supervision.common import (
 
 __all__ = [
     "ALGORITHM",
+    "CHECK_ITEMS",
     "MIN_INSPECTORS",
     "STATUTORY_MIN_RATIO_PERCENT",
     "PopulationFilter",
     "SpotCheckPlan",
     "assign_inspectors",
+    "check_result",
     "check_ratio",
     "draw",
     "make_plan",
@@ -66,7 +68,8 @@ MIN_INSPECTORS = 2  # at least 2 inspectors on site (Art 7 and local practice, �
 RATIO_ARTICLE = f"{SPOT_CHECK}第五条"
 INSPECTOR_ARTICLE = f"{SPOT_CHECK}第七条"
 
-# Items of a regular check (Art 6).
+# Items of a regular check (Art 6): annual report, information disclosure, internal
+# governance, finances, business activities (label ``supervision.check_item.<item>``).
 CHECK_ITEMS = ("annual_report", "disclosure", "governance", "finance", "activities")
 
 
@@ -288,3 +291,37 @@ def verify_draw(plan: SpotCheckPlan, params: LegalParams | None = None) -> Reaso
         if {k: tuple(v) for k, v in plan.inspectors.items()} != again:
             return Reason("verify_inspectors", INSPECTOR_ARTICLE)
     return None
+
+
+def check_result(
+    plan: SpotCheckPlan,
+    organization_id: str,
+    inspectors_present: Collection[str],
+    items_checked: Collection[str],
+) -> list[Reason]:
+    """Reasons a result cannot be recorded as given (empty: fine): the organization was
+    drawn; at least two inspectors were present (Art 7), none with a declared conflict
+    (回避); for a regular check every item of Art 6 was checked (``CHECK_ITEMS``; an
+    irregular check may choose some); no unknown item."""
+    out: list[Reason] = []
+    if organization_id not in plan.drawn:
+        out.append(Reason("result_not_drawn", SPOT_CHECK, {"org": organization_id}))
+    present = set(inspectors_present)
+    if len(present) < MIN_INSPECTORS:
+        out.append(Reason("result_inspectors_too_few", INSPECTOR_ARTICLE,
+                          {"present": len(present), "needed": MIN_INSPECTORS}))
+    clash = present & set(plan.conflicts.get(organization_id, ()))
+    if clash:
+        out.append(Reason("verify_conflict", INSPECTOR_ARTICLE,
+                          {"org": organization_id, "officer": sorted(clash)[0]}))
+    items = set(items_checked)
+    unknown = items - set(CHECK_ITEMS)
+    if unknown:
+        out.append(Reason("result_item_unknown", f"{SPOT_CHECK}第六条", {"item": sorted(unknown)[0]}))
+    if plan.kind is SpotCheckKind.REGULAR:
+        missing = [i for i in CHECK_ITEMS if i not in items]
+        if missing:
+            out.append(Reason("result_items_missing", f"{SPOT_CHECK}第六条", {"item": missing[0]}))
+    elif not items:
+        out.append(Reason("result_items_missing", f"{SPOT_CHECK}第六条", {"item": ""}))
+    return out
