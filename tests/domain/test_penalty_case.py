@@ -11,6 +11,7 @@ from datetime import date
 import chinese_calendar
 import pytest
 
+from mca_tui.domain import clocks
 from mca_tui.domain import penalty_case as pc
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.casework import CustodyRecord, ServiceFacts, custody_status
@@ -420,3 +421,47 @@ def test_batch_preview_60_days_and_2027_is_provisional(cal):
 def test_custody_state_needs_every_item(cal):
     records = [CustodyRecord(CustodyItem.SEALS, CustodyOutcome.COLLECTED, D("2026-04-08"))]
     assert set(custody_status(records).outstanding) == set(CustodyItem) - {CustodyItem.SEALS}
+
+
+# -- extension of the 90 days, late flags ---------------------------------------------------
+
+
+def test_extension_is_a_setting_and_needs_the_head_before_the_90_days(cal):
+    f = _notice_served_by_announcement(cal)
+    r = pc.refusal(K.EXTEND, f, D("2026-04-01"), cal, actor=APPROVER)
+    assert r.key == "case.refusal.no_extension"  # default: no extension
+    p = LegalParams(penalty_decision_extension_days=30)
+    assert pc.refusal(K.EXTEND, f, D("2026-04-07"), cal, actor="u-li", params=p).key == (
+        "case.refusal.officer_decides")
+    late = pc.refusal(K.EXTEND, f, D("2026-04-08"), cal, actor=APPROVER, params=p)
+    assert late.key == "case.refusal.extension_too_late" and late.params["date"] == D("2026-04-07")
+    assert pc.refusal(K.EXTEND, f, D("2026-04-07"), cal, actor=APPROVER, params=p) is None
+    extended = replace(f, extended_on=D("2026-04-07"))
+    dl = pc.decision_deadline(extended, cal, p)
+    assert dl.amount == 120 and dl.due == D("2026-05-06")  # 01-05 + 120 = 05-05 (Labour Day)
+    assert dl.rolled_from == D("2026-05-05")
+    assert dl.rule == "case.clock.penalty_decision_extended"
+    # with the default setting (0 days) an approval changes nothing
+    assert pc.decision_deadline(extended, cal) == clocks.penalty_decision_deadline(f.filed_on, cal)
+    assert pc.refusal(K.EXTEND, extended, D("2026-04-07"), cal, actor=APPROVER, params=p).key == (
+        "case.refusal.already_done")
+
+
+def test_late_flags_for_display(cal):
+    f = _notice_served_by_announcement(cal)
+    assert pc.late_flags(f, D("2026-04-07"), cal) == ()
+    assert pc.late_flags(f, D("2026-04-08"), cal) == ("decision_overdue",)
+    decided = replace(f, decided_on=D("2026-03-04"))
+    assert pc.late_flags(decided, D("2026-03-13"), cal) == ()
+    assert pc.late_flags(decided, D("2026-03-16"), cal) == ("decision_service_overdue",)
+    served = replace(decided, decision_services=(_announced("2026-03-13"),))
+    assert pc.late_flags(served, D("2026-05-01"), cal) == ()
+    assert pc.late_flags(replace(f, closed_on=D("2026-03-01")), D("2026-06-01"), cal) == ()
+
+
+def test_preview_estimates_when_the_decision_takes_effect(cal):
+    announced, in_person = pc.preview_batch(
+        [_cand(1), _cand(2, reachable=True)], D("2026-01-16"), cal)
+    # decided on 03-03 and served by announcement: 04-02 (a Thursday)
+    assert announced.decision_effective_on == D("2026-04-02")
+    assert in_person.decision_effective_on == in_person.earliest_decision_on

@@ -295,6 +295,7 @@ class CaseStepKind(StrEnum):
     HOLD_HEARING = "hold_hearing"  # 举行听证
     COLLECTIVE_DISCUSSION = "collective_discussion"  # 集体讨论
     LEGAL_REVIEW = "legal_review"  # 法制审核
+    EXTEND = "extend"  # 经批准延长决定期限 (Order 68 rule UNCONFIRMED; a parameter)
     DECIDE = "decide"  # 作出行政处罚决定
     SERVE_DECISION = "serve_decision"  # 送达决定书
     PUBLISH = "publish"  # 公开

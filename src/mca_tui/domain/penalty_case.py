@@ -72,6 +72,7 @@ ART_HEARING_CHAIR = f"{PL}第六十四条第四项"
 ART_DISCUSSION = f"{PL}第五十七条第二款"
 ART_LEGAL_REVIEW = f"{PL}第五十八条"
 ART_DECISION = f"{PL}第五十七条、第六十条、第六十二条"
+ART_EXTENSION = f"{PL}第六十条；{ORDER_68}（延长规则未确认，设置 penalty_decision_extension_days）"
 ART_SERVICE = f"{PL}第六十一条；{ORDER_68}第四十一条至第四十七条"
 ART_PUBLISH = f"{PL}第四十八条"
 ART_CUSTODY = f"{clocks.S1}第三十三条第二款；{clocks.S2}第二十八条第二款"
@@ -113,6 +114,7 @@ class CaseFacts:
     hearing: Hearing = Hearing()
     collective_discussion_on: date | None = None
     legal_review_on: date | None = None
+    extended_on: date | None = None  # the head approved extending the decision period
     decided_on: date | None = None
     decided_by: str | None = None
     decision_services: tuple[ServiceFacts, ...] = ()
@@ -186,6 +188,44 @@ def hearing_window(served_on: date, cal: WorkingCalendar, params: LegalParams) -
     return dl
 
 
+def decision_deadline(
+    facts: CaseFacts, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> Deadline | None:
+    """Decide within 90 days of filing (行政处罚法 Art 60); when the head approved an
+    extension, 90 + ``params.penalty_decision_extension_days`` (Order 68's extension rule is
+    UNCONFIRMED, so the extra days are a setting, 0 = none)."""
+    if facts.filed_on is None:
+        return None
+    base = clocks.penalty_decision_deadline(facts.filed_on, cal)
+    extra = params.penalty_decision_extension_days
+    if facts.extended_on is None or extra <= 0:
+        return base
+    return cal.deadline(facts.filed_on, base.amount + extra, "days",
+                        rule="case.clock.penalty_decision_extended", article=ART_EXTENSION)
+
+
+def late_flags(
+    facts: CaseFacts, today: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+) -> tuple[str, ...]:
+    """Deadlines the office missed, for display (they are flagged, never a reason to refuse
+    the overdue act): ``decision_overdue`` (decided, or still undecided, after the decision
+    deadline) and ``decision_service_overdue`` (decision not served within 7 working days).
+    A closed case has none."""
+    if facts.closed_on is not None or facts.filed_on is None:
+        return ()
+    out = []
+    deadline = decision_deadline(facts, cal, params)
+    assert deadline is not None
+    if (facts.decided_on or today) > deadline.due:
+        out.append("decision_overdue")
+    if facts.decided_on is not None:
+        service = clocks.decision_service_deadline(facts.decided_on, cal)
+        sent = [d for s in facts.decision_services if (d := _service_date(s)) is not None]
+        if (min(sent) if sent else today) > service.due:
+            out.append("decision_service_overdue")
+    return tuple(out)
+
+
 def earliest_decision_on(
     facts: CaseFacts, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
 ) -> date | None:
@@ -220,7 +260,7 @@ def case_clocks(
 ) -> CaseClocks:
     if facts.filed_on is None:
         return CaseClocks()
-    decision = clocks.penalty_decision_deadline(facts.filed_on, cal)
+    decision = decision_deadline(facts, cal, params)
     served = first_effective_service(facts.notice_services, cal, params)
     statement = hearing = hearing_notice = None
     if served is not None and facts.waived_on is None:
@@ -362,6 +402,17 @@ def refusal(
                       date=h.scheduled_on)
         if actor in facts.officer_ids:
             return _r("case.refusal.officer_chairs", ART_HEARING_CHAIR)
+        return None
+    if step is CaseStepKind.EXTEND:
+        if decided or facts.extended_on is not None:
+            return _r("case.refusal.already_done", ART_EXTENSION)
+        if params.penalty_decision_extension_days <= 0:
+            return _r("case.refusal.no_extension", ART_EXTENSION)
+        if actor in facts.officer_ids:
+            return _r("case.refusal.officer_decides", ART_EXTENSION)
+        base = clocks.penalty_decision_deadline(facts.filed_on, cal)
+        if on > base.due:
+            return _r("case.refusal.extension_too_late", ART_EXTENSION, date=base.due)
         return None
     if step in (CaseStepKind.COLLECTIVE_DISCUSSION, CaseStepKind.LEGAL_REVIEW,
                 CaseStepKind.DECIDE):
@@ -537,8 +588,12 @@ PENALTY_CASE = Workflow(
         _t(K.COLLECTIVE_DISCUSSION, _OPEN, C.OPEN, (Role.APPROVER,), article=ART_DISCUSSION),
         _t(K.LEGAL_REVIEW, _OPEN, C.OPEN, (Role.REVIEWER, Role.APPROVER),
            four_eyes=FOUR_EYES_OFFICERS, article=ART_LEGAL_REVIEW),
+        _t(K.EXTEND, _OPEN, C.OPEN, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
+           stops=("penalty_decision",), starts=("penalty_decision_extended",),
+           article=ART_EXTENSION),
         _t(K.DECIDE, _OPEN, C.DECIDED, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
-           stops=("penalty_decision",), starts=("decision_service",), article=ART_DECISION,
+           stops=("penalty_decision", "penalty_decision_extended"),
+           starts=("decision_service",), article=ART_DECISION,
            main=True),
         _t(K.SERVE_DECISION, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.CLERK),
            stops=("decision_service",), starts=("reconsideration", "lawsuit"),
@@ -551,8 +606,8 @@ PENALTY_CASE = Workflow(
            article=ART_SERIOUS),
         _t(K.REVOKE, _DECIDED, C.DECIDED, (Role.APPROVER,), article=ART_REVOKE),
         _t(K.CLOSE, _OPEN, C.CLOSED, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
-           stops=("penalty_decision", "statement_defence", "hearing_request",
-                  "hearing_notice"),
+           stops=("penalty_decision", "penalty_decision_extended", "statement_defence",
+                  "hearing_request", "hearing_notice"),
            article=ART_CLOSE),
     ),
 )
@@ -633,6 +688,7 @@ class CasePreview:
     earliest_decision_on: date | None = None
     decision_due: date | None = None
     decision_service_method: ServiceMethod | None = None
+    decision_effective_on: date | None = None  # if decided on the earliest day, served alike
     fits: bool = True  # the earliest decision (and its announcement) fits in 90 days
     provisional: bool = False  # a date used a year whose holidays are not known
     deadlines: tuple[Deadline, ...] = field(default_factory=tuple)
@@ -676,6 +732,10 @@ def preview_case(
     decision = clocks.penalty_decision_deadline(start_on, cal)
     earliest = earliest_decision_on(facts, cal, params)
     assert earliest is not None
+    if method is ServiceMethod.ANNOUNCEMENT:
+        decision_effective = clocks.announcement_service_effective(earliest, cal, params).due
+    else:
+        decision_effective = earliest
     deadlines: list[Deadline] = [decision, statement, hearing]
     if method is ServiceMethod.ANNOUNCEMENT:
         deadlines.insert(0, clocks.announcement_service_effective(start_on, cal, params))
@@ -690,6 +750,7 @@ def preview_case(
         earliest_decision_on=earliest,
         decision_due=decision.due,
         decision_service_method=method,
+        decision_effective_on=decision_effective,
         fits=earliest <= decision.due,
         provisional=any(d.provisional for d in deadlines),
         deadlines=tuple(deadlines),
