@@ -210,3 +210,17 @@ def test_workflow_table_four_eyes_and_offers(cal):
     # approval is not offered while statutory materials are missing; refusal is
     assert "deregistration.approve" not in offered
     assert "deregistration.refuse" in offered
+
+
+def test_extension_is_offered_only_while_the_20_days_run(cal):
+    head = actor_key("u-head", "head")
+    f = _file(accepted_on=D("2026-02-10"))
+    def actions(on):
+        return {t.action for t in dr.offered(f, S.ACCEPTED.value, {Role.APPROVER}, head, {},
+                                              D(on), cal)}
+    assert "deregistration.extend" in actions("2026-03-16")
+    assert "deregistration.extend" not in actions("2026-03-17")
+    extended = replace(f, extension=dr.Extension(D("2026-03-01"), head, "理由"))
+    assert "deregistration.extend" not in {
+        t.action for t in dr.offered(extended, S.ACCEPTED.value, {Role.APPROVER}, head, {},
+                                     D("2026-03-02"), cal)}

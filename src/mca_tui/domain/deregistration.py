@@ -45,6 +45,8 @@ from mca_tui.domain.casework import (
 )
 from mca_tui.domain.enums import (
     ApplicationStatus,
+    CustodyItem,
+    CustodyOutcome,
     DeregistrationMaterial,
     DeregistrationTrigger,
     OrgType,
@@ -353,17 +355,15 @@ def offered(
     params: LegalParams = _DEFAULT_PARAMS,
 ) -> tuple[Transition, ...]:
     """The transitions a screen offers: allowed by the workflow and not refused by the
-    facts today (actions that need an input, extension and custody, are offered when
-    the workflow allows them; the dialog checks the input with :func:`refusal`)."""
-    needs_input = {"deregistration.extend", "deregistration.extend_after_review",
-                   "deregistration.custody"}
+    facts on ``on``. Actions that need an input (the extension's reason, a custody record)
+    are probed with a stand-in input dated ``on``; their dialog checks the real input with
+    :func:`refusal`."""
     out = []
     for tr in DEREGISTRATION.available(state, roles, actor, history):
-        if tr.action in needs_input:
-            if tr.action != "deregistration.custody" and facts.extension is not None:
-                continue
-            out.append(tr)
-        elif refusal(tr.action, facts, on, cal, actor=actor, params=params) is None:
+        probe_ext = Extension(on, actor or "probe", "probe")
+        probe_custody = CustodyRecord(CustodyItem.SEALS, CustodyOutcome.COLLECTED, on)
+        if refusal(tr.action, facts, on, cal, actor=actor, extension=probe_ext,
+                   custody=probe_custody, params=params) is None:
             out.append(tr)
     return tuple(out)
 

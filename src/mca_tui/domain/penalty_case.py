@@ -21,7 +21,12 @@ a step it asks ``PENALTY_CASE.check(...)`` (state, role, four eyes by history) a
 run out), and refuses with the returned :class:`~mca_tui.domain.casework.LegalRefusal`
 (article included; ``until`` says from when it becomes possible). The screen calls
 :func:`offered` (the same two checks) so that it never offers what the service would
-refuse, and shows :func:`case_clocks`. The home queues read :meth:`CaseClocks.running`.
+refuse, and shows :func:`case_clocks` and :func:`late_flags`. The home queues read
+:meth:`CaseClocks.running` (the office's deadlines) and :meth:`CaseClocks.waiting` (the
+party's open windows). The 90 days may be extended with the head's approval by
+``penalty_decision_extension_days`` (a setting, 0 = no extension; Order 68 UNCONFIRMED).
+Revocation is hearing-eligible by statute (行政处罚法 Art 63, domain.md §10.7): the setting
+``hearing_for_revocation`` is not consulted.
 :func:`preview_batch` tells, without writing, what opening cases for several candidates
 on one day will produce (documents, dates, deadlines).
 """
