@@ -110,22 +110,27 @@ def test_accept_sets_dates_clocks_and_acceptance_notice(people, settings):
     assert app.status is ApplicationStatus.ACCEPTED
     assert app.number and app.number.startswith("350205-2025-")
     assert app.received_on == date(2025, 3, 3)
-    assert app.accepted_on == app.complete_on == TODAY
-    # 60 days from 2025-03-05 is 2025-05-04, a Sunday inside the May Day holiday
-    # (2025-05-01..05) -> rolls to Tuesday 2025-05-06
+    assert app.accepted_on == TODAY
+    # a complete file: the clock runs from the day it was received, not from 受理
+    # (行政许可法 Art 32; [S1] Art 12 "自收到全部有效文件之日起60日内")
+    assert app.complete_on == date(2025, 3, 3)
+    assert app.decision_deadline.start == date(2025, 3, 3)
+    # 60 days from 2025-03-03 is 2025-05-02, inside the May Day holiday (2025-05-01..05)
+    # -> rolls to Tuesday 2025-05-06
     assert app.decision_deadline.due == date(2025, 5, 6)
-    assert app.decision_deadline.rolled_from == date(2025, 5, 4)
-    # 5 working days from Monday 2025-03-03
-    assert app.correction_deadline.due == date(2025, 3, 10)
+    assert app.decision_deadline.rolled_from == date(2025, 5, 2)
+    # a complete file gets no 补正 notice: no notice clock
+    assert app.correction_deadline is None
     [doc] = app.documents
     assert doc.kind == "acceptance_notice" and "〔2025〕1号" in doc.number
-    assert Path(doc.file_path).exists()
+    assert not Path(doc.file_path).is_absolute()  # relative to the documents folder
+    assert (settings.documents_path() / doc.file_path).exists()
     assert app.accepted_by == "clerk"
 
 
 def test_charity_decision_clock_is_30_days(people):
     app = accept(people["clerk"], sg_form(is_charity=True))
-    assert app.decision_deadline.due == date(2025, 4, 7)  # 04-04 Qingming holiday -> 04-07
+    assert app.decision_deadline.due == date(2025, 4, 2)  # 30 days from receipt (03-03)
     assert app.decision_deadline.rule == "clock.decision_charity"
 
 
@@ -220,7 +225,13 @@ def test_four_eyes_for_the_command_line_actor(ctx):
 def test_correction_lists_every_missing_item_and_restarts_the_clock(people, make_ctx):
     form = sg_form(materials={m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)},
                    individual_members="49")
-    app = accept(people["clerk"], form)
+    draft = reg.save_draft(people["clerk"], form, org_type=OrgType.SOCIAL_GROUP)
+    # the clerk needs the 5 working days: a 材料接收凭证, the reviewer tells later
+    app = reg.submit(people["clerk"], draft.id, on_the_spot=False)
+    assert app.status is ApplicationStatus.ACCEPTED
+    assert [d.kind for d in app.documents] == ["receipt"]
+    assert app.decision_deadline is None  # the clock waits for a complete file
+    assert app.correction_deadline.due == date(2025, 3, 10)
     items_expected = 6 + 1  # six materials + members
     assert len(app.blocking) == items_expected
     back = reg.request_correction(people["reviewer"], app.id)
@@ -238,20 +249,30 @@ def test_correction_lists_every_missing_item_and_restarts_the_clock(people, make
     assert fixed.complete_on == date(2025, 3, 25)
     assert fixed.decision_deadline.start == date(2025, 3, 25)
     assert not fixed.blocking
+    # now complete: the 受理通知书 is issued
+    assert [d.kind for d in fixed.documents].count("acceptance_notice") == 1
 
 
 def test_correction_notice_after_five_working_days_is_flagged(people, make_ctx):
-    app = accept(people["clerk"], sg_form(individual_members="10"))
+    form = sg_form()
+    form["materials"] = {**form["materials"], "charter_draft": False}
+    draft = reg.save_draft(people["clerk"], form, org_type=OrgType.SOCIAL_GROUP)
+    app = reg.submit(people["clerk"], draft.id, on_the_spot=False)
     late_reviewer = make_ctx("reviewer", Role.REVIEWER, today=date(2025, 3, 14))
-    back = reg.request_correction(late_reviewer, app.id, ["补充会员名单"])
-    assert back.correction_items == ("补充会员名单",)
+    back = reg.request_correction(late_reviewer, app.id, ["补充章程草案"])
+    assert back.correction_items == ("补充章程草案",)
     assert back.correction_notice_late
+    # deemed accepted on the day received (行政许可法 Art 32): the clock runs from then
+    assert back.decision_deadline.start == date(2025, 3, 3)
 
 
 def test_correction_needs_at_least_one_item(people):
-    app = accept(people["clerk"], sg_form())
+    form = sg_form()
+    form["materials"] = {**form["materials"], "charter_draft": False}
+    draft = reg.save_draft(people["clerk"], form, org_type=OrgType.SOCIAL_GROUP)
+    app = reg.submit(people["clerk"], draft.id, on_the_spot=False)
     with pytest.raises(ValidationFailed):
-        reg.request_correction(people["reviewer"], app.id)
+        reg.request_correction(people["reviewer"], app.id, ["  "])
 
 
 # --------------------------------------------------------------------------- decisions
@@ -448,14 +469,15 @@ def test_check_name_against_the_register(people):
 def test_incomplete_file_is_received_but_not_called_complete(people):
     """行政许可法 Art 32: with materials missing, the notice may not say the file is
     complete, and the decision clock waits for completeness."""
-    from mca_tui.reports.documents import preview_text
 
     form = sg_form()
     form["materials"] = {m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)}
     app = accept(people["clerk"], form)
-    assert app.status is ApplicationStatus.ACCEPTED and app.complete_on is None
-    notice = preview_text(app.documents[0].file_path)
-    assert "尚需补正" in notice and "材料齐全、符合法定形式" not in notice
+    # on the spot: the 补正材料通知书, never a 受理通知书
+    assert app.status is ApplicationStatus.CORRECTION and app.complete_on is None
+    assert [d.kind for d in app.documents] == ["correction_notice"]
+    assert app.correction_requested_on == TODAY and len(app.correction_items) == 6
+    assert app.decision_deadline is None
     complete = accept(people["clerk"], sg_form() | {"name": "厦门市海沧区象棋协会"})
-    assert complete.complete_on == TODAY
-    assert "材料齐全、符合法定形式" in preview_text(complete.documents[0].file_path)
+    assert complete.complete_on == date(2025, 3, 3)
+    assert [d.kind for d in complete.documents] == ["acceptance_notice"]
