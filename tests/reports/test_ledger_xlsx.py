@@ -35,7 +35,8 @@ LONG_NAME = "厦门市海沧区青少年科技创新与人工智能教育促进�
 def filled(ctx):
     ctx.today = lambda: TODAY
     rows = [org(1, 名称=LONG_NAME, 法定代表人="张三", 法定代表人身份证号=ID,
-                联系电话="05926012345", 业务范围="=1+1 开头的业务范围"),
+                联系电话="05926012345", 业务范围="=1+1 开头的业务范围",
+                **{"注册资金(元)": "3万"}),
             org(2, 住所="-2 号楼", 联系电话="13812345678")]
     reports = [{"统一社会信用代码": code(1), "报告年度": 2022, "提交日期": "2023-03-01",
                 "结论": "合格"}]
@@ -66,6 +67,8 @@ def test_export_cells_are_typed_and_formatted(filled, tmp_path):
         assert cell(name).data_type == "s" and cell(name).number_format == "@", name
     assert cell("法定代表人身份证号").value == ID
     assert cell("联系电话").value == "05926012345"  # leading zero kept
+    funds = cell("注册资金(元)")
+    assert funds.value == 30000 and funds.data_type == "n" and funds.number_format == "#,##0.00"
     established = cell("成立登记日期")
     assert isinstance(established.value, datetime) and established.is_date
     assert established.number_format == "yyyy-mm-dd"

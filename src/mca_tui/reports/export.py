@@ -84,6 +84,7 @@ def write_ledger(path: Path, fmt: str, makers: Mapping[str, Callable[[], Iterabl
         L.write_csv(path, L.headers(name), makers[name]())
     elif fmt == ".xlsx":
         L.write_workbook(path, {name: (L.headers(name), make())
-                                for name, make in makers.items()})
+                                for name, make in makers.items()},
+                         number_formats=L.number_formats())
     else:
         raise UnsupportedFormat(fmt)

@@ -58,6 +58,7 @@ from mca_tui.reports.ledger.columns import (
     choices,
     headers,
     normalize_header,
+    number_formats,
     sheet_name_for,
 )
 from mca_tui.reports.ledger.problems import Problem, report_lines
@@ -98,6 +99,7 @@ __all__ = [
     "Progress", "RawLedger", "RawSheet", "ReportRow", "SupervisionRow", "cell_text", "choice",
     "choices", "column_widths", "display_width", "excel_number_text", "guess_csv_sheet",
     "headers", "is_formula_like", "ledger_from_rows", "neutralise", "normalize_header",
+    "number_formats",
     "parse_code", "parse_date", "parse_year", "read_csv_text", "read_ledger", "read_xlsx",
     "report_lines", "sheet_name_for", "template_notes", "unneutralise", "validate",
     "write_csv", "write_rejected", "write_template", "write_workbook",

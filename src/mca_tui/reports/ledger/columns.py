@@ -42,6 +42,7 @@ class Column:
     key: str
     required: bool = False
     kind: str = TEXT
+    number_format: str | None = None  # of a NUMBER column's cells in .xlsx
 
 
 SHEETS: dict[str, tuple[Column, ...]] = {
@@ -59,7 +60,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("住所", "domicile"),
         Column("所属街道", "subdistrict", kind=CHOICE),
         Column("业务主管单位", "supervisory_unit"),
-        Column("注册资金(元)", "funds", kind=NUMBER),
+        Column("注册资金(元)", "funds", kind=NUMBER, number_format="#,##0.00"),
         Column("业务范围", "business_scope"),
         Column("联系电话", "phone", kind=CODE),
     ),
@@ -149,3 +150,9 @@ def sheet_name_for(name: str) -> str | None:
 
 def headers(sheet: str) -> list[str]:
     return [c.header for c in SHEETS[sheet]]
+
+
+def number_formats() -> dict[str, str]:
+    """Header -> number format of every column that has one (any sheet)."""
+    return {c.header: c.number_format for cols in SHEETS.values() for c in cols
+            if c.number_format}

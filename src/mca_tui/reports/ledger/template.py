@@ -28,7 +28,7 @@ MAX_LIST_CHARS = 255
 _TYPICAL = {"name": 34, "domicile": 34, "business_scope": 40, "description": 40,
             "supervisory_unit": 24, "legal_rep": 12, "funds": 14, "report_year": 10}
 _KIND_WIDTH = {CODE: 22, DATE: 12}
-NOTES_WIDTHS = (12, 20, 7, 66)
+NOTES_WIDTHS = (12, 20, 7, 74)
 LINE_HEIGHT = 18  # points per wrapped line of 11-point CJK text
 
 
@@ -90,6 +90,8 @@ def _data_sheet(wb, name: str, settings: Settings) -> None:  # noqa: ANN001
             dim.number_format = TEXT_FORMAT
         elif col.kind == DATE:
             dim.number_format = DATE_FORMAT
+        elif col.number_format:
+            dim.number_format = col.number_format
         if col.kind == CHOICE and words:
             formula = '"' + ",".join(words) + '"'
             if len(formula) > MAX_LIST_CHARS:
@@ -105,6 +107,8 @@ def _data_sheet(wb, name: str, settings: Settings) -> None:  # noqa: ANN001
             ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}1"
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_rows = "1:1"
 
 
 def _notes_sheet(wb, settings: Settings) -> None:  # noqa: ANN001
@@ -142,8 +146,10 @@ def _notes_sheet(wb, settings: Settings) -> None:  # noqa: ANN001
             if header:
                 cell.font = Font(bold=True)
                 cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        height = max(_rows_needed(text, NOTES_WIDTHS[c]) for c, text in enumerate(line))
-        ws.row_dimensions[r].height = LINE_HEIGHT * height + 4
+        # An explicit height: LibreOffice does not fit a row to its wrapped cells on
+        # opening an .xlsx. Estimated for Excel/WPS, whose CJK glyphs are widest.
+        lines = max(_rows_needed(text, NOTES_WIDTHS[c]) for c, text in enumerate(line))
+        ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

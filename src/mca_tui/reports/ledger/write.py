@@ -18,9 +18,10 @@ import removes again (``cells.unneutralise``).
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -46,7 +47,7 @@ def value_width(value: object) -> int:
         return 0
     if isinstance(value, (date, datetime)):
         return DATE_WIDTH
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return len(f"{value:,.2f}")
     return display_width(str(value))
 
@@ -73,7 +74,21 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _xlsx_cell(ws, value: object):  # noqa: ANN001, ANN202
+@functools.cache
+def _centre():  # noqa: ANN202
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal="center")
+
+
+@functools.cache
+def _right():  # noqa: ANN202
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal="right", indent=1)
+
+
+def _xlsx_cell(ws, value: object, number_format: str | None = None):  # noqa: ANN001, ANN202
     from openpyxl.cell import WriteOnlyCell
 
     if value is None or isinstance(value, bool):
@@ -81,9 +96,15 @@ def _xlsx_cell(ws, value: object):  # noqa: ANN001, ANN202
     if isinstance(value, (date, datetime)):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
+        cell.alignment = _centre()
         return cell
     if isinstance(value, (int, float)):
-        return value
+        if number_format is None:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = number_format
+        cell.alignment = _right()  # a gap before the next column's text
+        return cell
     text = str(value)
     cell = WriteOnlyCell(ws, value=text)
     if cell.data_type != "s":  # openpyxl reads "=..." as a formula: keep it text
@@ -94,8 +115,10 @@ def _xlsx_cell(ws, value: object):  # noqa: ANN001, ANN202
     return cell
 
 
-def write_workbook(path: Path, sheets: dict[str, tuple[list[str], Iterable[list]]]) -> None:
-    """Write sheets (name -> (headers, rows)) as .xlsx, formatted as the module says."""
+def write_workbook(path: Path, sheets: dict[str, tuple[list[str], Iterable[list]]], *,
+                   number_formats: Mapping[str, str] | None = None) -> None:
+    """Write sheets (name -> (headers, rows)) as .xlsx, formatted as the module says;
+    ``number_formats`` maps a header to the format of its numbers (amounts)."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -113,6 +136,8 @@ def write_workbook(path: Path, sheets: dict[str, tuple[list[str], Iterable[list]
         for i, width in enumerate(column_widths(headers, sample), 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"
+        ws.print_title_rows = "1:1"  # the header on every printed page
         head = []
         for h in headers:
             cell = WriteOnlyCell(ws, value=h)
@@ -120,9 +145,11 @@ def write_workbook(path: Path, sheets: dict[str, tuple[list[str], Iterable[list]
             cell.font, cell.fill, cell.alignment = bold, fill, centre
             head.append(cell)
         ws.append(head)
+        formats = [(number_formats or {}).get(h) for h in headers]
         count = 0
         for row in itertools.chain(sample, rows):
-            ws.append([_xlsx_cell(ws, v) for v in row])
+            ws.append([_xlsx_cell(ws, v, formats[i] if i < len(formats) else None)
+                       for i, v in enumerate(row)])
             count += 1
         if headers:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
