@@ -178,3 +178,17 @@ def test_result_checks():
     irregular = replace(plan, kind=SpotCheckKind.IRREGULAR)
     assert sc.check_result(irregular, target, pair, ("finance",)) == []
     assert [r.code for r in sc.check_result(irregular, target, pair, ())] == ["result_items_missing"]
+
+
+def test_settings_may_not_lower_the_inspector_floor(tmp_path):
+    from mca_tui.config import SettingsError, load_settings
+
+    keys = [k for k, _, _ in LegalParams(spot_check_inspectors_per_org=1).floor_violations()]
+    assert keys == ["spot_check_inspectors_per_org"]
+    assert LegalParams(spot_check_inspectors_per_org=3).floor_violations() == []
+    path = tmp_path / "settings.toml"
+    path.write_text("[legal]\nspot_check_inspectors_per_org = 1\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="spot_check_inspectors_per_org"):
+        load_settings(path, create=False)
+    path.write_text("[legal]\nspot_check_inspectors_per_org = 3\n", encoding="utf-8")
+    assert load_settings(path, create=False).legal.spot_check_inspectors_per_org == 3

@@ -167,7 +167,11 @@ def report_status(
     """
     if not must_report(org, year, params):
         return AnnualReportStatus.NOT_DUE
-    deadline = cycle_for(year, org.org_type, cal).authority
+    return _status(report, today, cycle_for(year, org.org_type, cal).authority)
+
+
+def _status(report: ReportFacts | None, today: date, deadline: Deadline) -> AnnualReportStatus:
+    """The status of an organization due to report, against its authority deadline."""
     if report is not None and report.submitted:
         assert report.submitted_on is not None
         if report.submitted_on <= deadline.due:
@@ -212,16 +216,20 @@ def abnormal_list_proposals(
     wanted = {AnnualReportStatus.OVERDUE}
     if include_late:
         wanted.add(AnnualReportStatus.LATE)
+    params = params or LegalParams()
+    deadlines = {t: cycle_for(year, t, cal).authority for t in OrgType}  # once, not per org
     out = []
     for org in orgs:
         if org.id in exclude:
             continue
         if org.closed_on is not None and org.closed_on <= today:
             continue  # deregistered or revoked since: nothing to list
-        status = report_status(org, year, reports.get(org.id), today, cal, params)
+        if not must_report(org, year, params):
+            continue
+        deadline = deadlines[org.org_type]
+        status = _status(reports.get(org.id), today, deadline)
         if status not in wanted:
             continue
-        deadline = cycle_for(year, org.org_type, cal).authority
         out.append(ListingProposal(
             organization_id=org.id,
             ground=AbnormalListGround.REPORT_NOT_SUBMITTED,

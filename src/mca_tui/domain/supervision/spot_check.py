@@ -120,7 +120,7 @@ def minimum_ratio(kind: SpotCheckKind, params: LegalParams | None = None) -> Dec
     """The lowest ratio (percent) a plan of ``kind`` may use: for a regular check the
     statutory 3 % or the configured value if higher (never lower, §10.8); an irregular
     check has no floor (drawn "as needed", Art 5)."""
-    if kind is SpotCheckKind.IRREGULAR:
+    if SpotCheckKind(kind) is SpotCheckKind.IRREGULAR:
         return Decimal(0)
     params = params or LegalParams()
     floor = getattr(_params, "STATUTORY_FLOORS", {}).get("spot_check_min_ratio_percent")
@@ -241,6 +241,7 @@ def make_plan(
     """Freeze the population, draw with ``seed`` (a new one when None) and assign the
     inspectors. Refuses a ratio below the floor, an empty population and too few eligible
     inspectors (SupervisionRuleError)."""
+    kind = SpotCheckKind(kind)
     ratio = check_ratio(ratio_percent, kind, params)
     if per_org is None:
         per_org = getattr(params or LegalParams(), "spot_check_inspectors_per_org", MIN_INSPECTORS)
@@ -318,7 +319,7 @@ def check_result(
     unknown = items - set(CHECK_ITEMS)
     if unknown:
         out.append(Reason("result_item_unknown", f"{SPOT_CHECK}第六条", {"item": sorted(unknown)[0]}))
-    if plan.kind is SpotCheckKind.REGULAR:
+    if SpotCheckKind(plan.kind) is SpotCheckKind.REGULAR:
         missing = [i for i in CHECK_ITEMS if i not in items]
         if missing:
             out.append(Reason("result_items_missing", f"{SPOT_CHECK}第六条", {"item": missing[0]}))
