@@ -56,6 +56,9 @@ def test_four_eyes():
     verdict = wf.ANNUAL_REPORT.check("annual_report.conclude", "received", both, "user:x", history)
     assert verdict.refusal is Refusal.FOUR_EYES
     assert wf.ANNUAL_REPORT.check("annual_report.conclude", "received", both, "user:y", history).ok
+    history = {"annual_report.resubmit": frozenset({"user:y"})}
+    assert wf.ANNUAL_REPORT.check("annual_report.conclude", "received", both, "user:y",
+                                  history).refusal is Refusal.FOUR_EYES
     history = {"credit.abnormal.propose": frozenset({"user:x"})}
     assert wf.ABNORMAL_LISTING.check("credit.abnormal.list", "proposed", both, "user:x",
                                      history).refusal is Refusal.FOUR_EYES

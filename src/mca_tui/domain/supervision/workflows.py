@@ -72,8 +72,12 @@ ANNUAL_REPORT = Workflow(
         _t("annual_report.amend", (AR.RECEIVED,), AR.RECEIVED, (CLERK,), ""),
         # 基本合格 / 不合格 also open a rectification order in the same unit of work
         _t("annual_report.conclude", (AR.RECEIVED,), AR.CONCLUDED, (REVIEWER,), "concluded",
-           four_eyes=_not_after("annual_report.receive"), article="domain.md §4.2、§4.4",
+           four_eyes=_not_after("annual_report.receive", "annual_report.resubmit"), article="domain.md §4.2、§4.4",
            main=True),
+        # a report returned without a grade (report mode) comes back corrected; the
+        # service allows it only after the conclusion ``returned``
+        _t("annual_report.resubmit", (AR.CONCLUDED,), AR.RECEIVED, (CLERK,), "resubmitted",
+           article="domain.md §4.4"),
         # result adjustment (the 2026 社团 Order, details UNCONFIRMED): the approver, with
         # a reason, never the reviewer who concluded
         _t("annual_report.adjust", (AR.CONCLUDED,), AR.CONCLUDED, (APPROVER,), "adjusted",
