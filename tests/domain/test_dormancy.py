@@ -135,6 +135,9 @@ def test_z2_no_activity_within_a_year(cal):
     late = replace(s, first_activity_on=D("2025-04-01"))
     assert _one(late, Sig.NO_ACTIVITY_FIRST_YEAR, D("2025-06-01"), cal).evidence[
         "first_activity_on"] == D("2025-04-01")
+    # barred two years after the (late) first activity (行政处罚法 Art 36)
+    assert Sig.NO_ACTIVITY_FIRST_YEAR in _kinds(late, D("2027-04-01"), cal)
+    assert Sig.NO_ACTIVITY_FIRST_YEAR not in _kinds(late, D("2027-04-02"), cal)
     sg = replace(s, org_type=OrgType.SOCIAL_GROUP)
     assert "第二十九条" in _one(sg, Sig.NO_ACTIVITY_FIRST_YEAR, D("2025-06-01"), cal).article
 
@@ -267,23 +270,55 @@ _SAMPLES = [
 
 @pytest.mark.parametrize("s", _SAMPLES)
 def test_watch_from_is_the_first_day_a_signal_holds(cal, s):
-    day = dm.watch_from(s, cal)
+    day = dm.watch_from(s, s.registered_on, cal)
     assert day is not None
     assert dm.signals(s, day, cal)
     assert not dm.signals(s, day - timedelta(days=1), cal)
 
 
 def test_watch_from_values(cal):
-    assert dm.watch_from(_SAMPLES[0], cal) == D("2024-06-01")
-    assert dm.watch_from(_SAMPLES[1], cal) == D("2025-03-11")
-    assert dm.watch_from(_SAMPLES[2], cal) == D("2025-03-05")
-    assert dm.watch_from(_SAMPLES[4], cal) == D("2026-05-11")
-    assert dm.watch_from(replace(_SAMPLES[0], status=OrgStatus.REVOKED), cal) is None
-    assert dm.watch_from(replace(_SAMPLES[0], status=OrgStatus.DEREGISTERED), cal) is None
+    def w(s, today=None):
+        return dm.watch_from(s, today or s.registered_on, cal)
+    assert w(_SAMPLES[0]) == D("2024-06-01")
+    assert w(_SAMPLES[1]) == D("2025-03-11")
+    assert w(_SAMPLES[2]) == D("2025-03-05")
+    assert w(_SAMPLES[4]) == D("2026-05-11")
+    assert w(replace(_SAMPLES[0], status=OrgStatus.REVOKED)) is None
+    assert w(replace(_SAMPLES[0], status=OrgStatus.DEREGISTERED)) is None
+    # recomputed later while the signal holds: the day it started, for lists "as of" earlier
+    assert w(_SAMPLES[0], D("2025-08-01")) == D("2024-06-01")
+
+
+def test_watch_from_ignores_signals_that_no_longer_hold(cal):
+    # missed 2020 and 2021, reports again since: in the list again only if it stops
+    s = _org(reports=tuple(dm.ReportYear(y, RC.ACCEPTED, D(f"{y + 1}-03-01"))
+                           for y in (2022, 2023, 2024)))
+    assert dm.signals(s, D("2023-01-01"), cal)  # it was a candidate back then
+    # 2025 and 2026 would be missing: from the day after 2026's deadline (Mon 2027-05-31)
+    assert dm.watch_from(s, D("2025-07-01"), cal) == D("2027-06-01")
+
+
+def test_years_before_the_rows_window_are_unknown_not_missing(cal):
+    recent = tuple(dm.ReportYear(y, RC.ACCEPTED) for y in (2021, 2022, 2023, 2024))
+    s = _org(registered_on=D("2005-04-01"), first_activity_on=None, reports=recent,
+             reports_since_year=2021)
+    assert dm.signals(s, D("2025-07-01"), cal) == ()
+    assert dm.watch_from(s, D("2025-07-01"), cal) == D("2027-06-01")
+    gap = replace(s, reports=recent[1:])  # 2021 not filed: a run of one, 2020 unknown
+    assert Sig.NO_REPORT_TWO_YEARS not in _kinds(gap, D("2025-07-01"), cal)
+
+
+def test_z2_an_accepted_report_on_the_registration_year_is_evidence_of_activity(cal):
+    s = _org(registered_on=D("2024-03-10"), first_activity_on=None,
+             reports=(dm.ReportYear(2024, RC.ACCEPTED, D("2025-03-01")),))
+    assert Sig.NO_ACTIVITY_FIRST_YEAR not in _kinds(s, D("2025-06-01"), cal)
+    failed = replace(s, reports=(dm.ReportYear(2024, RC.FAIL, D("2025-03-01")),))
+    assert Sig.NO_ACTIVITY_FIRST_YEAR in _kinds(failed, D("2025-06-01"), cal)
 
 
 def test_row_encoding_round_trips(cal):
     s = replace(_SAMPLES[2], delay_until=D("2026-01-01"), open_case_filed_on=D("2025-05-05"),
+                reports_since_year=2024,
                 reports=(dm.ReportYear(2024, RC.FAIL, D("2025-03-01"), D("2025-07-01")),
                          dm.ReportYear(2025, None, D("2026-03-01"))))
     row = dm.encode(s)

@@ -12,7 +12,10 @@ The rules (each :class:`Signal` carries its article):
   counts: an organization that missed two years long ago and reports again is not dormant.
 - Z2 :attr:`~DormancySignal.NO_ACTIVITY_FIRST_YEAR` — no evidence of activity on or before
   the end of the first year after registration ([S1] Art 29, [S3] Art 41, Z2;
-  ``clocks.no_activity_deadline``).
+  ``clocks.no_activity_deadline``). Evidence of activity is the recorded first activity
+  or an accepted annual report (it describes that year's activity, [S1] Art 28). Not acting
+  is a continuing state ending with the first activity: a late first activity keeps the
+  signal for two more years, then the ground is barred (行政处罚法 Art 36).
 - Z4 :attr:`~DormancySignal.UNREACHABLE` — two registered letters to the domicile sent
   ``unreachable_letters_min_gap_days``..``max_gap_days`` apart (20..60), both unsigned, and no
   successful contact since the first of them (Order 60 ground 6; the two-letter test is the
@@ -31,7 +34,9 @@ Storage plan — one summary row per organization, one indexed scan for the list
 :class:`DormancySummary` is exactly what a service keeps per organization (a table
 ``dormancy_summary`` keyed by ``organization_id``): scalar columns for the dates and the
 status, and two small JSON texts (:func:`encode` / :func:`decode`) for the recent report
-years (the trailing run needs no more than the last few) and the contact attempts. Every
+years (the trailing run needs no more than the last few: keep five or so and set
+``reports_since_year``, before which years are unknown, never "missing") and the contact
+attempts. Every
 service that changes one of the inputs (an annual report filed or concluded, a letter or a
 field check recorded, a listing, a case opened or closed, liquidation, a delay, a status
 change) rewrites that organization's row in the same transaction, including
@@ -53,7 +58,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from mca_tui.domain import clocks
-from mca_tui.domain.calendar import WorkingCalendar
+from mca_tui.domain.calendar import WorkingCalendar, add_years
 from mca_tui.domain.enums import (
     ContactFate,
     ContactKind,
@@ -114,6 +119,9 @@ class DormancySummary:
     uscc: str = ""
     name: str = ""
     reports: tuple[ReportYear, ...] = ()
+    # the first year ``reports`` covers (the row keeps only recent years); earlier years are
+    # unknown, never "missing". None: every year since registration is covered.
+    reports_since_year: int | None = None
     first_activity_on: date | None = None
     contacts: tuple[ContactAttempt, ...] = ()
     certificate_valid_until: date | None = None
@@ -198,10 +206,13 @@ def _z1_article(org_type: OrgType) -> str:
 def _year_state(
     s: DormancySummary, year: int, as_of: date, cal: WorkingCalendar, params: LegalParams
 ) -> tuple[str, date | None, str]:
-    """("bad", since, outcome) | ("good", None, outcome) | ("open", None, "") | ("not_due", …)."""
+    """("bad", since, outcome) | ("good", None, outcome) | ("open", None, "") | ("not_due" |
+    "unknown", None, "")."""
     assert s.registered_on is not None
     if not clocks.must_report(s.registered_on, year, None, params):
         return "not_due", None, ""
+    if s.reports_since_year is not None and year < s.reports_since_year:
+        return "unknown", None, ""
     report = next((r for r in s.reports if r.year == year), None)
     if report is not None and report.submitted_on is not None and report.submitted_on > as_of:
         report = None  # not yet submitted on that day
@@ -248,19 +259,36 @@ def _z1(s: DormancySummary, as_of: date, cal: WorkingCalendar, params: LegalPara
 # -- Z2: no activity within a year of registration -------------------------------------
 
 
+def activity_evidence_on(s: DormancySummary) -> date | None:
+    """The earliest evidence of activity: the recorded first activity, or the end of the
+    first year with an accepted annual report (the report describes that year's
+    activities, [S1] Art 28)."""
+    days = [date(r.year, 12, 31) for r in s.reports
+            if r.conclusion is not None and r.conclusion.is_accepted]
+    if s.first_activity_on is not None:
+        days.append(s.first_activity_on)
+    return min(days, default=None)
+
+
 def _z2(s: DormancySummary, as_of: date, cal: WorkingCalendar) -> Signal | None:
+    """No activity within the first year. Not acting is a continuing state that ends with
+    the first activity; two years after that, the ground is barred (行政处罚法 Art 36)."""
     assert s.registered_on is not None
     dl = clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type)
     if as_of <= dl.due:
         return None
-    if s.first_activity_on is not None and s.first_activity_on <= dl.due:
-        return None
+    evidence = activity_evidence_on(s)
+    if evidence is not None and evidence <= as_of:
+        if evidence <= dl.due:
+            return None
+        if as_of > add_years(evidence, 2):  # barred two years after the first activity
+            return None
     return Signal(
         DormancySignal.NO_ACTIVITY_FIRST_YEAR,
         dl.due + _ONE_DAY,
-        f"{dl.article}；{ZOMBIE}（Z2）",
+        f"{dl.article}；{ZOMBIE}（Z2）；{clocks.PENALTY_LAW}第三十六条",
         {"registered_on": s.registered_on, "year_ended_on": dl.due,
-         "first_activity_on": s.first_activity_on},
+         "first_activity_on": evidence if evidence is not None and evidence <= as_of else None},
     )
 
 
@@ -392,17 +420,28 @@ def candidates(
 
 
 def watch_from(
-    s: DormancySummary, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
+    s: DormancySummary,
+    today: date,
+    cal: WorkingCalendar,
+    params: LegalParams = _DEFAULT_PARAMS,
 ) -> date | None:
-    """The first day on which :func:`signals` is not empty if nothing else is recorded;
-    None when that never happens (deregistered or revoked, or not registered). Stored in
-    the summary row and indexed; the list as of D reads ``watch_from <= D``.
+    """The day from which the organization belongs in the list, if nothing else is
+    recorded; None when it never will (deregistered, revoked, not registered). Stored in the
+    summary row (recomputed on every change, with ``today`` the day of the change) and
+    indexed; the list as of D reads ``watch_from <= D``.
 
-    Signals only change on a few dates (a report year's deadline passing, an anniversary,
-    a returned letter, an expiry), so the candidates are those dates, checked in order.
+    - Signals holding on ``today``: the earliest day they hold from (``since``), so that a
+      list "as of" an earlier day still finds them.
+    - Otherwise the first later day a signal starts. Signals only change on a few dates (a
+      report year's deadline passing, an anniversary, a letter coming back, an expiry), so
+      the candidates are those dates, checked in order. Signals that held in the past but no
+      longer do (reports resumed) are ignored.
     """
     if s.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED) or s.registered_on is None:
         return None
+    now = signals(s, today, cal, params)
+    if now:
+        return min(x.since for x in now)
     days: set[date] = {s.registered_on}
     days.add(clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type).due
              + _ONE_DAY)
@@ -414,14 +453,14 @@ def watch_from(
         days.add(c.on)
         if c.fate_on is not None:
             days.add(c.fate_on)
-    last_year = max([s.registered_on.year] + [r.year for r in s.reports])
+    last_year = max([s.registered_on.year, today.year] + [r.year for r in s.reports])
     for year in range(s.registered_on.year, last_year + 4):
         days.add(clocks.annual_report_deadlines(year, s.org_type, cal)[1].due + _ONE_DAY)
     for r in s.reports:
         for d in (r.submitted_on, r.concluded_on):
             if d is not None:
                 days.add(d)
-    for day in sorted(days):
+    for day in sorted(d for d in days if d > today):
         if signals(s, day, cal, params):
             return day
     return None
@@ -444,6 +483,7 @@ def encode(s: DormancySummary) -> dict[str, object]:
             [[r.year, r.conclusion.value if r.conclusion else None,
               _iso(r.submitted_on), _iso(r.concluded_on)] for r in s.reports],
             ensure_ascii=False, separators=(",", ":")),
+        "reports_since_year": s.reports_since_year,
         "first_activity_on": s.first_activity_on,
         "contacts_json": json.dumps(
             [[c.kind.value, c.on.isoformat(), c.fate.value, _iso(c.fate_on), c.note]
@@ -475,6 +515,7 @@ def decode(row: Mapping[str, object]) -> DormancySummary:
         uscc=str(row.get("uscc") or ""),
         name=str(row.get("name") or ""),
         reports=reports,
+        reports_since_year=row.get("reports_since_year"),  # type: ignore[arg-type]
         first_activity_on=row.get("first_activity_on"),  # type: ignore[arg-type]
         contacts=contacts,
         certificate_valid_until=row.get("certificate_valid_until"),  # type: ignore[arg-type]
