@@ -140,3 +140,16 @@ def test_modules_are_pure():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_workflow_actions_do_not_clash_with_other_workflows():
+    """permissions.WORKFLOWS refuses an action declared twice: ours must be unique."""
+    from mca_tui.domain import permissions
+    from mca_tui.domain.deregistration import DEREGISTRATION
+    from mca_tui.domain.penalty_case import PENALTY_CASE
+
+    ours = set(DEREGISTRATION.actions) | set(PENALTY_CASE.actions)
+    assert len(ours) == len(DEREGISTRATION.actions) + len(PENALTY_CASE.actions)
+    others = {a for wf in permissions.WORKFLOWS if wf not in (DEREGISTRATION, PENALTY_CASE)
+              for a in wf.actions} | set(permissions._OTHER)
+    assert not ours & others
