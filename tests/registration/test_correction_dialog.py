@@ -21,13 +21,15 @@ from .test_screens import Harness, settle
 
 @pytest.fixture
 def accepted(make_ctx):
-    """An accepted application with a material missing, and the reviewer's context."""
+    """An application received with a material missing (no notice yet), and the
+    reviewer's context."""
     clerk = make_ctx("clerk", Role.CLERK, today=TODAY)
     reviewer = make_ctx("reviewer", Role.REVIEWER, today=TODAY)
     form = sg_form()
     form["materials"] = {**form["materials"], "charter_draft": False}
     draft = reg.save_draft(clerk, form, org_type=OrgType.SOCIAL_GROUP)
-    reg.submit(clerk, draft.id)
+    # a 材料接收凭证 at the counter: the reviewer gives the one 补正 notice
+    reg.submit(clerk, draft.id, on_the_spot=False)
     return draft.id, reviewer
 
 
@@ -35,7 +37,7 @@ def notice_text(ctx, app_id: str) -> str:  # noqa: ANN001
     info = reg.get_application(ctx, app_id)
     assert info.status is ApplicationStatus.CORRECTION
     [doc] = [d for d in info.documents if d.kind == "correction_notice"]
-    return preview_text(doc.file_path)
+    return preview_text(ctx.settings.documents_path() / doc.file_path)
 
 
 def due_error(app) -> str:  # noqa: ANN001
@@ -90,10 +92,10 @@ async def test_deadline_typed_in_the_dialog_reaches_the_notice(accepted):
         await pilot.press("f9")
         await settle(app, pilot, 0.3)
         # the notice is previewed on screen with the deadline
-        assert "请于2025年3月20日前一并提交补正材料" in str(
+        assert "请于2025年3月20日前将上述全部补正材料一并提交" in str(
             app.screen.query_one("#preview-body Static").render())
     text = notice_text(reviewer, app_id)
-    assert "请于2025年3月20日前一并提交补正材料" in text
+    assert "请于2025年3月20日前将上述全部补正材料一并提交" in text
     assert "章程草案" in text
 
 
@@ -107,7 +109,10 @@ async def test_blank_deadline_asks_for_everything_at_once(accepted):
         await pilot.press("f9")
         await settle(app, pilot, 0.3)
     text = notice_text(reviewer, app_id)
-    assert "请将上述全部内容一次补正后一并提交" in text and "请于" not in text
+    # the notice always has a deadline (documents.correction_days, default 30 days from
+    # the notice) and says what happens when it passes
+    assert "请于2025年4月4日前将上述全部补正材料一并提交" in text
+    assert "视为放弃本次申请" in text
 
 
 def test_service_refuses_a_past_deadline(accepted):

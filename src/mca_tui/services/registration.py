@@ -97,6 +97,7 @@ from mca_tui.services.workflow import (
     apply_transition,
     check_transition,
     history_from_steps,
+    settle,
 )
 from mca_tui.services.workflow import available_actions as _workflow_actions
 from mca_tui.storage.audit import Subject
@@ -322,7 +323,10 @@ def _check(app: Application, expected_version: int | None, *allowed: Application
 
 
 def _status_label(state: str) -> str:
-    return label(ApplicationStatus(state)) if state in ApplicationStatus else state
+    try:
+        return label(ApplicationStatus(state))
+    except ValueError:  # the pseudo-state of an application not yet created
+        return state
 
 
 def _history(session: Session, app: Application) -> History:
@@ -357,7 +361,22 @@ def available_actions(ctx: ServiceContext, app_id: str) -> list[str]:
 
 
 def _actions(ctx: ServiceContext, session: Session, app: Application) -> tuple[str, ...]:
-    return _workflow_actions(ctx, REGISTRATION, str(app.status), _history(session, app))
+    """The table's actions for this user (state, role, four eyes) less those a rule of
+    law refuses on this file now (the service's own guards), so nothing is offered that
+    the service would then refuse."""
+    guards = {
+        "application.correction": lambda: _tell_once(app),
+        "application.refuse": lambda: _no_refusal_for_unnotified_defects(session, ctx, app),
+    }
+    out = []
+    for action in _workflow_actions(ctx, REGISTRATION, str(app.status),
+                                    _history(session, app)):
+        try:
+            guards.get(action, lambda: None)()
+        except RefusedByLaw:
+            continue
+        out.append(action)
+    return tuple(out)
 
 
 def _step(ctx: ServiceContext, unit: Unit, app: Application, step: str, on_date: date,
@@ -646,9 +665,10 @@ def _info(session: Session, ctx: ServiceContext, app: Application,
     if app.received_on and app.correction_requested_on:
         notice_late = clocks.deemed_accepted(app.received_on, app.correction_requested_on,
                                              ctx.today(), ctx.calendar)
+    # in the order issued (ids are time-ordered): the newest document is the last
     docs = session.exec(select(IssuedDocument).where(
         IssuedDocument.application_id == app.id).order_by(IssuedDocument.issued_on,
-                                                           IssuedDocument.kind)).all()
+                                                           IssuedDocument.id)).all()
     uscc = None
     if app.organization_id:
         org = session.get(Organization, app.organization_id)
@@ -915,7 +935,7 @@ def _intake_document(unit: Unit, ctx: ServiceContext, app: Application, form: di
             "materials_complete": True})
     if on_the_spot:
         items = [f.message() for f in missing]
-        app.status = ApplicationStatus.CORRECTION.value
+        settle(REGISTRATION, "application.accept", app, ApplicationStatus.CORRECTION.value)
         app.correction_requested_on = today
         app.correction_items_json = json.dumps(items, ensure_ascii=False)
         unit.session.add(app)
