@@ -127,15 +127,31 @@ def _value(key: str, value: object) -> object:
     return REDACTED if key in REDACTED_COLUMNS and value is not None else value
 
 
-def _refs(mapper, values: dict) -> tuple[tuple[str, str], ...]:  # noqa: ANN001
-    out = []
-    for column in mapper.local_table.columns:
-        for fk in column.foreign_keys:
-            target = fk.column.table.name
-            value = values.get(column.key)
-            if target in TIMELINE_ENTITIES and value:
-                out.append((target, str(value)))
-    return tuple(out)
+@dataclass(frozen=True)
+class _Shape:
+    """What the change log needs of a mapped table, computed once per mapper."""
+
+    table: str
+    columns: tuple[str, ...]
+    refs: tuple[tuple[str, str], ...]  # (column key, timeline entity it refers to)
+
+
+_shapes: dict[object, _Shape] = {}
+
+
+def _shape(mapper) -> _Shape:  # noqa: ANN001
+    shape = _shapes.get(mapper)
+    if shape is None:
+        refs = tuple((column.key, fk.column.table.name)
+                     for column in mapper.local_table.columns for fk in column.foreign_keys
+                     if fk.column.table.name in TIMELINE_ENTITIES)
+        shape = _Shape(mapper.local_table.name, tuple(a.key for a in mapper.column_attrs), refs)
+        _shapes[mapper] = shape
+    return shape
+
+
+def _refs(shape: _Shape, values: dict) -> tuple[tuple[str, str], ...]:
+    return tuple((target, str(values[key])) for key, target in shape.refs if values.get(key))
 
 
 class ChangeLog:
@@ -195,48 +211,45 @@ class ChangeLog:
     def _capture_one(self, obj: object, operation: str) -> None:
         state = sa_inspect(obj)
         mapper = state.mapper
-        table = mapper.local_table.name
-        if table in AUDIT_TABLES:
+        shape = _shape(mapper)
+        if shape.table in AUDIT_TABLES:
             return
+        values = state.dict
         before: dict = {}
         after: dict = {}
-        current: dict = {}
-        for attr in mapper.column_attrs:
-            key = attr.key
-            if operation == INSERT:
-                after[key] = _value(key, state.dict.get(key))
-                current[key] = state.dict.get(key)
-            elif operation == DELETE:
-                if key in state.dict:
-                    before[key] = _value(key, state.dict[key])
-                    current[key] = state.dict[key]
-            else:
-                history = state.attrs[key].history
-                current[key] = state.dict.get(key)
-                if history.added or history.deleted:
-                    old = history.deleted[0] if history.deleted else None
-                    new = history.added[0] if history.added else None
-                    if old == new and history.deleted:
-                        continue
-                    before[key] = _value(key, old)
-                    after[key] = _value(key, new)
-        if operation == UPDATE and not after:
-            return
-        self.add(Change(table, _row_id(mapper, obj), operation, before, after,
-                        _refs(mapper, current)))
+        if operation == INSERT:
+            after = {k: _value(k, values.get(k)) for k in shape.columns}
+        elif operation == DELETE:
+            before = {k: _value(k, values[k]) for k in shape.columns if k in values}
+        else:
+            attrs = state.attrs
+            for key in shape.columns:
+                history = attrs[key].history
+                if not (history.added or history.deleted):
+                    continue
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old == new and history.deleted:
+                    continue
+                before[key] = _value(key, old)
+                after[key] = _value(key, new)
+            if not after:
+                return
+        self.add(Change(shape.table, _row_id(mapper, obj), operation, before, after,
+                        _refs(shape, values)))
 
 
 def change_rows_for(model: type, rows: Iterable[dict]) -> list[Change]:
     """Insert changes for rows written with a bulk Core insert of ``model``."""
     mapper = sa_inspect(model)
-    table = mapper.local_table.name
+    shape = _shape(mapper)
     pk = [c.key for c in mapper.primary_key]
     out = []
     for row in rows:
         values = {k: _value(k, v) for k, v in row.items()}
-        ident = ":".join(str(row.get(k)) for k in pk) if all(row.get(k) is not None
-                                                              for k in pk) else None
-        out.append(Change(table, ident, INSERT, {}, values, _refs(mapper, row)))
+        ident = ":".join(str(_default(row[k]) if isinstance(row[k], (date, Enum)) else row[k])
+                         for k in pk) if all(row.get(k) is not None for k in pk) else None
+        out.append(Change(shape.table, ident, INSERT, {}, values, _refs(shape, row)))
     return out
 
 
