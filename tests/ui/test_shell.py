@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList, Static
 
 from mca_tui.domain.enums import Role, SupervisionKind
 from mca_tui.services import users
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import SupervisionRecord
 from mca_tui.ui.screens.home import HomeScreen
 from mca_tui.ui.screens.record import RecordScreen
@@ -189,7 +190,7 @@ async def test_record_actions_depend_on_role_and_status(make_app, registry, ctx)
 
 
 async def test_home_queue_count_opens_its_list_and_the_record(make_app, registry, ctx):
-    with ctx.unit("test.rectification", organization_id=registry[0]) as unit:
+    with ctx.unit("test.rectification", subject=Subject("organization", registry[0])) as unit:
         unit.session.add(SupervisionRecord(
             office_id=ctx.actor.office_id, organization_id=registry[0],
             kind=SupervisionKind.RECTIFICATION.value, record_date=TODAY - timedelta(days=40),
