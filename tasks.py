@@ -5,6 +5,8 @@
     python3 tasks.py test    # set up .venv if needed, run lint and the whole test suite
     python3 tasks.py lint    # ruff only
     python3 tasks.py bench   # run the benchmarks in bench/ (prints figures)
+    python3 tasks.py docs-check  # every kind of document as .docx (+ PDF via LibreOffice
+                                 # when soffice is installed) in bench/out/docs, to look at
 
 Set-up creates ``.venv`` beside this file and installs the project with its test
 extras (re-installing only when pyproject.toml changed).
@@ -53,7 +55,7 @@ def lint() -> int:
 def main() -> int:
     what = sys.argv[1] if len(sys.argv) > 1 else "help"
     rest = sys.argv[2:]
-    if what not in ("demo", "test", "lint", "bench"):
+    if what not in ("demo", "test", "lint", "bench", "docs-check"):
         print(__doc__)
         return 0 if what == "help" else 2
     setup()
@@ -61,6 +63,8 @@ def main() -> int:
         return run(str(BIN / "mca-tui"), "--demo", *rest)
     if what == "lint":
         return lint()
+    if what == "docs-check":
+        return run(str(PY), str(ROOT / "bench" / "docs_check.py"), *rest)
     if what == "bench":
         code = 0
         for script in sorted((ROOT / "bench").glob("bench_*.py")):

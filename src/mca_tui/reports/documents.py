@@ -631,10 +631,10 @@ def _table(doc, rows: list[list[str]]) -> None:  # noqa: ANN001
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     table.autofit = False
-    for column, width in zip(table.columns, (48, 108), strict=True):
+    for column, width in zip(table.columns, (52, 104), strict=True):
         column.width = Mm(width)
     for r, (label, value) in enumerate(rows):
-        for c, (text, width) in enumerate(((label, 48), (value, 108))):
+        for c, (text, width) in enumerate(((label, 52), (value, 104))):
             cell = table.cell(r, c)
             cell.width = Mm(width)
             p = cell.paragraphs[0]

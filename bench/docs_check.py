@@ -1,0 +1,88 @@
+"""Render every kind of official document for a person to look at (``python3 tasks.py
+docs-check``): .docx files in ``bench/out/docs/``, and PDFs beside them through LibreOffice
+(``soffice``) when it is installed. Not part of the test run.
+
+    python bench/docs_check.py [OUT_DIR]
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from mca_tui.reports import documents as render_lib
+
+ON = date(2026, 11, 28)
+BASE = {
+    "org_name": "厦门市海沧区老年人体育协会", "applicant": "陈明", "received_on": date(2026, 11, 20),
+    "accepted_on": ON, "org_type": "social_group", "application_number": "350205-2026-00012",
+    "decision_due": date(2027, 1, 27), "office_phone": "0592-6051234",
+    "uscc": "51350205MJ0000026B", "legal_rep": "李四", "domicile": "厦门市海沧区海沧大道100号",
+    "purpose": "团结全区老年体育爱好者，开展健身活动，增进老年人身心健康",
+    "business_scope": "组织老年人体育健身活动、赛事交流、培训辅导",
+    "activity_area": "厦门市海沧区", "funds_fen": 3_000_000,
+    "supervisory_unit": "厦门市海沧区体育局", "serial_original": "350205202600012Z",
+    "serial_duplicate": "350205202600012F", "established_on": ON,
+    "valid_from": ON, "valid_to": date(2031, 11, 27),
+    "review_body": "厦门市海沧区人民政府", "court": "人民法院",
+    "notice_due": date(2026, 11, 27), "received_items": ["登记申请书", "章程草案", "验资报告"],
+    "missing_items": ["章程草案（须经会员大会表决通过，并由全体发起人签字）",
+                      "住所使用权证明（租赁合同及出租方产权证明复印件）",
+                      "拟任负责人的身份证明"],
+    "correction_due": date(2026, 12, 28),
+    "reasons": "在同一行政区域内已有业务范围相同或者相似的社会团体，没有必要成立\n"
+               "发起人、拟任负责人正在或者曾经受到剥夺政治权利的刑事处罚",
+    "decided_on": ON,
+    "changes": [{"item": "name", "before": "厦门市海沧区书法协会", "after": "厦门市海沧区书法家协会"},
+                {"item": "domicile", "before": "厦门市海沧区海沧大道1号",
+                 "after": "厦门市海沧区沧林路8号"},
+                {"item": "legal_rep", "before": "王五", "after": "赵六"}],
+}
+VARIANTS: dict[str, tuple[str, dict]] = {
+    "acceptance_notice": ("acceptance_notice", {}),
+    "receipt": ("receipt", {}),
+    "correction_notice": ("correction_notice", {}),
+    "refusal_decision": ("refusal_decision", {}),
+    "approval_decision": ("approval_decision", {"changes": []}),
+    "approval_decision-change": ("approval_decision", {"registration_kind": "change",
+                                                       "certificate_reissued": True}),
+    "certificate_sheet": ("certificate_sheet", {}),
+    "certificate_sheet-pne": ("certificate_sheet", {
+        "org_type": "private_non_enterprise", "civil_form": "legal_person",
+        "org_name": "厦门市海沧区阳光社会工作服务中心", "activity_area": "",
+        "supervisory_unit": "", "direct_category": "community_service"}),
+    "announcement": ("announcement", {}),
+    "change_announcement": ("change_announcement", {}),
+}
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "out" / "docs"
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, (kind, extra) in VARIANTS.items():
+        number = render_lib.document_number(
+            "海民", render_lib.builtin_template(kind).number_code, ON.year, 12)
+        values = render_lib.prepare_values(kind, {**BASE, **extra}, number=number,
+                                           issued_on=ON, office_name="厦门市海沧区民政局")
+        path = out / f"{name}.docx"
+        path.write_bytes(render_lib.render_docx(kind, values, issued_on=ON))
+        files.append(path)
+    print(f"{len(files)} documents written to {out}")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        print("LibreOffice (soffice) is not installed: no PDFs. Install it (e.g. "
+              "apt-get install libreoffice-writer fonts-noto-cjk) to see the pages.")
+        return 0
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out),
+                    *map(str, files)], check=True, stdout=subprocess.DEVNULL)
+    pdfs = sorted(out.glob("*.pdf"))
+    print(f"{len(pdfs)} PDFs written by LibreOffice to {out}: open them to check the layout")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
