@@ -331,6 +331,37 @@ class SupervisionRecord(SQLModel, table=True):
     source_row: int | None = None
 
 
+class SpotCheckPlanRow(SQLModel, table=True):
+    """A random spot-check plan (双随机抽查计划, §8) and everything needed to re-run its
+    draw (``domain.supervision.spot_check.verify_draw``): the filter, the frozen population
+    and its SHA-256, the ratio, the seed and algorithm, the drawn organizations, the
+    enforcement officers and declared conflicts (回避), and the inspectors assigned. The
+    results per organization are ``SupervisionRecord`` rows of kind ``spot_check``."""
+
+    __tablename__ = "spot_check_plan"
+    id: str = Field(default_factory=_id, primary_key=True, max_length=32)
+    office_id: str = Field(foreign_key="office.id", max_length=32)
+    year: int = Field(index=True)
+    kind: str = Field(max_length=20)  # SpotCheckKind
+    title: str = Field(default="", max_length=200)
+    status: str = Field(default="draft", max_length=20)  # SpotCheckPlanState
+    ratio_percent: str = Field(max_length=12)  # Decimal as text
+    per_org: int = Field(default=2)
+    filter_json: str = Field(default="{}")
+    population_json: str = Field(default="[]")
+    population_hash: str = Field(default="", max_length=64)
+    seed: str = Field(default="", max_length=64)
+    algorithm: str = Field(default="", max_length=40)
+    drawn_json: str = Field(default="[]")
+    officers_json: str = Field(default="[]")
+    conflicts_json: str = Field(default="{}")
+    inspectors_json: str = Field(default="{}")
+    drawn_on: date | None = None
+    published_on: date | None = None
+    steps_json: str = Field(default="[]")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class PenaltyCase(SQLModel, table=True):
     """An administrative penalty case (行政处罚案件), e.g. revocation of a dormant group."""
 
@@ -471,7 +502,8 @@ class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     __table_args__ = (
         UniqueConstraint("chain", "seq"),
-        Index("ix_audit_event_org_at", "organization_id", "at"),
+        # "events about X" is answered by audit_subject (revision 0003 dropped the
+        # organization index that the timeline used to scan with)
     )
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     chain: str = Field(max_length=12)  # code of the office whose chain this is
