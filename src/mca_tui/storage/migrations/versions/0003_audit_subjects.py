@@ -6,7 +6,8 @@ Create Date: 2026-11-28 23:40:00
 
 Adds ``audit_change`` (every row an audited operation wrote, inside the event's hash),
 ``audit_subject`` (what each event is about, searched by index in time order) and
-``audit_event.hash_version``. Events written before this revision keep hash version 1
+``audit_event.hash_version``, and drops ``ix_audit_event_org_at`` (the index now answers
+"events about X"). Events written before this revision keep hash version 1
 (their hash covers no change rows), so existing chains still verify. The subject index
 is back-filled from the old events: their entity and organization, the ``entity:id``
 keys under which the old code kept further records in before/after, and for ledger
@@ -57,6 +58,7 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('hash_version', sa.Integer(), nullable=False,
                                       server_default='1'))
+        batch_op.drop_index('ix_audit_event_org_at')
     _backfill_subjects(op.get_bind())
 
 
@@ -103,6 +105,7 @@ def _backfill_subjects(bind) -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_event_org_at', ['organization_id', 'at'], unique=False)
         batch_op.drop_column('hash_version')
     op.drop_table('audit_subject')
     op.drop_table('audit_change')
