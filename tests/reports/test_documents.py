@@ -412,3 +412,50 @@ def test_every_kind_renders_without_leftover_placeholders(ctx):
         info = _issue(ctx, kind, {**EVERY, "org_type": "social_group"})
         assert "{" not in info.preview_text
         assert "{" not in render_lib.preview_text(_file(ctx, info))
+
+
+def test_registration_with_the_ui_in_english_issues_chinese_documents(make_ctx, settings, db):
+    """The whole establishment path with the clerk's UI in English: every document the
+    services issue is Chinese, and its record holds codes."""
+    from mca_tui.domain.enums import OrgType
+    from mca_tui.services import registration as reg
+    from tests.registration.helpers import TODAY, sg_form
+
+    clerk = make_ctx("clerk", Role.CLERK, today=TODAY)
+    reviewer = make_ctx("reviewer", Role.REVIEWER, today=TODAY)
+    approver = make_ctx("approver", Role.APPROVER, today=TODAY)
+    i18n.set_language("en")
+    draft = reg.save_draft(clerk, sg_form(), org_type=OrgType.SOCIAL_GROUP)
+    app = reg.submit(clerk, draft.id)
+    reg.review(reviewer, app.id)
+    result = reg.approve(approver, app.id)
+    with db.read() as s:
+        rows = list(s.exec(select(IssuedDocument)))
+    kinds = {r.kind for r in rows}
+    assert {"acceptance_notice", "approval_decision", "certificate_sheet",
+            "announcement"} <= kinds
+    for row in rows:
+        text = render_lib.preview_text(documents.resolve(settings, row.file_path, db))
+        assert "社会团体" in text, row.kind
+        assert not any(w in text for w in ("Social", "registration", "Establishment")), row.kind
+        assert "Social" not in row.data_json and "成立登记" not in row.data_json
+    assert "社会团体成立登记公告" in result.preview or "登记证书信息表" in result.preview
+
+
+def test_documents_render_command_writes_missing_files(ctx, db, settings, tmp_path,
+                                                       monkeypatch, capsys):
+    from mca_tui import cli
+    from mca_tui.config import write_settings
+
+    info = _issue(ctx)
+    path = settings.documents_path() / info.file_path
+    path.unlink()
+    settings_file = tmp_path / "settings.toml"
+    write_settings(settings, settings_file)
+    monkeypatch.setenv("MCA_TUI_CONFIG", str(settings_file))
+    assert cli.main(["--db", str(db.path), "documents", "render"]) == 0
+    assert path.exists()
+    assert "1" in capsys.readouterr().out
+    assert cli.main(["--db", str(db.path), "documents", "render", "--number",
+                     info.number]) == 0
+    assert cli.main(["--db", str(db.path), "documents", "render", "--number", "无此文号"]) == 1
