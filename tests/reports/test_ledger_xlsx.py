@@ -211,6 +211,18 @@ def test_code_in_scientific_notation_says_so_and_how_to_fix(ictx_today, tmp_path
     assert "scientific notation" in english and "Text" in english
 
 
+def test_code_in_scientific_notation_in_a_csv(ictx_today, tmp_path):
+    """A CSV that Excel saved after showing the codes as numbers."""
+    path = tmp_path / "l.csv"
+    path.write_text("统一社会信用代码,名称,类型,成立登记日期,登记状态\n"
+                    "5.13502055076169E+17,海沧区测试协会,社会团体,2020/3/5,正常\n",
+                    encoding="gb18030")
+    [problem] = import_ledger(ictx_today, path, dry_run=True).errors
+    assert problem.key == "code_scientific" and problem.row == 2
+    assert problem.describe("zh").startswith(
+        "[错误] 工作表「社会组织」，第2行，「统一社会信用代码」列：「5.13502055076169E+17」是被 Excel")
+
+
 def test_id_number_in_scientific_notation(ictx_today, tmp_path):
     path = tmp_path / "l.xlsx"
     write_xlsx(path, [org(1, 法定代表人="张三", 法定代表人身份证号=1.10105194912312e17)])

@@ -45,8 +45,9 @@ class Problem:
     def describe(self, lang: str | None = None) -> str:
         level = t(f"ledger.level.{self.level}", lang)
         where = self.where(lang)
-        return f"{level} {where}: {self.message(lang)}" if where else \
-            f"{level} {self.message(lang)}"
+        if not where:
+            return f"{level} {self.message(lang)}"
+        return f"{level} {where}{t('ledger.where.colon', lang)}{self.message(lang)}"
 
 
 def _row_ranges(rows: list[int], lang: str | None) -> str:
