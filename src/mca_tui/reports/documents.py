@@ -61,6 +61,15 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from docx.document import Document as DocxDocument
+    from docx.section import Section
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -73,6 +82,10 @@ KINDS: tuple[str, ...] = (
     "announcement",
     "change_announcement",
     "receipt",  # 材料接收凭证 (行政许可法 Art 32): services.registration.submit
+    # supervision (issue 10, services.supervision.{rectification,interviews,spot_checks})
+    "rectification_notice",  # 责令整改通知书 (domain.md §9)
+    "interview_notice",  # 约谈通知书 (民发〔2016〕39号)
+    "inspection_notice",  # 抽查检查通知书 (民发〔2017〕45号)
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -122,13 +135,13 @@ class Template:
     title: str
     number_code: str
     required: tuple[str, ...]
-    body: tuple[dict, ...]
+    body: tuple[dict[str, Any], ...]
 
 
 # --------------------------------------------------------------------------- templates
 
 
-def _folder(language: str):  # noqa: ANN202 - importlib Traversable
+def _folder(language: str) -> Traversable:
     folder = resources.files("mca_tui.reports") / "templates" / language
     if not folder.is_dir():
         raise UnknownDocumentLanguage(language)
@@ -256,7 +269,8 @@ def split_items(value: object, lang: str = DEFAULT_LANGUAGE) -> list[str]:
 
 def _changes(data: Mapping[str, object], lang: str, org_type: str) -> list[str]:
     lines = []
-    for change in data.get("changes") or []:
+    given = data.get("changes")
+    for change in given if isinstance(given, (list, tuple)) else []:
         if not isinstance(change, Mapping):
             continue
         item = str(change.get("item", ""))
@@ -416,7 +430,7 @@ def _w(tag: str) -> str:
     return qn(f"w:{tag}")
 
 
-def _element(tag: str, **attrs: str):  # noqa: ANN202
+def _element(tag: str, **attrs: str) -> Any:  # noqa: ANN401 - an lxml element
     from docx.oxml import OxmlElement
 
     el = OxmlElement(f"w:{tag}")
@@ -425,7 +439,7 @@ def _element(tag: str, **attrs: str):  # noqa: ANN202
     return el
 
 
-def _fonts(rpr, east_asia: str, latin: str) -> None:  # noqa: ANN001
+def _fonts(rpr: Any, east_asia: str, latin: str) -> None:  # noqa: ANN401
     rfonts = rpr.find(_w("rFonts"))
     if rfonts is None:
         rfonts = _element("rFonts")
@@ -439,7 +453,7 @@ def _fonts(rpr, east_asia: str, latin: str) -> None:  # noqa: ANN001
     rfonts.set(_w("cs"), latin)
 
 
-def _run_format(run, *, east_asia: str = BODY_FONT, latin: str = LATIN_FONT,  # noqa: ANN001
+def _run_format(run: Run, *, east_asia: str = BODY_FONT, latin: str = LATIN_FONT,
                 size: float | None = None, bold: bool = False, color: str | None = None) -> None:
     from docx.shared import Pt, RGBColor
 
@@ -453,7 +467,7 @@ def _run_format(run, *, east_asia: str = BODY_FONT, latin: str = LATIN_FONT,  # 
         run.font.color.rgb = RGBColor.from_string(color)
 
 
-def _indent(paragraph, **chars: int) -> None:  # noqa: ANN001
+def _indent(paragraph: Paragraph, **chars: int) -> None:
     """Indents in hundredths of a 3号 character (firstLine=200: two characters), written
     in twips only: LibreOffice drops a ``firstLineChars`` that follows a paragraph with
     ``hangingChars``."""
@@ -466,13 +480,13 @@ def _indent(paragraph, **chars: int) -> None:  # noqa: ANN001
         ind.set(_w(side), str(hundredths * _CHAR_TWIPS // 100))
 
 
-def _lines_before(paragraph, lines: float) -> None:  # noqa: ANN001
+def _lines_before(paragraph: Paragraph, lines: float) -> None:
     from docx.shared import Twips
 
     paragraph.paragraph_format.space_before = Twips(int(_LINE_PITCH_TWIPS * lines))
 
 
-def _setup_document():  # noqa: ANN202 - docx.Document
+def _setup_document() -> DocxDocument:
     import docx
     from docx.enum.text import WD_LINE_SPACING
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -535,7 +549,7 @@ def _setup_document():  # noqa: ANN202 - docx.Document
     return doc
 
 
-def _page_numbers(section) -> None:  # noqa: ANN001
+def _page_numbers(section: Section) -> None:
     """ "— 1 —" (4号 宋体, half-width digits): odd pages right, even pages left, one
     character in (GB/T 9704 §7.5)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -561,7 +575,7 @@ def _page_numbers(section) -> None:  # noqa: ANN001
         _page_run(p, " —")
 
 
-def _page_run(p, text: str):  # noqa: ANN001, ANN202
+def _page_run(p: Paragraph, text: str) -> Run:
     run = p.add_run(text)
     _run_format(run, east_asia=PAGE_NO_FONT, latin=PAGE_NO_FONT, size=_PAGE_NO_PT)
     return run
@@ -572,7 +586,7 @@ def _width(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
 
-def _head(doc, office: str, number: str, title: str) -> None:  # noqa: ANN001
+def _head(doc: DocxDocument, office: str, number: str, title: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 
     p = doc.add_paragraph()
@@ -595,7 +609,7 @@ def _head(doc, office: str, number: str, title: str) -> None:  # noqa: ANN001
                 bold=True)
 
 
-def _signature(doc, office: str, issued_on: str) -> None:  # noqa: ANN001
+def _signature(doc: DocxDocument, office: str, issued_on: str) -> None:
     """署名 centred over the 成文日期, the date four characters from the right, two lines
     under the text: room for the seal (GB/T 9704 §7.3.5.1)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -612,7 +626,7 @@ def _signature(doc, office: str, issued_on: str) -> None:  # noqa: ANN001
     _run_format(day.add_run(issued_on))
 
 
-def _body_paragraph(doc, style: str, text: str, first: bool):  # noqa: ANN001, ANN202
+def _body_paragraph(doc: DocxDocument, style: str, text: str, first: bool) -> Paragraph:
     p = doc.add_paragraph()
     if style == "body":  # left given too: LibreOffice otherwise keeps a list's indent
         _indent(p, left=0, firstLine=200)
@@ -624,7 +638,7 @@ def _body_paragraph(doc, style: str, text: str, first: bool):  # noqa: ANN001, A
     return p
 
 
-def _table(doc, rows: list[list[str]]) -> None:  # noqa: ANN001
+def _table(doc: DocxDocument, rows: list[list[str]]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
@@ -643,7 +657,7 @@ def _table(doc, rows: list[list[str]]) -> None:  # noqa: ANN001
             _run_format(p.add_run(text))
 
 
-def build_template_document(template: Template):  # noqa: ANN201 - docx.Document
+def build_template_document(template: Template) -> DocxDocument:
     """The built-in template as a laid-out Word document with {placeholders}."""
     doc = _setup_document()
     _head(doc, "{office_name}", "{number}", "{title}")
@@ -659,25 +673,25 @@ def build_template_document(template: Template):  # noqa: ANN201 - docx.Document
     return doc
 
 
-def _iter_paragraphs(doc) -> Iterator:  # noqa: ANN001
+def _iter_paragraphs(doc: DocxDocument) -> Iterator[Paragraph]:
     yield from list(doc.paragraphs)
     for section in doc.sections:
         yield from section.header.paragraphs
         yield from section.footer.paragraphs
 
 
-def _set_text(paragraph, text: str) -> None:  # noqa: ANN001
+def _set_text(paragraph: Paragraph, text: str) -> None:
     runs = paragraph.runs
     runs[0].text = text
     for run in runs[1:]:
         run.text = ""
 
 
-def _remove(element) -> None:  # noqa: ANN001
+def _remove(element: Any) -> None:  # noqa: ANN401 - an lxml element
     element.getparent().remove(element)
 
 
-def _fill_document(doc, values: Mapping[str, object]) -> None:  # noqa: ANN001
+def _fill_document(doc: DocxDocument, values: Mapping[str, object]) -> None:
     for paragraph in _iter_paragraphs(doc):
         text = paragraph.text
         if "{" not in text or not paragraph.runs:
@@ -713,7 +727,7 @@ def _fill_document(doc, values: Mapping[str, object]) -> None:  # noqa: ANN001
                         _set_text(p, fill(p.text, values))
 
 
-def _finish(doc, values: Mapping[str, object], issued_on: date) -> bytes:  # noqa: ANN001
+def _finish(doc: DocxDocument, values: Mapping[str, object], issued_on: date) -> bytes:
     props = doc.core_properties
     props.title = str(values.get("title", ""))
     props.author = props.last_modified_by = str(values.get("office_name", ""))

@@ -33,6 +33,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlmodel import Session, select
@@ -61,6 +62,10 @@ ISSUERS: dict[str, frozenset[Role]] = {
     "change_announcement": frozenset({Role.APPROVER}),
     # 材料接收凭证 at the counter for an incomplete file (行政许可法 Art 32; H4)
     "receipt": frozenset({Role.CLERK}),
+    # supervision notices (issue 10): who orders, interviews or inspects issues them
+    "rectification_notice": frozenset({Role.REVIEWER, Role.ENFORCEMENT, Role.APPROVER}),
+    "interview_notice": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
+    "inspection_notice": frozenset({Role.CLERK, Role.REVIEWER}),
 }
 _READERS = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 
@@ -81,7 +86,7 @@ class IssuedDocumentInfo:
 @dataclass(frozen=True)
 class _RenderJob:
     kind: str
-    values: dict
+    values: dict[str, Any]
     issued_on: date
     language: str
     target: Path
@@ -164,7 +169,7 @@ def next_number(session: Session, office_id: str, kind: str, year: int) -> int:
     return counter.last_seq
 
 
-def _complete(kind: str, settings: Settings, data: dict, issued_on: date) -> dict:
+def _complete(kind: str, settings: Settings, data: dict[str, Any], issued_on: date) -> dict[str, Any]:
     """The record's data with the parameters taken from settings at issue time, so a
     re-render later says exactly the same."""
     doc = settings.documents
@@ -180,11 +185,11 @@ def _complete(kind: str, settings: Settings, data: dict, issued_on: date) -> dic
     return out
 
 
-def _content_hash(payload: dict) -> str:
+def _content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(to_json(payload).encode("utf-8")).hexdigest()
 
 
-def issue(unit: Unit, ctx: ServiceContext, kind: str, *, issued_on: date, data: dict,
+def issue(unit: Unit, ctx: ServiceContext, kind: str, *, issued_on: date, data: dict[str, Any],
           organization_id: str | None = None, application_id: str | None = None,
           case_id: str | None = None, office_id: str | None = None) -> IssuedDocumentInfo:
     """Number and record one document inside ``unit``; its file is written after the
@@ -233,14 +238,14 @@ def issue(unit: Unit, ctx: ServiceContext, kind: str, *, issued_on: date, data: 
                               render_lib.render_text(kind, values, language))
 
 
-def _values(kind: str, stored: dict, number: str, issued_on: date) -> dict:
+def _values(kind: str, stored: dict[str, Any], number: str, issued_on: date) -> dict[str, Any]:
     return render_lib.prepare_values(
         kind, stored, number=number, issued_on=issued_on,
         office_name=str(stored.get("office_name", "")),
         language=str(stored.get("document_language") or render_lib.DEFAULT_LANGUAGE))
 
 
-def _job(settings: Settings, kind: str, values: dict, issued_on: date, language: str,
+def _job(settings: Settings, kind: str, values: dict[str, Any], issued_on: date, language: str,
          target: Path) -> _RenderJob:
     folder = override_dir()
     return _RenderJob(kind, values, issued_on, language, target,
