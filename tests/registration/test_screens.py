@@ -177,22 +177,47 @@ async def test_intake_to_approval_by_different_users(people):
     assert reg.get_application(clerk, app_id).status is ApplicationStatus.APPROVED
 
 
+async def _shown_when_loaded(app: App, pilot) -> dict[str, str]:  # noqa: ANN001
+    """Wait until the application page has its data, then the keys its footer shows."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if getattr(app.screen, "info", None) is not None:
+            break
+    assert app.screen.info is not None
+    return {key: ab.binding.description for key, ab in app.screen.active_bindings.items()}
+
+
 async def test_four_eyes_on_screen(people):
+    """The clerk who accepted a file is never offered F9 核准 (nor F7 不予登记) on it; an
+    approver is. The screen asks the registration table, as the service does."""
     both = people["both"]
     draft = reg.save_draft(both, sg_form(), org_type=OrgType.SOCIAL_GROUP)
     reg.submit(both, draft.id)
     reg.review(people["reviewer"], draft.id)
+    by_id = {b.id: b for b in ApplicationScreen.BINDINGS}
+    approve, refuse = by_id["registration.app.approve"], by_id["registration.app.refuse"]
+    approve_key, refuse_key = approve.description, refuse.description
+    assert "核准" in approve_key
     app = Harness(ApplicationScreen(both, draft.id))
     messages = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        shown = await _shown_when_loaded(app, pilot)
+        assert shown.get(approve.key) != approve_key and shown.get(refuse.key) != refuse_key
+        assert approve_key not in shown.values() and refuse_key not in shown.values()
         app.notify = lambda message, **kw: messages.append(message)  # type: ignore[method-assign]
-        await pilot.press("f9")
-        await settle(app, pilot)
-        await pilot.press("f9")
-        await settle(app, pilot, 0.3)
-    assert any("受理本申请的人员不得作出登记决定" in m for m in messages)
+        await pilot.press("f9")  # not offered: nothing happens, nothing is refused
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ApplicationScreen)  # no confirmation opened
+    assert messages == []
     assert reg.get_application(both, draft.id).status is ApplicationStatus.REVIEWED
+
+    app = Harness(ApplicationScreen(people["approver"], draft.id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        shown = await _shown_when_loaded(app, pilot)
+        assert shown.get(approve.key) == approve_key
+        assert shown.get(refuse.key) == refuse_key
 
 
 async def test_foundation_intake_says_why_and_saves_nothing(people):

@@ -48,9 +48,10 @@ REGISTRATION = Workflow(
     transitions=(
         _t("application.draft", (NEW,), S.DRAFT, (Role.CLERK,), "draft_created"),
         _t("application.draft_save", (S.DRAFT,), S.DRAFT, (Role.CLERK,), ""),
+        # an incomplete file whose 补正 notice is given on the spot waits in correction
         _t("application.accept", (S.DRAFT,), S.ACCEPTED, (Role.CLERK,), "accepted",
            starts=("correction_notice", "decision"), article="《中华人民共和国行政许可法》第三十二条",
-           main=True),
+           main=True, alternatives=frozenset({S.CORRECTION.value})),
         _t("application.withdraw", (S.DRAFT,), S.WITHDRAWN, (Role.CLERK,), "withdrawn"),
         _t("application.review", (S.ACCEPTED,), S.REVIEWED, (Role.REVIEWER,), "reviewed",
            article="《中华人民共和国行政许可法》第三十四条", main=True),

@@ -77,6 +77,14 @@ class Transition:
     """Legal basis of the step."""
     main: bool = False
     """The main action of its from-states (the screen offers it on F9)."""
+    alternatives: frozenset[str] = frozenset()
+    """Other states the same action may lead to, decided by the service from the facts
+    (受理 of an incomplete file with the 补正 notice on the spot leads to ``correction``)."""
+
+    @property
+    def outcomes(self) -> frozenset[str]:
+        """Every state this transition may lead to (``to_state`` first of all)."""
+        return frozenset({self.to_state}) | self.alternatives
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class Workflow:
             raise ValueError(f"{self.name}: an action is declared twice")
         known = {*self.states, NEW}
         for tr in self.transitions:
-            if not tr.from_states or not tr.from_states <= known or tr.to_state not in known:
+            if not tr.from_states or not tr.from_states <= known or not tr.outcomes <= known:
                 raise ValueError(f"{self.name}: {tr.action} names an undeclared state")
             if not tr.roles:
                 raise ValueError(f"{self.name}: {tr.action} allows no role")

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from mca_tui.domain.actor import Actor
+from mca_tui.domain.enums import Role
 from mca_tui.domain.workflow import History, Refusal, Transition, Workflow, actor_key
+from mca_tui.i18n import label
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import PermissionDenied, ServiceError
 
@@ -26,6 +28,7 @@ __all__ = [
     "available_actions",
     "check_transition",
     "history_from_steps",
+    "settle",
 ]
 
 
@@ -72,7 +75,7 @@ def check_transition(ctx: ServiceContext, workflow: Workflow, action: str, state
         raise wrong_state(status=state_label(state),
                           expected="/".join(state_label(s) for s in verdict.expected))
     if verdict.refusal is Refusal.ROLE:
-        raise PermissionDenied(roles="/".join(verdict.expected))
+        raise PermissionDenied(roles="/".join(label(Role(r)) for r in verdict.expected))
     if verdict.refusal is Refusal.FOUR_EYES:
         raise PermissionDenied(f"{workflow.name}.error.four_eyes")
     assert verdict.transition is not None
@@ -93,6 +96,15 @@ def apply_transition(ctx: ServiceContext, workflow: Workflow, action: str, item:
     if record_step is not None and tr.step:
         record_step(tr)
     return tr
+
+
+def settle(workflow: Workflow, action: str, item: HasStatus, state: str) -> None:
+    """Move ``item``, already moved by ``action``, to another of that transition's
+    declared outcomes (``Transition.alternatives``) that the facts call for."""
+    tr = workflow.transition(action)
+    if state not in tr.outcomes:
+        raise ValueError(f"{workflow.name}: {action} cannot lead to {state!r}")
+    item.status = state
 
 
 def available_actions(ctx: ServiceContext, workflow: Workflow, state: str,
