@@ -67,9 +67,9 @@ def _draft(env: Env, form: dict | None = None) -> str:
     return reg.save_draft(env.clerk, form or sg_form(), org_type=OrgType.SOCIAL_GROUP).id
 
 
-def _accepted(env: Env, form: dict | None = None) -> str:
+def _accepted(env: Env, form: dict | None = None, *, on_the_spot: bool = True) -> str:
     app_id = _draft(env, form)
-    reg.submit(env.clerk, app_id)
+    reg.submit(env.clerk, app_id, on_the_spot=on_the_spot)
     return app_id
 
 
@@ -77,10 +77,14 @@ def _incomplete_form() -> dict:
     return sg_form(materials={m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)})
 
 
+def _received_incomplete(env: Env) -> str:
+    """An incomplete file received with a 材料接收凭证 (补正 told by the reviewer)."""
+    return _accepted(env, _incomplete_form(), on_the_spot=False)
+
+
 def _in_correction(env: Env) -> str:
-    app_id = _accepted(env, _incomplete_form())
-    reg.request_correction(env.reviewer, app_id)
-    return app_id
+    """An incomplete file told its 补正 on the spot at intake."""
+    return _accepted(env, _incomplete_form())
 
 
 def _reviewed(env: Env) -> str:
@@ -94,6 +98,12 @@ def _established(env: Env) -> str:
 
 
 def _change_reviewed(env: Env) -> str:
+    app_id = _change_accepted(env)
+    reg.review(env.reviewer, app_id)
+    return app_id
+
+
+def _change_accepted(env: Env) -> str:
     org_id = _established(env)
     env.state["org"] = org_id
     draft = reg.start_change(env.clerk, org_id)
@@ -102,7 +112,6 @@ def _change_reviewed(env: Env) -> str:
     form["materials"] = {m.key: True for m in materials_for(OrgType.SOCIAL_GROUP, change=True)}
     reg.save_draft(env.clerk, form, application_id=draft.id)
     reg.submit(env.clerk, draft.id)
-    reg.review(env.reviewer, draft.id)
     return draft.id
 
 
@@ -175,8 +184,7 @@ CASES = [
          lambda env, app_id: reg.discard_draft(env.clerk, app_id), _app_subject()),
     Case("submit/accept", "application.accept", _draft,
          lambda env, app_id: reg.submit(env.clerk, app_id), _app_subject()),
-    Case("correction", "application.correction",
-         lambda env: _accepted(env, _incomplete_form()),
+    Case("correction", "application.correction", _received_incomplete,
          lambda env, app_id: reg.request_correction(env.reviewer, app_id), _app_subject()),
     Case("correction complete", "application.correction_complete", _in_correction,
          lambda env, app_id: reg.complete_correction(env.clerk, app_id, sg_form()),
@@ -195,6 +203,9 @@ CASES = [
          lambda env, org_id, r: Subject("application", r.id, org_id)),
     Case("approve change", "application.approve", _change_reviewed,
          lambda env, app_id: reg.approve(env.approver, app_id),
+         lambda env, app_id, r: Subject("application", app_id, env.state["org"])),
+    Case("extend decision period", "application.extend_decision", _change_accepted,
+         lambda env, app_id: reg.extend_decision_period(env.approver, app_id, "需要现场核查"),
          lambda env, app_id, r: Subject("application", app_id, env.state["org"])),
     Case("unmasked export", "ledger.export_unmasked",
          lambda env: import_ledger(env.ctx, ledger([org(1, 联系电话="13800001234")])),
@@ -273,7 +284,7 @@ def test_cases_cover_every_audited_write_action():
     writes = {a for a in permissions.PERMISSIONS
               if a.startswith(("user.", "calendar.", "ledger.import", "ledger.export_unmasked",
                                "application."))}
-    optional = {"user.enable", "calendar.year_incomplete", "application.extend_decision",
+    optional = {"user.enable", "calendar.year_incomplete",
                 "user.list", "application.read"}  # the last two are reads
     assert writes - covered - optional == set()
 
