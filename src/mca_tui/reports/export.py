@@ -9,7 +9,7 @@ applied here to the columns the caller names; the cell formats are those of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from mca_tui.domain.identifiers import mask_id_number, mask_phone
@@ -42,8 +42,8 @@ def file_format(path: Path) -> str:
     return suffix
 
 
-def masked_rows(headers: list[str], rows: Iterable[list],
-                mask: Mapping[str, str] | None) -> Iterator[list]:
+def masked_rows(headers: list[str], rows: Iterable[Sequence[object]],
+                mask: Mapping[str, str] | None) -> Iterator[Sequence[object]]:
     """``rows`` with the columns named in ``mask`` (header -> "id_number" | "phone")
     masked."""
     if not mask:
@@ -58,7 +58,7 @@ def masked_rows(headers: list[str], rows: Iterable[list],
         yield row
 
 
-def write_table(path: str | Path, headers: list[str], rows: Iterable[list], *,
+def write_table(path: str | Path, headers: list[str], rows: Iterable[Sequence[object]], *,
                 mask: Mapping[str, str] | None = None, sheet: str = "Sheet1") -> Path:
     """Write one table to .xlsx or .csv (by suffix) — for any list screen's export.
     ``mask`` maps a header to "id_number" or "phone" to mask that column."""
@@ -72,7 +72,8 @@ def write_table(path: str | Path, headers: list[str], rows: Iterable[list], *,
     return path
 
 
-def write_ledger(path: Path, fmt: str, makers: Mapping[str, Callable[[], Iterable[list]]],
+def write_ledger(path: Path, fmt: str,
+                 makers: Mapping[str, Callable[[], Iterable[Sequence[object]]]],
                  sheet: str | None = None) -> None:
     """Write the register in the ledger format to ``path`` as ``fmt`` (".xlsx": every
     sheet of ``makers``, name -> a function giving its rows; ".csv": the one ``sheet``,

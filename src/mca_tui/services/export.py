@@ -15,10 +15,12 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from mca_tui.domain.enums import (
     OrgStatus,
@@ -38,6 +40,9 @@ from mca_tui.storage.models import AnnualReport, Organization, Person, Supervisi
 ACTION = "ledger.export"
 ACTION_UNMASKED = "ledger.export_unmasked"
 PAGE = 2000
+E = TypeVar("E", bound=StrEnum)
+Counter = dict[str, int]
+Row = list[object]
 
 
 class UnsupportedExport(ServiceError):
@@ -59,7 +64,8 @@ def _yuan(fen: int | None) -> int | float | None:
     return fen // 100 if fen % 100 == 0 else fen / 100
 
 
-def _word(words: dict, value: str | None, enum) -> str:  # noqa: ANN001
+def _word(words: dict[E, str], value: str | None, enum: type[E]) -> str:
+    """The ledger's word for a stored enum value (the value itself if unknown)."""
     if not value:
         return ""
     try:
@@ -69,12 +75,13 @@ def _word(words: dict, value: str | None, enum) -> str:  # noqa: ANN001
 
 
 def _org_rows(session: Session, subdistricts: dict[str, str], unmasked: bool,
-              counter: dict) -> Iterator[list]:
-    stmt = (select(Organization, Person.id_number)
-            .outerjoin(Person, Person.id == Organization.legal_rep_person_id)
-            .where(Organization.uscc.is_not(None), Organization.established_on.is_not(None),
-                   Organization.status != OrgStatus.APPLYING.value)
-            .order_by(Organization.established_on, Organization.uscc)
+              counter: Counter) -> Iterator[Row]:
+    stmt = (select(Organization, col(Person.id_number))
+            .outerjoin(Person, col(Person.id) == col(Organization.legal_rep_person_id))
+            .where(col(Organization.uscc).is_not(None),
+                   col(Organization.established_on).is_not(None),
+                   col(Organization.status) != OrgStatus.APPLYING.value)
+            .order_by(col(Organization.established_on), col(Organization.uscc))
             .execution_options(yield_per=PAGE))
     for org, id_number in session.execute(stmt):
         counter["orgs"] += 1
@@ -95,25 +102,26 @@ def _org_rows(session: Session, subdistricts: dict[str, str], unmasked: bool,
         session.expunge(org)
 
 
-def _report_rows(session: Session, counter: dict) -> Iterator[list]:
-    stmt = (select(Organization.uscc, AnnualReport.report_year, AnnualReport.submitted_on,
-                   AnnualReport.conclusion)
-            .join(Organization, Organization.id == AnnualReport.organization_id)
-            .where(Organization.uscc.is_not(None))
-            .order_by(Organization.uscc, AnnualReport.report_year)
+def _report_rows(session: Session, counter: Counter) -> Iterator[Row]:
+    stmt = (select(col(Organization.uscc), col(AnnualReport.report_year),
+                   col(AnnualReport.submitted_on), col(AnnualReport.conclusion))
+            .join(Organization, col(Organization.id) == col(AnnualReport.organization_id))
+            .where(col(Organization.uscc).is_not(None))
+            .order_by(col(Organization.uscc), col(AnnualReport.report_year))
             .execution_options(yield_per=PAGE))
     for uscc, year, submitted, conclusion in session.execute(stmt):
         counter["reports"] += 1
         yield [uscc, year, submitted, _word(L.CONCLUSION_WORD, conclusion, ReportConclusion)]
 
 
-def _record_rows(session: Session, counter: dict) -> Iterator[list]:
-    stmt = (select(Organization.uscc, SupervisionRecord.record_date, SupervisionRecord.kind,
-                   SupervisionRecord.description, SupervisionRecord.due_on,
-                   SupervisionRecord.completed_on)
-            .join(Organization, Organization.id == SupervisionRecord.organization_id)
-            .where(Organization.uscc.is_not(None))
-            .order_by(SupervisionRecord.record_date, Organization.uscc, SupervisionRecord.kind)
+def _record_rows(session: Session, counter: Counter) -> Iterator[Row]:
+    stmt = (select(col(Organization.uscc), col(SupervisionRecord.record_date),
+                   col(SupervisionRecord.kind), col(SupervisionRecord.description),
+                   col(SupervisionRecord.due_on), col(SupervisionRecord.completed_on))
+            .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
+            .where(col(Organization.uscc).is_not(None))
+            .order_by(col(SupervisionRecord.record_date), col(Organization.uscc),
+                      col(SupervisionRecord.kind))
             .execution_options(yield_per=PAGE))
     for uscc, day, kind, description, due_on, completed_on in session.execute(stmt):
         counter["records"] += 1
@@ -124,9 +132,9 @@ def _record_rows(session: Session, counter: dict) -> Iterator[list]:
 
 
 def _write(ctx: ServiceContext, target: Path, fmt: str, unmasked: bool,
-           sheet: str | None) -> dict:
+           sheet: str | None) -> Counter:
     """Read the register (one read transaction) and render it to ``target``."""
-    counter = {"orgs": 0, "reports": 0, "records": 0}
+    counter: Counter = {"orgs": 0, "reports": 0, "records": 0}
     subs = {s.code: s.name for s in ctx.settings.office.subdistricts}
     with ctx.db.read() as s:
         makers = {

@@ -5,13 +5,16 @@ enumerated words and codes. Each reader raises ``CellError`` (an i18n key under
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from mca_tui.domain.dates import DateTextError, read_date
 from mca_tui.domain.text import normalize_code, normalize_name, normalize_text, normalize_value
 from mca_tui.reports.ledger.columns import FORMULA_STARTS
 
 EXCEL_EPOCH = date(1899, 12, 30)
+E = TypeVar("E")
 
 # A code that Excel turned into a number shows as 5.13502055076169E+17 (saved that way
 # in a CSV, or typed back as text).
@@ -93,7 +96,9 @@ def parse_date(value: object) -> date | None:
         raise CellError(f"date_{exc.reason}", value=str(value)) from None
 
 
-def choice(value: object, words: dict, aliases: dict | None = None) -> object | None:
+def choice(value: object, words: Mapping[str, E],
+           aliases: Mapping[str, E] | None = None) -> E | None:
+    """One word of a vocabulary (or an alias of one) as its value; None when empty."""
     text = normalize_name(cell_text(value))
     if not text:
         return None

@@ -8,7 +8,7 @@ they are the words a clerk types in the spreadsheet, in any UI language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from mca_tui.config import Settings
@@ -121,8 +121,10 @@ Progress = Callable[[str, int, int], None]
 def choices(key: str, settings: Settings) -> list[str] | None:
     """The words allowed in an enumerated column (``key``), in the ledger's order;
     None for a column that is not enumerated. 所属街道 comes from the settings."""
-    words = {"org_type": ORG_TYPES, "status": STATUSES, "revocation_kind": REVOCATION_KINDS,
-             "conclusion": CONCLUSIONS, "kind": SUPERVISION_KINDS}.get(key)
+    vocabularies: dict[str, Mapping[str, object]] = {
+        "org_type": ORG_TYPES, "status": STATUSES, "revocation_kind": REVOCATION_KINDS,
+        "conclusion": CONCLUSIONS, "kind": SUPERVISION_KINDS}
+    words = vocabularies.get(key)
     if words is not None:
         return list(words)
     if key == "subdistrict":

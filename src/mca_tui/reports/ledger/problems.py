@@ -22,7 +22,7 @@ class Problem:
     row: int | None
     column: str | None
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
     level: str = "error"  # error | warning
 
     @property
@@ -80,7 +80,7 @@ def report_lines(problems: Iterable[Problem], lang: str | None = None,
         if len(errors) > limit:
             lines.append("  " + t("ledger.report.more", lang, count=len(errors) - limit))
     if hints:
-        groups: dict[tuple, list[Problem]] = {}
+        groups: dict[tuple[str | None, str | None, str], list[Problem]] = {}
         for p in hints:
             groups.setdefault((p.sheet, p.column, p.message(lang)), []).append(p)
         lines.append(t("ledger.report.hints_title", lang, count=len(hints)))

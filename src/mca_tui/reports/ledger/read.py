@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,10 +30,10 @@ class RawSheet:
 
     name: str
     headers: list[str]
-    rows: list[tuple[int, list]] = field(default_factory=list)
+    rows: list[tuple[int, list[object]]] = field(default_factory=list)
     keys: list[str | None] = field(default_factory=list)  # column key per header
 
-    def cell(self, values: list, key: str) -> object:
+    def cell(self, values: list[object], key: str) -> object:
         try:
             i = self.keys.index(key)
         except ValueError:
@@ -80,11 +80,11 @@ def _bind_headers(sheet: RawSheet, problems: list[Problem]) -> bool:
     return not missing
 
 
-def _is_empty_row(values: Iterable) -> bool:
+def _is_empty_row(values: Iterable[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list]],
+def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list[object]]],
                      problems: list[Problem]) -> RawSheet | None:
     it = iter(rows)
     for _row_no, values in it:
@@ -168,7 +168,7 @@ def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [(i, list(r)) for i, r in enumerate(reader, 1)]
+    rows: list[tuple[int, list[object]]] = [(i, list(r)) for i, r in enumerate(reader, 1)]
     header_row = next((r for _, r in rows if not _is_empty_row(r)), None)
     if header_row is None:
         problems.append(Problem(None, None, None, "empty_file", {}))
@@ -202,7 +202,8 @@ def read_ledger(path: str | Path) -> RawLedger:
     return RawLedger(path.name, kind, sheets, problems)
 
 
-def ledger_from_rows(file_name: str, data: dict[str, list[dict]]) -> RawLedger:
+def ledger_from_rows(file_name: str,
+                     data: Mapping[str, list[dict[str, object]]]) -> RawLedger:
     """A ledger built in memory: sheet -> list of {header: value} (the demo uses it)."""
     problems: list[Problem] = []
     sheets = {}

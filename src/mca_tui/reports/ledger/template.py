@@ -13,10 +13,19 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from mca_tui.config import Settings
 from mca_tui.i18n import t
-from mca_tui.reports.ledger.columns import CHOICE, CODE, DATE, SHEET_NOTES, SHEETS, choices
+from mca_tui.reports.ledger.columns import (
+    CHOICE,
+    CODE,
+    DATE,
+    SHEET_NOTES,
+    SHEETS,
+    Column,
+    choices,
+)
 from mca_tui.reports.ledger.write import DATE_FORMAT, TEXT_FORMAT, display_width
 
 LANG = "zh"
@@ -32,7 +41,7 @@ NOTES_WIDTHS = (12, 20, 7, 74)
 LINE_HEIGHT = 18  # points per wrapped line of 11-point CJK text
 
 
-def _column_width(col, words: list[str] | None) -> float:  # noqa: ANN001
+def _column_width(col: Column, words: list[str] | None) -> float:
     width = max(display_width(col.header) + 4, _TYPICAL.get(col.key, 0),
                 _KIND_WIDTH.get(col.kind, 0))
     if words:
@@ -69,7 +78,7 @@ def template_notes(settings: Settings) -> list[list[str]]:
     return lines
 
 
-def _data_sheet(wb, name: str, settings: Settings) -> None:  # noqa: ANN001
+def _data_sheet(wb: Any, name: str, settings: Settings) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -111,7 +120,7 @@ def _data_sheet(wb, name: str, settings: Settings) -> None:  # noqa: ANN001
     ws.print_title_rows = "1:1"
 
 
-def _notes_sheet(wb, settings: Settings) -> None:  # noqa: ANN001
+def _notes_sheet(wb: Any, settings: Settings) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from mca_tui.config import Settings
 from mca_tui.domain.enums import (
@@ -48,6 +49,8 @@ from mca_tui.reports.ledger.columns import (
 )
 from mca_tui.reports.ledger.problems import Problem
 from mca_tui.reports.ledger.read import RawLedger, RawSheet
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -120,7 +123,7 @@ class ParsedLedger:
 
 
 def _subdistrict_index(settings: Settings) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for s in settings.office.subdistricts:
         out[s.code] = s.code
         out[normalize_name(s.name)] = s.code
@@ -131,7 +134,8 @@ def _subdistrict_index(settings: Settings) -> dict[str, str]:
 class _RowChecker:
     """Collects problems of one row; ``get`` converts a cell, noting its problem."""
 
-    def __init__(self, parsed: ParsedLedger, sheet: RawSheet, row_no: int, values: list):
+    def __init__(self, parsed: ParsedLedger, sheet: RawSheet, row_no: int,
+                 values: list[object]) -> None:
         self.parsed, self.sheet, self.row_no, self.values = parsed, sheet, row_no, values
         self.ok = True
         self.headers = {c.key: c.header for c in SHEETS[sheet.name]}
@@ -142,15 +146,15 @@ class _RowChecker:
             value = unneutralise(value)
         return value
 
-    def problem(self, key: str, column_key: str | None, level: str = "error",
+    def problem(self, key: str, column_key: str | None, level: str = "error", /,
                 **params: object) -> None:
         column = self.headers.get(column_key) if column_key else None
         self.parsed.add(Problem(self.sheet.name, self.row_no, column, key, params, level))
         if level == "error":
             self.ok = False
 
-    def get(self, key: str, convert: Callable[[object], object], *,
-            required: bool = False) -> object:
+    def get(self, key: str, convert: Callable[[object], T | None], *,
+            required: bool = False) -> T | None:
         raw = self.raw(key)
         try:
             value = convert(raw)
@@ -236,11 +240,11 @@ def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, settings: Settings, to
                 rep_id = None
                 present = present - {"legal_rep_id"}
             else:
-                info = validate_id_number(rep_id, today=today)
-                if not info.valid:
-                    detail = "；".join(info.messages())
-                    if accept_legacy and info.problems and all(
-                            p.kind == "check_mismatch" for p in info.problems):
+                id_info = validate_id_number(rep_id, today=today)
+                if not id_info.valid:
+                    detail = "；".join(id_info.messages())
+                    if accept_legacy and id_info.problems and all(
+                            p.kind == "check_mismatch" for p in id_info.problems):
                         c.problem("legacy_id_accepted", "legal_rep_id", "warning", detail=detail)
                         rep_override = LEGACY_REASON
                     else:
@@ -267,13 +271,13 @@ def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, settings: Settings, to
             present = present - {"phone"}
         elif phone_raw and not phone:
             c.problem("bad_phone", "phone", value=phone_raw)
-        if not c.ok:
+        if not (c.ok and uscc and name and org_type and established and status):
             continue
         parsed.orgs.append(OrgRow(
-            row=row_no, uscc=uscc, name=name, org_type=OrgType(org_type),
-            established_on=established, status=OrgStatus(status),
+            row=row_no, uscc=uscc, name=name, org_type=org_type,
+            established_on=established, status=status,
             uscc_override_reason=override, deregistered_on=dereg, revoked_on=revoked,
-            revocation_kind=RevocationKind(rkind) if rkind else None, legal_rep=legal_rep or "",
+            revocation_kind=rkind, legal_rep=legal_rep or "",
             legal_rep_id=rep_id or None, legal_rep_id_override=rep_override,
             domicile=domicile or "", subdistrict_code=sub_code,
             supervisory_unit=supervisory or "", funds_fen=funds, business_scope=scope or "",
@@ -304,15 +308,14 @@ def _validate_reports(parsed: ParsedLedger, sheet: RawSheet, today: date,
                           first=seen[(uscc, year)])
             else:
                 seen[(uscc, year)] = row_no
-        if not c.ok:
+        if not (c.ok and uscc and year):
             continue
-        parsed.reports.append(ReportRow(row_no, uscc, year, submitted,
-                                        ReportConclusion(conclusion) if conclusion else None))
+        parsed.reports.append(ReportRow(row_no, uscc, year, submitted, conclusion))
 
 
 def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
                           tick: Callable[[], None]) -> None:
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[str, date, SupervisionKind, str], int] = {}
     for row_no, values in sheet.rows:
         tick()
         c = _RowChecker(parsed, sheet, row_no, values)
@@ -330,15 +333,15 @@ def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
             if d and when and d < when:
                 c.problem("date_before_record", key, value=d.isoformat(),
                           record=when.isoformat())
-        if not c.ok:
+        if not (c.ok and uscc and when and kind):
             continue
-        key = (uscc, when, kind, description)
-        if key in seen:
-            c.problem("duplicate_record", None, "warning", first=seen[key])
+        same = (uscc, when, kind, description)
+        if same in seen:
+            c.problem("duplicate_record", None, "warning", first=seen[same])
             continue
-        seen[key] = row_no
-        parsed.supervision.append(SupervisionRow(row_no, uscc, when, SupervisionKind(kind),
-                                                 description, due_on, completed_on))
+        seen[same] = row_no
+        parsed.supervision.append(SupervisionRow(row_no, uscc, when, kind, description,
+                                                 due_on, completed_on))
 
 
 def validate(raw: RawLedger, settings: Settings, *, today: date,

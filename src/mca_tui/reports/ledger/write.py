@@ -21,9 +21,10 @@ import csv
 import functools
 import itertools
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from mca_tui.reports.ledger.columns import FORMULA_STARTS
 
@@ -52,7 +53,7 @@ def value_width(value: object) -> int:
     return display_width(str(value))
 
 
-def column_widths(headers: list[str], rows: Iterable[list]) -> list[float]:
+def column_widths(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[float]:
     """Widths (in Excel's character units) fitting the header and ``rows``, with room
     for the filter button beside the header."""
     widths = [display_width(h) + 3 for h in headers]
@@ -75,20 +76,20 @@ def neutralise(value: object) -> object:
 
 
 @functools.cache
-def _centre():  # noqa: ANN202
+def _centre() -> Any:
     from openpyxl.styles import Alignment
 
     return Alignment(horizontal="center")
 
 
 @functools.cache
-def _right():  # noqa: ANN202
+def _right() -> Any:
     from openpyxl.styles import Alignment
 
     return Alignment(horizontal="right", indent=1)
 
 
-def _xlsx_cell(ws, value: object, number_format: str | None = None):  # noqa: ANN001, ANN202
+def _xlsx_cell(ws: Any, value: object, number_format: str | None = None) -> object:
     from openpyxl.cell import WriteOnlyCell
 
     if value is None or isinstance(value, bool):
@@ -115,7 +116,8 @@ def _xlsx_cell(ws, value: object, number_format: str | None = None):  # noqa: AN
     return cell
 
 
-def write_workbook(path: Path, sheets: dict[str, tuple[list[str], Iterable[list]]], *,
+def write_workbook(path: Path,
+                   sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]], *,
                    number_formats: Mapping[str, str] | None = None) -> None:
     """Write sheets (name -> (headers, rows)) as .xlsx, formatted as the module says;
     ``number_formats`` maps a header to the format of its numbers (amounts)."""
@@ -167,7 +169,7 @@ def _csv_value(value: object) -> str:
     return str(neutralise(str(value)))
 
 
-def write_csv(path: Path, headers: list[str], rows: Iterable[list]) -> None:
+def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """UTF-8 with BOM (Excel and WPS open it as UTF-8); formula-like text neutralised."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
