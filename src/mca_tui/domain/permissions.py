@@ -19,13 +19,14 @@ from types import MappingProxyType
 
 from mca_tui.domain.enums import Role
 from mca_tui.domain.registration import REGISTRATION
+from mca_tui.domain.supervision.workflows import SUPERVISION_WORKFLOWS
 from mca_tui.domain.workflow import Workflow
 
 EVERY_ROLE: frozenset[Role] = frozenset(Role)
 _REGISTRY_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 _ADMIN = frozenset({Role.ADMIN})
 
-WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION,)
+WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION, *SUPERVISION_WORKFLOWS)
 """Every declared workflow (later ones append theirs)."""
 
 _OTHER: dict[str, frozenset[Role]] = {
@@ -62,6 +63,20 @@ _OTHER: dict[str, frozenset[Role]] = {
     "record.read": EVERY_ROLE,
     "search.read": EVERY_ROLE,
     "statistics.read": EVERY_ROLE,
+    # supervision (监督管理): the report cycle, the credit lists and their publication
+    # list are read by everyone who works on the register (services.supervision)
+    "supervision.read": EVERY_ROLE,
+    # the abnormal-list proposal for missing reports / two years on the list: computed
+    # and shown, nothing written (the clerk's and reviewer's dry run)
+    "credit.propose_read": frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN}),
+    # financial audits (财务审计, §9): the audit report arrives and is recorded at the
+    # counter or by the officers; interviews (约谈, 民发〔2016〕39号) are held by reviewers
+    # and enforcement officers; an officer declares a conflict (回避) with an organization
+    # before a spot-check draw (services.supervision.{audits,interviews,spot_checks})
+    "financial_audit.record": frozenset({Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT}),
+    "interview.notify": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
+    "interview.record": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
+    "spot_check.declare_conflict": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
 }
 
 

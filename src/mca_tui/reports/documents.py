@@ -82,6 +82,9 @@ KINDS: tuple[str, ...] = (
     "announcement",
     "change_announcement",
     "receipt",  # 材料接收凭证 (行政许可法 Art 32): services.registration.submit
+    # 列入 / 移出信用名录决定书 (Order 60): services.supervision.credit_lists
+    "credit_listing_notice",
+    "credit_removal_notice",
     # supervision (issue 10, services.supervision.{rectification,interviews,spot_checks})
     "rectification_notice",  # 责令整改通知书 (domain.md §9)
     "interview_notice",  # 约谈通知书 (民发〔2016〕39号)
@@ -362,6 +365,8 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
                 phrases[f"registered_{k}"].format(value=values[k])
                 for k in ("uscc", "legal_rep", "domicile") if values.get(k)) + "。"
             values["after_registration"] = phrases["after_establishment"]
+    if kind in ("credit_listing_notice", "credit_removal_notice"):
+        _credit_values(values, data, kind, lang)
     phone = _text(data.get("office_phone"))
     values["contact_line"] = phrases["contact_line"].format(phone=phone) if phone else ""
     validity = ""
@@ -374,6 +379,25 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
     values["year"] = str(issued_on.year)
     values["title"] = fill(builtin_template(kind, lang).title, values)
     return values
+
+
+def _credit_values(values: dict, data: Mapping[str, object], kind: str, lang: str) -> None:
+    """Credit-list notices: list name, grounds and sentences from codes (Order 60)."""
+    v = vocabulary(lang)
+    list_kind = str(data.get("list_kind") or "abnormal")
+    values["list_name"] = word("list_kind", list_kind, lang)
+    codes = data.get("ground_codes") or []
+    if isinstance(codes, (list, tuple)) and codes:
+        values["grounds"] = [word(f"credit_ground.{list_kind}", c, lang) for c in codes]
+    if kind == "credit_listing_notice":
+        listing = v.get("credit_listing", {})
+        values["restart_sentence"] = listing.get("restart", "") if data.get("restarted") else ""
+        values["listing_consequence"] = listing.get(list_kind, "")
+        if data.get("promoted_since") and not data.get("reason"):
+            values["reason"] = listing.get("promoted_fact", "").format(
+                since=_text(data.get("promoted_since")))
+    else:
+        values["removal_sentence"] = v.get("credit_removal", {}).get(str(data.get("way") or ""), "")
 
 
 def fill(text: str, values: Mapping[str, object]) -> str:

@@ -66,6 +66,9 @@ ISSUERS: dict[str, frozenset[Role]] = {
     "rectification_notice": frozenset({Role.REVIEWER, Role.ENFORCEMENT, Role.APPROVER}),
     "interview_notice": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
     "inspection_notice": frozenset({Role.CLERK, Role.REVIEWER}),
+    # 列入 / 移出信用名录决定书: the approver lists and removes (Order 60; credit_lists)
+    "credit_listing_notice": frozenset({Role.APPROVER}),
+    "credit_removal_notice": frozenset({Role.APPROVER}),
 }
 _READERS = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 
