@@ -301,11 +301,11 @@ def test_subject_is_required_and_keyword_only(ctx):
 
 def test_subject_does_not_depend_on_the_order_of_records(ctx, db):
     """The old unit named its event after the first record; now the subject is named."""
-    with ctx.unit("org.create", subject=Subject("test", "t1")) as unit:
+    with ctx.unit("org.create", subject=Subject("calendar_year", "2030")) as unit:
         unit.record("organization", "o1", None, {"name": "x"})
-        unit.record("test", "t1", None, {"a": 1})
+        unit.record("calendar_year", "2030", None, {"a": 1})
     event = _events(db)[-1]
-    assert (event.entity, event.entity_id) == ("test", "t1")
+    assert (event.entity, event.entity_id) == ("calendar_year", "2030")
     assert '"a":1' in event.after_json and '"organization:o1"' in event.after_json
 
 
