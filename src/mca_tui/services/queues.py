@@ -29,6 +29,7 @@ from sqlalchemy import and_, exists, func, or_
 from sqlmodel import col, select
 
 from mca_tui.domain import clocks
+from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import Deadline, add_years
 from mca_tui.domain.enums import (
     ACCEPTED_CONCLUSIONS,
@@ -41,6 +42,7 @@ from mca_tui.domain.enums import (
     Role,
     SupervisionKind,
 )
+from mca_tui.domain.registration import REGISTRATION
 from mca_tui.services.context import ServiceContext
 from mca_tui.storage.models import (
     AnnualReport,
@@ -79,12 +81,30 @@ class QueueItem:
         return self.days_left is not None and self.days_left < 0
 
 
+# The application queues and the registration action each waits for (the transition
+# table, domain.registration): the action's from-states select the rows, its roles see
+# the queue and its four-eyes rule leaves out the files the user may not act on, so a
+# queue offers exactly what the services will accept.
+APPLICATION_QUEUES: dict[str, str] = {
+    "acceptance": "application.accept",
+    "correction_notice": "application.correction",
+    "review": "application.review",
+    "correction": "application.correction_complete",
+    "approval": "application.approve",
+}
+
+
+def _roles(action: str, *watchers: Role) -> tuple[Role, ...]:
+    return tuple(sorted(REGISTRATION.roles_for(action) | set(watchers)))
+
+
 QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
-    "acceptance": (Role.CLERK,),
-    "correction_notice": (Role.REVIEWER,),
-    "review": (Role.REVIEWER,),
-    "correction": (Role.CLERK, Role.REVIEWER),
-    "approval": (Role.APPROVER,),
+    "acceptance": _roles("application.accept"),
+    "correction_notice": _roles("application.correction"),
+    "review": _roles("application.review"),
+    # the reviewer who asked for the 补正 follows it too
+    "correction": _roles("application.correction_complete", Role.REVIEWER),
+    "approval": _roles("application.approve"),
     "reports_overdue": (Role.CLERK, Role.REVIEWER),
     "rectifications": (Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT),
     "case_steps": (Role.ENFORCEMENT,),
@@ -136,10 +156,18 @@ def _report_due_filter(ctx: ServiceContext, year: int):  # noqa: ANN202 - SQL ex
 # --------------------------------------------------------------------------- queries
 
 
-def _app_statement(queue: str, office_id: str):  # noqa: ANN202
-    q = select(Application).where(Application.office_id == office_id)
-    if queue == "acceptance":
-        return q.where(Application.status == ApplicationStatus.DRAFT.value)
+def _app_statement(queue: str, office_id: str, actor: Actor | None = None):  # noqa: ANN202
+    action = APPLICATION_QUEUES.get(queue)
+    if action is None:
+        return None
+    tr = REGISTRATION.transition(action)
+    q = select(Application).where(Application.office_id == office_id,
+                                  col(Application.status).in_(sorted(tr.from_states)))
+    if (actor is not None and actor.user_id and tr.four_eyes
+            and "application.accept" in tr.four_eyes.not_after):
+        # four eyes: not the files this user accepted
+        q = q.where(or_(col(Application.accepted_by_id).is_(None),
+                        Application.accepted_by_id != actor.user_id))
     if queue == "correction_notice":
         # a notice is still possible only for an incomplete file never notified
         # (一次性告知, 行政许可法 Art 32)
@@ -147,18 +175,12 @@ def _app_statement(queue: str, office_id: str):  # noqa: ANN202
                        col(Application.correction_requested_on).is_(None),
                        col(Application.complete_on).is_(None),
                        col(Application.received_on).is_not(None))
-    if queue == "review":
-        return q.where(Application.status == ApplicationStatus.ACCEPTED.value)
-    if queue == "correction":
-        return q.where(Application.status == ApplicationStatus.CORRECTION.value)
-    if queue == "approval":
-        return q.where(Application.status == ApplicationStatus.REVIEWED.value)
-    return None
+    return q
 
 
 def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
     """(select of rows, kind) for a queue, filtered SQL-side."""
-    if (app_q := _app_statement(queue, ctx.actor.office_id)) is not None:
+    if (app_q := _app_statement(queue, ctx.actor.office_id, ctx.actor)) is not None:
         return app_q, "application"
     if queue == "reports_overdue":
         year = last_closed_report_year(ctx, today)

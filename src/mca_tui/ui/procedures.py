@@ -7,9 +7,11 @@ To add a screen, append a :class:`Procedure` to :data:`PROCEDURES` (or call
 returns the Screen to push; import the screen module inside the builder so that the
 first screen paints fast. ``organization_id`` is None unless ``needs_organization``.
 
-The shell shows a procedure only to users holding one of ``roles`` (empty = any
-signed-in user) and, on a record, only for an organization whose status is in
-``statuses`` (empty = any). The service behind the screen checks the role again.
+The shell shows a procedure only to users whose roles allow its ``action`` in
+``domain.permissions`` — the same map the service behind the screen checks, so nothing
+is offered that the service refuses for the role — or, for a procedure without an
+action, to users holding one of ``roles`` (empty = any signed-in user); on a record,
+only for an organization whose status is in ``statuses`` (empty = any).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from mca_tui.domain import permissions
 from mca_tui.domain.enums import OrgStatus, Role
 
 if TYPE_CHECKING:
@@ -49,8 +52,20 @@ class Procedure:
     """Organization statuses for which a record action is offered (empty: any)."""
     on_home: bool = True
     """Listed in the home screen menu (procedures without an organization)."""
+    action: str | None = None
+    """The action the procedure leads to (``domain.permissions``): when set, who may open
+    it is who may take that action."""
+
+    @property
+    def allowed_roles(self) -> tuple[Role, ...]:
+        """The roles that may open it (for the message to a user who may not)."""
+        if self.action:
+            return tuple(sorted(permissions.roles_for(self.action)))
+        return self.roles
 
     def allowed(self, actor: Actor) -> bool:
+        if self.action:
+            return actor.has(*permissions.roles_for(self.action))
         return not self.roles or actor.has(Role.ADMIN, *self.roles)
 
     def offered_for(self, actor: Actor, status: str | None) -> bool:
@@ -103,13 +118,13 @@ def _ledger(ctx: ServiceContext, _org: str | None) -> Screen:
 
 
 PROCEDURES: list[Procedure] = [
-    Procedure("search", "ui.proc.search", _search),
-    Procedure("intake", "ui.proc.intake", _intake, roles=(Role.CLERK,), key="ctrl+n"),
+    Procedure("search", "ui.proc.search", _search, action="search.read"),
+    Procedure("intake", "ui.proc.intake", _intake, key="ctrl+n", action="application.draft"),
     Procedure("applications", "ui.proc.applications", _applications,
-              roles=(Role.CLERK, Role.REVIEWER, Role.APPROVER)),
-    Procedure("change", "ui.proc.change", _change, roles=(Role.CLERK,),
-              needs_organization=True, statuses=(OrgStatus.ACTIVE,), on_home=False),
-    Procedure("statistics", "ui.proc.statistics", _statistics),
+              action="application.read"),
+    Procedure("change", "ui.proc.change", _change, needs_organization=True,
+              statuses=(OrgStatus.ACTIVE,), on_home=False, action="application.draft"),
+    Procedure("statistics", "ui.proc.statistics", _statistics, action="statistics.read"),
     Procedure("ledger", "ui.proc.ledger", _ledger, roles=(Role.ADMIN, Role.CLERK)),
 ]
 """Every procedure, in menu order. Other screens append entries here."""
