@@ -23,7 +23,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from mca_tui.domain.enums import ApplicationKind, ApplicationStatus, Role
+from mca_tui.domain import permissions
+from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
 from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
@@ -432,7 +433,9 @@ class ApplicationsScreen(_Worker, Screen):
         row = next((r for r in self.rows if r.id == app_id), None)
         if row is None:
             return
-        if row.status == ApplicationStatus.DRAFT and self.ctx.actor.has(Role.CLERK):
+        # a draft opens in its form for whoever may save it (domain.permissions)
+        if row.status == ApplicationStatus.DRAFT and self.ctx.actor.has(
+                *permissions.roles_for("application.draft_save")):
             from mca_tui.ui.screens.intake import open_form_for
 
             self.app.push_screen(open_form_for(self.ctx, row))
