@@ -42,7 +42,7 @@ class HasStatus(Protocol):
     status: str
 
 
-def actor_roles(actor: Actor) -> frozenset | None:
+def actor_roles(actor: Actor) -> frozenset[Role] | None:
     """The roles the engine checks: None (every role) for the command-line user."""
     return None if actor.kind == "os" else frozenset(actor.roles)
 
