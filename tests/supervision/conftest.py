@@ -1,4 +1,4 @@
-"""Fixtures for the supervision services: a registry in inspection mode (合格/基本合格/不合格),
+"""Fixtures for the supervision services: settings in inspection mode (合格/基本合格/不合格),
 organizations inserted through a unit, and signed-in users of each role on a given day."""
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from mca_tui.storage.audit import Subject
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def inspection_settings(tmp_path: Path) -> Settings:
+    """Settings in inspection mode (年检: 合格/基本合格/不合格); a module that wants it
+    overrides ``settings`` with this fixture."""
     base = Settings(documents_dir=str(tmp_path / "documents"))
     return replace(base, legal=replace(base.legal, annual_report_mode="inspection"))
 

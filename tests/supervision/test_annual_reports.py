@@ -24,6 +24,11 @@ from mca_tui.storage.models import (
 TODAY = date(2024, 7, 15)
 
 
+@pytest.fixture
+def settings(inspection_settings):
+    return inspection_settings
+
+
 def _count(ctx, model) -> int:
     with ctx.db.read() as s:
         return len(s.exec(select(model)).all())
