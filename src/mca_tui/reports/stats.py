@@ -44,6 +44,7 @@ from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
 
 PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
+PENDING_EVALUATION_TRIGGER = "application"  # an evaluation not granted (yet)
 
 TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
 SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
@@ -145,7 +146,11 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                    # an audit the change of legal representative made *required* counts
                    # once it is done, not when it is opened (services.registration)
                    or_(SupervisionRecord.trigger != PENDING_AUDIT_TRIGGER,
-                       SupervisionRecord.completed_on.is_not(None)))
+                       SupervisionRecord.completed_on.is_not(None)),
+                   # an evaluation counts once its grade is granted, not while it is an
+                   # application (services.supervision.evaluation; imported rows count)
+                   or_(SupervisionRecord.kind != SupervisionKind.EVALUATION.value,
+                       SupervisionRecord.trigger != PENDING_EVALUATION_TRIGGER))
             .group_by(SupervisionRecord.kind)
         ).all())
     return YearStats(

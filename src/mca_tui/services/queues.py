@@ -214,6 +214,8 @@ def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
                 .join(Organization, Organization.id == SupervisionRecord.organization_id)
                 .where(SupervisionRecord.kind == SupervisionKind.EVALUATION.value,
                        Organization.status == OrgStatus.ACTIVE.value,
+                       # an application not granted yet has no grade to expire
+                       SupervisionRecord.trigger != "application",
                        or_(and_(col(SupervisionRecord.valid_until).is_not(None),
                                 SupervisionRecord.valid_until <= until,
                                 SupervisionRecord.valid_until >= today - timedelta(days=365)),

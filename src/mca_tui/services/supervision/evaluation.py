@@ -7,8 +7,8 @@ with its reason.
 
 Storage: a ``SupervisionRecord`` of kind ``evaluation``: ``record_date`` the application
 day until the grant, then the grant day; ``grade`` and ``valid_until`` once granted
-(statistics count granted grades in the year of the grant; the expiry queue reads
-``valid_until``); ``details_json``: ``status`` (``EvaluationState``), ``applied_on``,
+(``trigger`` is ``application`` until then: statistics count granted grades in the
+year of the grant; the expiry queue reads ``valid_until``); ``details_json``: ``status`` (``EvaluationState``), ``applied_on``,
 ``proposed_grade``, ``publicity_from`` / ``publicity_to``, ``review``, ``changes``
 (lowering / cancelling with reason), ``steps``.
 """
@@ -45,6 +45,7 @@ from mca_tui.storage.models import (
 )
 
 KIND = SupervisionKind.EVALUATION.value
+PENDING_TRIGGER = "application"  # reports.stats.PENDING_EVALUATION_TRIGGER: not counted
 EV = EvaluationState
 
 __all__ = ["EvaluationView", "apply", "assess", "cancel", "confirm", "decide_grade",
@@ -172,7 +173,7 @@ def apply(ctx: ServiceContext, org_id: str, applied_on: date | None = None) -> s
                                                       organization_id=org_id)) as unit:
         _rows.check_new(ctx, EVALUATION, "evaluation.apply")
         row = SupervisionRecord(id=rid, office_id=ctx.actor.office_id, organization_id=org_id,
-                                kind=KIND, record_date=on, trigger="application")
+                                kind=KIND, record_date=on, trigger=PENDING_TRIGGER)
         _rows.set_details(row, {"status": EV.APPLIED.value, "applied_on": on.isoformat()})
         _rows.add_step(ctx, row, "applied", on)
         unit.session.add(row)
@@ -273,6 +274,7 @@ def confirm(ctx: ServiceContext, record_id: str, *, on: date) -> date:
         _rows.move(ctx, EVALUATION, "evaluation.confirm", row, on)
         until = rules.grade_valid_until(on, ctx.calendar)
         row.grade, row.record_date, row.valid_until = g.value, on, until
+        row.trigger = "granted"  # counted by the statistics from now on
         row.outcome = "granted"
         unit.session.add(row)
         unit.record("supervision_record", record_id, {"grade": None},
