@@ -31,8 +31,10 @@ def without(*keys: str, **over: object) -> dict:
 
 
 def accept(clerk, form):  # noqa: ANN001, ANN201
+    """Received at the counter; an incomplete file gets a 材料接收凭证 (the reviewer gives
+    the one 补正 notice within 5 working days)."""
     draft = reg.save_draft(clerk, form, org_type=OrgType.SOCIAL_GROUP)
-    return reg.submit(clerk, draft.id)
+    return reg.submit(clerk, draft.id, on_the_spot=False)
 
 
 def count(db, model, *where) -> int:  # noqa: ANN001
@@ -117,7 +119,7 @@ def test_correction_cannot_be_completed_with_materials_still_missing(people):
     form = sg_form()
     form["materials"] = {m.key: False for m in materials_for(OrgType.SOCIAL_GROUP)}
     draft = reg.save_draft(people["clerk"], form, org_type=OrgType.SOCIAL_GROUP)
-    app = reg.submit(people["clerk"], draft.id)
+    app = reg.submit(people["clerk"], draft.id, on_the_spot=False)
     reg.request_correction(people["reviewer"], app.id)
     with pytest.raises(reg.MaterialsMissing):
         reg.complete_correction(people["clerk"], app.id, form)

@@ -121,36 +121,37 @@ async def test_intake_to_approval_by_different_users(people):
     clerk = people["clerk"]
     screen = IntakeScreen(clerk)
     app = Harness(screen)
+    form = sg_form(individual_members="49", persons=[{"name": "林芳", "id_number": FOUNDER_ID}])
+    form["materials"] = {**form["materials"], "charter_draft": False}
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        fill(screen, sg_form(individual_members="49", persons=[
-            {"name": "林芳", "id_number": FOUNDER_ID}]))
+        fill(screen, form)
+        screen.query_one("#m-charter_draft", Checkbox).value = False
+        await pilot.pause()
         await pilot.press("f9")
         await settle(app, pilot, 0.3)
-        # the acceptance notice is shown to be handed to the applicant
-        assert "受理通知书" in str(app.screen.query_one("#preview-body Static").render())
+        # a material is missing: the 补正材料通知书 is handed over on the spot, listing
+        # every problem at once (行政许可法 Art 32), never a 受理通知书
+        notice = str(app.screen.query_one("#preview-body Static").render())
+        assert "补正材料通知书" in notice and "受理通知书" not in notice
         await pilot.press("escape")
         await settle(app, pilot)
-        # eligibility problems do not stop the acceptance: the reviewer sees them
         assert isinstance(app.screen, ApplicationScreen)
         app_id = app.screen.application_id
-        body = str(app.screen.query_one("#app-content", Static).render())
-        assert "60日内作出登记决定" in body and "50个" in body
     info = reg.get_application(clerk, app_id)
-    assert info.status is ApplicationStatus.ACCEPTED and info.form["legal_rep_id_number"] == REP_ID
+    assert info.status is ApplicationStatus.CORRECTION and info.form["legal_rep_id_number"] == REP_ID
+    assert any("章程草案" in item for item in info.correction_items)
+    assert info.decision_deadline is None  # the clock waits for the last material
+    done = reg.complete_correction(clerk, app_id, {**info.form, "individual_members": "50",
+                                                   "materials": sg_form()["materials"]})
+    assert done.decision_deadline.start == TODAY
 
-    # the reviewer sends it back for 补正 listing the problem
+    # the file is complete: its page shows the 60-day clock from the completion
     app = Harness(ApplicationScreen(people["reviewer"], app_id))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot, 0.2)
-        await pilot.press("f6")
-        await settle(app, pilot)
-        await pilot.press("f9")
-        await settle(app, pilot, 0.3)
-    info = reg.get_application(clerk, app_id)
-    assert info.status is ApplicationStatus.CORRECTION
-    assert any("50个" in item for item in info.correction_items)
-    reg.complete_correction(clerk, app_id, {**info.form, "individual_members": "50"})
+        body = str(app.screen.query_one("#app-content", Static).render())
+        assert "60日内作出登记决定" in body
 
     app = Harness(ApplicationScreen(people["reviewer"], app_id))
     async with app.run_test(size=(100, 30)) as pilot:
