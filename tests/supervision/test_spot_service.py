@@ -181,3 +181,28 @@ def test_notice_results_rectification_and_publication(ctx, make_ctx):
                    "spot_check.notify", "spot_check.finish", "spot_check.publish"):
         assert actions.count(action) == 1, action
     assert actions.count("spot_check.record_result") == 2
+
+
+def test_cli_spotcheck_verify_reproduces_every_recorded_draw(ctx, make_ctx, tmp_path, capsys,
+                                                            db):
+    from mca_tui import cli
+
+    _registry(ctx, 30)
+    pid, view, _p, _offs = _drawn_plan(ctx, make_ctx, seed="cli-seed")
+    undrawn = spot_checks.create_plan(_p["reviewer"], 2024, "regular", "5")
+    path = str(tmp_path / "registry.db")
+    assert cli.main(["--db", path, "spotcheck", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "cli-seed" in out and "复现一致" in out and "不一致 0 个" in out
+    assert undrawn[:12] not in out  # only drawn plans are verified
+    assert cli.main(["--db", path, "spotcheck", "verify", pid, "--json"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)
+    assert entry["ok"] and entry["seed"] == "cli-seed" and entry["drawn"] == len(view.drawn)
+    # the frozen list changed after the draw: the hash no longer matches
+    with ctx.unit("test.op", subject=Subject("test", None)) as unit:
+        r = unit.session.get(SpotCheckPlanRow, pid)
+        r.population_json = json.dumps(json.loads(r.population_json)[1:])
+        unit.session.add(r)
+    assert cli.main(["--db", path, "spotcheck", "verify"]) == 1
+    assert "✗" in capsys.readouterr().out
+    assert cli.main(["--db", path, "spotcheck", "verify", "nosuchplan"]) == 1
