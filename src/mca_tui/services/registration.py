@@ -11,10 +11,22 @@ Steps (each one ``ctx.unit`` = one transaction, one audit event, one Application
                                                   -> approved | refused
 
 Dates kept on the application (domain.md §10.1): ``received_on`` (收到申请, typed on the
-form), ``accepted_on`` (受理), ``complete_on`` (all valid documents received: the decision
-clock starts; reset to the completion date after a 补正), ``correction_requested_on``,
-``correction_completed_on``, ``reviewed_on``, ``decided_on``. Clocks are computed from
-them (``domain.clocks``), never stored.
+form), ``accepted_on`` (受理, the counter act), ``complete_on`` (all materials in: the
+day received for a complete file, the day the last missing material arrived after a
+补正), ``correction_requested_on`` (the one 补正 notice), ``correction_completed_on``,
+``reviewed_on``, ``decided_on``. Clocks are computed from them (``domain.clocks``), never
+stored. The law of the decision clock (行政许可法 Art 32, 42):
+
+- the clock starts on ``clocks.decision_clock_start``: the day a complete file was
+  received; the day the last missing material arrived after a timely 补正 notice; the day
+  received when no notice came within 5 working days (deemed accepted; a later completion
+  does not restart it). 60 days for an establishment (30 for a charity), 20 working days
+  for a change (30 with the head's extension, ``extend_decision_period``);
+- at the counter a complete file gets the 受理通知书; an incomplete one the 补正材料通知书
+  on the spot or a 材料接收凭证 (``submit(on_the_spot=False)``), never a 受理通知书;
+- 补正 is told once: no second notice, none for a complete file (``RefusedByLaw``);
+- no refusal of a file whose missing materials were never notified; a decision is dated
+  neither before 受理 nor in the future.
 
 The states, the roles and the four-eyes rule (the user who accepted an application may
 not decide it) are the transition table ``domain.registration.REGISTRATION``; every
