@@ -59,3 +59,20 @@ async def sign_in(app, pilot, username: str = "clerk",  # noqa: ANN001
     await type_text(pilot, password)
     await pilot.press("enter")
     await settle(app, pilot)
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0, step: float = 0.02) -> None:  # noqa: ANN001
+    """Wait (bounded) until ``condition()`` holds: for what the screen shows, not a fixed
+    sleep. Fails the test with the timeout if it never does."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except Exception:  # noqa: BLE001 - the screen is still being built
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await pilot.pause(step or None)

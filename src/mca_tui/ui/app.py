@@ -26,6 +26,7 @@ from mca_tui.config import Settings  # noqa: E402
 from mca_tui.i18n import get_language, t  # noqa: E402
 from mca_tui.ui import procedures  # noqa: E402
 from mca_tui.ui.calls import ServiceCalls  # noqa: E402
+from mca_tui.ui.keys import ENTER_NEXT  # noqa: E402
 from mca_tui.ui.palette import ShellCommands  # noqa: E402
 from mca_tui.ui.themes import DEFAULT, HIGH_CONTRAST, theme_name  # noqa: E402
 
@@ -46,6 +47,16 @@ class McaApp(ServiceCalls, App[int]):
         Binding("ctrl+p", "command_palette", t("ui.key.palette"), id="app.palette"),
         Binding("ctrl+l", "lock", t("ui.key.lock"), id="app.lock", show=False),
         Binding("ctrl+q", "quit", t("ui.key.quit"), id="app.quit", priority=True),
+        # Focus moves before the next key of a burst is routed (design.md §3): Textual
+        # sends each key to the widget focused when the key is dispatched, so Tab handled
+        # by the focused widget would move focus too late for the keys queued behind it.
+        Binding("tab", "next_field", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "previous_field", show=False, priority=True,
+                id="app.previous_field"),
+        Binding("enter", "enter_next_field", show=False, priority=True,
+                id="app.enter_next_field"),
+        *[Binding(p.key, f"procedure('{p.id}')", t(p.label_key), id=f"procedure.{p.id}",
+                  show=False) for p in procedures.PROCEDURES if p.key],
     ]
 
     def __init__(self, settings: Settings, open_db: Callable[[], object], *,
@@ -63,11 +74,6 @@ class McaApp(ServiceCalls, App[int]):
         self.keymap_problem: str | None = None
         self._last_input = time.monotonic()
         self.title = t("ui.app_title")
-        for p in procedures.PROCEDURES:
-            if p.key:
-                self._bindings._add_binding(Binding(
-                    p.key, f"procedure('{p.id}')", t(p.label_key), id=f"procedure.{p.id}",
-                    show=False))
 
     # ------------------------------------------------------------------ start
 
@@ -185,7 +191,7 @@ class McaApp(ServiceCalls, App[int]):
             return
         proc = procedures.get(procedure_id)
         if not proc.allowed(self.ctx.actor):
-            roles = "/".join(t(f"enum.Role.{r.value}") for r in proc.roles)
+            roles = "/".join(t(f"enum.Role.{r.value}") for r in proc.allowed_roles)
             self.notify(t("error.permission_denied", roles=roles), severity="warning",
                         markup=False)
             return
@@ -202,6 +208,23 @@ class McaApp(ServiceCalls, App[int]):
 
     def action_search(self) -> None:
         self.open_search()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_next_field":
+            # only where Enter means "next field" (an Input marked ENTER_NEXT); elsewhere
+            # Enter goes on to the focused widget and the screen as usual
+            focused = self.focused
+            return focused is not None and focused.has_class(ENTER_NEXT)
+        return True
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
+
+    def action_enter_next_field(self) -> None:
+        self.screen.focus_next()
 
     def action_procedure(self, procedure_id: str) -> None:
         self.open_procedure(procedure_id)

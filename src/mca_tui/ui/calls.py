@@ -1,54 +1,118 @@
-"""Calling services from screens: every service call runs in a thread worker; the result
-(or the error message) comes back on the UI thread. A failed call shows its message and
-never closes the screen or drops what the clerk typed."""
+"""Calling services from screens — the one way every screen does it.
+
+``self.call_service(fn, *args, then=..., failed=..., group=...)`` runs ``fn`` in a thread
+worker (no database call on the event loop) and posts a typed message back to the node
+that asked: :class:`ServiceSucceeded` with the result, or :class:`ServiceFailed` with a
+plain message in the UI language (the service's own message for a ``ServiceError``; for
+anything else a plain sentence — never an exception type name or SQL text — with the
+details in the log). The node's handler then calls ``then(result)`` or ``failed(message)``
+(or ``on_error(exc)`` for a ``ServiceError`` when the screen needs its details, e.g. the
+findings of a ``NotReady``). Without ``failed`` the message is shown as a notification.
+A failed call never closes the screen or drops what the clerk typed. A result that comes
+back after its screen closed is dropped.
+"""
 
 from __future__ import annotations
 
+import inspect
+import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from textual.dom import DOMNode
+from textual.message import Message
 
 from mca_tui.i18n import t
 from mca_tui.services.errors import ServiceError
 
+log = logging.getLogger("mca_tui.ui")
+
+_ids = itertools.count(1)
+
+
+class ServiceSucceeded(Message, bubble=False):
+    """A service call returned ``result``."""
+
+    def __init__(self, call_id: int, group: str, result: Any) -> None:
+        super().__init__()
+        self.call_id, self.group, self.result = call_id, group, result
+
+
+class ServiceFailed(Message, bubble=False):
+    """A service call failed: ``message`` is what the clerk reads; ``error`` is the
+    ``ServiceError`` (None for an unexpected error, which is logged)."""
+
+    def __init__(self, call_id: int, group: str, message: str,
+                 error: ServiceError | None) -> None:
+        super().__init__()
+        self.call_id, self.group, self.message, self.error = call_id, group, message, error
+
+
+def plain_message(exc: BaseException) -> str:
+    """What the clerk reads for an exception: the service's message, or a plain sentence
+    (a busy database says so; anything else points to the log)."""
+    if isinstance(exc, ServiceError):
+        return exc.message()
+    text = str(exc).lower()
+    if "database is locked" in text or "database is busy" in text:
+        return t("ui.error.busy")
+    return t("ui.error.unexpected_plain")
+
 
 class ServiceCalls:
-    """Mixin for screens and widgets: ``self.call_service(fn, *args, then=..., group=...)``."""
+    """Mixin for screens, widgets and the app (before the Textual base class)."""
 
-    def call_service(self: DOMNode, fn: Callable[..., Any], *args: Any,
-                     then: Callable[[Any], None] | None = None,
-                     failed: Callable[[str], None] | None = None,
-                     group: str = "service", exclusive: bool = False, **kwargs: Any) -> None:
-        self._service_worker(fn, args, kwargs, then, failed, group, exclusive)
+    _service_pending: dict[int, tuple[Any, Any, Any]]
 
-    def _service_worker(self: DOMNode, fn, args, kwargs, then, failed, group,  # noqa: ANN001
-                        exclusive) -> None:
-        node = self
+    def call_service(self: Any, fn: Callable[..., Any], *args: Any,
+                     then: Callable[[Any], Any] | None = None,
+                     failed: Callable[[str], Any] | None = None,
+                     on_error: Callable[[ServiceError], Any] | None = None,
+                     group: str = "service", exclusive: bool = False, **kwargs: Any) -> int:
+        """Run ``fn(*args, **kwargs)`` in a thread worker; returns the call's id."""
+        node: DOMNode = self
+        call_id = next(_ids)
+        pending = getattr(self, "_service_pending", None)
+        if pending is None:
+            pending = self._service_pending = {}
+        pending[call_id] = (then, failed, on_error)
 
         def runner() -> None:
             try:
                 result = fn(*args, **kwargs)
             except ServiceError as exc:
-                message = exc.message()
-                node.app.call_from_thread(_report, node, message, failed)
+                node.post_message(ServiceFailed(call_id, group, exc.message(), exc))
                 return
-            except Exception as exc:  # noqa: BLE001 - shown to the clerk, logged
-                import logging
-
-                logging.getLogger("mca_tui.ui").exception("service call failed")
-                message = t("ui.error.unexpected", error=type(exc).__name__)
-                node.app.call_from_thread(_report, node, message, failed)
+            except Exception as exc:  # noqa: BLE001 - shown to the clerk plainly, logged
+                log.exception("service call %s failed", getattr(fn, "__name__", fn))
+                node.post_message(ServiceFailed(call_id, group, plain_message(exc), None))
                 return
-            if then is not None:
-                node.app.call_from_thread(then, result)
+            node.post_message(ServiceSucceeded(call_id, group, result))
 
         node.run_worker(runner, thread=True, exit_on_error=False, group=group,
                         exclusive=exclusive)
+        return call_id
 
+    async def on_service_succeeded(self: Any, message: ServiceSucceeded) -> None:
+        message.stop()
+        then, _failed, _on_error = (getattr(self, "_service_pending", None) or {}).pop(
+            message.call_id, (None, None, None))
+        if then is not None:
+            outcome = then(message.result)
+            if inspect.isawaitable(outcome):
+                await outcome
 
-def _report(node: DOMNode, message: str, failed: Callable[[str], None] | None) -> None:
-    if failed is not None:
-        failed(message)
-    else:
-        node.app.notify(message, severity="error", markup=False, timeout=8)
+    async def on_service_failed(self: Any, message: ServiceFailed) -> None:
+        message.stop()
+        _then, failed, on_error = (getattr(self, "_service_pending", None) or {}).pop(
+            message.call_id, (None, None, None))
+        if on_error is not None and message.error is not None:
+            outcome = on_error(message.error)
+        elif failed is not None:
+            outcome = failed(message.message)
+        else:
+            outcome = self.app.notify(message.message, severity="error", markup=False,
+                                      timeout=8)
+        if inspect.isawaitable(outcome):
+            await outcome

@@ -12,6 +12,10 @@ from mca_tui import config as cfg
 
 log = logging.getLogger(__name__)
 
+# CSS class of an Input in which Enter moves to the next field (handled by the app's
+# priority binding, so that the move happens before the next key of a burst is routed)
+ENTER_NEXT = "enter-next"
+
 
 def keymap_path(settings: cfg.Settings) -> Path:
     return Path(settings.ui.keymap_file) if settings.ui.keymap_file else (

@@ -8,14 +8,11 @@ checks on leaving a field, autosave to the draft, F9 to accept.
 
 from __future__ import annotations
 
-from textual import work
-
 from mca_tui.domain.enums import ApplicationStatus, CivilForm, OrgType
 from mca_tui.domain.forms import FieldSpec, change_fields, materials_for
 from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
-from mca_tui.services.errors import ServiceError
 from mca_tui.ui.screens.intake import RegistrationFormScreen
 
 
@@ -35,14 +32,10 @@ class ChangeScreen(RegistrationFormScreen):
         self.set_interval(2.0, self._autosave_tick)
         self.load_current()
 
-    @work(thread=True, exit_on_error=False, group="registration-load")
     def load_current(self) -> None:
-        try:
-            current = reg.current_items(self.ctx, self.organization_id)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.show_error, exc.message())
-            return
-        self.app.call_from_thread(self._current_loaded, current)
+        self.call_service(reg.current_items, self.ctx, self.organization_id,
+                          then=self._current_loaded, failed=self.show_error,
+                          group="registration-load")
 
     async def _current_loaded(self, current: dict) -> None:
         self.current = current

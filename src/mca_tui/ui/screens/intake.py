@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,6 +40,7 @@ from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError
+from mca_tui.ui.calls import ServiceCalls
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def choice_label(spec: FieldSpec, value: str) -> str:
     return t(f"{spec.choice_prefix}.{value}")
 
 
-class RegistrationFormScreen(Screen):
+class RegistrationFormScreen(ServiceCalls, Screen):
     """The form machinery: builds rows from FieldSpecs, checks on blur, autosaves."""
 
     DEFAULT_CSS = FORM_CSS
@@ -277,14 +277,9 @@ class RegistrationFormScreen(Screen):
         if found:
             found[0].focus()
 
-    @work(thread=True, exit_on_error=False, group="registration-load")
     def load_application(self) -> None:
-        try:
-            info = reg.get_application(self.ctx, self.application_id)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.show_error, exc.message())
-            return
-        self.app.call_from_thread(self._loaded, info)
+        self.call_service(reg.get_application, self.ctx, self.application_id,
+                          then=self._loaded, failed=self.show_error, group="registration-load")
 
     async def _loaded(self, info: reg.ApplicationInfo) -> None:
         self.org_type = info.org_type
@@ -402,18 +397,18 @@ class RegistrationFormScreen(Screen):
         if name == "name" and isinstance(value, str) and value.strip() and not message:
             self.run_name_check(value)
 
-    @work(thread=True, exit_on_error=False, group="registration-name")
     def run_name_check(self, name: str) -> None:
         """The register look-ups of a name (taken, similar) once the clerk leaves it."""
-        try:
-            found = reg.check_name(self.ctx, name, self.org_type,
-                                   application_id=self.application_id,
-                                   organization_id=getattr(self, "organization_id", None))
-        except ServiceError:
-            return
-        if found:
-            text = "\n".join(f.message() for f in sorted(found, key=lambda f: not f.blocks))
-            self.app.call_from_thread(self.show_problem, "name", text)
+
+        def found(findings) -> None:  # noqa: ANN001
+            if findings:
+                self.show_problem("name", "\n".join(
+                    f.message() for f in sorted(findings, key=lambda f: not f.blocks)))
+
+        self.call_service(reg.check_name, self.ctx, name, self.org_type,
+                          application_id=self.application_id,
+                          organization_id=getattr(self, "organization_id", None),
+                          then=found, failed=lambda _m: None, group="registration-name")
 
     def check_person(self, i: int) -> None:
         try:
@@ -493,24 +488,20 @@ class RegistrationFormScreen(Screen):
             self.dirty = False
             self.run_save(self.collect(), autosave=True, then=None)
 
-    @work(thread=True, exit_on_error=False, group="registration-save")
     def run_save(self, form: dict, *, autosave: bool,
                  then: Callable[[reg.ApplicationInfo], None] | None) -> None:
-        try:
-            info = self._save(form, autosave=autosave)
-        except ServiceError as exc:
-            self.dirty = True
-            self.app.call_from_thread(self.show_error, exc.message())
-            return
-        except Exception as exc:  # noqa: BLE001 - keep the form; say what happened
-            log.exception("saving the draft failed")
-            self.dirty = True
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
-        self.saved_at = datetime.now()
-        self.app.call_from_thread(self.update_status)
-        if then is not None:
-            self.app.call_from_thread(then, info)
+        def saved(info: reg.ApplicationInfo) -> None:
+            self.saved_at = datetime.now()
+            self.update_status()
+            if then is not None:
+                then(info)
+
+        def not_saved(message: str) -> None:
+            self.dirty = True  # keep the form; say what happened
+            self.show_error(message)
+
+        self.call_service(self._save, form, autosave=autosave, then=saved, failed=not_saved,
+                          group="registration-save")
 
     def action_save(self) -> None:
         if self.status != ApplicationStatus.DRAFT:
@@ -557,18 +548,18 @@ class RegistrationFormScreen(Screen):
         form = self.collect()
         self.run_check(form)
 
-    @work(thread=True, exit_on_error=False, group="registration-check")
     def run_check(self, form: dict) -> None:
-        try:
+        def check() -> reg.ApplicationInfo:
             info = self._save(form, autosave=True) if self.status == ApplicationStatus.DRAFT \
                 else None
-            app_id = info.id if info else self.application_id
-            full = reg.get_application(self.ctx, app_id)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.show_error, exc.message())
-            return
-        self.dirty = False
-        self.app.call_from_thread(self.show_findings, full.findings)
+            return reg.get_application(self.ctx, info.id if info else self.application_id)
+
+        def checked(full: reg.ApplicationInfo) -> None:
+            self.dirty = False
+            self.show_findings(full.findings)
+
+        self.call_service(check, then=checked, failed=self.show_error,
+                          group="registration-check")
 
     async def action_add_person(self) -> None:
         if not self.with_persons():
@@ -583,25 +574,22 @@ class RegistrationFormScreen(Screen):
         self.dirty = False
         self.run_submit(form)
 
-    @work(thread=True, exit_on_error=False, group="registration-submit")
     def run_submit(self, form: dict) -> None:
-        try:
+        def submit() -> reg.ApplicationInfo:
             if self.status == ApplicationStatus.CORRECTION:
-                info = reg.complete_correction(self.ctx, self.application_id, form)
+                return reg.complete_correction(self.ctx, self.application_id, form)
+            self._save(form, autosave=False)
+            return reg.submit(self.ctx, self.application_id)
+
+        def refused(exc: ServiceError) -> None:
+            self.dirty = True  # what was typed is still to be accepted
+            if isinstance(exc, reg.NotReady):
+                self._not_ready(exc.findings)
             else:
-                self._save(form, autosave=False)
-                info = reg.submit(self.ctx, self.application_id)
-        except reg.NotReady as exc:
-            self.app.call_from_thread(self._not_ready, exc.findings)
-            return
-        except ServiceError as exc:
-            self.app.call_from_thread(self.show_error, exc.message())
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.exception("submitting the application failed")
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
-        self.app.call_from_thread(self._submitted, info)
+                self.show_error(exc.message())
+
+        self.call_service(submit, then=self._submitted, on_error=refused,
+                          failed=self.show_error, group="registration-submit")
 
     def _not_ready(self, findings: list[FindingDTO]) -> None:
         self.show_findings(findings)

@@ -90,22 +90,12 @@ class QueueScreen(ServiceCalls, Screen):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        if not self.items:
-            self.app.notify(t("ui.queue.empty"), markup=False)
-            return
+        from mca_tui.ui.export import export_table
+
         headers = [t("ui.queue.col_name"), t("field.uscc"), t("ui.queue.col_subject"),
                    t("ui.queue.col_due"), t("ui.queue.col_clock")]
         today = self.ctx.today()
         rows = [[i.name, i.uscc or "", t(i.subject), i.due.isoformat() if i.due else "",
                  clock_text(i, today).plain] for i in self.items]
-        folder = self.ctx.settings.documents_path() / "exports"
-        path = folder / f"{self.queue}-{today.isoformat()}.xlsx"
-
-        def write():  # noqa: ANN202
-            from mca_tui.reports.export import write_table
-
-            folder.mkdir(parents=True, exist_ok=True)
-            return write_table(path, headers, rows)
-
-        self.call_service(write, then=lambda p: self.app.notify(
-            t("ui.exported", path=str(p)), markup=False))
+        export_table(self, self.ctx, self.queue, headers, rows,
+                     empty_message=t("ui.queue.empty"))

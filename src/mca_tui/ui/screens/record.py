@@ -22,6 +22,14 @@ from mca_tui.ui import procedures
 from mca_tui.ui.calls import ServiceCalls
 
 ACTION_KEYS = ("f9", "f8", "f6", "f4")  # F7 exports, as on every list screen
+
+
+def _action_bindings() -> list[Binding]:
+    """One binding per record procedure, its key fixed by its place among them (the same
+    key means the same action on every record); those not offered are hidden."""
+    record_procs = [p for p in procedures.PROCEDURES if p.needs_organization]
+    return [Binding(key, f"procedure('{proc.id}')", t(proc.label_key), id=f"record.{proc.id}")
+            for key, proc in zip(ACTION_KEYS, record_procs, strict=False)]
 TABS = ("items", "certs", "reports", "supervision", "cases", "timeline")
 
 
@@ -55,6 +63,7 @@ class RecordScreen(ServiceCalls, Screen):
         Binding("f7", "export", t("ui.key.export"), id="record.export"),
         Binding("ctrl+left", "previous_tab", t("ui.key.previous_tab"),
                 id="record.previous_tab", show=False),
+        *_action_bindings(),
     ]
 
     def __init__(self, ctx: ServiceContext, organization_id: str) -> None:
@@ -94,21 +103,10 @@ class RecordScreen(ServiceCalls, Screen):
         if self.record is None:
             return
         from mca_tui.services.records import record_tables
+        from mca_tui.ui.export import export_sheets
 
         rec = self.record
-        sheets = record_tables(rec)
-        folder = self.ctx.settings.documents_path() / "exports"
-        path = folder / f"record-{rec.uscc or rec.id}-{self.ctx.today().isoformat()}.xlsx"
-
-        def write():  # noqa: ANN202
-            from mca_tui.reports.ledger import write_workbook
-
-            folder.mkdir(parents=True, exist_ok=True)
-            write_workbook(path, sheets)
-            return path
-
-        self.call_service(write, then=lambda p: self.app.notify(
-            t("ui.exported", path=str(p)), markup=False))
+        export_sheets(self, self.ctx, f"record-{rec.uscc or rec.id}", record_tables(rec))
 
     def _switch_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
@@ -125,16 +123,14 @@ class RecordScreen(ServiceCalls, Screen):
     # ------------------------------------------------------------------ actions
 
     def _bind_actions(self, status: str) -> None:
-        for binding_id_key in ACTION_KEYS:
-            self._bindings.key_to_bindings.pop(binding_id_key, None)
-        self.actions = procedures.record_actions(self.ctx.actor, status)[:len(ACTION_KEYS)]
-        for key, proc in zip(ACTION_KEYS, self.actions, strict=False):
-            self._bindings._add_binding(Binding(
-                key, f"procedure('{proc.id}')", t(proc.label_key), id=f"record.{proc.id}"))
-        keymap = getattr(self.app, "_keymap", None)
-        if keymap:
-            self._bindings.apply_keymap(keymap)
+        self.actions = procedures.record_actions(self.ctx.actor, status)
         self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "procedure":
+            offered = {p.id for p in self.actions}
+            return bool(parameters) and parameters[0] in offered
+        return True
 
     def action_procedure(self, procedure_id: str) -> None:
         proc = procedures.get(procedure_id)

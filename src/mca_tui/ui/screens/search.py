@@ -184,27 +184,15 @@ class SearchScreen(ServiceCalls, Screen):
 
     def action_export(self) -> None:
         """Write the rows on screen (the pages fetched so far) to a spreadsheet."""
-        if not self.hits:
-            self.app.notify(t("ui.search.nothing_to_export"), markup=False)
-            return
-        from datetime import datetime
+        from mca_tui.ui.export import export_table
 
         headers = [t("field.name"), t("field.uscc"), t("field.org_type"), t("field.status"),
                    t("field.legal_rep_name"), t("field.domicile")]
         rows = [[h.name, h.uscc or "", t(f"enum.OrgType.{h.org_type}"),
                  t(f"enum.OrgStatus.{h.status}"), h.legal_rep_name, h.domicile]
                 for h in self.hits]
-        folder = self.ctx.settings.documents_path() / "exports"
-        path = folder / f"search-{datetime.now().strftime('%Y%m%d-%H%M%S')}.xlsx"
-
-        def write():  # noqa: ANN202
-            from mca_tui.reports.export import write_table
-
-            folder.mkdir(parents=True, exist_ok=True)
-            return write_table(path, headers, rows)
-
-        self.call_service(write, then=lambda p: self.app.notify(
-            t("ui.exported", path=str(p)), markup=False))
+        export_table(self, self.ctx, "search", headers, rows,
+                     empty_message=t("ui.search.nothing_to_export"))
 
     def _open_index(self, index: int) -> None:
         if 0 <= index < len(self.hits):

@@ -11,10 +11,13 @@ from textual.widgets import Footer, Input, Label, Static
 
 from mca_tui.i18n import t
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.keys import ENTER_NEXT
 
 
 class SignInScreen(ServiceCalls, Screen):
-    """User name and password. Shown at once; enabled when the database is open."""
+    """User name and password. Shown at once and typed into at once: what the clerk types
+    while the database is still opening is kept, and a sign-in asked for (Enter/F9) before
+    then is carried out as soon as the database is ready."""
 
     BINDINGS = [
         Binding("enter", "sign_in", t("ui.key.sign_in"), id="sign_in.submit", show=True),
@@ -25,6 +28,7 @@ class SignInScreen(ServiceCalls, Screen):
         super().__init__()
         self.demo_users = demo_users or []
         self.ready = False
+        self.pending = False  # Enter/F9 pressed before the database was ready
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -32,9 +36,9 @@ class SignInScreen(ServiceCalls, Screen):
             yield Static(t("ui.app_title"), id="sign-in-title", classes="title")
             yield Static(Text(app.settings.office.name), classes="subtitle")  # type: ignore[attr-defined]
             yield Label(t("ui.sign_in.username"))
-            yield Input(id="username", disabled=True)
+            yield Input(id="username", classes=ENTER_NEXT)
             yield Label(t("ui.sign_in.password"))
-            yield Input(id="password", password=True, disabled=True)
+            yield Input(id="password", password=True)
             yield Static(t("ui.sign_in.opening"), id="sign-in-status", classes="status")
         if self.demo_users:
             with VerticalScroll(id="demo-users", classes="panel"):
@@ -45,12 +49,17 @@ class SignInScreen(ServiceCalls, Screen):
                                  classes="demo-user")
         yield Footer(show_command_palette=False)
 
+    def on_mount(self) -> None:
+        self.query_one("#username", Input).focus()
+
     def database_ready(self) -> None:
         self.ready = True
-        for widget in self.query(Input):
-            widget.disabled = False
         self.set_status(t("ui.sign_in.prompt"))
-        self.query_one("#username", Input).focus()
+        if not isinstance(self.focused, Input):
+            self.query_one("#username", Input).focus()
+        if self.pending:
+            self.pending = False
+            self.action_sign_in()
 
     def set_status(self, message: str, error: bool = False) -> None:
         status = self.query_one("#sign-in-status", Static)
@@ -66,6 +75,8 @@ class SignInScreen(ServiceCalls, Screen):
 
     def action_sign_in(self) -> None:
         if not self.ready:
+            self.pending = True
+            self.set_status(t("ui.sign_in.when_ready"))
             return
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
@@ -99,11 +110,11 @@ class BootstrapScreen(ServiceCalls, Screen):
             yield Static(t("ui.bootstrap.title"), classes="title")
             yield Static(t("ui.bootstrap.explain"), classes="subtitle")
             yield Label(t("ui.bootstrap.username"))
-            yield Input(id="bs-username", value="admin")
+            yield Input(id="bs-username", value="admin", classes=ENTER_NEXT)
             yield Label(t("ui.bootstrap.display_name"))
-            yield Input(id="bs-display")
+            yield Input(id="bs-display", classes=ENTER_NEXT)
             yield Label(t("ui.bootstrap.password"))
-            yield Input(id="bs-password", password=True)
+            yield Input(id="bs-password", password=True, classes=ENTER_NEXT)
             yield Label(t("ui.bootstrap.password_again"))
             yield Input(id="bs-password2", password=True)
             yield Static("", id="bootstrap-status", classes="status")

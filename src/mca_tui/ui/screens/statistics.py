@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -17,6 +16,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
+from mca_tui.ui.calls import ServiceCalls
 
 CSS = """
 StatisticsScreen { layout: vertical; }
@@ -30,7 +30,7 @@ StatisticsScreen { layout: vertical; }
 """
 
 
-class StatisticsScreen(Screen):
+class StatisticsScreen(ServiceCalls, Screen):
     """Yearly statistics and the register at a date (issue 5)."""
 
     DEFAULT_CSS = CSS
@@ -89,20 +89,18 @@ class StatisticsScreen(Screen):
         self._status(t("stats.ui.computing"))
         self._compute(int(year_text), day)
 
-    @work(thread=True, exit_on_error=False, group="stats")
     def _compute(self, year: int, day) -> None:  # noqa: ANN001
         from mca_tui.reports import stats
         from mca_tui.services import statistics
 
-        try:
+        def compute():  # noqa: ANN202
             ys = statistics.year_stats(self.ctx, year)  # role-checked (statistics.read)
-            rows = stats.table_rows(ys)
-            paragraph = stats.draft_paragraph(ys)
-            as_of = stats.as_of_rows(statistics.register_as_of(self.ctx, day))
-        except Exception as exc:  # noqa: BLE001 - shown, never closes the screen
-            self.app.call_from_thread(self._status, t("stats.ui.failed", error=str(exc)))
-            return
-        self.app.call_from_thread(self._show, year, day, rows, paragraph, as_of)
+            return (stats.table_rows(ys), stats.draft_paragraph(ys),
+                    stats.as_of_rows(statistics.register_as_of(self.ctx, day)))
+
+        self.call_service(compute, then=lambda r: self._show(year, day, *r),
+                          failed=lambda m: self._status(t("stats.ui.failed", error=m)),
+                          group="stats", exclusive=True)
 
     def _show(self, year: int, day, rows, paragraph: str, as_of) -> None:  # noqa: ANN001
         self._rows = rows
@@ -130,14 +128,11 @@ class StatisticsScreen(Screen):
             return
         self._export(path, list(self._rows))
 
-    @work(thread=True, exit_on_error=False, group="stats-export")
     def _export(self, path: str, rows: list) -> None:
         from mca_tui.reports.export import write_table
 
-        try:
-            out = write_table(path, [t("stats.ui.col_item"), t("stats.ui.col_figure")],
-                              [[a.strip(), int(b)] for a, b in rows])
-            msg = t("stats.ui.exported", path=str(out))
-        except Exception as exc:  # noqa: BLE001
-            msg = t("stats.ui.failed", error=str(exc))
-        self.app.call_from_thread(self._status, msg)
+        headers = [t("stats.ui.col_item"), t("stats.ui.col_figure")]
+        self.call_service(write_table, path, headers, [[a.strip(), int(b)] for a, b in rows],
+                          then=lambda out: self._status(t("stats.ui.exported", path=str(out))),
+                          failed=lambda m: self._status(t("stats.ui.failed", error=m)),
+                          group="stats-export")
