@@ -13,6 +13,7 @@ from functools import cached_property
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert
+from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, SQLModel, select
 
 from mca_tui.config import Settings
@@ -23,7 +24,7 @@ from mca_tui.domain.enums import Role
 from mca_tui.i18n import label
 from mca_tui.services.errors import PermissionDenied
 from mca_tui.storage import audit
-from mca_tui.storage.audit import Change, ChangeLog, Subject
+from mca_tui.storage.audit import Change, ChangeLog, JSONDict, Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import CalendarOverride, CalendarYear, Office
 
@@ -41,14 +42,14 @@ class Unit:
     action: str
     subject: Subject
     note: str = ""
-    before: dict = field(default_factory=dict)  # headline for people (timeline)
-    after: dict = field(default_factory=dict)
+    before: JSONDict = field(default_factory=dict)  # headline for people (timeline)
+    after: JSONDict = field(default_factory=dict)
     changes: ChangeLog = field(default_factory=ChangeLog)
-    _also: dict = field(default_factory=dict)
+    _also: dict[tuple[str, str], None] = field(default_factory=dict)
     _explicit: int = 0
 
-    def record(self, entity: str, entity_id: str | None, before: dict | None,
-               after: dict | None, *, organization_id: str | None = None) -> None:
+    def record(self, entity: str, entity_id: str | None, before: JSONDict | None,
+               after: JSONDict | None, *, organization_id: str | None = None) -> None:
         """Add to the event's short headline (what people read on the timeline). The
         change rows are captured by themselves and the subject is the one the unit was
         opened with: a headline about the subject goes at the top level, others under
@@ -71,12 +72,12 @@ class Unit:
             self._also[(entity, str(entity_id))] = None
 
     def add_change(self, entity: str, entity_id: str | None, operation: str,
-                   before: dict | None = None, after: dict | None = None) -> None:
+                   before: JSONDict | None = None, after: JSONDict | None = None) -> None:
         """Report a row written by a statement the session cannot see (raw SQL)."""
         self.changes.add(Change(entity, entity_id, operation, dict(before or {}),
                                 dict(after or {})))
 
-    def insert_rows(self, model: type[SQLModel], rows: list[dict]) -> None:
+    def insert_rows(self, model: type[SQLModel], rows: list[JSONDict]) -> None:
         """Bulk Core insert of ``rows`` into ``model``'s table, one change row each."""
         if not rows:
             return
@@ -88,7 +89,7 @@ class Unit:
         for change in audit.change_rows_for(model, rows):
             self.changes.add(change)
 
-    def _guard(self, state) -> None:  # noqa: ANN001 - sqlalchemy ORMExecuteState
+    def _guard(self, state: ORMExecuteState) -> None:
         """Refuse a bulk INSERT/UPDATE/DELETE whose rows the unit would not see."""
         if self._explicit or not (state.is_insert or state.is_update or state.is_delete):
             return
@@ -99,13 +100,19 @@ class Unit:
                            "through the session or Unit.insert_rows so they are audited")
 
 
-_MODELS: dict[str, type] = {}
+_MODELS: dict[str, type[SQLModel]] = {}
 
 
-def _model_for(table: str) -> type | None:
-    if not _MODELS:
-        for mapper in SQLModel._sa_registry.mappers:  # noqa: SLF001
-            _MODELS[mapper.local_table.name] = mapper.class_
+def _model_for(table: str) -> type[SQLModel] | None:
+    """The table model named ``table`` (looked up again when a model was added later)."""
+    if table not in _MODELS:
+        todo = list(SQLModel.__subclasses__())
+        while todo:
+            model = todo.pop()
+            todo.extend(model.__subclasses__())
+            name = getattr(model, "__tablename__", None)
+            if isinstance(name, str) and getattr(model, "__table__", None) is not None:
+                _MODELS[name] = model
     return _MODELS.get(table)
 
 
@@ -116,7 +123,7 @@ def _organization_of(session: Session, subject: Subject) -> str | None:
     if subject.entity == "organization":
         return subject.id
     model = _model_for(subject.entity)
-    if model is None or "organization_id" not in model.__table__.columns:
+    if model is None or "organization_id" not in model.model_fields:
         return None
     row = session.get(model, subject.id)
     return getattr(row, "organization_id", None) if row is not None else None

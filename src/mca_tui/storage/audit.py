@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy import inspect as sa_inspect
-from sqlmodel import Session, select
+from sqlalchemy.orm import InstanceState, Mapper
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mca_tui.domain.actor import Actor
 from mca_tui.storage.models import (
@@ -51,6 +54,8 @@ REDACTED = "[redacted]"
 TIMELINE_ENTITIES = frozenset({"organization", "application", "penalty_case"})
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
+
+JSONDict = dict[str, Any]
 
 
 def _default(value: object) -> object:
@@ -106,8 +111,8 @@ class Change:
     entity: str
     entity_id: str | None
     operation: str  # insert | update | delete
-    before: dict = field(default_factory=dict)
-    after: dict = field(default_factory=dict)
+    before: JSONDict = field(default_factory=dict)
+    after: JSONDict = field(default_factory=dict)
     # Timeline entities the row refers to: (entity, id) pairs for the subject index.
     refs: tuple[tuple[str, str], ...] = ()
 
@@ -116,7 +121,7 @@ class Change:
             raise ValueError(f"unknown operation {self.operation!r}")
 
 
-def _row_id(mapper, obj: object) -> str | None:  # noqa: ANN001
+def _row_id(mapper: Mapper[Any], obj: object) -> str | None:
     values = mapper.primary_key_from_instance(obj)
     if any(v is None for v in values):
         return None
@@ -136,21 +141,23 @@ class _Shape:
     refs: tuple[tuple[str, str], ...]  # (column key, timeline entity it refers to)
 
 
-_shapes: dict[object, _Shape] = {}
+_shapes: dict[Mapper[Any], _Shape] = {}
 
 
-def _shape(mapper) -> _Shape:  # noqa: ANN001
+def _shape(mapper: Mapper[Any]) -> _Shape:
     shape = _shapes.get(mapper)
     if shape is None:
-        refs = tuple((column.key, fk.column.table.name)
-                     for column in mapper.local_table.columns for fk in column.foreign_keys
+        table = mapper.persist_selectable
+        refs = tuple((str(column.key), fk.column.table.name)
+                     for column in table.columns for fk in column.foreign_keys
                      if fk.column.table.name in TIMELINE_ENTITIES)
-        shape = _Shape(mapper.local_table.name, tuple(a.key for a in mapper.column_attrs), refs)
+        name = str(getattr(table, "name", ""))
+        shape = _Shape(name, tuple(a.key for a in mapper.column_attrs), refs)
         _shapes[mapper] = shape
     return shape
 
 
-def _refs(shape: _Shape, values: dict) -> tuple[tuple[str, str], ...]:
+def _refs(shape: _Shape, values: JSONDict) -> tuple[tuple[str, str], ...]:
     return tuple((target, str(values[key])) for key, target in shape.refs if values.get(key))
 
 
@@ -209,14 +216,14 @@ class ChangeLog:
             self._capture_one(obj, DELETE)
 
     def _capture_one(self, obj: object, operation: str) -> None:
-        state = sa_inspect(obj)
+        state: InstanceState[Any] = sa_inspect(obj)
         mapper = state.mapper
         shape = _shape(mapper)
         if shape.table in AUDIT_TABLES:
             return
         values = state.dict
-        before: dict = {}
-        after: dict = {}
+        before: JSONDict = {}
+        after: JSONDict = {}
         if operation == INSERT:
             after = {k: _value(k, values.get(k)) for k in shape.columns}
         elif operation == DELETE:
@@ -239,11 +246,11 @@ class ChangeLog:
                         _refs(shape, values)))
 
 
-def change_rows_for(model: type, rows: Iterable[dict]) -> list[Change]:
+def change_rows_for(model: type[SQLModel], rows: Iterable[JSONDict]) -> list[Change]:
     """Insert changes for rows written with a bulk Core insert of ``model``."""
-    mapper = sa_inspect(model)
+    mapper: Mapper[Any] = sa_inspect(model)
     shape = _shape(mapper)
-    pk = [c.key for c in mapper.primary_key]
+    pk = [str(c.key) for c in mapper.primary_key]
     out = []
     for row in rows:
         values = {k: _value(k, v) for k, v in row.items()}
@@ -256,7 +263,7 @@ def change_rows_for(model: type, rows: Iterable[dict]) -> list[Change]:
 # --------------------------------------------------------------------------- hashing
 
 
-def _changes_payload(changes: Sequence[AuditChange]) -> list[list]:
+def _changes_payload(changes: Sequence[AuditChange]) -> list[list[Any]]:
     return [[c.entity, c.entity_id, c.operation, c.before_json, c.after_json]
             for c in sorted(changes, key=lambda c: c.ordinal)]
 
@@ -264,7 +271,7 @@ def _changes_payload(changes: Sequence[AuditChange]) -> list[list]:
 def event_hash(event: AuditEvent, changes: Sequence[AuditChange] = ()) -> str:
     """The event's hash. Version 1 (events from before revision 0003) covers the event
     row only; version 2 also covers its change rows, in order."""
-    payload: dict = {
+    payload: JSONDict = {
         "id": event.id,
         "chain": event.chain,
         "seq": event.seq,
@@ -300,8 +307,8 @@ def append_event(
     *,
     subject: Subject,
     changes: Iterable[Change] = (),
-    before: dict | None = None,
-    after: dict | None = None,
+    before: JSONDict | None = None,
+    after: JSONDict | None = None,
     note: str = "",
     at: datetime | None = None,
     also_about: Iterable[tuple[str, str]] = (),
@@ -333,6 +340,7 @@ def append_event(
         after_json=to_json(after or {}),
         note=note,
         prev_hash=prev,
+        hash="",
         hash_version=HASH_VERSION,
     )
     rows = [AuditChange(event_id=event.id, ordinal=i, entity=c.entity,
@@ -375,13 +383,14 @@ def append_event(
 # --------------------------------------------------------------------------- reading
 
 
-def events_about_query(entity: str, entity_id: str, *, newest_first: bool = False):  # noqa: ANN201
+def events_about_query(entity: str, entity_id: str, *,
+                       newest_first: bool = False) -> SelectOfScalar[AuditEvent]:
     """The select of every event indexed under (entity, id), in time order, searched by
     the ``audit_subject`` primary key (no scan, no sort)."""
-    order = (AuditSubject.at.desc(), AuditSubject.event_id.desc()) if newest_first else (
-        AuditSubject.at, AuditSubject.event_id)
+    at, event_id = col(AuditSubject.at), col(AuditSubject.event_id)
+    order = (at.desc(), event_id.desc()) if newest_first else (at.asc(), event_id.asc())
     return (select(AuditEvent)
-            .join(AuditSubject, AuditSubject.event_id == AuditEvent.id)
+            .join(AuditSubject, event_id == col(AuditEvent.id))
             .where(AuditSubject.entity == entity, AuditSubject.entity_id == entity_id)
             .order_by(*order))
 
@@ -401,7 +410,7 @@ def changes_of(session: Session, event_id: str, *, entity: str | None = None,
         stmt = stmt.where(AuditChange.entity == entity)
     if entity_id is not None:
         stmt = stmt.where(AuditChange.entity_id == entity_id)
-    return list(session.exec(stmt.order_by(AuditChange.ordinal)).all())
+    return list(session.exec(stmt.order_by(col(AuditChange.ordinal))).all())
 
 
 # --------------------------------------------------------------------------- verifying
@@ -426,9 +435,9 @@ class VerifyResult:
 def _changes_by_event(session: Session, chain: str) -> Iterator[tuple[str, list[AuditChange]]]:
     """The change rows of a chain's events, grouped by event, in event order."""
     stmt = (select(AuditChange)
-            .join(AuditEvent, AuditEvent.id == AuditChange.event_id)
+            .join(AuditEvent, col(AuditEvent.id) == col(AuditChange.event_id))
             .where(AuditEvent.chain == chain)
-            .order_by(AuditEvent.seq, AuditChange.ordinal))
+            .order_by(col(AuditEvent.seq), col(AuditChange.ordinal)))
     current: str | None = None
     group: list[AuditChange] = []
     for change in session.exec(stmt):
@@ -451,7 +460,7 @@ def verify_chains(session: Session) -> VerifyResult:
         prev, expected_seq = GENESIS, 1
         last: AuditEvent | None = None
         events = session.exec(
-            select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+            select(AuditEvent).where(AuditEvent.chain == chain).order_by(col(AuditEvent.seq))
         )
         grouped = _changes_by_event(session, chain)
         pending = next(grouped, None)
