@@ -438,3 +438,14 @@ def test_import_history_reads_the_chain_not_the_summary(env, db):
         change = s.exec(select(AuditChange).where(AuditChange.entity_id == org_id,
                                                   AuditChange.operation == "update")).one()
     assert '"domicile":"厦门市海沧区沧林路8号"' in change.after_json
+
+
+def test_timeline_shows_the_rows_changed_by_an_event_without_headline(env, db):
+    org_id = _established(env)
+    with env.ctx.unit("org.change", subject=Subject("organization", org_id)) as unit:
+        row = unit.session.get(Organization, org_id)
+        row.domicile = "厦门市海沧区沧林路8号"
+        unit.session.add(row)
+    last = records.get_record(env.ctx, org_id).timeline[-1]
+    assert last.action == "org.change"
+    assert [(c.field, c.after) for c in last.changes] == [("domicile", "厦门市海沧区沧林路8号")]

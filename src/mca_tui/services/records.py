@@ -270,6 +270,8 @@ def _timeline(session: Session, org_id: str) -> list[TimelineEntry]:
             before, after = json.loads(e.before_json or "{}"), json.loads(e.after_json or "{}")
         except ValueError:
             before, after = {}, {}
+        if not before and not after and e.hash_version >= 2:
+            before, after = _headline_from_changes(session, e.id)
         actor = names.get(e.actor_id or "", e.actor_name)
         out.append(TimelineEntry(e.at, actor, offices.get(e.office_code, e.office_code),
                                  e.action, _changes(before, after), e.note))
@@ -284,6 +286,20 @@ def _timeline(session: Session, org_id: str) -> list[TimelineEntry]:
 
 # Columns every write touches: not news on a timeline.
 _BOOKKEEPING = frozenset({"version", "updated_at", "name_sort_key", "search_rowid"})
+
+
+def _headline_from_changes(session: Session, event_id: str) -> tuple[dict, dict]:
+    """For an event the service gave no headline: the columns its updates changed."""
+    before: dict = {}
+    after: dict = {}
+    for change in audit.changes_of(session, event_id):
+        if change.operation != audit.UPDATE:
+            continue
+        b, a = _without_bookkeeping(json.loads(change.before_json),
+                                    json.loads(change.after_json))
+        before.update({k: v for k, v in b.items() if not k.endswith("_id")})
+        after.update({k: v for k, v in a.items() if not k.endswith("_id")})
+    return before, after
 
 
 def _without_bookkeeping(before: dict, after: dict) -> tuple[dict, dict]:
