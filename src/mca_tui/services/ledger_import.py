@@ -358,16 +358,17 @@ class _Recorder:
 
 
 def _apply_changes(s: Session, model: type, changes: list, tick) -> dict[str, dict]:  # noqa: ANN001
-    """Apply planned (row, id, before, after) changes to rows of ``model``; returns what
-    changed by id, for the batch summary and the organization timelines."""
+    """Apply planned (row, id, before, after) changes to rows of ``model``; returns the
+    source row of each changed id for the batch summary (the change itself is in the
+    audit event's change rows)."""
     out: dict[str, dict] = {}
-    for r, row_id, before, after in changes:
+    for r, row_id, _before, after in changes:
         row = s.get(model, row_id)
         for k, v in after.items():
             setattr(row, k, v)
         s.add(row)
-        out[row_id] = {"organization_id": row.organization_id, "row": r.row,
-                       "before": before, "after": after}
+        # where it came from; what changed is in the audit event's change rows
+        out[row_id] = {"organization_id": row.organization_id, "row": r.row}
         tick()
     return out
 
@@ -412,7 +413,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
         tick()
 
     changed: dict[str, dict] = {}
-    for row, org_id, before, after in plan.org_change:
+    for row, org_id, _before, after in plan.org_change:
         columns = {k: v for k, v in after.items() if k != "legal_rep"}
         if "legal_rep" in after:
             org = s.get(Organization, org_id)
@@ -421,8 +422,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
                           ctx.today())
             s.add(org)
         update_organization(rec, org_id, columns)
-        changed[org_id] = {"sheet": L.SHEET_ORGS, "row": row.row, "before": before,
-                           "after": after}
+        changed[org_id] = {"sheet": L.SHEET_ORGS, "row": row.row}
         tick()
 
     def org_id_of(uscc: str) -> str:
