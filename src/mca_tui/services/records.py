@@ -297,14 +297,18 @@ def _headline_from_changes(session: Session, event_id: str) -> tuple[dict, dict]
             continue
         b, a = _without_bookkeeping(json.loads(change.before_json),
                                     json.loads(change.after_json))
-        before.update({k: v for k, v in b.items() if not k.endswith("_id")})
-        after.update({k: v for k, v in a.items() if not k.endswith("_id")})
+        before.update(b)
+        after.update(a)
     return before, after
 
 
+def _shown(key: str) -> bool:
+    return key not in _BOOKKEEPING and not key.endswith("_id")  # ids are not for people
+
+
 def _without_bookkeeping(before: dict, after: dict) -> tuple[dict, dict]:
-    return ({k: v for k, v in before.items() if k not in _BOOKKEEPING},
-            {k: v for k, v in after.items() if k not in _BOOKKEEPING})
+    return ({k: v for k, v in before.items() if _shown(k)},
+            {k: v for k, v in after.items() if _shown(k)})
 
 
 def _flags(session: Session, org: Organization, today: date) -> list[str]:
