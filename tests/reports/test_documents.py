@@ -46,7 +46,26 @@ CHANGES = [{"item": "name", "before": "厦门市海沧区书法协会", "after":
 EVERY = {**ACCEPT, **{k: v for k, v in SHEET.items() if k not in ("org_type",)},
          "missing_items": ["章程草案", "验资报告"], "reasons": "在同一行政区域内已有业务范围相同的社会团体",
          "notice_due": date(2022, 3, 9), "received_items": ["登记申请书"],
-         "changes": CHANGES, "decided_on": ON}
+         "changes": CHANGES, "decided_on": ON,
+         # deregistration and custody kinds (services.deregistration / services.custody)
+         "trigger": "self_dissolution", "liquidation_end_on": date(2022, 2, 20),
+         "custody_items": ["certificate_original", "seals"], "published_on": ON,
+         "void_items": [{"item": "certificate_original", "serial": "350205202200001Z"},
+                        {"item": "seals", "serial": ""}],
+         "reason_code": "deregistration", "reason": "清算报告需进一步核实"}
+
+
+# The kinds of the registration workflow (services.registration); other workflows add
+# theirs to render_lib.KINDS and are covered here by the layout test.
+REGISTRATION_KINDS = ("acceptance_notice", "correction_notice", "refusal_decision",
+                      "approval_decision", "certificate_sheet", "announcement",
+                      "change_announcement", "receipt")
+
+
+def _full(kind: str, data: dict) -> dict:
+    """``data`` plus a sample value for every other key the kind requires."""
+    template = render_lib.builtin_template(kind)
+    return {**{k: "示例" for k in template.required}, **data}
 
 
 def _issue(ctx: ServiceContext, kind: str = "acceptance_notice", data: dict | None = None,
@@ -199,7 +218,7 @@ def test_backup_includes_documents_and_a_restored_registry_finds_them(ctx, db, t
 
 def test_documents_are_chinese_with_the_ui_in_english(ctx, settings):
     i18n.set_language("en")
-    for kind in render_lib.KINDS:
+    for kind in REGISTRATION_KINDS:
         data = {**EVERY, "org_type": "social_group", "registration_kind":
                 "change" if kind == "change_announcement" else "establishment",
                 "direct_category": "public_welfare", "supervisory_unit": "",
@@ -233,7 +252,8 @@ def _fonts(rpr) -> dict:
 
 def test_every_kind_has_the_gbt_9704_layout(ctx):
     for kind in render_lib.KINDS:
-        data = {**EVERY, "org_type": "social_group", "office_phone": "0592-6051234"}
+        data = _full(kind, {**EVERY, "org_type": "social_group",
+                            "office_phone": "0592-6051234"})
         info = _issue(ctx, kind, data)
         path = _file(ctx, info)
         d = docx.Document(str(path))
@@ -300,8 +320,8 @@ def test_refusal_gives_each_reason_its_own_numbered_line_and_the_remedy_from_set
     info = _issue(ctx, "refusal_decision", {**ACCEPT, "org_type": "social_group",
                                             "reasons": reasons})
     texts = _body_texts(_file(ctx, info))
-    assert "1.\t在同一行政区域内已有业务范围相同的社会团体" in texts
-    assert "2.\t拟任负责人不具有完全民事行为能力" in texts
+    assert "1.\t在同一行政区域内已有业务范围相同的社会团体；" in texts
+    assert "2.\t拟任负责人不具有完全民事行为能力。" in texts
     remedy = next(t for t in texts if "行政复议" in t)
     assert "60日内向厦门市海沧区人民政府申请行政复议" in remedy
     assert "6个月内依法向人民法院提起行政诉讼" in remedy
@@ -321,7 +341,7 @@ def test_correction_notice_items_deadline_consequence_and_contact(ctx):
                                              "correction_due": date(2022, 3, 20)})
     d = docx.Document(str(_file(ctx, info)))
     listed = [p for p in d.paragraphs if p.text.split("\t")[0] in ("1.", "2.")]
-    assert [p.text.split("\t")[1] for p in listed] == items
+    assert [p.text.split("\t")[1] for p in listed] == [items[0] + "；", items[1] + "。"]
     for p in listed:  # hanging indent: wrapped lines align after the number
         fmt = p.paragraph_format
         assert fmt.left_indent == Pt(64) and fmt.first_line_indent == -Pt(32)
@@ -409,7 +429,7 @@ def test_administrator_template_overrides_builtin(ctx):
 
 def test_every_kind_renders_without_leftover_placeholders(ctx):
     for kind in render_lib.KINDS:
-        info = _issue(ctx, kind, {**EVERY, "org_type": "social_group"})
+        info = _issue(ctx, kind, _full(kind, {**EVERY, "org_type": "social_group"}))
         assert "{" not in info.preview_text
         assert "{" not in render_lib.preview_text(_file(ctx, info))
 

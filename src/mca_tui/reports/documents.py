@@ -256,7 +256,7 @@ def _item_text(item: object, lang: str) -> str:
 def split_items(value: object, lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """A list of items from a list, or from text with one item per line (or items
     separated by ；); numbering typed by the user ("1." "一、" "（2）") is dropped,
-    the renderer numbers the items itself."""
+    the renderer numbers the items itself; each item ends with ；, the last with 。."""
     if value in (None, ""):
         return []
     if isinstance(value, (list, tuple)):
@@ -266,8 +266,9 @@ def split_items(value: object, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         raw = text.splitlines()
         if len(raw) == 1:
             raw = [p for p in re.split(r"[；;]", text)]
-    items = [_LEADING_NUMBER.sub("", r).strip().rstrip("；;。") for r in raw]
-    return [i for i in items if i]
+    items = [i for i in (_LEADING_NUMBER.sub("", r).strip().rstrip("；;。，,") for r in raw) if i]
+    # a list reads as one sentence: items end with "；", the last with "。"
+    return [i + ("。" if n == len(items) else "；") for n, i in enumerate(items, 1)]
 
 
 def _changes(data: Mapping[str, object], lang: str, org_type: str) -> list[str]:
