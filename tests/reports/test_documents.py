@@ -126,6 +126,30 @@ def test_file_is_written_only_after_commit_at_a_relative_path(ctx, settings):
     assert documents.verify(ctx, info.id)
 
 
+def test_rendering_runs_after_the_write_lock_is_released(ctx, db, monkeypatch):
+    import sqlite3
+
+    seen = []
+    real = render_lib.render_docx
+
+    def probe(*args, **kwargs):
+        # another writer can take the write lock at once while the file is rendered
+        conn = sqlite3.connect(db.path, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError:
+            seen.append("locked")
+        finally:
+            conn.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render_lib, "render_docx", probe)
+    _issue(ctx)
+    assert seen == ["free"]
+
+
 def test_failed_rendering_keeps_the_record_and_the_file_is_rendered_from_it(ctx, settings,
                                                                             monkeypatch):
     def broken(*args, **kwargs):
