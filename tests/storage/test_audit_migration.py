@@ -130,3 +130,35 @@ def test_tampering_with_an_old_event_is_still_detected(tmp_path):
         result = audit.verify_chains(s)
     assert not result.ok and (result.broken.reason, result.broken.seq) == ("hash_mismatch", 2)
     db.dispose()
+
+
+def test_rows_slipped_under_an_old_event_or_a_downgraded_version_are_detected(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(to_url(path))
+    _upgrade_to(old, "0002")
+    ids = _write_old_events(path)
+    old.dispose()
+    db = Database.open(path)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("INSERT INTO audit_change VALUES (?, 0, 'organization', ?, 'delete', '{}', '{}')",
+                (ids[3], ORG))
+    raw.close()
+    with db.read() as s:
+        result = audit.verify_chains(s)
+    assert not result.ok and (result.broken.reason, result.broken.seq) == ("hash_mismatch", 4)
+    db.dispose()
+
+
+def test_a_new_event_claiming_the_old_hash_version_is_detected(tmp_path):
+    db = Database.open(tmp_path / "new.db")
+    ctx = cli_context(db, Settings(documents_dir=str(tmp_path / "docs")))
+    from mca_tui.services import calendar_admin
+
+    calendar_admin.mark_year_complete(ctx, 2027)
+    raw = sqlite3.connect(tmp_path / "new.db", isolation_level=None)
+    raw.execute("UPDATE audit_event SET hash_version = 1 WHERE seq = 2")
+    raw.close()
+    with db.read() as s:
+        result = audit.verify_chains(s)
+    assert not result.ok and (result.broken.reason, result.broken.seq) == ("hash_mismatch", 2)
+    db.dispose()

@@ -476,7 +476,8 @@ def verify_chains(session: Session) -> VerifyResult:
             if event.prev_hash != prev:
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, event.seq, event.id, "prev_mismatch"))
-            if event_hash(event, changes) != event.hash:
+            if event_hash(event, changes) != event.hash or (
+                    changes and (event.hash_version or 1) < 2):  # no rows added to old events
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, event.seq, event.id, "hash_mismatch"))
             prev, expected_seq, last = event.hash, expected_seq + 1, event
