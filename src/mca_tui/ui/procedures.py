@@ -117,6 +117,24 @@ def _ledger(ctx: ServiceContext, _org: str | None) -> Screen:
     return LedgerScreen(ctx)
 
 
+def _spot_checks(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.spot_check import SpotCheckScreen
+
+    return SpotCheckScreen(ctx)
+
+
+def _supervision(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+    return OrgSupervisionScreen(ctx, org or "")
+
+
+def _rectification_overdue(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.supervision_overdue import RectificationOverdueScreen
+
+    return RectificationOverdueScreen(ctx)
+
+
 PROCEDURES: list[Procedure] = [
     Procedure("search", "ui.proc.search", _search, action="search.read"),
     Procedure("intake", "ui.proc.intake", _intake, key="ctrl+n", action="application.draft"),
@@ -126,8 +144,54 @@ PROCEDURES: list[Procedure] = [
               statuses=(OrgStatus.ACTIVE,), on_home=False, action="application.draft"),
     Procedure("statistics", "ui.proc.statistics", _statistics, action="statistics.read"),
     Procedure("ledger", "ui.proc.ledger", _ledger, roles=(Role.ADMIN, Role.CLERK)),
+    # supervision (issue 10): audits, rectification, interviews, evaluation of one
+    # organization (from its record); spot checks; overdue rectifications to list
+    Procedure("supervision", "sv.proc.supervision", _supervision, needs_organization=True,
+              on_home=False, action="supervision.read"),
+    Procedure("spot_checks", "sv.proc.spot_checks", _spot_checks,
+              roles=(Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ENFORCEMENT)),
+    Procedure("rectification_overdue", "sv.proc.overdue", _rectification_overdue,
+              roles=(Role.CLERK, Role.REVIEWER, Role.APPROVER)),
 ]
 """Every procedure, in menu order. Other screens append entries here."""
+
+
+# Supervision, part 1 (issue 10): the annual report cycle and the credit lists
+# (ui.screens.annual_report, ui.screens.credit_list).
+def _annual_reports(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.annual_report import AnnualReportsScreen
+
+    return AnnualReportsScreen(ctx)
+
+
+def _annual_report(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+    return AnnualReportScreen(ctx, org or "")
+
+
+def _credit_lists(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.credit_list import CreditListsScreen
+
+    return CreditListsScreen(ctx)
+
+
+def _credit_listing(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.credit_list import CreditListingScreen
+
+    return CreditListingScreen(ctx, org or "")
+
+
+PROCEDURES.extend([
+    Procedure("annual_reports", "supervision.ui.proc.annual_reports", _annual_reports,
+              action="supervision.read"),
+    Procedure("credit_lists", "supervision.ui.proc.credit_lists", _credit_lists,
+              action="supervision.read"),
+    Procedure("annual_report", "supervision.ui.proc.annual_report", _annual_report,
+              needs_organization=True, on_home=False, action="supervision.read"),
+    Procedure("credit_listing", "supervision.ui.proc.credit_listing", _credit_listing,
+              needs_organization=True, on_home=False, action="supervision.read"),
+])
 
 
 def register(procedure: Procedure) -> None:

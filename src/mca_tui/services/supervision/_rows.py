@@ -127,3 +127,10 @@ def not_future(ctx: ServiceContext, field: str, on: date) -> date:
         raise ValidationFailed([FieldProblem(field, "sv.error.date_in_future",
                                              {"on": on.isoformat()})])
     return on
+
+
+def organization_name(ctx: ServiceContext, org_id: str) -> str:
+    """The organization's name (title of the supervision screens)."""
+    ctx.permit("supervision.read")
+    with ctx.db.read() as s:
+        return organization(s, org_id).name

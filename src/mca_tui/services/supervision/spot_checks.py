@@ -76,7 +76,9 @@ __all__ = [
     "finish",
     "get_plan",
     "list_plans",
+    "find_organization",
     "notify",
+    "officers",
     "plan_of",
     "publication_list",
     "publish",
@@ -199,6 +201,26 @@ def _view(ctx: ServiceContext, s: Session, row: SpotCheckPlanRow) -> PlanView:
         results, row.drawn_on, row.published_on,
         wf.available_actions(ctx, SPOT_CHECK_PLAN, row.status,
                              _rows.history(SPOT_CHECK_PLAN, _steps(row))))
+
+
+def officers(ctx: ServiceContext) -> list[Officer]:
+    """The enforcement officers (for the conflict declaration and the results form)."""
+    ctx.permit("supervision.read")
+    with ctx.db.read() as s:
+        return enforcement_officers(s)
+
+
+def find_organization(ctx: ServiceContext, text: str) -> str:
+    """The id of the organization with this credit code or exact name (NotFound)."""
+    ctx.permit("supervision.read")
+    text = (text or "").strip()
+    with ctx.db.read() as s:
+        oid = s.exec(select(Organization.id).where(
+            (Organization.uscc == text.upper()) | (Organization.name == text))).first()
+    if oid is None:
+        raise ValidationFailed([FieldProblem("organization", "sv.error.no_organization",
+                                             {"text": text})])
+    return oid
 
 
 def get_plan(ctx: ServiceContext, plan_id: str) -> PlanView:

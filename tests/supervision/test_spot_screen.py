@@ -1,0 +1,97 @@
+"""Pilot tests of the spot-check screen at 80x24: the reviewer draws an approved plan from
+the keyboard (F9, then Enter on the confirmation); the drawn organizations, their
+inspectors and the seed appear, and the draw is the one the seed reproduces. The
+organization supervision screen opens from the record with F8."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from mca_tui.domain.enums import Role
+from mca_tui.services import users
+from mca_tui.services.supervision import spot_checks
+from mca_tui.storage.models import SpotCheckPlanRow
+from tests.supervision.h10_helpers import org
+from tests.ui.conftest import TODAY, settle, sign_in, wait_until
+
+SIZE = (80, 24)
+PASSWORD = "reviewer-pass-1"
+
+
+@pytest.fixture
+def make_app(db, settings):
+    from mca_tui.ui.app import McaApp
+
+    def make(**kw) -> McaApp:
+        return McaApp(kw.pop("settings", settings), lambda: db, today=lambda: TODAY, **kw)
+
+    return make
+
+
+@pytest.fixture
+def approved_plan(ctx, make_ctx):
+    for i in range(30):
+        org(ctx, f"海沧抽查测试协会{i:02d}")
+    users.add_user(ctx, "reviewer", "黄丽芳", PASSWORD, ["reviewer"])
+    for i in range(3):
+        make_ctx(f"officer{i}", Role.ENFORCEMENT, today=TODAY)
+    planner = make_ctx("planner", Role.REVIEWER, today=TODAY)
+    approver = make_ctx("boss", Role.APPROVER, today=TODAY)
+    pid = spot_checks.create_plan(planner, TODAY.year, "regular", "10")
+    spot_checks.approve(approver, pid)
+    return pid
+
+
+def _text(app, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    rendered = widget.render()
+    return getattr(rendered, "plain", str(rendered))
+
+
+async def test_reviewer_draws_the_plan_from_the_keyboard(make_app, approved_plan, ctx):
+    from mca_tui.ui.screens.spot_check import SpotCheckScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "reviewer", PASSWORD)
+        app.open_procedure("spot_checks")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen)
+                         and app.screen.query_one("#spot-plans", DataTable).row_count == 1)
+        assert "F9" in _text(app, "#spot-status")
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SpotCheckScreen))
+        await pilot.press("enter")  # confirm the draw
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen)
+                         and app.screen.query_one("#spot-drawn", DataTable).row_count == 3)
+        await settle(app, pilot)
+        with ctx.db.read() as s:
+            row = s.get(SpotCheckPlanRow, approved_plan)
+        assert row.status == "drawn" and row.seed
+        assert row.seed in _text(app, "#spot-info")
+        table = app.screen.query_one("#spot-drawn", DataTable)
+        inspectors = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert all(len(x.split("、")) == 2 for x in inspectors)
+        # the draw the seed reproduces
+        [check] = spot_checks.verify(ctx.db)
+        assert check.reason is None and check.drawn == len(json.loads(row.drawn_json)) == 3
+
+
+async def test_escape_on_the_confirmation_draws_nothing(make_app, approved_plan, ctx):
+    from mca_tui.ui.screens.spot_check import SpotCheckScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "reviewer", PASSWORD)
+        app.open_procedure("spot_checks")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen)
+                         and app.screen.query_one("#spot-plans", DataTable).row_count == 1)
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SpotCheckScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen))
+        await settle(app, pilot)
+        with ctx.db.read() as s:
+            assert s.get(SpotCheckPlanRow, approved_plan).status == "approved"
