@@ -503,3 +503,50 @@ def test_documents_render_command_writes_missing_files(ctx, db, settings, tmp_pa
     assert cli.main(["--db", str(db.path), "documents", "render", "--number",
                      info.number]) == 0
     assert cli.main(["--db", str(db.path), "documents", "render", "--number", "无此文号"]) == 1
+
+
+def test_change_registration_with_the_ui_in_english_writes_chinese(make_ctx, settings, db):
+    """变更登记 with the UI in English: the decision lists "由 A 变更为 B。" lines, the
+    变更公告 is issued (社团条例 Art 23), and the stored free text is Chinese."""
+    from mca_tui.domain.enums import OrgType
+    from mca_tui.domain.forms import materials_for
+    from mca_tui.services import registration as reg
+    from mca_tui.storage.models import Announcement, Certificate, SupervisionRecord
+    from tests.registration.helpers import TODAY, make_id, sg_form
+
+    clerk = make_ctx("clerk", Role.CLERK, today=TODAY)
+    reviewer = make_ctx("reviewer", Role.REVIEWER, today=TODAY)
+    approver = make_ctx("approver", Role.APPROVER, today=TODAY)
+    app = reg.submit(clerk, reg.save_draft(clerk, sg_form(), org_type=OrgType.SOCIAL_GROUP).id)
+    reg.review(reviewer, app.id)
+    org_id = reg.approve(approver, app.id).organization_id
+    i18n.set_language("en")
+    draft = reg.start_change(clerk, org_id)
+    form = {**draft.form, "domicile": "厦门市海沧区沧林路8号", "legal_rep_name": "王强",
+            "legal_rep_id_number": make_id("35020519750707004"),
+            "supervisory_approval_on": "2025-02-20", "received_on": "2025-03-03",
+            "materials": {m.key: True for m in materials_for(OrgType.SOCIAL_GROUP,
+                                                             change=True)}}
+    reg.save_draft(clerk, form, application_id=draft.id)
+    changed = reg.submit(clerk, draft.id)
+    reg.review(reviewer, changed.id)
+    result = reg.approve(approver, changed.id)
+    kinds = [d.kind for d in result.documents]
+    assert kinds[0] == "approval_decision" and "change_announcement" in kinds
+    texts = {d.kind: render_lib.preview_text(documents.resolve(settings, d.file_path, db))
+             for d in result.documents}
+    decision = texts["approval_decision"]
+    assert "准予变更登记决定书" in decision
+    assert "住所由厦门市海沧区海沧大道899号变更为厦门市海沧区沧林路8号。" in decision
+    assert "法定代表人由陈明变更为王强。" in decision
+    assert "印章式样" not in decision and "银行" not in decision
+    notice = texts["change_announcement"]
+    assert "社会团体变更登记公告" in notice and "法定代表人由陈明变更为王强。" in notice
+    for text in texts.values():
+        assert "Domicile" not in text and "registration" not in text
+    with db.read() as s:
+        replaced = s.exec(select(Certificate).where(Certificate.status == "replaced")).one()
+        audit = s.exec(select(SupervisionRecord)).one()
+        ann = s.exec(select(Announcement).where(Announcement.kind == "change")).one()
+    assert "换发" in replaced.reason and "变更" in audit.description
+    assert ann.document_id and "变更登记公告" in ann.text

@@ -1439,6 +1439,11 @@ def _establish(unit: Unit, ctx: ServiceContext, app: Application, today: date): 
     return [decision, sheet, notice], sheet
 
 
+# Free text stored in records (a certificate's reason, a supervision record's description)
+# is written in the register's language, whatever the UI language of the user acting.
+RECORD_LANGUAGE = "zh"
+
+
 def _doc_change(ctx: ServiceContext, item: str, before: str, after: str,
                 before_fen: int | None, after_fen: int | None) -> dict:
     """One changed item for a document: its code and values (amounts in fen, subdistrict
@@ -1535,7 +1540,9 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date
         for old in s.exec(select(Certificate).where(Certificate.organization_id == org.id,
                                                     Certificate.status == "valid")):
             old.status, old.status_on = "replaced", today
-            old.reason = t("registration.cert_replaced", number=app.number or "")
+            # stored text is in the register's language, never the clerk's UI language
+            old.reason = t("registration.cert_replaced", RECORD_LANGUAGE,
+                           number=app.number or "")
             s.add(old)
             unit.record("certificate", old.id, {"status": "valid"}, {"status": "replaced"},
                         organization_id=org.id)
@@ -1547,7 +1554,7 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application, today: date
             office_id=app.office_id, organization_id=org.id,
             kind=SupervisionKind.FINANCIAL_AUDIT.value, record_date=today,
             trigger="change_of_legal_rep",
-            description=t("registration.audit_required", before=previous_rep,
+            description=t("registration.audit_required", RECORD_LANGUAGE, before=previous_rep,
                           after=org.legal_rep_name),
             details_json=json.dumps({"status": "required", "application_id": app.id,
                                      "previous_legal_rep": previous_rep,
