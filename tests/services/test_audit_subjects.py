@@ -449,3 +449,35 @@ def test_timeline_shows_the_rows_changed_by_an_event_without_headline(env, db):
     last = records.get_record(env.ctx, org_id).timeline[-1]
     assert last.action == "org.change"
     assert [(c.field, c.after) for c in last.changes] == [("domicile", "厦门市海沧区沧林路8号")]
+
+
+def test_every_query_of_the_record_timeline_searches_by_index(env, db):
+    """The queries the record screen's timeline actually runs (captured from the engine),
+    each explained: no SCAN of an audit table, no temporary sort."""
+    from sqlalchemy import event as sa_event
+
+    org_id = _established(env)
+    import_ledger(env.ctx, ledger([org(1)]))
+    import_ledger(env.ctx, ledger([org(1, 住所="厦门市海沧区沧林路8号")]))
+    with db.read() as s:
+        imported = s.exec(select(Organization.id).where(Organization.uscc == code(1))).one()
+    seen: list[tuple[str, tuple]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if "audit_" in statement:
+            seen.append((statement, tuple(parameters or ())))
+
+    sa_event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        assert len(records.get_record(env.ctx, org_id).timeline) >= 4
+        assert any(e.action == "import.changed"
+                   for e in records.get_record(env.ctx, imported).timeline)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", capture)
+    assert seen
+    raw = sqlite3.connect(db.path)
+    for statement, params in seen:
+        lines = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {statement}", params)]
+        assert not any(line.startswith("SCAN") or "TEMP B-TREE" in line for line in lines), (
+            statement, lines)
+    raw.close()
