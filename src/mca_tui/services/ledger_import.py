@@ -341,20 +341,16 @@ def _count_rejects(plan: _Plan, parsed: L.ParsedLedger) -> None:
 
 
 class _Recorder:
-    """Stands in for the Unit when calling the organization services: same session,
-    but per-record notes go to the batch summary instead of the audit event."""
+    """Stands in for the Unit when calling the organization services: same session (so
+    every row is captured as a change row of the import's event), but their per-record
+    headline notes are dropped: a bulk event's headline holds only the counts."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.notes: dict[str, dict] = {}
 
     def record(self, entity: str, entity_id: str | None, before: dict | None,
                after: dict | None, *, organization_id: str | None = None) -> None:
-        if entity_id is None:
-            return
-        note = self.notes.setdefault(entity_id, {"entity": entity, "before": {}, "after": {}})
-        note["before"].update(before or {})
-        note["after"].update(after or {})
+        return None
 
 
 def _apply_changes(s: Session, model: type, changes: list, tick) -> dict[str, dict]:  # noqa: ANN001
@@ -409,7 +405,6 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
             import_batch_id=batch.id, source_sheet=L.SHEET_ORGS, source_row=row.row,
         )
         org_ids[row.uscc] = org.id
-        rec.notes.pop(org.id, None)  # a created record is its own note (source row)
         tick()
 
     changed: dict[str, dict] = {}
