@@ -5,9 +5,10 @@ says: a workflow that has no records yet simply yields an empty queue.
 
 Queues and who sees them (an administrator sees all):
 - ``acceptance``        drafts awaiting acceptance (受理)                     clerk
-- ``correction_notice`` accepted, a 补正 notice still possible: 5 working days from
-                        receipt (行政许可法 Art 32)                              reviewer
-- ``review``            accepted, awaiting review (审查); 60-day decision clock   reviewer
+- ``correction_notice`` received incomplete, no 补正 notice yet: 5 working days from
+                        receipt (行政许可法 Art 32; one notice only)             reviewer
+- ``review``            accepted, awaiting review (审查); the decision clock (60 days
+                        from a complete file, 20 working days for a change)     reviewer
 - ``correction``        补正 requested, waiting for the applicant               clerk, reviewer
 - ``approval``          reviewed, awaiting the decision (核准/不予登记)           approver
 - ``reports_overdue``   no annual report submitted for the last report year whose
