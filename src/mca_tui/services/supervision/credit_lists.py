@@ -685,12 +685,11 @@ class PublicationRow:
                 self.ground, self.reason, self.document_number]
 
 
-PUBLICATION_HEADERS = ("pub_on", "pub_event", "pub_kind", "pub_name", "pub_uscc",
-                       "pub_ground", "pub_reason", "pub_number")
+PUBLICATION_HEADERS = ("on", "event", "kind", "name", "uscc", "ground", "reason", "number")
 
 
 def publication_headers() -> list[str]:
-    return [t(f"supervision.ui.{h}") for h in PUBLICATION_HEADERS]
+    return [t(f"supervision.ui.pub.{h}") for h in PUBLICATION_HEADERS]
 
 
 def publication_list(ctx: ServiceContext, *, since: date | None = None,

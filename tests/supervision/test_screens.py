@@ -1,0 +1,188 @@
+"""Pilot tests of the annual report and credit list screens at 80×24: report intake by
+the clerk (an error keeps what was typed), the conclusion by a reviewer, the
+abnormal-list proposal (the dry run writes nothing; only the approver confirms)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+from textual.widgets import DataTable, Input, Static
+
+from mca_tui.domain.enums import Role
+from mca_tui.services import users
+from mca_tui.storage.models import AnnualReport, AuditEvent, CreditListEntry, IssuedDocument
+
+from ..ui.conftest import settle, sign_in, wait_until
+
+SIZE = (80, 24)
+TODAY = date(2025, 6, 16)
+PASSWORDS = {"clerk": "clerk-pass-1", "rev": "review-pass-1", "head": "approve-pass-1"}
+
+
+@pytest.fixture
+def settings(inspection_settings):
+    return inspection_settings
+
+
+@pytest.fixture
+def people(ctx, add_org):
+    users.add_user(ctx, "clerk", "陈晓燕", PASSWORDS["clerk"], ["clerk"])
+    users.add_user(ctx, "rev", "黄丽芳", PASSWORDS["rev"], ["reviewer"])
+    users.add_user(ctx, "head", "林志伟", PASSWORDS["head"], ["approver"])
+    return {"reported": add_org("海沧区书法协会", date(2020, 1, 1)),
+            "missing": add_org("海沧区篮球协会", date(2020, 1, 1)),
+            "new": add_org("海沧区新协会", date(2024, 7, 1))}
+
+
+@pytest.fixture
+def make_app(db, settings):
+    from mca_tui.ui.app import McaApp
+
+    def make():  # noqa: ANN202
+        return McaApp(settings, lambda: db, today=lambda: TODAY)
+
+    return make
+
+
+def _count(db, model) -> int:
+    with db.read() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def _text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_clerk_records_a_report_and_an_error_keeps_what_was_typed(make_app, people, db):
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen, AnnualReportsScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "clerk", PASSWORDS["clerk"])
+        app.open_procedure("annual_reports")
+        await settle(app, pilot)
+        listing = app.screen
+        assert isinstance(listing, AnnualReportsScreen) and listing.year == 2024
+        # the organization registered after 30 June 2024 is not due
+        assert {r.name for r in listing.rows} == {"海沧区书法协会", "海沧区篮球协会"}
+        index = [r.organization_id for r in listing.rows].index(people["reported"])
+        listing.query_one(DataTable).move_cursor(row=index)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnnualReportScreen)
+                         and app.screen.info is not None)
+        page = app.screen
+        assert page.query_one("#rp-received_on", Input).value == TODAY.isoformat()
+        page.query_one("#rp-received_on", Input).value = "2024-12-31"  # before the year ended
+        page.query_one("#rp-supervisory_opinion", Input).value = "同意报送"
+        page.query_one("#rp-materials", Input).value = "年度工作报告书"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: "次年1月1日" in _text(page.query_one("#rp-error", Static)))
+        assert _count(db, AnnualReport) == 0
+        assert page.query_one("#rp-supervisory_opinion", Input).value == "同意报送"  # kept
+        assert page.query_one("#rp-materials", Input).value == "年度工作报告书"
+        page.query_one("#rp-received_on", Input).value = "2025-05-30"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: page.info is not None and page.info.state == "received")
+        with db.read() as s:
+            report = s.exec(select(AnnualReport)).one()
+        assert (report.submitted_on, report.supervisory_opinion, report.note) == (
+            date(2025, 5, 30), "同意报送", "年度工作报告书")
+        # the clerk may amend the intake, never conclude
+        assert "annual_report.conclude" not in page.info.actions
+        assert page.query_one("#rp-row-conclusion").display is False
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AnnualReportsScreen)
+
+
+async def test_reviewer_concludes_basic_pass_with_rectification(make_app, people, db, make_ctx):
+    from mca_tui.services.supervision import annual_reports
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+    clerk = make_ctx("desk", Role.CLERK, today=TODAY)
+    annual_reports.receive(clerk, people["reported"], 2024, received_on=date(2025, 5, 30))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "rev", PASSWORDS["rev"])
+        app.push_screen(AnnualReportScreen(app.ctx, people["reported"], 2024))
+        await wait_until(pilot, lambda: getattr(app.screen, "info", None) is not None)
+        page = app.screen
+        assert page.query_one("#rp-row-items").display is False
+        page.query_one("#rp-conclusion").value = "basic_pass"
+        await pilot.pause()
+        assert page.query_one("#rp-row-items").display is True
+        page.query_one("#rp-rectify_by", Input).value = "2025-08-31"
+        await pilot.press("f9")  # no items: refused, nothing written
+        await wait_until(pilot, lambda: "整改事项" in _text(page.query_one("#rp-error", Static)))
+        page.query_one("#rp-items").text = "补交审计报告\n召开理事会"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: page.info is not None and page.info.state == "concluded")
+        assert page.info.conclusion == "basic_pass" and page.info.rectification_id
+
+
+async def test_abnormal_proposal_writes_nothing_and_the_approver_confirms(make_app, people, db,
+                                                                         make_ctx):
+    from mca_tui.services.supervision import annual_reports
+    from mca_tui.ui.screens.annual_report import AbnormalProposalScreen, AnnualReportsScreen
+
+    annual_reports.receive(make_ctx("desk", Role.CLERK, today=TODAY), people["reported"], 2024,
+                           received_on=date(2025, 5, 30))
+    events = _count(db, AuditEvent)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "clerk", PASSWORDS["clerk"])
+        events = _count(db, AuditEvent)  # after the sign-in event
+        app.push_screen(AnnualReportsScreen(app.ctx, 2024))
+        await settle(app, pilot)
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, AbnormalProposalScreen)
+                         and app.screen.loaded)
+        proposal = app.screen
+        assert [r.organization_id for r in proposal.rows] == [people["missing"]]
+        assert "拟列入 1 家" in _text(proposal.query_one("#pp-status", Static))
+        assert proposal.check_action("confirm", ()) is None  # a clerk does not list
+        await pilot.press("f9")
+        await settle(app, pilot)
+        assert _count(db, AuditEvent) == events  # the dry run wrote nothing
+        assert _count(db, CreditListEntry) == 0
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "head", PASSWORDS["head"])
+        app.push_screen(AbnormalProposalScreen(app.ctx, 2024))
+        await wait_until(pilot, lambda: app.screen.loaded)
+        await pilot.press("f9")  # asks first
+        await settle(app, pilot)
+        assert _count(db, CreditListEntry) == 0
+        await pilot.press("f9")  # confirmed
+        await wait_until(pilot, lambda: _count(db, CreditListEntry) == 1)
+        await wait_until(pilot, lambda: app.screen.loaded and app.screen.rows == [])
+        with db.read() as s:
+            entry = s.exec(select(CreditListEntry)).one()
+            doc = s.get(IssuedDocument, entry.notice_document_id)
+        assert entry.organization_id == people["missing"] and doc.kind == "credit_listing_notice"
+
+
+async def test_credit_listing_page_lists_and_exports_the_publication_list(make_app, people, db,
+                                                                          settings):
+    from mca_tui.ui.screens.credit_list import CreditListingScreen, CreditListsScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "head", PASSWORDS["head"])
+        app.push_screen(CreditListingScreen(app.ctx, people["missing"]))
+        await wait_until(pilot, lambda: getattr(app.screen, "info", None) is not None)
+        page = app.screen
+        assert page.offered == ["credit.abnormal.list"]
+        page.query_one("#li-ground").value = "unreachable"
+        page.query_one("#li-text", Input).value = "两次挂号信均被退回"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: page.info is not None and page.info.state == "listed")
+        assert "credit.abnormal.add_ground" in page.offered
+        app.pop_screen()
+        app.push_screen(CreditListsScreen(app.ctx))
+        await wait_until(pilot, lambda: len(getattr(app.screen, "rows", [])) == 1)
+        await pilot.press("f7")
+        folder = settings.documents_path() / "exports"
+        await wait_until(pilot, lambda: folder.exists() and any(folder.glob("*.xlsx")))
