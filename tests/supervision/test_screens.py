@@ -186,3 +186,23 @@ async def test_credit_listing_page_lists_and_exports_the_publication_list(make_a
         await pilot.press("f7")
         folder = settings.documents_path() / "exports"
         await wait_until(pilot, lambda: folder.exists() and any(folder.glob("*.xlsx")))
+
+
+async def test_overdue_reports_queue_opens_the_report_page(make_app, people):
+    from textual.widgets import OptionList
+
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "clerk", PASSWORDS["clerk"])
+        home = app.screen
+        ids = [s.id for s in home.summaries]
+        assert {s.id: s.count for s in home.summaries}["reports_overdue"] == 2
+        home.query_one("#queue-list", OptionList).highlighted = ids.index("reports_overdue")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(getattr(app.screen, "items", [])) == 2)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnnualReportScreen)
+                         and app.screen.info is not None)
+        assert app.screen.year == 2024 and "annual_report.receive" in app.screen.info.actions

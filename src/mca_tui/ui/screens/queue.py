@@ -83,6 +83,16 @@ class QueueScreen(ServiceCalls, Screen):
             from mca_tui.ui.screens.application import ApplicationScreen
 
             self.app.push_screen(ApplicationScreen(self.ctx, item.application_id))
+        elif item.organization_id and item.queue == "reports_overdue":
+            # the missing report: its intake page (the report year ends before its deadline)
+            from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+            year = item.due.year - 1 if item.due else None
+            self.app.push_screen(AnnualReportScreen(self.ctx, item.organization_id, year))
+        elif item.organization_id and item.queue == "abnormal_two_years":
+            from mca_tui.ui.screens.credit_list import CreditListingScreen
+
+            self.app.push_screen(CreditListingScreen(self.ctx, item.organization_id))
         elif item.organization_id and item.queue in ("rectifications", "evaluation_expiring"):
             # the organization's supervision screen, where the order or grade is handled
             from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
