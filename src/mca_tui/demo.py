@@ -32,6 +32,8 @@ DEMO_USERS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("reviewer", "黄丽芳", "demo-reviewer", ("reviewer",)),
     ("approver", "郑建国", "demo-approver", ("approver",)),
     ("enforcer", "王海涛", "demo-enforcer", ("enforcement",)),
+    # a spot check sends two inspectors (民发〔2017〕45号; services.supervision.spot_checks)
+    ("enforcer2", "蔡志强", "demo-enforcer-2", ("enforcement",)),
     ("admin", "李明辉", "demo-admin-1", ("admin",)),
 ]
 
@@ -66,6 +68,10 @@ DEREGISTRATIONS = {2016: (1, 1), 2017: (1, 1), 2018: (1, 2), 2019: (1, 2), 2020:
 REVOCATIONS = {2021: (3, 0), 2022: (7, 0), 2023: (6, 0), 2024: (1, 1), 2025: (1, 0)}
 # Report year -> organizations not accepted (None: about 8 % of those due).
 NOT_ACCEPTED = {2021: 23}
+# Supervision records the demo writes through the supervision services instead of the
+# ledger: the 2022 random spot check (services.supervision.demo_spot_check: a plan, its
+# seeded draw of 30, the results), so `mca-tui --demo spotcheck verify` proves a draw.
+SERVICE_WRITTEN = {(2022, "抽查")}
 # Supervision: year -> {kind: (organizations, extra records for some of them)}.
 SUPERVISION_2022 = {"财务审计": (34, 2), "整改": (35, 3), "约谈": (3, 0), "抽查": (30, 0),
                     "评估": (11, 0)}
@@ -431,7 +437,10 @@ class _Builder:
                 if year == DEMO_AS_OF.year:  # half a year so far
                     plan = {k: (max(1, n // 2), e) for k, (n, e) in plan.items()}
             for kind, (n, extra) in plan.items():
-                rows.extend(self._records(year, kind, n, extra))
+                records = self._records(year, kind, n, extra)  # drawn either way: same RNG
+                if (year, kind) in SERVICE_WRITTEN:
+                    continue  # written through the services (ensure_demo)
+                rows.extend(records)
         return rows
 
     def _records(self, year: int, kind: str, n: int, extra: int) -> list[dict]:
@@ -544,3 +553,8 @@ def ensure_demo(db: Database, settings: Settings) -> None:
         from mca_tui.services.registration_demo import seed_demo_applications
 
         seed_demo_applications(db, settings)
+
+        # ---- supervision (issue 10): the 2022 spot check through its services --------
+        from mca_tui.services.supervision.demo_spot_check import seed_demo_spot_check
+
+        seed_demo_spot_check(db, settings)

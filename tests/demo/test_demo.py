@@ -28,7 +28,9 @@ ISSUE_JSON = {"year": 2022, "registered": {"total": 27, "social_group": 8,
 
 def test_demo_users_one_per_role():
     roles = sorted(r for _u, _n, _p, rs in demo.DEMO_USERS for r in rs)
-    assert roles == sorted(["clerk", "clerk", "reviewer", "approver", "enforcement", "admin"])
+    # two enforcement officers: a spot check sends two inspectors (民发〔2017〕45号)
+    assert roles == sorted(["clerk", "clerk", "reviewer", "approver", "enforcement",
+                            "enforcement", "admin"])
     assert all(len(p) >= 8 for _u, _n, p, _r in demo.DEMO_USERS)
     assert demo.FIGURES_2022 == ISSUE_JSON
 

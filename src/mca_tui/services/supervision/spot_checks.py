@@ -382,10 +382,11 @@ def draw(ctx: ServiceContext, plan_id: str, seed: str | None = None) -> PlanView
         return _view(ctx, s, row)
 
 
-def notify(ctx: ServiceContext, plan_id: str) -> list[str]:
+def notify(ctx: ServiceContext, plan_id: str, *, issue_documents: bool = True) -> list[str]:
     """Issue the inspection notice (检查通知书) to every drawn organization, in one unit.
-    Returns the document numbers."""
-    numbers = []
+    Returns the document numbers. ``issue_documents=False`` records that the notices went
+    out through another channel (e.g. the city's 双随机 platform) without issuing them here."""
+    numbers: list[str] = []
     with ctx.unit("spot_check.notify", subject=Subject("spot_check_plan", plan_id)) as unit:
         s = unit.session
         row = _load(s, plan_id)
@@ -394,7 +395,7 @@ def notify(ctx: ServiceContext, plan_id: str) -> list[str]:
         inspectors = json.loads(row.inspectors_json or "{}")
         items = ([t(f"supervision.check_item.{i}", "zh") for i in rules.CHECK_ITEMS]
                  if row.kind == SpotCheckKind.REGULAR.value else [])
-        for org_id in json.loads(row.drawn_json or "[]"):
+        for org_id in json.loads(row.drawn_json or "[]") if issue_documents else ():
             org = _rows.organization(s, org_id)
             doc = documents.issue(unit, ctx, "inspection_notice", issued_on=ctx.today(), data={
                 "org_name": org.name, "org_type": org.org_type, "uscc": org.uscc or "",
@@ -405,7 +406,7 @@ def notify(ctx: ServiceContext, plan_id: str) -> list[str]:
             unit.about("organization", org_id)
         s.add(row)
         unit.record("spot_check_plan", plan_id, {"status": SP.DRAWN.value},
-                    {"status": SP.NOTIFIED.value, "notices": numbers})
+                    {"status": SP.NOTIFIED.value, "notices": numbers or "external"})
     return numbers
 
 
