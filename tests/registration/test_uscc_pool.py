@@ -80,3 +80,25 @@ def test_concurrent_approvals_get_different_bodies(ctx, db, settings):
     with db.read() as s:
         bodies = [u[8:16] for u in s.exec(select(Organization.uscc)).all()]
     assert len(bodies) == len(set(bodies)) == 3
+
+
+def test_a_counter_created_meanwhile_is_used_not_duplicated(db):
+    """Where writers are not serialised (PostgreSQL) two first uses may both miss the
+    counter row: the loser's insert conflicts in its savepoint and it reads the winner's
+    row, locked, instead of failing the approval."""
+    from sqlalchemy import text
+
+    with db.write() as s:
+        s.execute(text("INSERT INTO code_counter (name, last_value) VALUES ('uscc:x', 41)"))
+        real_get = s.get
+        calls = []
+
+        def get_missing_first(*args, **kw):  # the row "did not exist yet" when first read
+            calls.append(args)
+            return None if len(calls) == 1 else real_get(*args, **kw)
+
+        s.get = get_missing_first
+        assert codes.next_value(s, "uscc:x") == 42
+        assert len(calls) == 2
+    with db.read() as s:
+        assert s.get(CodeCounter, "uscc:x").last_value == 42

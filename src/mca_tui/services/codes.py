@@ -8,6 +8,7 @@ out twice even by two clerks approving at the same moment.
 from __future__ import annotations
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from mca_tui.config import Settings
@@ -21,21 +22,31 @@ class CodePoolExhausted(ServiceError):
     key = "code.pool_exhausted"
 
 
+def _locked_counter(session: Session, name: str, start: int) -> CodeCounter:
+    """The counter row ``name``, locked for the rest of the transaction (SELECT ... FOR
+    UPDATE; on SQLite the write transaction already holds the lock). The first use
+    creates it in a savepoint: if a concurrent transaction created it first (a primary-key
+    conflict, possible where writers are not serialised), the row is read again, locked."""
+    counter = session.get(CodeCounter, name, with_for_update=True)
+    if counter is not None:
+        return counter
+    try:
+        with session.begin_nested():
+            session.add(CodeCounter(name=name, last_value=start - 1))
+    except IntegrityError:
+        pass  # created meanwhile by another transaction: use that row
+    counter = session.get(CodeCounter, name, with_for_update=True, populate_existing=True)
+    assert counter is not None
+    return counter
+
+
 def next_value(session: Session, name: str, *, start: int = 1) -> int:
     """Advance and return the counter ``name`` (first value ``start``)."""
-    counter = session.get(CodeCounter, name, with_for_update=True)
-    if counter is None:
-        counter = CodeCounter(name=name, last_value=start - 1)
+    counter = _locked_counter(session, name, start)
     counter.last_value += 1
     session.add(counter)
     session.flush()
     return counter.last_value
-
-
-def _body(code: str | None) -> str:
-    """Positions 9-16 of a USCC: the organization-code body (主体标识码 without its check
-    character at 17, which the body determines)."""
-    return (code or "")[8:16]
 
 
 def bodies_in_use(session: Session, prefix: str = "") -> set[str]:
@@ -64,9 +75,7 @@ def assign_uscc(session: Session, settings: Settings, org_type: OrgType) -> str:
     division = settings.office.division_code
     width = 8 - len(pool.prefix)
     name = f"uscc:{division}:{pool.prefix}"
-    counter = session.get(CodeCounter, name, with_for_update=True)
-    if counter is None:
-        counter = CodeCounter(name=name, last_value=pool.first - 1)
+    counter = _locked_counter(session, name, pool.first)
     used = bodies_in_use(session, pool.prefix)
     value = max(counter.last_value, pool.first - 1)
     while True:
