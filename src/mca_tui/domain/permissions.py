@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from mca_tui.domain.deregistration import DEREGISTRATION
 from mca_tui.domain.enums import Role
 from mca_tui.domain.registration import REGISTRATION
 from mca_tui.domain.supervision.workflows import SUPERVISION_WORKFLOWS
@@ -26,7 +27,7 @@ EVERY_ROLE: frozenset[Role] = frozenset(Role)
 _REGISTRY_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 _ADMIN = frozenset({Role.ADMIN})
 
-WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION, *SUPERVISION_WORKFLOWS)
+WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION, *SUPERVISION_WORKFLOWS, DEREGISTRATION)
 """Every declared workflow (later ones append theirs)."""
 
 _OTHER: dict[str, frozenset[Role]] = {

@@ -89,6 +89,13 @@ KINDS: tuple[str, ...] = (
     "rectification_notice",  # 责令整改通知书 (domain.md §9)
     "interview_notice",  # 约谈通知书 (民发〔2016〕39号)
     "inspection_notice",  # 抽查检查通知书 (民发〔2017〕45号)
+    # deregistration (注销登记, services.deregistration) and custody (services.custody)
+    "dereg_acceptance_notice",  # 注销登记申请受理通知书
+    "dereg_extension_notice",  # 延长注销登记审查期限告知书 (行政许可法 Art 42)
+    "dereg_approval_decision",  # 准予注销登记决定书 (also the 注销证明文件)
+    "dereg_refusal_decision",  # 不予注销登记决定书
+    "dereg_announcement",  # 注销登记公告
+    "void_announcement",  # 证书印章作废公告 (also for revocation cases)
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -368,6 +375,8 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
             values["after_registration"] = phrases["after_establishment"]
     if kind in ("credit_listing_notice", "credit_removal_notice"):
         _credit_values(values, data, kind, lang)
+    if kind.startswith("dereg_") or kind == "void_announcement":
+        _dereg_values(values, data, kind, lang)
     phone = _text(data.get("office_phone"))
     values["contact_line"] = phrases["contact_line"].format(phone=phone) if phone else ""
     validity = ""
@@ -399,6 +408,38 @@ def _credit_values(values: dict, data: Mapping[str, object], kind: str, lang: st
                 since=_text(data.get("promoted_since")))
     else:
         values["removal_sentence"] = v.get("credit_removal", {}).get(str(data.get("way") or ""), "")
+
+
+def _dereg_values(values: dict, data: Mapping[str, object], kind: str, lang: str) -> None:
+    """Deregistration documents and the void announcement: trigger, custody items and
+    sentences from codes (services.deregistration, services.custody)."""
+    v = vocabulary(lang)
+    phrases = v.get("dereg", {})
+    org_type = str(data.get("org_type") or "")
+    values["trigger_text"] = word("dereg_trigger", data.get("trigger"), lang)
+    if not data.get("legal_basis"):
+        group = "basis.dereg_announcement" if kind == "dereg_announcement" else "basis.dereg"
+        values["legal_basis"] = v.get(group, {}).get(org_type, "")
+    values["late_sentence"] = (phrases.get("late", "").format(
+        applied=_text(data.get("received_on")), due=_text(data.get("application_due")))
+        if data.get("late") else "")
+    items = data.get("custody_items")
+    if isinstance(items, (list, tuple)):
+        values["custody_items"] = [word("custody_item", c, lang) for c in items]
+    void = data.get("void_items")
+    if isinstance(void, (list, tuple)):
+        lines = []
+        for entry in void:
+            if not isinstance(entry, Mapping):
+                continue
+            name = word("custody_item", entry.get("item"), lang)
+            serial = str(entry.get("serial") or "")
+            lines.append(phrases.get("serial", "{item}").format(item=name, serial=serial)
+                         if serial else name)
+        values["void_items"] = lines
+    values["void_reason"] = phrases.get(f"void_reason_{data.get('reason_code')}", "")
+    values["void_sentence"] = phrases.get("void_some" if data.get("custody_outstanding")
+                                          else "void_none", "")
 
 
 def fill(text: str, values: Mapping[str, object]) -> str:

@@ -69,6 +69,15 @@ ISSUERS: dict[str, frozenset[Role]] = {
     # 列入 / 移出信用名录决定书: the approver lists and removes (Order 60; credit_lists)
     "credit_listing_notice": frozenset({Role.APPROVER}),
     "credit_removal_notice": frozenset({Role.APPROVER}),
+    # deregistration (services.deregistration): the counter accepts and announces, the
+    # head extends and decides; custody (services.custody) declares items void from a
+    # deregistration (clerk) or a revocation case (enforcement officers, approver)
+    "dereg_acceptance_notice": frozenset({Role.CLERK}),
+    "dereg_extension_notice": frozenset({Role.APPROVER}),
+    "dereg_approval_decision": frozenset({Role.APPROVER}),
+    "dereg_refusal_decision": frozenset({Role.APPROVER}),
+    "dereg_announcement": frozenset({Role.CLERK, Role.APPROVER}),
+    "void_announcement": frozenset({Role.CLERK, Role.APPROVER, Role.ENFORCEMENT}),
 }
 _READERS = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 
@@ -179,7 +188,7 @@ def _complete(kind: str, settings: Settings, data: dict[str, Any], issued_on: da
     out = dict(data)
     if not out.get("office_phone") and settings.office.phone:
         out["office_phone"] = settings.office.phone
-    if kind == "refusal_decision":
+    if kind in ("refusal_decision", "dereg_refusal_decision"):
         out.setdefault("review_body", doc.review_body)
         out.setdefault("court", doc.court)
     if kind == "correction_notice" and not out.get("correction_due"):

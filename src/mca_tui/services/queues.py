@@ -19,6 +19,10 @@ Queues and who sees them (an administrator sees all):
                         (行政处罚法 Art 60)                                       enforcement
 - ``abnormal_two_years`` abnormal-list entries reaching two years (Order 60)   reviewer, enforcement
 - ``evaluation_expiring`` evaluation grades expiring within 90 days (Order 39 Art 28) clerk, reviewer
+- ``deregistration_decision`` deregistrations waiting for the user's review or decision,
+                        20-working-day clock (行政许可法 Art 42; services.deregistration) reviewer, approver
+- ``custody_outstanding`` deregistered, certificate/seals/vouchers or announcement
+                        outstanding (services.deregistration)                 clerk
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import Deadline, add_years
 from mca_tui.domain.enums import (
     ACCEPTED_CONCLUSIONS,
+    ApplicationKind,
     ApplicationStatus,
     CaseStatus,
     CreditListKind,
@@ -111,7 +116,12 @@ QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
     "case_steps": (Role.ENFORCEMENT,),
     "abnormal_two_years": (Role.REVIEWER, Role.ENFORCEMENT),
     "evaluation_expiring": (Role.CLERK, Role.REVIEWER),
+    # deregistration (services.deregistration.QUEUE_ROLES, its own transition table)
+    "deregistration_decision": (Role.REVIEWER, Role.APPROVER),
+    "custody_outstanding": (Role.CLERK,),
 }
+# Queues computed by services.deregistration (bounded there).
+_DEREGISTRATION_QUEUES = ("deregistration_decision", "custody_outstanding")
 QUEUES = tuple(QUEUE_ROLES)
 
 
@@ -163,6 +173,7 @@ def _app_statement(queue: str, office_id: str, actor: Actor | None = None):  # n
         return None
     tr = REGISTRATION.transition(action)
     q = select(Application).where(Application.office_id == office_id,
+                                  Application.kind != ApplicationKind.DEREGISTRATION.value,
                                   col(Application.status).in_(sorted(tr.from_states)))
     if (actor is not None and actor.user_id and tr.four_eyes
             and "application.accept" in tr.four_eyes.not_after):
@@ -233,6 +244,10 @@ _FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}
 
 
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
+    if queue in _DEREGISTRATION_QUEUES:
+        from mca_tui.services import deregistration
+
+        return len(deregistration.queue_rows(ctx, queue, limit=10_000))
     if queue in _FILTERED_IN_PYTHON:
         return len(items(ctx, queue, today, limit=10_000))
     stmt, _ = _statement(ctx, queue, today)
@@ -252,6 +267,13 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     if queue not in visible_queues(ctx):
         return []
     today = today or ctx.today()
+    if queue in _DEREGISTRATION_QUEUES:
+        from mca_tui.services import deregistration
+
+        return [QueueItem(queue, r.organization_id, r.application_id, r.name, r.uscc,
+                          r.subject, r.deadline.due if r.deadline else None, r.deadline,
+                          r.deadline.days_left(today) if r.deadline else None)
+                for r in deregistration.queue_rows(ctx, queue, limit=limit)]
     cal = ctx.calendar
     stmt, kind = _statement(ctx, queue, today)
     out: list[QueueItem] = []
