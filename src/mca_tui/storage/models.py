@@ -565,3 +565,51 @@ class AuditChainHead(SQLModel, table=True):
     chain: str = Field(primary_key=True, max_length=12)
     seq: int
     hash: str = Field(max_length=64)
+
+
+# --------------------------------------------------------------------------- dormancy (H12)
+
+
+class ContactAttemptRow(SQLModel, table=True):
+    """An attempt to reach an organization (§6.3 Z4): a registered letter to its domicile
+    with the day sent and its fate (signed / returned unsigned) and the day of the fate,
+    other mail, a field check (实地核查) or a call. Written by
+    ``services.dormancy.record_contact``."""
+
+    __tablename__ = "contact_attempt"
+    id: str = Field(default_factory=_id, primary_key=True, max_length=32)
+    office_id: str = Field(foreign_key="office.id", max_length=32)
+    organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
+    kind: str = Field(max_length=20)  # ContactKind
+    on_date: date
+    fate: str = Field(default="pending", max_length=20)  # ContactFate
+    fate_on: date | None = None
+    note: str = Field(default="")
+
+
+class DormancySummaryRow(SQLModel, table=True):
+    """One row per organization: what the dormancy rules need (``domain.dormancy``
+    ``DormancySummary``, encoded), kept current by ``services.dormancy.refresh`` in the
+    unit that changes an input, and ``watch_from``, the first day a signal holds (NULL:
+    never, e.g. deregistered or revoked). The list as of D is ``watch_from <= D`` over its
+    index: no scan of the annual-report table."""
+
+    __tablename__ = "dormancy_summary"
+    organization_id: str = Field(foreign_key="organization.id", primary_key=True,
+                                 max_length=32)
+    org_type: str = Field(max_length=32)
+    registered_on: date | None = None
+    status: str = Field(default="active", max_length=20)
+    uscc: str = Field(default="", max_length=18)
+    name: str = Field(default="", max_length=200)
+    reports_json: str = Field(default="[]")
+    reports_since_year: int | None = None
+    first_activity_on: date | None = None
+    contacts_json: str = Field(default="[]")
+    certificate_valid_until: date | None = None
+    abnormal_listed_on: date | None = None
+    open_case_filed_on: date | None = None
+    liquidation_started_on: date | None = None
+    delay_until: date | None = None
+    watch_from: date | None = Field(default=None, index=True)
+    computed_on: date | None = None
