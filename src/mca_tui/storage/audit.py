@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy import inspect as sa_inspect
@@ -263,12 +263,38 @@ def change_rows_for(model: type[SQLModel], rows: Iterable[JSONDict]) -> list[Cha
 # --------------------------------------------------------------------------- hashing
 
 
-def _changes_payload(changes: Sequence[AuditChange]) -> list[list[Any]]:
+class ChangeRow(Protocol):
+    """A stored change row as the hash reads it (``AuditChange`` or a plain row)."""
+
+    @property
+    def ordinal(self) -> int: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> str | None: ...
+    @property
+    def operation(self) -> str: ...
+    @property
+    def before_json(self) -> str: ...
+    @property
+    def after_json(self) -> str: ...
+
+
+class _Row(NamedTuple):
+    ordinal: int
+    entity: str
+    entity_id: str | None
+    operation: str
+    before_json: str
+    after_json: str
+
+
+def _changes_payload(changes: Sequence[ChangeRow]) -> list[list[Any]]:
     return [[c.entity, c.entity_id, c.operation, c.before_json, c.after_json]
             for c in sorted(changes, key=lambda c: c.ordinal)]
 
 
-def event_hash(event: AuditEvent, changes: Sequence[AuditChange] = ()) -> str:
+def event_hash(event: AuditEvent, changes: Sequence[ChangeRow] = ()) -> str:
     """The event's hash. Version 1 (events from before revision 0003) covers the event
     row only; version 2 also covers its change rows, in order."""
     payload: JSONDict = {
@@ -343,9 +369,7 @@ def append_event(
         hash="",
         hash_version=HASH_VERSION,
     )
-    rows = [AuditChange(event_id=event.id, ordinal=i, entity=c.entity,
-                        entity_id=c.entity_id, operation=c.operation,
-                        before_json=to_json(c.before), after_json=to_json(c.after))
+    rows = [_Row(i, c.entity, c.entity_id, c.operation, to_json(c.before), to_json(c.after))
             for i, c in enumerate(changes)]
     event.hash = event_hash(event, rows)
     session.add(event)
@@ -357,7 +381,7 @@ def append_event(
     session.flush()
     if rows:
         session.execute(insert(AuditChange), [
-            {"event_id": r.event_id, "ordinal": r.ordinal, "entity": r.entity,
+            {"event_id": event.id, "ordinal": r.ordinal, "entity": r.entity,
              "entity_id": r.entity_id, "operation": r.operation,
              "before_json": r.before_json, "after_json": r.after_json} for r in rows])
     keys: dict[tuple[str, str], None] = {}
