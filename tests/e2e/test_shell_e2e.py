@@ -56,6 +56,17 @@ class Terminal:
             time.sleep(0.05)
         return False
 
+    def wait_until(self, condition, what: str, timeout: float = 30.0) -> str:  # noqa: ANN001
+        """Wait (bounded) until ``condition(screen text)`` holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.screen()
+            if condition(text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what}: not on screen after {timeout}s:\n{text}")
+            time.sleep(0.05)
+
     def wait_for(self, needle: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
         while True:
@@ -93,25 +104,18 @@ def test_sign_in_search_in_chinese_and_open_the_record(terminal):
     first = terminal.wait_for("用户名", timeout=15)
     assert "社会组织登记管理终端" in first and "演示账号" in first
     terminal.wait_for("请输入用户名和密码", timeout=60)  # demo registry created
-    terminal.text("clerk")
-    terminal.keys("Enter")
-    time.sleep(0.5)  # focus moves to the password field
-    terminal.text("demo-clerk-1")
-    terminal.keys("Enter")
+    terminal.text("clerk\tdemo-clerk-1\r")  # one piece: Tab moves before the password
     home = terminal.wait_for("待办事项")
     assert "陈晓燕" in home and "办理" in home
     terminal.keys("F3")
-    terminal.wait_for("查询社会组织")
-    time.sleep(0.2)
+    terminal.wait_for("输入即查询")  # the search screen's own hint (the menu says 查询 too)
     terminal.text("海沧区")
     results = terminal.wait_for("个结果，已显示")
     lines = [line for line in results.splitlines() if "5" in line and "海沧区" in line]
     assert lines, results
     name = lines[0].strip(" ▊▎").split()[0]
     assert name.startswith("海沧区")
-    terminal.keys("Down")
-    time.sleep(0.2)
-    terminal.keys("Enter")
+    terminal.keys("Enter")  # Enter in the query box opens the first result
     record = terminal.wait_for("成立登记日期")  # shown once the record is read
     assert name in record and "登记事项" in record and "法定代表人" in record
     terminal.keys("C-Right")

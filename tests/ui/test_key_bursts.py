@@ -141,3 +141,21 @@ async def test_text_typed_right_after_ctrl_n_is_kept(make_app, registry):
         await settle(app, pilot, 0.3)
         assert screen.query_one("#f-name", Input).value == "厦门市海沧区老年人体育协会"
         assert app.focused is not None and app.focused.id != "f-name"
+
+
+async def test_materials_ticked_in_one_burst(make_app, registry):
+    from textual.widgets import Checkbox
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: bool(app.screen.query("#m-application")))
+        screen = app.screen
+        screen.query_one("#m-application").focus()
+        await pilot.pause()
+        boxes = list(screen.query("#reg-materials Checkbox").results(Checkbox))
+        post_burst(app, " \t" * len(boxes))
+        await wait_until(pilot, lambda: all(b.value for b in boxes))
+        # and the focus went on past the last box, as the Tabs said
+        assert app.focused is not None and app.focused not in boxes

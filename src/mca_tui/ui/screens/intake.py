@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.events import DescendantBlur
+from textual.events import DescendantBlur, Key
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
@@ -67,6 +67,19 @@ RegistrationFormScreen { layout: vertical; }
 #reg-findings { height: auto; padding: 1 0 0 0; }
 #reg-materials Checkbox { border: none; height: 1; padding: 0 0 0 24; }
 """
+
+
+class FieldCheckbox(Checkbox):
+    """A checkbox that toggles when it processes Space/Enter itself. Checkbox's own
+    binding is resolved when the key has bubbled up to the app, against whatever is
+    focused *then*: in a burst "Space Tab Space" that is already the next box."""
+
+    def key_space(self, event: Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.toggle()
+
+    key_enter = key_space
 
 
 def choice_label(spec: FieldSpec, value: str) -> str:
@@ -150,7 +163,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
                           allow_blank=True, value=current if current in values else Select.NULL,
                           id=wid, compact=True)
         if spec.kind == "bool":
-            return Checkbox(hint, bool(value), id=wid)
+            return FieldCheckbox(hint, bool(value), id=wid)
         return Input(str(value or ""), placeholder=hint, id=wid, compact=True)
 
     def _rows_for(self, spec: FieldSpec) -> list[Widget]:
@@ -199,7 +212,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
             widgets.append(problem)
         widgets.append(Static(t("registration.field.materials"), classes="reg-section"))
         ticked = self.form.get("materials") or {}
-        widgets.append(Vertical(*[Checkbox(self.material_label(m.key, bool(ticked.get(m.key))),
+        widgets.append(Vertical(*[FieldCheckbox(self.material_label(m.key, bool(ticked.get(m.key))),
                                            bool(ticked.get(m.key)), id=f"m-{m.key}")
                                   for m in self.materials()],
                                 id="reg-materials"))
