@@ -93,11 +93,6 @@ class QueueScreen(ServiceCalls, Screen):
             from mca_tui.ui.screens.credit_list import CreditListingScreen
 
             self.app.push_screen(CreditListingScreen(self.ctx, item.organization_id))
-        elif item.organization_id and item.queue in ("rectifications", "evaluation_expiring"):
-            # the organization's supervision screen, where the order or grade is handled
-            from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
-
-            self.app.push_screen(OrgSupervisionScreen(self.ctx, item.organization_id))
         elif item.organization_id:
             self.app.open_record(item.organization_id)  # type: ignore[attr-defined]
 
