@@ -62,6 +62,19 @@ def test_items_completion_and_verification_by_another_person(ctx, make_ctx):
     assert view.status == "verified" and view.state == "verified"
 
 
+
+def test_statistics_count_orders_in_the_year_ordered(ctx, make_ctx, settings):
+    from mca_tui.reports.stats import year_stats
+
+    a = org(ctx, "海沧书法协会")
+    p = people(make_ctx)
+    rectification.order(p["reviewer"], a, source="other", items=["甲"], due_on=DUE,
+                        ordered_on=date(2023, 12, 29))
+    rectification.order(p["reviewer"], a, source="other", items=["乙"], due_on=DUE)
+    assert year_stats(ctx.db, settings, 2023).rectification == 1
+    assert year_stats(ctx.db, settings, 2024).rectification == 1  # one organization
+
+
 def test_extension_is_the_approvers_and_later(ctx, make_ctx):
     a = org(ctx, "海沧书法协会")
     p = people(make_ctx)
