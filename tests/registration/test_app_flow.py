@@ -11,6 +11,7 @@ from mca_tui.services import users
 from mca_tui.ui.screens.application import ApplicationScreen, ApplicationsScreen
 from mca_tui.ui.screens.intake import IntakeScreen
 
+from ..ui.waiting import wait_until
 from .helpers import FOUNDER_ID, TODAY, sg_form
 from .test_screens import fill, settle
 
@@ -25,11 +26,12 @@ def make_app(db, settings):  # noqa: ANN001, ANN201
 
 
 async def sign_in(app, pilot, username: str) -> None:  # noqa: ANN001
-    await settle(app, pilot, 0.2)
-    await pilot.press(*username, "enter")
-    await pilot.pause()
-    await pilot.press(*PASSWORD, "enter")
-    await settle(app, pilot, 0.2)
+    from mca_tui.ui.screens.home import HomeScreen
+
+    await wait_until(pilot, lambda: app.db is not None)
+    await pilot.press(*username, "enter", *PASSWORD, "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+    await settle(app, pilot)
 
 
 def text_of(app) -> str:  # noqa: ANN001
@@ -41,6 +43,9 @@ def text_of(app) -> str:  # noqa: ANN001
 
 
 async def test_intake_review_approval_then_search_by_the_new_code(db, settings, ctx):
+    """Each step waits (bounded) for the state it needs — never for a fixed time."""
+    from mca_tui.ui.dialogs.registration_dialogs import PreviewDialog, TextPromptDialog
+
     users.add_user(ctx, "clerk", "陈晓燕", PASSWORD, ["clerk"])
     users.add_user(ctx, "reviewer", "黄丽芳", PASSWORD, ["reviewer"])
     users.add_user(ctx, "approver", "郑建国", PASSWORD, ["approver"])
@@ -49,7 +54,7 @@ async def test_intake_review_approval_then_search_by_the_new_code(db, settings, 
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "clerk")
         await pilot.press("ctrl+n")
-        await settle(app, pilot, 0.2)
+        await wait_until(pilot, lambda: bool(app.screen.query("#f-name")))
         screen = app.screen
         assert isinstance(screen, IntakeScreen)
         screen.query_one("#f-name", Input).focus()
@@ -57,48 +62,48 @@ async def test_intake_review_approval_then_search_by_the_new_code(db, settings, 
         fill(screen, {k: v for k, v in sg_form(persons=[
             {"name": "林芳", "id_number": FOUNDER_ID}]).items() if k != "name"})
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, PreviewDialog), timeout=15)
         await pilot.press("escape")  # the acceptance notice
-        await settle(app, pilot)
-        assert isinstance(app.screen, ApplicationScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
+                         and "已受理" in text_of(app))
         app_id = app.screen.application_id
-        assert "已受理" in text_of(app)
 
     app = make_app(db, settings)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "reviewer")
         app.open_procedure("applications")
-        await settle(app, pilot, 0.3)
-        assert isinstance(app.screen, ApplicationsScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationsScreen)
+                         and bool(app.screen.rows))
         await pilot.press("enter")
-        await settle(app, pilot, 0.3)
-        assert isinstance(app.screen, ApplicationScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
+                         and app.screen.info is not None)
         await pilot.press("f9")
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptDialog))
         await pilot.press(*"材料齐全", "f9")
-        await settle(app, pilot, 0.3)
-        assert "已审查" in text_of(app)
+        await wait_until(pilot, lambda: "已审查" in text_of(app), timeout=15)
 
     app = make_app(db, settings)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "approver")
         app.open_procedure("applications")
-        await settle(app, pilot, 0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationsScreen)
+                         and bool(app.screen.rows))
         await pilot.press("enter")
-        await settle(app, pilot, 0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
+                         and app.screen.info is not None)
         await pilot.press("f9")
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: app.screen.is_modal)
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, PreviewDialog), timeout=15)
         await pilot.press("escape")  # the documents preview
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen))
         info = reg.get_application(ctx, app_id)
         assert info.status is ApplicationStatus.APPROVED and info.uscc
         assert info.accepted_by == "陈晓燕" and info.decided_by == "郑建国"
         # found by search with its new code
         await pilot.press("f3")
-        await settle(app, pilot)
+        await wait_until(pilot, lambda: app.screen.query("#query"))
         await pilot.press(*info.uscc)
-        await settle(app, pilot, 0.3)
-        assert [h.name for h in app.screen.hits] == ["厦门市海沧区老年人体育协会"]
+        await wait_until(pilot, lambda: [h.name for h in app.screen.hits]
+                         == ["厦门市海沧区老年人体育协会"])
         assert info.uscc in [h.uscc for h in app.screen.hits]

@@ -11,6 +11,7 @@ from mca_tui.domain.enums import OrgStatus
 from mca_tui.services import users
 
 from ..search.helpers import add_orgs
+from .waiting import wait_until  # noqa: F401 - re-exported for the tests
 
 TODAY = date(2026, 6, 1)
 CLERK_PASSWORD = "clerk-pass-1"
@@ -59,20 +60,3 @@ async def sign_in(app, pilot, username: str = "clerk",  # noqa: ANN001
     await type_text(pilot, password)
     await pilot.press("enter")
     await settle(app, pilot)
-
-
-async def wait_until(pilot, condition, timeout: float = 5.0, step: float = 0.02) -> None:  # noqa: ANN001
-    """Wait (bounded) until ``condition()`` holds: for what the screen shows, not a fixed
-    sleep. Fails the test with the timeout if it never does."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if condition():
-                return
-        except Exception:  # noqa: BLE001 - the screen is still being built
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await pilot.pause(step or None)
