@@ -174,8 +174,8 @@ class AnnualReportScreen(_Calls, Screen):
         self.organization_id = organization_id
         self.year = year or default_year(ctx.today())
         self.info: svc.ReportInfo | None = None
-        self.dirty = False
         self._built = False
+        self._snapshot: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="rp-title", classes="sv-title")
@@ -204,6 +204,8 @@ class AnnualReportScreen(_Calls, Screen):
             yield widget
 
     def on_mount(self) -> None:
+        for node in self.query(".sv-row, .sv-section"):  # shown once the report is read
+            node.display = False
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -271,6 +273,7 @@ class AnnualReportScreen(_Calls, Screen):
                 self.query_one("#rp-concluded_on", Input).value = today
                 select.focus()
         self._rect_rows()
+        self.call_after_refresh(self._take_snapshot)
         self.query_one("#rp-hint", Static).update(Text(
             t(f"supervision.ui.hint_{mode}") if mode else ""))
         self.refresh_bindings()
@@ -281,13 +284,24 @@ class AnnualReportScreen(_Calls, Screen):
         for name in ("items", "rectify_by"):
             self.query_one(f"#rp-row-{name}").display = show
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self.dirty = True
-        self._rect_rows()
+    def _form(self) -> tuple:
+        try:
+            return (tuple(i.value for i in self.query(Input)),
+                    self.query_one("#rp-conclusion", Select).value,
+                    self.query_one("#rp-items", TextArea).text)
+        except Exception:  # noqa: BLE001 - the screen is being torn down
+            return self._snapshot
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
-        if self._built:
-            self.dirty = True
+    def _take_snapshot(self) -> None:
+        self._snapshot = self._form()
+
+    @property
+    def dirty(self) -> bool:
+        """Something typed and not yet saved (the app asks before quitting)."""
+        return bool(self._snapshot) and self._form() != self._snapshot
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._rect_rows()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "main":
@@ -360,7 +374,6 @@ class AnnualReportScreen(_Calls, Screen):
             self._problems([exc.message()])
 
     def _done(self, _result: object) -> None:
-        self.dirty = False
         self._built = False
         self._problems([])
         self.notify(t("supervision.ui.saved"), markup=False)

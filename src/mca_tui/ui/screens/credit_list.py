@@ -145,7 +145,6 @@ class CreditListingScreen(ServiceCalls, Screen):
         self.kind = kind
         self.info: svc.ListingInfo | None = None
         self.offered: list[str] = []
-        self.dirty = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="li-title", classes="sv-title")
@@ -229,11 +228,14 @@ class CreditListingScreen(ServiceCalls, Screen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "li-action":
             self._ground_row()
-        else:
-            self.dirty = True
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
-        self.dirty = True
+    @property
+    def dirty(self) -> bool:
+        """Facts or a reason typed and not yet used (the app asks before quitting)."""
+        try:
+            return bool(self.query_one("#li-text", Input).value.strip())
+        except Exception:  # noqa: BLE001 - the screen is being torn down
+            return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "main":
@@ -299,13 +301,11 @@ class CreditListingScreen(ServiceCalls, Screen):
             self._problems([exc.message()])
 
     def _done(self, result: object) -> None:
-        self.dirty = False
         self._problems([])
         self.query_one("#li-text", Input).value = ""
         number = getattr(result, "document_number", None)
         self.notify(t("supervision.ui.done_with_doc", number=number) if number
                     else t("supervision.ui.saved"), markup=False)
-        self.dirty = False
         self.action_refresh()
 
     def action_back(self) -> None:
