@@ -321,7 +321,8 @@ def _dump(form: dict) -> str:
 
 def _load(session: Session, app_id: str) -> Application:
     app = session.get(Application, app_id)
-    if app is None:
+    # a deregistration has its own table and service (services.deregistration)
+    if app is None or app.kind == ApplicationKind.DEREGISTRATION:
         raise NotFound("registration.error.not_found", id=app_id)
     return app
 
@@ -464,6 +465,10 @@ def _decision_deadline(ctx: ServiceContext, app: Application, start: date,
         return clocks.change_decision_deadline(start, ctx.calendar,
                                                extended=_extension(session, app) is not None,
                                                params=ctx.settings.legal)
+    if app.kind == ApplicationKind.DEREGISTRATION:  # listed here, run by services.deregistration
+        return clocks.deregistration_decision_deadline(
+            app.accepted_on or start, ctx.calendar,
+            extended=bool(_form(app).get("extension")), params=ctx.settings.legal)
     return clocks.decision_deadline(start, ctx.calendar, charity=app.is_charity,
                                     org_type=OrgType(app.org_type), params=ctx.settings.legal)
 

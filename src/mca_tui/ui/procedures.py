@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mca_tui.domain import permissions
 from mca_tui.domain.enums import OrgStatus, Role
@@ -192,6 +192,51 @@ PROCEDURES.extend([
     Procedure("credit_listing", "supervision.ui.proc.credit_listing", _credit_listing,
               needs_organization=True, on_home=False, action="supervision.read"),
 ])
+
+
+# 注销登记 (issue 11, services.deregistration): applied for from the record of an active
+# or revoked organization (a revoked one must still liquidate and deregister); the files
+# in progress from the home menu; the two deregistration queues open the file.
+def _deregistration(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.deregistration import DeregistrationScreen
+
+    return DeregistrationScreen(ctx, org)
+
+
+def _deregistrations(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.deregistration import DeregistrationListScreen
+
+    return DeregistrationListScreen(ctx)
+
+
+PROCEDURES.extend([
+    Procedure("deregistration", "dereg.proc.apply", _deregistration, needs_organization=True,
+              statuses=(OrgStatus.ACTIVE, OrgStatus.REVOKED), on_home=False,
+              action="deregistration.draft"),
+    Procedure("deregistrations", "dereg.proc.list", _deregistrations,
+              action="application.read"),
+])
+
+QueueOpener = Callable[["ServiceContext", Any], "Screen | None"]
+QUEUE_OPENERS: dict[str, QueueOpener] = {}
+"""Queue id -> ``(ctx, queues.QueueItem) -> Screen`` for queues whose items open a
+screen of their own (the others open the application or the record)."""
+
+
+def _deregistration_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN401
+    from mca_tui.ui.screens.deregistration import DeregistrationScreen
+
+    return DeregistrationScreen(ctx, item.organization_id, application_id=item.application_id)
+
+
+QUEUE_OPENERS["deregistration_decision"] = _deregistration_item
+QUEUE_OPENERS["custody_outstanding"] = _deregistration_item
+
+
+def queue_item_screen(ctx: ServiceContext, item: Any) -> Screen | None:  # noqa: ANN401
+    """The screen a queue item opens, if its queue has an opener (QUEUE_OPENERS)."""
+    opener = QUEUE_OPENERS.get(item.queue)
+    return opener(ctx, item) if opener is not None else None
 
 
 def register(procedure: Procedure) -> None:

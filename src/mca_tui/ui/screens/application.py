@@ -433,6 +433,12 @@ class ApplicationsScreen(_Worker, Screen):
         row = next((r for r in self.rows if r.id == app_id), None)
         if row is None:
             return
+        if row.kind == ApplicationKind.DEREGISTRATION:  # its own page (注销登记)
+            from mca_tui.ui.screens.deregistration import DeregistrationScreen
+
+            self.app.push_screen(DeregistrationScreen(self.ctx, row.organization_id,
+                                                      application_id=row.id))
+            return
         # a draft opens in its form for whoever may save it (domain.permissions)
         if row.status == ApplicationStatus.DRAFT and self.ctx.actor.has(
                 *permissions.roles_for("application.draft_save")):

@@ -77,7 +77,12 @@ class QueueScreen(ServiceCalls, Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         item = self.items[int(event.row_key.value or 0)]
-        if item.application_id and (item.queue in ("acceptance", "correction_notice",
+        from mca_tui.ui import procedures
+
+        own = procedures.queue_item_screen(self.ctx, item)
+        if own is not None:  # a queue whose items open a screen of their own
+            self.app.push_screen(own)
+        elif item.application_id and (item.queue in ("acceptance", "correction_notice",
                                                     "review", "correction", "approval")
                                      or not item.organization_id):
             from mca_tui.ui.screens.application import ApplicationScreen

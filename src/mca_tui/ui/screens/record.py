@@ -21,7 +21,8 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.ui import procedures
 from mca_tui.ui.calls import ServiceCalls
 
-ACTION_KEYS = ("f9", "f8", "f6", "f4")  # F7 exports, as on every list screen
+# F7 exports, as on every list screen; F10-F12 for the procedures after the fourth
+ACTION_KEYS = ("f9", "f8", "f6", "f4", "f10", "f11", "f12")
 
 
 def _action_bindings() -> list[Binding]:
