@@ -365,9 +365,9 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
             rect = SupervisionRecord(
                 office_id=ctx.actor.office_id, organization_id=report.organization_id,
                 kind=SupervisionKind.RECTIFICATION.value, record_date=order.ordered_on,
-                description=t("supervision.ui.rectification_from_report",
+                description=t("supervision.ui.rectification_from_report", _DOC_LANG,
                               year=report.report_year,
-                              conclusion=t(f"enum.ReportConclusion.{value.value}")),
+                              conclusion=t(f"enum.ReportConclusion.{value.value}", _DOC_LANG)),
                 trigger=RectificationSource.REPORT_CONCLUSION.value, due_on=order.due_on,
                 details_json=json.dumps({
                     "source": RectificationSource.REPORT_CONCLUSION.value,
@@ -393,6 +393,9 @@ class _Stateful:
 # --------------------------------------------------------------------------- abnormal list
 
 
+_DOC_LANG = "zh"  # the catalog of the documents' language (zh-CN: the only one built in)
+
+
 @dataclass(frozen=True)
 class ProposalRow:
     organization_id: str
@@ -402,6 +405,7 @@ class ProposalRow:
     deadline: date
     reason: str  # in the UI language
     article: str
+    evidence: str = ""  # the same in the document language (the listing notice's facts)
 
 
 def abnormal_proposals(ctx: ServiceContext, year: int, today: date | None = None, *,
@@ -433,7 +437,8 @@ def abnormal_proposals(ctx: ServiceContext, year: int, today: date | None = None
         org = orgs[p.organization_id]
         out.append(ProposalRow(org.id, org.name, org.uscc, p.ground.value,
                                date.fromisoformat(p.params["deadline"]),
-                               t(p.reason_key, **p.params), p.article))
+                               t(p.reason_key, **p.params), p.article,
+                               t(p.reason_key, _DOC_LANG, **p.params)))
     out.sort(key=lambda r: (r.deadline, r.name))
     return out
 
@@ -471,7 +476,7 @@ def list_missing_reports(ctx: ServiceContext, year: int, organization_ids: list[
             res = credit_lists.list_organization(
                 ctx, org_id, CreditListKind.ABNORMAL.value,
                 AbnormalListGround.REPORT_NOT_SUBMITTED.value, on=listed_on,
-                evidence=p.reason, report_year=year)
+                evidence=p.evidence or p.reason, report_year=year)
         except ServiceError as exc:
             out.append(ListingOutcome(org_id, p.name, None, None, exc.message()))
             continue

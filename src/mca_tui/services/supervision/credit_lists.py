@@ -90,6 +90,7 @@ __all__ = [
 ]
 
 LISTING_DOC = "credit_listing_notice"
+RECORD_LANG = "zh"  # reasons written on the register are in its language, whatever the UI
 REMOVAL_DOC = "credit_removal_notice"
 
 
@@ -391,7 +392,7 @@ def _close(u: Unit, ctx: ServiceContext, org: Organization, kind: CreditListKind
 
 
 def _removal_reason(way: str, text: str) -> str:
-    head = t(f"supervision.ui.removal_way.{way}")
+    head = t(f"supervision.ui.removal_way.{way}", RECORD_LANG)
     return f"{head}：{text.strip()}" if text.strip() else head
 
 
@@ -552,7 +553,7 @@ def promote(ctx: ServiceContext, organization_id: str, *, on: date) -> ListingRe
         org = _org(s, organization_id)
         if _open_entries(s, organization_id, CreditListKind.SERIOUS):
             raise ValidationFailed([FieldProblem("on", "supervision.ui.error.already_serious")])
-        reason = t("supervision.ui.promoted_reason", since=proposal.params["since"])
+        reason = t("supervision.ui.promoted_reason", RECORD_LANG, since=proposal.params["since"])
         for e in cur.entries:
             e.removed_on = on
             e.removal_reason = _removal_reason("promoted", "")
