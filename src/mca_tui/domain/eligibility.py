@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mca_tui.domain.dates import parse_date
 from mca_tui.domain.enums import OrgType
@@ -90,7 +91,7 @@ class FindingDTO:
     severity: str
     article: str
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     field: str | None = None
     at_intake: bool = False
 
@@ -105,13 +106,13 @@ class FindingDTO:
             text += t("registration.finding.basis", lang, article=self.article)
         return text
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "article": self.article,
                 "key": self.key, "params": dict(self.params), "field": self.field,
                 "at_intake": self.at_intake}
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> FindingDTO:
+    def from_dict(cls, data: Mapping[str, Any]) -> FindingDTO:
         return cls(data["code"], data["severity"], data.get("article", ""), data["key"],
                    dict(data.get("params") or {}), data.get("field"),
                    bool(data.get("at_intake")))
@@ -313,7 +314,7 @@ def _format_finding(spec: FieldSpec, org_type: OrgType, value: object, today: da
 
 
 def field_findings(org_type: OrgType | str, field_name: str, value: object, *,
-                   form: Mapping | None = None, params: LegalParams | None = None,
+                   form: Mapping[str, Any] | None = None, params: LegalParams | None = None,
                    today: date | None = None, division_names: Iterable[str] | None = None,
                    change: bool = False) -> list[FindingDTO]:
     """Everything wrong with one field as the clerk leaves it. ``form`` (the rest of what
@@ -362,7 +363,7 @@ def field_findings(org_type: OrgType | str, field_name: str, value: object, *,
 
 
 def check_field(org_type: OrgType | str, field_name: str, value: object, *,
-                form: Mapping | None = None, params: LegalParams | None = None,
+                form: Mapping[str, Any] | None = None, params: LegalParams | None = None,
                 today: date | None = None, division_names: Iterable[str] | None = None,
                 change: bool = False, lang: str | None = None) -> str | None:
     """The message shown under a field when the clerk leaves it, or None if all is well.
@@ -378,14 +379,14 @@ def check_field(org_type: OrgType | str, field_name: str, value: object, *,
 # --------------------------------------------------------------------------- whole form
 
 
-def _members_of(form: Mapping) -> tuple[int | None, int | None]:
+def _members_of(form: Mapping[str, Any]) -> tuple[int | None, int | None]:
     try:
         return parse_count(form.get("individual_members")), parse_count(form.get("unit_members"))
     except ValueError:
         return None, None
 
 
-def evaluate_establishment(org_type: OrgType | str, form: Mapping, *,
+def evaluate_establishment(org_type: OrgType | str, form: Mapping[str, Any], *,
                            params: LegalParams | None = None, today: date | None = None,
                            division_names: Iterable[str] | None = None) -> list[FindingDTO]:
     """All findings that follow from the form alone (no register look-ups)."""
@@ -403,7 +404,9 @@ def evaluate_establishment(org_type: OrgType | str, form: Mapping, *,
     if org_type is OrgType.SOCIAL_GROUP:
         bad: list[FindingDTO] = []
         for name in ("individual_members", "unit_members"):
-            bad.extend(_format_finding(field_spec(name), org_type, form.get(name), today,
+            member_spec = field_spec(name)
+            assert member_spec is not None  # both are fields of the establishment form
+            bad.extend(_format_finding(member_spec, org_type, form.get(name), today,
                                        change=False))
         out.extend(bad)
         if not bad:
@@ -420,7 +423,7 @@ def evaluate_establishment(org_type: OrgType | str, form: Mapping, *,
 
 
 def materials_findings(materials: Iterable[Material],
-                       received: Mapping | None) -> list[FindingDTO]:
+                       received: Mapping[str, Any] | None) -> list[FindingDTO]:
     """One blocking finding per checklist item not ticked as received (``received``: the
     form's ``materials`` mapping of key -> ticked)."""
     received = received or {}
@@ -429,7 +432,7 @@ def materials_findings(materials: Iterable[Material],
             for m in materials if not received.get(m.key)]
 
 
-def persons_findings(form: Mapping, today: date) -> list[FindingDTO]:
+def persons_findings(form: Mapping[str, Any], today: date) -> list[FindingDTO]:
     """Founders / responsible persons: a name and a valid ID number each."""
     out: list[FindingDTO] = []
     for i, person in enumerate(form.get("persons") or [], start=1):
@@ -449,7 +452,7 @@ def persons_findings(form: Mapping, today: date) -> list[FindingDTO]:
     return out
 
 
-def evaluate_change(org_type: OrgType | str, form: Mapping, current: Mapping, *,
+def evaluate_change(org_type: OrgType | str, form: Mapping[str, Any], current: Mapping[str, Any], *,
                     params: LegalParams | None = None, today: date | None = None,
                     division_names: Iterable[str] | None = None) -> list[FindingDTO]:
     """Findings of a change application: each changed item readable, at least one item
@@ -479,7 +482,7 @@ def evaluate_change(org_type: OrgType | str, form: Mapping, current: Mapping, *,
 
 
 def _dedupe(findings: list[FindingDTO]) -> list[FindingDTO]:
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for f in findings:
         key = (f.code, f.field, tuple(sorted((k, str(v)) for k, v in f.params.items())))

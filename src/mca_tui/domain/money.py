@@ -86,8 +86,11 @@ def _to_fen(amount: Decimal, text: str) -> int:
     if amount.adjusted() > len(str(MAX_FEN)):
         raise MoneyError("money.too_large", text=text)
     _, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite amounts have an int exponent
+        raise MoneyError("money.invalid", text=text)
     coefficient = int("".join(map(str, digits)))
     exponent += 2  # yuan -> fen
+    fen: int
     if exponent >= 0:
         fen = coefficient * 10**exponent
     elif -exponent > len(digits):  # below one fen and not zero
@@ -150,6 +153,7 @@ def parse_yuan(value: str | int | Decimal | float | None) -> int:
         raise MoneyError("money.invalid", text=shown) from None
     if wan:  # shift the exponent rather than multiply, so nothing is ever rounded
         sign, digits, exponent = amount.as_tuple()
+        assert isinstance(exponent, int)  # the regex admits only finite numbers
         amount = Decimal((sign, digits, exponent + 4))
     return _to_fen(amount, shown)
 

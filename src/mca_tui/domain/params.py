@@ -5,6 +5,7 @@ the settings file without a code change. The field comment names the rule."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ class LegalParams:
         return out
 
     @classmethod
-    def from_mapping(cls, data: dict) -> LegalParams:
+    def from_mapping(cls, data: dict[str, Any]) -> LegalParams:
         """Build from a settings table, ignoring unknown keys and coercing types."""
         kwargs = {}
         for f in fields(cls):

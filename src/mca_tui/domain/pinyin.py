@@ -9,7 +9,9 @@ step of indexing, so every function here is cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import cast
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -49,18 +51,23 @@ def _per_char(chunk: str) -> list[str]:
     return ["" for _ in chunk]
 
 
+# pypinyin's annotations say the ``errors`` callback returns a str; its code takes a list
+# (one reading per character), which keeps the alignment with the characters.
+_PER_CHAR = cast("Callable[[str], str]", _per_char)
+
+
 def _run_readings(run: str, style: Style) -> list[str]:
     """One reading per character of a Han run, phrase-aware; "" where unknown."""
-    out = lazy_pinyin(run, style=style, errors=_per_char)
+    out = lazy_pinyin(run, style=style, errors=_PER_CHAR)
     if len(out) != len(run):  # defensive: keep the alignment with the characters
-        out = [(lazy_pinyin(ch, style=style, errors=_per_char) or [""])[0] for ch in run]
+        out = [(lazy_pinyin(ch, style=style, errors=_PER_CHAR) or [""])[0] for ch in run]
     return [s.lower() for s in out]
 
 
 @lru_cache(maxsize=20_000)
 def char_initials(ch: str) -> tuple[str, ...]:
     """Every initial letter a Han character can be read with (heteronyms)."""
-    found = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors=_per_char)
+    found = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors=_PER_CHAR)
     letters = [s.lower() for s in (found[0] if found else []) if s]
     return tuple(dict.fromkeys(letters))
 

@@ -80,7 +80,8 @@ _ASCII_TO_FULLWIDTH_BRACKETS = str.maketrans("()", "\uff08\uff09")
 def _nfkc_keep_punctuation(s: str) -> str:
     """NFKC everything but full-width punctuation (runs are normalised together so that
     combining sequences still compose)."""
-    parts, run = [], []
+    parts: list[str] = []
+    run: list[str] = []
     for ch in s:
         if ch in _CJK_PUNCTUATION:
             parts.append(unicodedata.normalize("NFKC", "".join(run)))

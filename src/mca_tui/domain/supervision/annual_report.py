@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from mca_tui.domain import clocks
 from mca_tui.domain.calendar import Deadline, WorkingCalendar
@@ -189,7 +190,7 @@ class ListingProposal:
     ground: AbnormalListGround
     article: str
     reason_key: str
-    params: dict
+    params: dict[str, Any]
 
 
 def abnormal_list_proposals(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mca_tui.domain.enums import OrgStatus, OrgType
 from mca_tui.i18n import t
@@ -54,7 +55,7 @@ class Reason:
 
     code: str
     article: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

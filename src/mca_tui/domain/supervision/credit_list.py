@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mca_tui.domain import clocks
 from mca_tui.domain.calendar import Deadline, WorkingCalendar, add_years
@@ -90,7 +91,7 @@ SERIOUS_GROUNDS: dict[SeriousListGround, GroundInfo] = {
 def ground_info(kind: CreditListKind | str, ground: str) -> GroundInfo:
     """The ground ``ground`` of list ``kind``; refuses a ground of the other list."""
     kind = CreditListKind(kind)
-    table: Mapping = ABNORMAL_GROUNDS if kind is CreditListKind.ABNORMAL else SERIOUS_GROUNDS
+    table: Mapping[Any, GroundInfo] = ABNORMAL_GROUNDS if kind is CreditListKind.ABNORMAL else SERIOUS_GROUNDS
     for g, info in table.items():
         if g.value == str(ground):
             return info
@@ -198,7 +199,7 @@ class PromotionProposal:
     ground: SeriousListGround
     on: date  # the day the proposal became due
     article: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def promotion_proposals(

@@ -250,12 +250,12 @@ def make_plan(
         raise refuse("population_empty", RATIO_ARTICLE)
     seed = seed or new_seed()
     drawn = draw(population, ratio, seed)
-    conflicts = {k: tuple(sorted(v)) for k, v in (conflicts or {}).items() if v}
-    inspectors = assign_inspectors(drawn, officers, conflicts, seed, per_org)
+    declared = {k: tuple(sorted(v)) for k, v in (conflicts or {}).items() if v}
+    inspectors = assign_inspectors(drawn, officers, declared, seed, per_org)
     return SpotCheckPlan(
         year=year, kind=kind, ratio_percent=ratio, population=population,
         population_hash=population_hash(population), seed=seed, drawn=drawn,
-        officers=tuple(sorted(set(officers))), conflicts=conflicts, inspectors=inspectors,
+        officers=tuple(sorted(set(officers))), conflicts=declared, inspectors=inspectors,
         per_org=per_org,
     )
 
