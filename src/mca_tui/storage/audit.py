@@ -139,6 +139,7 @@ class _Shape:
     table: str
     columns: tuple[str, ...]
     refs: tuple[tuple[str, str], ...]  # (column key, timeline entity it refers to)
+    redacted: tuple[str, ...] = ()
 
 
 _shapes: dict[Mapper[Any], _Shape] = {}
@@ -152,7 +153,9 @@ def _shape(mapper: Mapper[Any]) -> _Shape:
                      for column in table.columns for fk in column.foreign_keys
                      if fk.column.table.name in TIMELINE_ENTITIES)
         name = str(getattr(table, "name", ""))
-        shape = _Shape(name, tuple(a.key for a in mapper.column_attrs), refs)
+        columns = tuple(a.key for a in mapper.column_attrs)
+        shape = _Shape(name, columns, refs,
+                       tuple(c for c in columns if c in REDACTED_COLUMNS))
         _shapes[mapper] = shape
     return shape
 
@@ -225,7 +228,9 @@ class ChangeLog:
         before: JSONDict = {}
         after: JSONDict = {}
         if operation == INSERT:
-            after = {k: _value(k, values.get(k)) for k in shape.columns}
+            after = {k: values.get(k) for k in shape.columns}
+            for k in shape.redacted:
+                after[k] = _value(k, after[k])
         elif operation == DELETE:
             before = {k: _value(k, values[k]) for k in shape.columns if k in values}
         else:
