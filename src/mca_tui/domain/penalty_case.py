@@ -607,8 +607,8 @@ PENALTY_CASE = Workflow(
            article=ART_PUBLISH),
         _t(K.CUSTODY, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.CLERK),
            article=ART_CUSTODY),
-        _t(K.SERIOUS_LIST, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.APPROVER),
-           article=ART_SERIOUS),
+        # the listing is the approver's decision (its notice: credit_listing_notice)
+        _t(K.SERIOUS_LIST, _DECIDED, C.DECIDED, (Role.APPROVER,), article=ART_SERIOUS),
         _t(K.REVOKE, _DECIDED, C.DECIDED, (Role.APPROVER,), article=ART_REVOKE),
         _t(K.CLOSE, _OPEN, C.CLOSED, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
            stops=("penalty_decision", "penalty_decision_extended", "statement_defence",

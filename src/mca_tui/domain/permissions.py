@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from mca_tui.domain.deregistration import DEREGISTRATION
 from mca_tui.domain.enums import Role
+from mca_tui.domain.penalty_case import PENALTY_CASE
 from mca_tui.domain.registration import REGISTRATION
 from mca_tui.domain.supervision.workflows import SUPERVISION_WORKFLOWS
 from mca_tui.domain.workflow import Workflow
@@ -27,7 +28,8 @@ EVERY_ROLE: frozenset[Role] = frozenset(Role)
 _REGISTRY_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 _ADMIN = frozenset({Role.ADMIN})
 
-WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION, *SUPERVISION_WORKFLOWS, DEREGISTRATION)
+WORKFLOWS: tuple[Workflow, ...] = (REGISTRATION, *SUPERVISION_WORKFLOWS, DEREGISTRATION,
+                                   PENALTY_CASE)
 """Every declared workflow (later ones append theirs)."""
 
 _OTHER: dict[str, frozenset[Role]] = {
@@ -78,6 +80,14 @@ _OTHER: dict[str, frozenset[Role]] = {
     "interview.notify": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
     "interview.record": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
     "spot_check.declare_conflict": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
+    # dormant organizations and revocation cases (services.dormancy, services.revocation):
+    # everyone who works on the register reads the list and the cases; the counter and
+    # the officers record contact attempts (letters, field checks); the summary rebuild
+    # is an administrator's repair
+    "dormancy.read": EVERY_ROLE,
+    "dormancy.contact": frozenset({Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT}),
+    "dormancy.rebuild": frozenset({Role.ADMIN}),
+    "penalty_case.read": EVERY_ROLE,
 }
 
 

@@ -96,6 +96,13 @@ KINDS: tuple[str, ...] = (
     "dereg_refusal_decision",  # 不予注销登记决定书
     "dereg_announcement",  # 注销登记公告
     "void_announcement",  # 证书印章作废公告 (also for revocation cases)
+    # revocation of dormant organizations (撤销登记, services.revocation)
+    "case_filing",  # 行政处罚立案审批表
+    "advance_notice",  # 行政处罚事先告知书
+    "hearing_notice",  # 听证通知书
+    "penalty_decision",  # 行政处罚决定书（撤销登记）
+    "service_announcement",  # 送达公告
+    "revocation_announcement",  # 撤销登记公告
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")

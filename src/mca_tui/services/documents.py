@@ -78,6 +78,14 @@ ISSUERS: dict[str, frozenset[Role]] = {
     "dereg_refusal_decision": frozenset({Role.APPROVER}),
     "dereg_announcement": frozenset({Role.CLERK, Role.APPROVER}),
     "void_announcement": frozenset({Role.CLERK, Role.APPROVER, Role.ENFORCEMENT}),
+    # revocation cases (services.revocation): the officers file, notify and serve; the
+    # approver decides (four eyes, 行政处罚法 Art 57)
+    "case_filing": frozenset({Role.ENFORCEMENT}),
+    "advance_notice": frozenset({Role.ENFORCEMENT}),
+    "hearing_notice": frozenset({Role.ENFORCEMENT}),
+    "penalty_decision": frozenset({Role.APPROVER}),
+    "service_announcement": frozenset({Role.ENFORCEMENT, Role.CLERK}),
+    "revocation_announcement": frozenset({Role.ENFORCEMENT, Role.CLERK}),
 }
 _READERS = (Role.CLERK, Role.REVIEWER, Role.APPROVER, Role.ADMIN)
 

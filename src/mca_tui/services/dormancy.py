@@ -1,0 +1,294 @@
+"""Dormant ("僵尸型") organizations: the per-organization summary, contact attempts and
+the candidate list (domain.md §6.3; rules in ``domain.dormancy``).
+
+The summary (``dormancy_summary``, one row per organization) is kept current by the
+services that change one of its inputs, inside their own unit:
+
+    from mca_tui.services import dormancy
+    dormancy.refresh(unit, ctx, organization_id)      # or refresh_many(unit, ctx, ids)
+
+Call it after writing an annual report or its conclusion, a credit listing or removal,
+a contact attempt, a penalty case (opened, decided, closed), a deregistration
+application (liquidation) or a status change. It reads the organization's rows in the
+unit's session (so it sees the unit's own writes), rewrites the summary row and its
+``watch_from`` (the first day a signal holds). The list "as of D" then reads only
+``watch_from <= D`` over the index and assesses those few rows: no scan of the report
+table (:func:`candidates`, :func:`count_candidates`, ``mca-tui dormant``).
+
+Contact attempts (registered letters with their dates and fate, returned mail, field
+checks, calls) are recorded with :func:`record_contact` (one unit, one audit event).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from mca_tui.domain import dormancy as dm
+from mca_tui.domain.enums import (
+    ApplicationKind,
+    CaseStatus,
+    ContactFate,
+    ContactKind,
+    CreditListKind,
+    OrgStatus,
+    OrgType,
+    ReportConclusion,
+)
+from mca_tui.services.context import ServiceContext, Unit
+from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
+from mca_tui.storage.audit import Subject
+from mca_tui.storage.ids import new_id
+from mca_tui.storage.models import (
+    AnnualReport,
+    Application,
+    Certificate,
+    ContactAttemptRow,
+    CreditListEntry,
+    DormancySummaryRow,
+    Organization,
+    PenaltyCase,
+)
+
+__all__ = [
+    "Candidate",
+    "candidates",
+    "contacts_of",
+    "count_candidates",
+    "rebuild_all",
+    "record_contact",
+    "refresh",
+    "refresh_many",
+    "summary_of",
+]
+
+_OPEN_DEREG = ("draft", "accepted", "correction", "reviewed")
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _status(value: str | None) -> OrgStatus:
+    try:
+        return OrgStatus(value or "active")
+    except ValueError:
+        return OrgStatus.ACTIVE
+
+
+def _conclusion(value: str | None) -> ReportConclusion | None:
+    try:
+        return ReportConclusion(value) if value else None
+    except ValueError:
+        return None
+
+
+def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
+    """The summary of one organization from its rows (read in ``s``)."""
+    oid = org.id
+    reports = tuple(
+        dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on, r.concluded_on)
+        for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == oid)
+                        .order_by(AnnualReport.report_year))
+    )
+    contacts = tuple(
+        dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
+                          c.note)
+        for c in s.exec(select(ContactAttemptRow)
+                        .where(ContactAttemptRow.organization_id == oid)
+                        .order_by(ContactAttemptRow.on_date))
+    )
+    valid_to = s.exec(select(func.max(Certificate.valid_to))
+                      .where(Certificate.organization_id == oid,
+                             Certificate.status == "valid")).first()
+    listed = s.exec(select(func.max(CreditListEntry.listed_on))
+                    .where(CreditListEntry.organization_id == oid,
+                           CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
+                           col(CreditListEntry.removed_on).is_(None))).first()
+    case_filed = s.exec(select(func.min(PenaltyCase.filed_on))
+                        .where(PenaltyCase.organization_id == oid,
+                               PenaltyCase.status.in_(  # type: ignore[attr-defined]
+                                   (CaseStatus.OPEN.value, CaseStatus.DECIDED.value)))).first()
+    liquidation = s.exec(select(func.min(Application.received_on))
+                         .where(Application.organization_id == oid,
+                                Application.kind == ApplicationKind.DEREGISTRATION.value,
+                                Application.status.in_(_OPEN_DEREG))  # type: ignore[attr-defined]
+                         ).first()
+    try:
+        org_type = OrgType(org.org_type)
+    except ValueError:
+        org_type = OrgType.SOCIAL_GROUP
+    return dm.DormancySummary(
+        organization_id=oid, org_type=org_type, registered_on=org.established_on,
+        status=_status(org.status), uscc=org.uscc or "", name=org.name, reports=reports,
+        contacts=contacts, certificate_valid_until=valid_to, abnormal_listed_on=listed,
+        open_case_filed_on=case_filed, liquidation_started_on=liquidation)
+
+
+def _write(s: Session, ctx: ServiceContext, summary: dm.DormancySummary) -> DormancySummaryRow:
+    today = ctx.today()
+    values = dm.encode(summary)
+    values["watch_from"] = dm.watch_from(summary, today, ctx.calendar, ctx.settings.legal)
+    values["computed_on"] = today
+    row = s.get(DormancySummaryRow, summary.organization_id)
+    if row is None:
+        row = DormancySummaryRow(**values)
+    else:
+        for key, value in values.items():
+            if getattr(row, key) != value:
+                setattr(row, key, value)
+    s.add(row)
+    return row
+
+
+def refresh(unit: Unit, ctx: ServiceContext, organization_id: str) -> None:
+    """Rewrite the organization's summary row inside ``unit`` (call it from every unit
+    that changes a report, listing, contact attempt, case, liquidation or status)."""
+    s = unit.session
+    s.flush()
+    org = s.get(Organization, organization_id)
+    if org is None:
+        return
+    _write(s, ctx, build_summary(s, org))
+
+
+def refresh_many(unit: Unit, ctx: ServiceContext, organization_ids: Iterable[str]) -> None:
+    """:func:`refresh` for several organizations (an import, a batch)."""
+    for oid in dict.fromkeys(organization_ids):
+        refresh(unit, ctx, oid)
+
+
+def rebuild_all(ctx: ServiceContext) -> int:
+    """Recompute every organization's row in one unit (after a calendar change, or for a
+    registry created before the summary existed). Returns the number of rows."""
+    with ctx.db.read() as s:
+        ids = list(s.exec(select(Organization.id)))
+    with ctx.unit("dormancy.rebuild", subject=Subject("dormancy_summary", None)) as u:
+        refresh_many(u, ctx, ids)
+        u.record("dormancy_summary", None, None, {"organizations": len(ids)})
+    return len(ids)
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+def record_contact(ctx: ServiceContext, organization_id: str, *, kind: str, on: date,
+                   fate: str = ContactFate.PENDING.value, fate_on: date | None = None,
+                   note: str = "") -> str:
+    """Record one attempt to reach the organization (a registered letter sent on ``on``
+    and signed / returned unsigned on ``fate_on``, other mail, a field check, a call).
+    Refused: an unknown kind or fate, a date in the future, a fate before the attempt."""
+    problems: list[FieldProblem] = []
+    try:
+        k = ContactKind(kind)
+    except ValueError:
+        problems.append(FieldProblem("kind", "dormancy.error.kind"))
+    try:
+        f = ContactFate(fate)
+    except ValueError:
+        problems.append(FieldProblem("fate", "dormancy.error.fate"))
+    today = ctx.today()
+    if on > today:
+        problems.append(FieldProblem("on", "dormancy.error.future", {"date": on.isoformat()}))
+    if fate_on is not None and (fate_on < on or fate_on > today):
+        problems.append(FieldProblem("fate_on", "dormancy.error.fate_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    row_id = new_id()
+    with ctx.unit("dormancy.contact", subject=Subject("contact_attempt", row_id,
+                                                        organization_id)) as u:
+        s = u.session
+        if s.get(Organization, organization_id) is None:
+            raise NotFound("org.not_found", id=organization_id)
+        row = ContactAttemptRow(id=row_id, office_id=ctx.actor.office_id,
+                                organization_id=organization_id, kind=k.value, on_date=on,
+                                fate=f.value, fate_on=fate_on, note=note.strip())
+        s.add(row)
+        u.record("contact_attempt", row_id, None,
+                 {"kind": k.value, "on": on, "fate": f.value, "fate_on": fate_on})
+        refresh(u, ctx, organization_id)
+    return row_id
+
+
+def contacts_of(ctx: ServiceContext, organization_id: str) -> list[dm.ContactAttempt]:
+    ctx.permit("dormancy.read")
+    with ctx.db.read() as s:
+        return [dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate),
+                                  c.fate_on, c.note)
+                for c in s.exec(select(ContactAttemptRow)
+                                .where(ContactAttemptRow.organization_id == organization_id)
+                                .order_by(ContactAttemptRow.on_date))]
+
+
+# --------------------------------------------------------------------------- the list
+
+
+@dataclass(frozen=True)
+class Candidate:
+    organization_id: str
+    assessment: dm.Assessment
+
+    @property
+    def uscc(self) -> str:
+        return self.assessment.uscc
+
+    @property
+    def name(self) -> str:
+        return self.assessment.name
+
+    def to_json(self) -> dict[str, object]:
+        return self.assessment.to_json()
+
+
+def _decode(row: DormancySummaryRow) -> dm.DormancySummary:
+    return dm.decode(row.model_dump())
+
+
+def candidates(ctx: ServiceContext, as_of: date | None = None, *,
+               include_excluded: bool = True) -> list[Candidate]:
+    """The organizations with at least one signal on ``as_of`` (default today), with
+    their evidence; excluded ones (a case open, in liquidation, …) are kept and marked
+    unless ``include_excluded`` is False. Reads only the summary rows whose
+    ``watch_from <= as_of`` (indexed)."""
+    ctx.permit("dormancy.read")
+    day = as_of or ctx.today()
+    with ctx.db.read() as s:
+        rows = list(s.exec(select(DormancySummaryRow)
+                           .where(col(DormancySummaryRow.watch_from) <= day)))
+    out = []
+    for row in rows:
+        a = dm.assess(_decode(row), day, ctx.calendar, ctx.settings.legal)
+        if a.signals and (include_excluded or not a.exclusions):
+            out.append(Candidate(row.organization_id, a))
+    out.sort(key=lambda c: (bool(c.assessment.exclusions),
+                            min(x.since for x in c.assessment.signals), c.uscc))
+    return out
+
+
+def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:
+    """How many organizations are candidates (no exclusion) on ``as_of``: the indexed
+    range of the summary, assessed (for the home screen)."""
+    return sum(1 for c in candidates(ctx, as_of, include_excluded=False))
+
+
+def summary_of(ctx: ServiceContext, organization_id: str) -> dm.DormancySummary | None:
+    ctx.permit("dormancy.read")
+    with ctx.db.read() as s:
+        row = s.get(DormancySummaryRow, organization_id)
+        return _decode(row) if row is not None else None
+
+
+def assess_one(ctx: ServiceContext, organization_id: str, as_of: date | None = None
+               ) -> dm.Assessment | None:
+    s_ = summary_of(ctx, organization_id)
+    if s_ is None:
+        return None
+    return dm.assess(s_, as_of or ctx.today(), ctx.calendar, ctx.settings.legal)
+
+
+def encode_json(items: list[Candidate]) -> str:
+    return json.dumps([c.to_json() for c in items], ensure_ascii=False, indent=2)
