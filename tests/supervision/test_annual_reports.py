@@ -110,7 +110,9 @@ def test_basic_pass_opens_a_rectification_in_the_same_unit(ctx, add_org, staff):
         "rectification", TODAY, date(2024, 8, 31), "report_conclusion")
     details = json.loads(rect.details_json)
     assert [i["text"] for i in details["items"]] == ["补交财务审计报告", "按章程召开理事会"]
-    assert details["annual_report_id"] == rid
+    assert details["source_ref"] == rid and details["status"] == "ordered"
+    with ctx.db.read() as s:  # its notice (责令整改通知书) was issued in the same unit
+        assert s.get(IssuedDocument, details["document_id"]).kind == "rectification_notice"
     assert svc.get_report(reviewer, org, 2023).rectification_id == rect_id
 
 

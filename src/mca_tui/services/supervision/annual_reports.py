@@ -25,7 +25,6 @@ events indexed under the report.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -360,25 +359,17 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
         s.add(report)
         after: dict = {"conclusion": value.value, "concluded_on": concluded_on}
         if order is not None:
-            # the order is the reviewer's (RECTIFICATION table: 下达整改 by a reviewer)
+            # the order is the reviewer's (RECTIFICATION table: 下达整改 by a reviewer),
+            # written by the rectification service in this unit, with its notice
+            from mca_tui.services.supervision.rectification import open_order
+
             check_transition(ctx, RECTIFICATION, "rectification.order", NEW)
-            rect = SupervisionRecord(
-                office_id=ctx.actor.office_id, organization_id=report.organization_id,
-                kind=SupervisionKind.RECTIFICATION.value, record_date=order.ordered_on,
-                description=t("supervision.ui.rectification_from_report", _DOC_LANG,
-                              year=report.report_year,
-                              conclusion=t(f"enum.ReportConclusion.{value.value}", _DOC_LANG)),
-                trigger=RectificationSource.REPORT_CONCLUSION.value, due_on=order.due_on,
-                details_json=json.dumps({
-                    "source": RectificationSource.REPORT_CONCLUSION.value,
-                    "status": "ordered",
-                    "annual_report_id": report.id, "report_year": report.report_year,
-                    "conclusion": value.value,
-                    "items": [{"text": i.text, "completed_on": None} for i in order.items],
-                }, ensure_ascii=False))
-            s.add(rect)
+            org = s.get(Organization, report.organization_id)
+            assert org is not None
+            rect = open_order(u, ctx, org, source=RectificationSource.REPORT_CONCLUSION,
+                              items=[i.text for i in order.items], due_on=order.due_on,
+                              ordered_on=order.ordered_on, source_ref=report.id)
             rect_id = rect.id
-            u.about("supervision_record", rect.id)
             after["rectification"] = {"due_on": order.due_on,
                                       "items": [i.text for i in order.items]}
         u.record("annual_report", report_id, {"conclusion": None}, after)
