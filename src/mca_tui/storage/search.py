@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlmodel import Session
 
 from mca_tui.domain import pinyin
@@ -71,7 +71,7 @@ Keyset = tuple[int, str, str]
 
 
 def find(session: Session, query: ParsedQuery, *, limit: int,
-         after: Keyset | None = None) -> list:
+         after: Keyset | None = None) -> list[RowMapping]:
     """One page of matching organizations as row mappings with ``rank`` and ``sort_key``,
     ordered by (rank, sort_key, id)."""
     if query.empty:
@@ -93,7 +93,7 @@ def count(session: Session, query: ParsedQuery, cap: int = 1000) -> int:
 
 
 def _find_portable(session: Session, query: ParsedQuery, code: str, limit: int,
-                   after: Keyset | None) -> list:
+                   after: Keyset | None) -> list[RowMapping]:
     """Plain-SQL search for databases without the FTS index (no pinyin initials)."""
     conds, params = [], {"q": query.name, "qcode": code, "limit": limit}
     for i, term in enumerate(query.terms):
@@ -114,4 +114,4 @@ def _find_portable(session: Session, query: ParsedQuery, code: str, limit: int,
         where = "WHERE (rank, sort_key, id) > (:a_rank, :a_key, :a_id)"
         params.update(a_rank=after[0], a_key=after[1], a_id=after[2])
     sql = f"SELECT * FROM ({ranked}) AS r {where} ORDER BY rank, sort_key, id LIMIT :limit"
-    return session.execute(text(sql), params).mappings().all()
+    return list(session.execute(text(sql), params).mappings().all())

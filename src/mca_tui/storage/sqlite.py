@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def configure(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001 - SQLAlchemy Connection
+    def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

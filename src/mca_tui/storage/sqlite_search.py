@@ -28,11 +28,16 @@ the match set, which stops after one page. Neither ever reads the whole table.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code, normalize_text
+
+# The index is written inside a migration (a Connection) and by the services (a Session).
+Executor = Connection | Session
 
 FTS_TABLE = "organization_fts"
 
@@ -54,7 +59,7 @@ _COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type
 def is_index_table(name: str | None) -> bool:
     """True for the FTS5 table and its shadow tables, which exist only in the database
     (no model): schema comparisons skip them (alembic ``include_name``)."""
-    return bool(name) and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+    return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
 def chars(s: str) -> str:
@@ -102,13 +107,13 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     }
 
 
-def _next_rowid(conn) -> int:  # noqa: ANN001
+def _next_rowid(conn: Executor) -> int:
     return int(conn.execute(text(
         "SELECT max(coalesce((SELECT max(search_rowid) FROM organization), 0), "
-        f"coalesce((SELECT max(rowid) FROM {FTS_TABLE}), 0)) + 1")).scalar())
+        f"coalesce((SELECT max(rowid) FROM {FTS_TABLE}), 0)) + 1")).scalar_one())
 
 
-def upsert(conn, search_rowid: int | None, doc: dict[str, str]) -> int:  # noqa: ANN001
+def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str]) -> int:
     """Insert or replace the index row; returns the row number to keep on the
     organization (a new one if ``search_rowid`` is None)."""
     if search_rowid is None:
@@ -123,7 +128,7 @@ def upsert(conn, search_rowid: int | None, doc: dict[str, str]) -> int:  # noqa:
     return search_rowid
 
 
-def rebuild_index(conn) -> int:  # noqa: ANN001 - Connection (migration) or Session
+def rebuild_index(conn: Executor) -> int:
     """Index every organization again (migration, ``search --reindex``, bulk loads);
     also refreshes the pinyin sort keys. Returns the number of organizations."""
     conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
@@ -202,7 +207,7 @@ def match_prefix(terms: Sequence[str]) -> str:
     return " OR ".join(p for p in (head, code) if p)
 
 
-def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
+def count(conn: Executor, match: str, cap: int) -> int:
     """Number of matches of an FTS expression, counted up to ``cap`` (bounded work)."""
     if not match:
         return 0
@@ -211,9 +216,9 @@ def count(conn, match: str, cap: int) -> int:  # noqa: ANN001
     return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
 
 
-def _tier_rows(conn, tier: int, match: str, not_exact: bool, params: dict,  # noqa: ANN001
+def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: dict[str, Any],
                limit: int, keyset: tuple[str, str] | None,
-               bounds: tuple[str, str] | None = None) -> list:
+               bounds: tuple[str, str] | None = None) -> list[RowMapping]:
     p = dict(params, limit=limit)
     conds = []
     if bounds is not None:
@@ -229,7 +234,7 @@ def _tier_rows(conn, tier: int, match: str, not_exact: bool, params: dict,  # no
                "WHERE (o.name = :q OR (:qcode != '' AND o.uscc = :qcode))"
                + "".join(f" AND {c}" for c in conds)
                + " ORDER BY o.name_sort_key, o.id LIMIT :limit")
-        return conn.execute(text(sql), p).mappings().all()
+        return list(conn.execute(text(sql), p).mappings().all())
     p["m"] = match
     extra = "".join(f" AND {c}" for c in conds)
     if count(conn, match, DENSE_THRESHOLD) < DENSE_THRESHOLD:
@@ -241,11 +246,11 @@ def _tier_rows(conn, tier: int, match: str, not_exact: bool, params: dict,  # no
                "INDEXED BY ix_organization_name_sort "
                f"WHERE o.search_rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} "
                f"MATCH :m){extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
-    return conn.execute(text(sql), p).mappings().all()
+    return list(conn.execute(text(sql), p).mappings().all())
 
 
-def search(conn, terms: Sequence[str], *, q: str, qcode: str, limit: int,  # noqa: ANN001
-           after: tuple[int, str, str] | None = None) -> list:
+def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: int,
+           after: tuple[int, str, str] | None = None) -> list[RowMapping]:
     """One page of matches ordered by (tier, pinyin sort key, id), starting after the
     keyset ``after`` = (rank, sort_key, id) of the last row of the previous page."""
     every = match_all(terms)
@@ -254,7 +259,7 @@ def search(conn, terms: Sequence[str], *, q: str, qcode: str, limit: int,  # noq
     head, code, bounds = _prefix_parts(terms)
     prefix = " OR ".join(p for p in (head, code) if p)
     params = {"q": q, "qcode": qcode}
-    out: list = []
+    out: list[RowMapping] = []
     for tier in (0, 1, 2):
         if after is not None and tier < after[0]:
             continue
