@@ -40,12 +40,15 @@ class McaApp(ServiceCalls, App[int]):
     """社会组织登记管理终端."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ShellCommands}
+    # only this app's commands, in the UI language: Textual's built-in system commands
+    # (Keys, Maximize, Screenshot, Theme, Quit in English) are replaced by ShellCommands
+    COMMANDS = {ShellCommands}
     BINDINGS = [
         Binding("f1", "help", t("ui.key.help"), id="app.help"),
         Binding("f3", "search", t("ui.key.search"), id="app.search"),
         Binding("ctrl+p", "command_palette", t("ui.key.palette"), id="app.palette"),
         Binding("ctrl+l", "lock", t("ui.key.lock"), id="app.lock", show=False),
+        Binding("ctrl+o", "sign_out", t("ui.key.sign_out"), id="app.sign_out"),
         Binding("ctrl+q", "quit", t("ui.key.quit"), id="app.quit", priority=True),
         # Focus moves before the next key of a burst is routed (design.md §3): Textual
         # sends each key to the widget focused when the key is dispatched, so Tab handled
@@ -150,6 +153,23 @@ class McaApp(ServiceCalls, App[int]):
         self.switch_screen(HomeScreen(self.ctx))
         self.notify(t("ui.welcome", name=actor.display_name), markup=False, timeout=3)
 
+    def action_sign_out(self) -> None:
+        """Ctrl+O (and the palette): sign out, asking first when a form has unsaved
+        changes, exactly as Ctrl+Q does."""
+        from mca_tui.ui.dialogs.confirm import ConfirmScreen
+
+        if self.ctx is None or self.locked:
+            return
+        if not self.unsaved_screens():
+            self.sign_out()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.sign_out()
+
+        self.push_screen(ConfirmScreen(t("ui.sign_out.title"), t("ui.sign_out.unsaved")), answered)
+
     def sign_out(self) -> None:
         from mca_tui.ui.screens.sign_in import SignInScreen
 
@@ -210,6 +230,8 @@ class McaApp(ServiceCalls, App[int]):
         self.open_search()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sign_out":
+            return self.ctx is not None and not self.locked
         if action == "enter_next_field":
             # only where Enter means "next field" (an Input marked ENTER_NEXT); elsewhere
             # Enter goes on to the focused widget and the screen as usual

@@ -39,10 +39,12 @@ class ShellCommands(Provider):
                             partial(app.open_procedure, p.id)))
             out.append((t("ui.palette.home"), t("ui.palette.command"), app.go_home))
             out.append((t("ui.palette.lock"), t("ui.palette.command"), app.action_lock))
-            out.append((t("ui.palette.sign_out"), t("ui.palette.command"), app.sign_out))
+            out.append((t("ui.palette.sign_out"), t("ui.palette.command"), app.action_sign_out))
         out.append((t("ui.palette.theme"), t("ui.palette.command"), app.toggle_theme))
         out.append((t("ui.palette.language"), t("ui.palette.command"), app.switch_language))
         out.append((t("ui.palette.keys"), t("ui.palette.command"), app.action_help))
+        # quitting from the palette asks about unsaved changes exactly as Ctrl+Q does
+        out.append((t("ui.palette.quit"), t("ui.palette.command"), app.action_quit))
         return out
 
     async def discover(self) -> Hits:
