@@ -54,6 +54,7 @@ REDACTED = "[redacted]"
 TIMELINE_ENTITIES = frozenset({"organization", "application", "penalty_case"})
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
+_INSERT_CHUNK = 5000  # rows per executemany when an event has many change rows
 
 JSONDict = dict[str, Any]
 
@@ -164,16 +165,40 @@ def _refs(shape: _Shape, values: JSONDict) -> tuple[tuple[str, str], ...]:
     return tuple((target, str(values[key])) for key, target in shape.refs if values.get(key))
 
 
+class SealedChange(NamedTuple):
+    """A change already serialised (kept compact while a big unit goes on)."""
+
+    entity: str
+    entity_id: str | None
+    operation: str
+    before_json: str
+    after_json: str
+    refs: tuple[tuple[str, str], ...]
+
+    def unseal(self) -> Change:
+        return Change(self.entity, self.entity_id, self.operation,
+                      json.loads(self.before_json), json.loads(self.after_json), self.refs)
+
+
+def _seal(c: Change) -> SealedChange:
+    return SealedChange(c.entity, c.entity_id, c.operation, to_json(c.before),
+                        to_json(c.after), c.refs)
+
+
 class ChangeLog:
     """The change rows of one unit, captured from the session's flushes (so a service
     cannot forget one) plus any the unit adds explicitly. A row written several times in
-    one unit is one change (insert+update = insert; update+update = update)."""
+    one unit is one change (insert+update = insert; update+update = update). Changes
+    are serialised every ``SEAL_EVERY`` rows so that a big import stays small in memory."""
+
+    SEAL_EVERY = 2000
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, str | None], Change] = {}
-        self._anonymous: list[Change] = []
+        self._by_key: dict[tuple[str, str | None], Change | SealedChange] = {}
+        self._anonymous: list[Change | SealedChange] = []
+        self._open: list[tuple[str, str | None]] = []  # keys holding an unsealed Change
 
-    def __iter__(self) -> Iterator[Change]:
+    def __iter__(self) -> Iterator[Change | SealedChange]:
         yield from self._by_key.values()
         yield from self._anonymous
 
@@ -185,27 +210,46 @@ class ChangeLog:
             self._anonymous.append(change)
             return
         key = (change.entity, change.entity_id)
-        old = self._by_key.get(key)
-        if old is None:
-            self._by_key[key] = change
+        found = self._by_key.get(key)
+        if found is None:
+            self._put(key, change)
             return
+        old = found.unseal() if isinstance(found, SealedChange) else found
         refs = tuple(dict.fromkeys(old.refs + change.refs))
         if change.operation == DELETE:
             # inserted then deleted: it existed with its inserted values; updated then
             # deleted: the values it had before this unit
             before = old.after if old.operation == INSERT else {**change.before, **old.before}
-            self._by_key[key] = Change(old.entity, old.entity_id, DELETE, before, {}, refs)
+            merged = Change(old.entity, old.entity_id, DELETE, before, {}, refs)
         elif old.operation == DELETE:  # deleted, then written again under the same key
-            self._by_key[key] = Change(old.entity, old.entity_id, UPDATE, old.before,
-                                       dict(change.after), refs)
+            merged = Change(old.entity, old.entity_id, UPDATE, old.before,
+                            dict(change.after), refs)
         elif old.operation == INSERT:
             old.after.update(change.after)
             old.refs = refs
+            merged = old
         else:
             for k, v in change.before.items():
                 old.before.setdefault(k, v)
             old.after.update(change.after)
             old.refs = refs
+            merged = old
+        self._put(key, merged)
+
+    def _put(self, key: tuple[str, str | None], change: Change) -> None:
+        self._by_key[key] = change
+        self._open.append(key)
+        if len(self._open) >= self.SEAL_EVERY:
+            self.seal()
+
+    def seal(self) -> None:
+        """Serialise every change not yet serialised."""
+        for key in self._open:
+            found = self._by_key.get(key)
+            if isinstance(found, Change):
+                self._by_key[key] = _seal(found)
+        self._open.clear()
+        self._anonymous = [_seal(c) if isinstance(c, Change) else c for c in self._anonymous]
 
     def capture(self, session: Session) -> None:
         """Read the rows a flush is writing (call from ``after_flush``: the session's
@@ -337,7 +381,7 @@ def append_event(
     action: str,
     *,
     subject: Subject,
-    changes: Iterable[Change] = (),
+    changes: Iterable[Change | SealedChange] = (),
     before: JSONDict | None = None,
     after: JSONDict | None = None,
     note: str = "",
@@ -347,7 +391,6 @@ def append_event(
     """Append one event about ``subject`` with its change rows to the actor's office
     chain and index it (inside the caller's transaction). ``before``/``after`` are a
     short headline for people; ``also_about`` adds (entity, id) pairs to the index."""
-    changes = list(changes)
     chain = actor.office_code
     # FOR UPDATE serialises appenders on servers; SQLite is already serialised by
     # BEGIN IMMEDIATE (and its dialect renders no FOR UPDATE).
@@ -374,8 +417,22 @@ def append_event(
         hash="",
         hash_version=HASH_VERSION,
     )
-    rows = [_Row(i, c.entity, c.entity_id, c.operation, to_json(c.before), to_json(c.after))
-            for i, c in enumerate(changes)]
+    keys: dict[tuple[str, str], None] = {}
+    if subject.id:
+        keys[(subject.entity, subject.id)] = None
+    if subject.organization_id:
+        keys[("organization", subject.organization_id)] = None
+    rows = []
+    for i, change in enumerate(changes):
+        c = change if isinstance(change, SealedChange) else _seal(change)
+        rows.append(_Row(i, c.entity, c.entity_id, c.operation, c.before_json, c.after_json))
+        if c.entity_id:
+            keys[(c.entity, c.entity_id)] = None
+        for ref in c.refs:
+            keys[ref] = None
+    for entity, entity_id in also_about:
+        if entity_id:
+            keys[(entity, str(entity_id))] = None
     event.hash = event_hash(event, rows)
     session.add(event)
     if head is None:
@@ -384,28 +441,17 @@ def append_event(
         head.seq, head.hash = seq, event.hash
         session.add(head)
     session.flush()
-    if rows:
+    for start in range(0, len(rows), _INSERT_CHUNK):
         session.execute(insert(AuditChange), [
             {"event_id": event.id, "ordinal": r.ordinal, "entity": r.entity,
              "entity_id": r.entity_id, "operation": r.operation,
-             "before_json": r.before_json, "after_json": r.after_json} for r in rows])
-    keys: dict[tuple[str, str], None] = {}
-    if subject.id:
-        keys[(subject.entity, subject.id)] = None
-    if subject.organization_id:
-        keys[("organization", subject.organization_id)] = None
-    for c in changes:
-        if c.entity_id:
-            keys[(c.entity, c.entity_id)] = None
-        for ref in c.refs:
-            keys[ref] = None
-    for entity, entity_id in also_about:
-        if entity_id:
-            keys[(entity, str(entity_id))] = None
-    if keys:
+             "before_json": r.before_json, "after_json": r.after_json}
+            for r in rows[start:start + _INSERT_CHUNK]])
+    subjects = list(keys)
+    for start in range(0, len(subjects), _INSERT_CHUNK):
         session.execute(insert(AuditSubject), [
             {"entity": e, "entity_id": i, "at": event.at, "event_id": event.id}
-            for e, i in keys])
+            for e, i in subjects[start:start + _INSERT_CHUNK]])
     return event
 
 
