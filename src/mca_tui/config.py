@@ -180,6 +180,51 @@ def _check_statutory_floors(path: Path, legal: LegalParams) -> None:
         raise SettingsError("\n".join(problems))
 
 
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _language_ok(value: object) -> bool:
+    from mca_tui.i18n import normalize_language
+
+    try:
+        return isinstance(value, str) and bool(value) and bool(normalize_language(value))
+    except ValueError:
+        return False
+
+
+# [ui] keys: (test, catalog key of the allowed values). A wrong type or an impossible
+# value stops the start (idle_lock_minutes = 0.1 would otherwise turn the lock off).
+_UI_RULES = {
+    "language": (_language_ok, "ui.setting.allowed_language"),
+    "theme": (lambda v: v in ("default", "high-contrast"), "ui.setting.allowed_theme"),
+    "idle_lock_minutes": (lambda v: _whole(v, 0, 1440), "ui.setting.allowed_idle_lock"),
+    "max_failed_sign_ins": (lambda v: _whole(v, 1, 100), "ui.setting.allowed_failed_sign_ins"),
+    "sign_in_wait_seconds": (lambda v: _whole(v, 1, 86_400), "ui.setting.allowed_wait"),
+    "keymap_file": (lambda v: isinstance(v, str), "ui.setting.allowed_path"),
+}
+
+
+def _check_ui(path: Path, table: object) -> None:
+    """Refuse a [ui] value of the wrong type or out of range: one line per problem with
+    the file, the key and the allowed values."""
+    from mca_tui.i18n import t
+
+    if not isinstance(table, dict):
+        raise SettingsError(t("ui.setting.not_a_table", file=str(path), key="ui"))
+    problems = []
+    for key, value in table.items():
+        rule = _UI_RULES.get(key)
+        if rule is None:
+            problems.append(t("ui.setting.unknown", file=str(path), key=f"ui.{key}",
+                              allowed=", ".join(_UI_RULES)))
+        elif not rule[0](value):
+            problems.append(t("ui.setting.refused", file=str(path), key=f"ui.{key}",
+                              value=repr(value), allowed=t(rule[1])))
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
 def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
     """Read the settings file; write the commented defaults if it does not exist."""
     path = path or settings_path()
@@ -197,6 +242,7 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"{path}: [legal] {exc}") from exc
     _check_statutory_floors(path, legal)
+    _check_ui(path, data.get("ui", {}))
     return Settings(
         office=_coerce(OfficeSettings, data.get("office", {})),
         code_pool=_coerce(CodePool, data.get("code_pool", {})),
