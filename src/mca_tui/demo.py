@@ -64,6 +64,9 @@ PRE_2016 = (60, 90)  # organizations registered 2001-2015, carried over with the
 DEREGISTRATIONS = {2016: (1, 1), 2017: (1, 1), 2018: (1, 2), 2019: (1, 2), 2020: (1, 2),
                    2021: (1, 3), 2022: (2, 8), 2023: (2, 6), 2024: (2, 5), 2025: (1, 5),
                    2026: (1, 2)}
+# Deregistrations of these years are written through services.deregistration after the
+# import (services.deregistration_demo): in the ledger those organizations are active.
+SERVICE_DEREGISTRATION_YEARS = (2022,)
 # Revocations per year: (dormant, other).
 REVOCATIONS = {2021: (3, 0), 2022: (7, 0), 2023: (6, 0), 2024: (1, 1), 2025: (1, 0)}
 # Report year -> organizations not accepted (None: about 8 % of those due).
@@ -482,11 +485,21 @@ class _Builder:
 
     # ---- the ledger
 
+    def service_deregistrations(self) -> list[tuple[str, date]]:
+        """(uscc, day) of the deregistrations written through the services, by day."""
+        return sorted(((o.uscc, o.deregistered_on) for o in self.orgs
+                       if o.deregistered_on is not None
+                       and o.deregistered_on.year in SERVICE_DEREGISTRATION_YEARS),
+                      key=lambda p: (p[1], p[0]))
+
     def org_rows(self) -> list[dict]:
+        by_service = {u for u, _ in self.service_deregistrations()}
         return [{
             "统一社会信用代码": o.uscc, "名称": o.name, "类型": o.org_type,
-            "成立登记日期": o.established_on, "登记状态": o.status,
-            "注销日期": o.deregistered_on, "撤销日期": o.revoked_on,
+            "成立登记日期": o.established_on,
+            "登记状态": "正常" if o.uscc in by_service else o.status,
+            "注销日期": None if o.uscc in by_service else o.deregistered_on,
+            "撤销日期": o.revoked_on,
             "撤销类别": o.revocation_kind, "法定代表人": o.legal_rep,
             "法定代表人身份证号": o.legal_rep_id, "住所": o.domicile,
             "所属街道": o.subdistrict, "业务主管单位": o.supervisory_unit,
@@ -508,6 +521,14 @@ def build_ledger(settings: Settings):  # noqa: ANN201 - reports.ledger.RawLedger
         ledger.SHEET_REPORTS: reports,
         ledger.SHEET_SUPERVISION: records,
     })
+
+
+def service_deregistrations(settings: Settings) -> list[tuple[str, date]]:
+    """The demo's deregistrations written through the services (deterministic)."""
+    b = _Builder(settings)
+    b.register()
+    b.close()
+    return b.service_deregistrations()
 
 
 def _admin_context(db: Database, settings: Settings):  # noqa: ANN202
@@ -558,3 +579,13 @@ def ensure_demo(db: Database, settings: Settings) -> None:
         from mca_tui.services.supervision.demo_spot_check import seed_demo_spot_check
 
         seed_demo_spot_check(db, settings)
+
+        # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
+        from mca_tui.services.supervision.demo_reports import seed_demo_reports
+
+        seed_demo_reports(db, settings)
+
+        # ---- deregistration (issue 11): the 2022 deregistrations through the services
+        from mca_tui.services.deregistration_demo import seed_demo_deregistrations
+
+        seed_demo_deregistrations(db, settings, service_deregistrations(settings))

@@ -312,3 +312,15 @@ def test_every_step_writes_exactly_one_event(people, org_id, ctx):
             IssuedDocument.application_id == info.id)).all()
     assert after - before == 4  # draft, accept, review, approve
     assert {d.kind for d in docs} == {"dereg_acceptance_notice", "dereg_approval_decision"}
+
+
+def test_a_required_liquidation_audit_is_not_counted_until_done(people, org_id, ctx):
+    from mca_tui.services import statistics
+    from tests.deregistration.conftest import add_org
+
+    other = add_org(ctx, "厦门市海沧区篮球协会", "51350205MJ0000114R")
+    _accepted(people, other, audit_firm="", audit_on="", audit_result="")
+    figures = statistics.year_stats(ctx, 2025).to_dict()
+    assert figures["financial_audit"] == 0
+    _accepted(people, org_id)  # its audit report was typed: done on 18 Feb 2025
+    assert statistics.year_stats(ctx, 2025).to_dict()["financial_audit"] == 1

@@ -27,8 +27,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from mca_tui.config import Settings
 from mca_tui.domain.clocks import report_cutoff
@@ -44,6 +47,7 @@ from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
 
 PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
+DEREGISTRATION_AUDIT_TRIGGER = "deregistration"  # AuditTrigger.DEREGISTRATION
 PENDING_EVALUATION_TRIGGER = "application"  # an evaluation not granted (yet)
 
 TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
@@ -55,17 +59,17 @@ SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
 @dataclass(frozen=True)
 class YearStats:
     year: int
-    registered: dict
-    deregistered: dict
-    revoked: dict
-    annual_report: dict
+    registered: dict[str, int]
+    deregistered: dict[str, int]
+    revoked: dict[str, int]
+    annual_report: dict[str, int]
     financial_audit: int
     rectification: int
     interview: int
     spot_check: int
     evaluation: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Exactly the JSON shape of ``mca-tui stats --json``."""
         return asdict(self)
 
@@ -74,27 +78,27 @@ class YearStats:
 class AsOfStats:
     as_of: date
     # org type -> status -> count (status: active | deregistered | revoked)
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def total(self, status: str | None = None) -> int:
         return sum(n for by_status in self.counts.values() for s, n in by_status.items()
                    if status is None or s == status)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "counts": self.counts,
                 "total": {s.value: self.total(s.value) for s in
                           (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED, OrgStatus.REVOKED)}}
 
 
-def _in_year(column, year: int):  # noqa: ANN001, ANN202
+def _in_year(column: Any, year: int) -> ColumnElement[bool]:
     return and_(column >= date(year, 1, 1), column <= date(year, 12, 31))
 
 
-def _by_type(session, column, year: int) -> dict:  # noqa: ANN001
+def _by_type(session: Session, column: Any, year: int) -> dict[str, int]:
     rows = session.execute(
-        select(Organization.org_type, func.count(func.distinct(Organization.id)))
+        select(col(Organization.org_type), func.count(func.distinct(col(Organization.id))))
         .where(_in_year(column, year))
-        .group_by(Organization.org_type)
+        .group_by(col(Organization.org_type))
     ).all()
     found = dict(rows)
     out = {"total": sum(found.values())}
@@ -109,49 +113,52 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
     cutoff = report_cutoff(report_year, settings.legal)
     next_jan = date(year, 1, 1)
     with db.read() as s:
-        registered = _by_type(s, Organization.established_on, year)
-        deregistered = _by_type(s, Organization.deregistered_on, year)
+        registered = _by_type(s, col(Organization.established_on), year)
+        deregistered = _by_type(s, col(Organization.deregistered_on), year)
         revoked_total, dormant = s.execute(
-            select(func.count(func.distinct(Organization.id)),
+            select(func.count(func.distinct(col(Organization.id))),
                    func.count(func.distinct(case(
-                       (Organization.revocation_kind == RevocationKind.DORMANT.value,
-                        Organization.id)))))
-            .where(_in_year(Organization.revoked_on, year))
+                       (col(Organization.revocation_kind) == RevocationKind.DORMANT.value,
+                        col(Organization.id))))))
+            .where(_in_year(col(Organization.revoked_on), year))
         ).one()
         # must_report(established_on, report_year, closed_on) in SQL: registered on or
         # before the cut-off and not closed before 1 January of the next year.
         is_due = and_(
-            Organization.established_on.is_not(None),
-            Organization.established_on <= cutoff,
-            or_(Organization.deregistered_on.is_(None),
-                Organization.deregistered_on >= next_jan),
-            or_(Organization.revoked_on.is_(None), Organization.revoked_on >= next_jan),
+            col(Organization.established_on).is_not(None),
+            col(Organization.established_on) <= cutoff,
+            or_(col(Organization.deregistered_on).is_(None),
+                col(Organization.deregistered_on) >= next_jan),
+            or_(col(Organization.revoked_on).is_(None), col(Organization.revoked_on) >= next_jan),
         )
         due = s.execute(
-            select(func.count(func.distinct(Organization.id))).where(is_due)
+            select(func.count(func.distinct(col(Organization.id)))).where(is_due)
         ).scalar_one()
         # accepted ⊆ due (domain.md §10.10): only organizations that were due count, so a
         # report filed by one registered after the cut-off or closed before the year's
         # end never lifts the figure
         accepted = s.execute(
-            select(func.count(func.distinct(AnnualReport.organization_id)))
-            .join(Organization, Organization.id == AnnualReport.organization_id)
-            .where(AnnualReport.report_year == report_year,
-                   AnnualReport.conclusion.in_(ACCEPTED_CONCLUSIONS), is_due)
+            select(func.count(func.distinct(col(AnnualReport.organization_id))))
+            .join(Organization, col(Organization.id) == col(AnnualReport.organization_id))
+            .where(col(AnnualReport.report_year) == report_year,
+                   col(AnnualReport.conclusion).in_(ACCEPTED_CONCLUSIONS), is_due)
         ).scalar_one()
         kinds = dict(s.execute(
-            select(SupervisionRecord.kind,
-                   func.count(func.distinct(SupervisionRecord.organization_id)))
-            .where(_in_year(SupervisionRecord.record_date, year),
+            select(col(SupervisionRecord.kind),
+                   func.count(func.distinct(col(SupervisionRecord.organization_id))))
+            .where(_in_year(col(SupervisionRecord.record_date), year),
                    # an audit the change of legal representative made *required* counts
                    # once it is done, not when it is opened (services.registration)
-                   or_(SupervisionRecord.trigger != PENDING_AUDIT_TRIGGER,
-                       SupervisionRecord.completed_on.is_not(None)),
+                   # (so does the liquidation audit a deregistration's acceptance
+                   # opens, services.deregistration)
+                   or_(col(SupervisionRecord.trigger).not_in(
+                       (PENDING_AUDIT_TRIGGER, DEREGISTRATION_AUDIT_TRIGGER)),
+                       col(SupervisionRecord.completed_on).is_not(None)),
                    # an evaluation counts once its grade is granted, not while it is an
                    # application (services.supervision.evaluation; imported rows count)
-                   or_(SupervisionRecord.kind != SupervisionKind.EVALUATION.value,
-                       SupervisionRecord.trigger != PENDING_EVALUATION_TRIGGER))
-            .group_by(SupervisionRecord.kind)
+                   or_(col(SupervisionRecord.kind) != SupervisionKind.EVALUATION.value,
+                       col(SupervisionRecord.trigger) != PENDING_EVALUATION_TRIGGER))
+            .group_by(col(SupervisionRecord.kind))
         ).all())
     return YearStats(
         year=year,
@@ -168,17 +175,17 @@ def register_as_of(db: Database, day: date) -> AsOfStats:
     """Organizations registered on or before ``day`` by type and by their status at the
     end of that day (a later deregistration or revocation does not count yet)."""
     status = case(
-        (and_(Organization.revoked_on.is_not(None), Organization.revoked_on <= day),
+        (and_(col(Organization.revoked_on).is_not(None), col(Organization.revoked_on) <= day),
          OrgStatus.REVOKED.value),
-        (and_(Organization.deregistered_on.is_not(None), Organization.deregistered_on <= day),
+        (and_(col(Organization.deregistered_on).is_not(None), col(Organization.deregistered_on) <= day),
          OrgStatus.DEREGISTERED.value),
         else_=OrgStatus.ACTIVE.value,
     )
     with db.read() as s:
         rows = s.execute(
-            select(Organization.org_type, status.label("st"), func.count(Organization.id))
-            .where(Organization.established_on.is_not(None), Organization.established_on <= day)
-            .group_by(Organization.org_type, status)
+            select(col(Organization.org_type), status.label("st"), func.count(col(Organization.id)))
+            .where(col(Organization.established_on).is_not(None), col(Organization.established_on) <= day)
+            .group_by(col(Organization.org_type), status)
         ).all()
     counts: dict[str, dict[str, int]] = {
         ot.value: {st.value: 0 for st in (OrgStatus.ACTIVE, OrgStatus.DEREGISTERED,
@@ -233,7 +240,7 @@ def draft_paragraph(stats: YearStats, lang: str | None = None) -> str:
     def tx(key: str, **params: object) -> str:
         return t(f"stats.paragraph.{key}", lang, **params)
 
-    def by_type(fig: dict) -> str:
+    def by_type(fig: dict[str, int]) -> str:
         items = [tx("type_item", type=label(ot, lang), count=fig[ot.value])
                  for ot in TYPES if fig[ot.value]]
         return tx("by_type", items=tx("item_sep").join(items)) if items else ""

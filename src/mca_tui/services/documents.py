@@ -30,6 +30,9 @@ import hashlib
 import json
 import logging
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -272,7 +275,27 @@ def _job(settings: Settings, kind: str, values: dict[str, Any], issued_on: date,
                       folder if folder.is_dir() else None)
 
 
+_DEFERRED = threading.local()
+
+
+@contextmanager
+def files_deferred() -> Iterator[None]:
+    """Within this block (this thread), documents are numbered and recorded as usual but
+    their files are not rendered after the commit: ``preview`` and ``render_missing`` /
+    ``mca-tui documents render`` write them from the record when they are wanted. Used
+    by the demo build (services.deregistration_demo), where dozens of past documents are
+    recorded and few are ever opened."""
+    previous = getattr(_DEFERRED, "on", False)
+    _DEFERRED.on = True
+    try:
+        yield
+    finally:
+        _DEFERRED.on = previous
+
+
 def _after_commit(session: Session, job: _RenderJob) -> None:
+    if getattr(_DEFERRED, "on", False):
+        return
     pending: list[_RenderJob] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
