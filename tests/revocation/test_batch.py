@@ -8,7 +8,6 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from mca_tui.domain.enums import CaseStepKind as K
 from mca_tui.domain.enums import ServiceMethod
 from mca_tui.services import dormancy, revocation
 from mca_tui.services.errors import ServiceError
