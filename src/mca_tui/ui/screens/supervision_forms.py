@@ -36,9 +36,11 @@ SupervisionForm { align: center middle; }
 .svf-row { height: 1; margin: 0 0 0 0; }
 .svf-row Label { width: 18; }
 .svf-row Input { width: 1fr; height: 1; border: none; padding: 0; }
-.svf-row Select { width: 1fr; }
+.svf-row Select { width: 1fr; height: 1; }
 .svf-row SelectCurrent { height: 1; border: none; padding: 0; }
-.svf-problem { height: auto; color: $error; padding-left: 18; }
+.svf-row Select:focus > SelectCurrent { border: none; background: $accent 40%; }
+.svf-row Input:focus { background: $accent 25%; }
+.svf-problem { height: auto; color: $error; padding-left: 18; display: none; }
 #svf-status { height: auto; color: $error; }
 #svf-hint { height: 1; color: $text-muted; }
 """
@@ -127,12 +129,16 @@ class SupervisionForm(ServiceCalls, ModalScreen[Any]):
 
     def _clear(self) -> None:
         for f in self.fields:
-            self.query_one(f"#svf-problem-{f.name}", Static).update("")
+            problem = self.query_one(f"#svf-problem-{f.name}", Static)
+            problem.update("")
+            problem.display = False
         self.query_one("#svf-status", Static).update("")
 
     def _problem(self, name: str, message: str) -> None:
         try:
-            self.query_one(f"#svf-problem-{name}", Static).update(Text(message))
+            problem = self.query_one(f"#svf-problem-{name}", Static)
+            problem.update(Text(message))
+            problem.display = True
         except Exception:  # noqa: BLE001 - a problem about no field of this form
             status = self.query_one("#svf-status", Static)
             status.update(Text(message))
