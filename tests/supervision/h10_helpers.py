@@ -36,3 +36,16 @@ def people(make_ctx, today=TODAY):
 
 def officers(make_ctx, n, today=TODAY):
     return [make_ctx(f"officer{i}", Role.ENFORCEMENT, today=today) for i in range(1, n + 1)]
+
+
+def reasons(err) -> set[str]:
+    """The rule codes of a refusal (``sv.error.rule`` problems), as ``supervision.reason.*``
+    keys, each problem also naming its article."""
+    out = set()
+    for p in err.value.problems:
+        if p.key == "sv.error.rule":
+            assert p.params["article"], p
+            out.add(f"supervision.reason.{p.params['code']}")
+        else:
+            out.add(p.key)
+    return out

@@ -14,7 +14,7 @@ from mca_tui.reports.stats import year_stats
 from mca_tui.services.errors import PermissionDenied, ValidationFailed
 from mca_tui.services.supervision import evaluation
 from mca_tui.storage.models import AnnualReport, AuditEvent, SupervisionRecord
-from tests.supervision.h10_helpers import add, org, people
+from tests.supervision.h10_helpers import add, org, people, reasons
 
 ON = date(2024, 9, 2)
 
@@ -26,7 +26,7 @@ def _report(ctx, org_id, year, conclusion):
 
 
 def _keys(err):
-    return {p.key for p in err.value.problems}
+    return reasons(err)
 
 
 def test_refused_for_basic_pass_two_years_running_nothing_written(ctx, make_ctx):

@@ -14,7 +14,7 @@ from mca_tui.domain.enums import RectificationSource
 from mca_tui.services.errors import PermissionDenied, ValidationFailed
 from mca_tui.services.supervision import rectification
 from mca_tui.storage.models import AuditEvent, CreditListEntry, IssuedDocument, SupervisionRecord
-from tests.supervision.h10_helpers import TODAY, add, org, people
+from tests.supervision.h10_helpers import TODAY, add, org, people, reasons
 
 DUE = TODAY + timedelta(days=30)
 
@@ -30,7 +30,7 @@ def test_order_issues_its_notice_and_needs_items_and_a_later_deadline(ctx, make_
     with pytest.raises(ValidationFailed) as err:
         rectification.order(p["reviewer"], a, source=RectificationSource.OTHER, items=["  "],
                             due_on=TODAY, ordered_on=TODAY)
-    keys = {x.key for x in err.value.problems}
+    keys = reasons(err)
     assert {"supervision.reason.rectification_items_missing",
             "supervision.reason.rectification_due_not_after_order"} <= keys
     with pytest.raises(PermissionDenied):

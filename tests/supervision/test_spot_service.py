@@ -16,7 +16,7 @@ from mca_tui.services.errors import PermissionDenied, ValidationFailed
 from mca_tui.services.supervision import rectification, spot_checks
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import AuditEvent, SpotCheckPlanRow, SupervisionRecord
-from tests.supervision.h10_helpers import TODAY, org, people
+from tests.supervision.h10_helpers import TODAY, org, people, reasons
 
 ITEMS = list(rules.CHECK_ITEMS)
 
@@ -44,7 +44,7 @@ def test_ratio_below_the_floor_is_refused_and_nothing_written(ctx, make_ctx):
     p = people(make_ctx)
     with pytest.raises(ValidationFailed) as err:
         spot_checks.create_plan(p["reviewer"], 2024, "regular", "2.9")
-    assert err.value.problems[0].key == "supervision.reason.ratio_below_floor"
+    assert reasons(err) == {"supervision.reason.ratio_below_floor"}
     with ctx.db.read() as s:
         assert s.exec(select(SpotCheckPlanRow)).first() is None
     # exactly the floor is accepted; an irregular check has no floor
@@ -121,7 +121,7 @@ def test_too_few_eligible_inspectors_refuses_the_draw(ctx, make_ctx):
     spot_checks.approve(p["approver"], pid)
     with pytest.raises(ValidationFailed) as err:
         spot_checks.draw(p["reviewer"], pid, seed="x")
-    assert err.value.problems[0].key == "supervision.reason.not_enough_inspectors"
+    assert reasons(err) == {"supervision.reason.not_enough_inspectors"}
     assert spot_checks.get_plan(p["reviewer"], pid).status == "approved"
 
 
@@ -153,7 +153,7 @@ def test_notice_results_rectification_and_publication(ctx, make_ctx):
         spot_checks.record_result(officer, pid, a, checked_on=TODAY,
                                   inspectors_present=inspectors[a][:1], items_checked=ITEMS,
                                   findings="", result="no_problem")
-    assert "supervision.reason.result_inspectors_too_few" in {x.key for x in err.value.problems}
+    assert "supervision.reason.result_inspectors_too_few" in reasons(err)
     spot_checks.record_result(officer, pid, a, checked_on=TODAY,
                               inspectors_present=inspectors[a], items_checked=ITEMS,
                               findings="", result="no_problem")

@@ -16,7 +16,7 @@ from datetime import date
 from sqlmodel import Session
 
 from mca_tui.domain.enums import OrgStatus, OrgType
-from mca_tui.domain.supervision.common import OrgFacts, SupervisionRuleError
+from mca_tui.domain.supervision.common import OrgFacts, Reason, SupervisionRuleError
 from mca_tui.domain.workflow import NEW, History, Transition, Workflow
 from mca_tui.services import workflow as wf
 from mca_tui.services.context import ServiceContext
@@ -104,11 +104,16 @@ def facts(org: Organization) -> OrgFacts:
                     is_charity=bool(org.is_charity))
 
 
+def reason_problem(field: str, reason: Reason) -> FieldProblem:
+    """A rule's reason as a field problem: its message and the article it rests on
+    (``sv.error.rule``); ``params["code"]`` keeps the reason's stable code."""
+    return FieldProblem(field, "sv.error.rule", {
+        "message": reason.message(), "article": reason.article, "code": reason.code})
+
+
 def rule_failed(field: str, reasons: list) -> ValidationFailed:
-    """A ValidationFailed whose problems are the rule's reasons (message keys
-    ``supervision.reason.*``, each naming its article)."""
-    return ValidationFailed([FieldProblem(field, r.key, {**r.params, "article": r.article})
-                             for r in reasons])
+    """A ValidationFailed whose problems are the rule's reasons, each naming its article."""
+    return ValidationFailed([reason_problem(field, r) for r in reasons])
 
 
 def from_rule_error(field: str, exc: SupervisionRuleError) -> ValidationFailed:

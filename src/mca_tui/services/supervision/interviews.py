@@ -111,7 +111,7 @@ def notify(ctx: ServiceContext, org_id: str, *, interview_on: date, reason: str,
     problems: list[FieldProblem] = []
     if not (reason or "").strip():
         problems.append(FieldProblem("reason", "sv.error.required"))
-    problems += [FieldProblem("persons", r.key, {**r.params, "article": r.article})
+    problems += [_rows.reason_problem("persons", r)
                  for r in rules.check_interviewees(persons)]
     if problems:
         raise ValidationFailed(problems)
@@ -161,7 +161,7 @@ def record(ctx: ServiceContext, interview_id: str, *, held_on: date, record_text
         problems.append(FieldProblem("held_on", "sv.error.date_in_future",
                                      {"on": held_on.isoformat()}))
     if attendance is not None:
-        problems += [FieldProblem("persons", r.key, {**r.params, "article": r.article})
+        problems += [_rows.reason_problem("persons", r)
                      for r in rules.check_interviewees(attendance)]
     items = [i.strip() for i in (rectify_items or []) if i and i.strip()]
     draft = None
@@ -171,7 +171,7 @@ def record(ctx: ServiceContext, interview_id: str, *, held_on: date, record_text
                                          tuple(rules.RectificationItem(i) for i in items))
         if rectify_by is None:
             problems.append(FieldProblem("rectify_by", "sv.error.required"))
-    problems += [FieldProblem("outcome", r.key, {**r.params, "article": r.article})
+    problems += [_rows.reason_problem("outcome", r)
                  for r in rules.check_interview_outcome(outcome, draft, held_on)]
     if problems:
         raise ValidationFailed(problems)

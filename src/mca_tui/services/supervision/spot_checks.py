@@ -428,7 +428,7 @@ def record_result(ctx: ServiceContext, plan_id: str, org_id: str, *, checked_on:
         problems.append(FieldProblem("rectify_by", "sv.error.rectification_needed"))
     with ctx.db.read() as s:
         plan = plan_of(_load(s, plan_id))
-    problems += [FieldProblem("inspectors", r.key, {**r.params, "article": r.article})
+    problems += [_rows.reason_problem("inspectors", r)
                  for r in rules.check_result(plan, org_id, inspectors_present, items_checked)]
     if problems:
         raise ValidationFailed(problems)
