@@ -398,7 +398,7 @@ def prepare_values(kind: str, data: Mapping[str, object], *, number: str, issued
     return values
 
 
-def _credit_values(values: dict, data: Mapping[str, object], kind: str, lang: str) -> None:
+def _credit_values(values: dict[str, Any], data: Mapping[str, object], kind: str, lang: str) -> None:
     """Credit-list notices: list name, grounds and sentences from codes (Order 60)."""
     v = vocabulary(lang)
     list_kind = str(data.get("list_kind") or "abnormal")
@@ -417,7 +417,7 @@ def _credit_values(values: dict, data: Mapping[str, object], kind: str, lang: st
         values["removal_sentence"] = v.get("credit_removal", {}).get(str(data.get("way") or ""), "")
 
 
-def _dereg_values(values: dict, data: Mapping[str, object], kind: str, lang: str) -> None:
+def _dereg_values(values: dict[str, Any], data: Mapping[str, object], kind: str, lang: str) -> None:
     """Deregistration documents and the void announcement: trigger, custody items and
     sentences from codes (services.deregistration, services.custody)."""
     v = vocabulary(lang)

@@ -129,7 +129,8 @@ def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
                 problems.append(Problem(ws.title, None, None, "duplicate_sheet",
                                         {"sheet": ws.title}))
                 continue
-            rows = ((i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
+            rows: Iterable[tuple[int, list[object]]] = (
+                (i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
             sheet = _sheet_from_rows(name, rows, problems)
             if sheet is not None:
                 sheets[name] = sheet

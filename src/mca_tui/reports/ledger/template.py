@@ -171,7 +171,7 @@ def write_template(path: Path, settings: Settings) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the default sheet of a new workbook
     for name in SHEETS:
         _data_sheet(wb, name, settings)
     _notes_sheet(wb, settings)

@@ -95,7 +95,8 @@ def _xlsx_cell(ws: Any, value: object, number_format: str | None = None) -> obje
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (date, datetime)):
-        cell = WriteOnlyCell(ws, value=value)
+        # openpyxl writes a date as it does a datetime; its stubs name only datetime
+        cell = WriteOnlyCell(ws, value=value)  # type: ignore[arg-type]
         cell.number_format = DATE_FORMAT
         cell.alignment = _centre()
         return cell
