@@ -118,3 +118,30 @@ async def test_overdue_proposal_writes_nothing_until_confirmed(make_app, staff, 
     with ctx.db.read() as s:
         [entry] = s.exec(select(CreditListEntry)).all()
     assert entry.organization_id == a and entry.ground == "rectification_overdue"
+
+
+async def test_the_approver_extends_the_deadline_with_f9(make_app, staff, ctx, make_ctx):
+    from mca_tui.domain.enums import Role
+    from mca_tui.ui.screens.supervision_forms import SupervisionForm
+    from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+    a = org(ctx, "延期整改测试协会")
+    rev = make_ctx("rev8", Role.REVIEWER, today=TODAY)
+    rid = rectification.order(rev, a, source="other", items=["补报材料"],
+                              due_on=TODAY + timedelta(days=10))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "approver", "approver-pass-1")
+        app.push_screen(OrgSupervisionScreen(app.ctx, a))
+        await wait_until(pilot, lambda: isinstance(app.screen, OrgSupervisionScreen)
+                         and app.screen.query_one(DataTable).row_count == 1)
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, SupervisionForm))
+        assert app.screen.query_one("#svf-due_on", Input).value == (
+            TODAY + timedelta(days=40)).isoformat()
+        app.screen.query_one("#svf-reason", Input).focus()
+        await type_text(pilot, "受疫情影响")
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrgSupervisionScreen))
+        await settle(app, pilot)
+    assert rectification.load_order(ctx, rid).due_on == TODAY + timedelta(days=40)

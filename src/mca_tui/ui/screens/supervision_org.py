@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from mca_tui.domain import permissions
 from mca_tui.domain.enums import (
     AuditTrigger,
     EvaluationGrade,
@@ -236,6 +237,7 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         def open_form(people: list[Interviewee]) -> None:
             first = people[0] if people else None
             second = people[1] if len(people) > 1 else None
+            third = people[2] if len(people) > 2 else None
             fields = [
                 Field("interview_on", t("sv.org.f_interview_on"), "date", self._today()),
                 Field("reason", t("sv.org.f_reason")),
@@ -247,11 +249,14 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
                 Field("role2", t("sv.org.f_role", n=2), "choice",
                       second.role.value if second else InterviewRole.SECRETARY_GENERAL.value,
                       roles),
+                Field("name3", t("sv.org.f_person", n=3), "text", third.name if third else ""),
+                Field("role3", t("sv.org.f_role", n=3), "choice",
+                      third.role.value if third else InterviewRole.VICE_CHAIR.value, roles),
             ]
 
             def submit(v: dict) -> str:
                 persons = [Interviewee(v[f"name{i}"], InterviewRole(v[f"role{i}"]))
-                           for i in (1, 2) if v[f"name{i}"] and v[f"role{i}"]]
+                           for i in (1, 2, 3) if v[f"name{i}"] and v[f"role{i}"]]
                 return interviews.notify(ctx, org, interview_on=v["interview_on"] or ctx.today(),
                                          reason=v["reason"], persons=persons, place=v["place"])
 
@@ -291,6 +296,10 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
             self.call_service(rectification.report_completed, ctx, v.id, ctx.today(),
                               then=lambda _r: self._refresh_said(), failed=self._error)
             return
+        if v.status == "ordered" and not self.ctx.actor.has(
+                *permissions.roles_for("rectification.record_item")):
+            self._extend(v)  # the approver: a longer deadline, with its reason
+            return
         if v.status == "ordered":
             open_items = [(i, text) for i, (text, d) in enumerate(v.items) if d is None]
             fields = [
@@ -322,6 +331,19 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
             self._form(t("sv.org.verify_title"), fields, verify)
             return
         self._say(t("sv.org.nothing_to_do"))
+
+    def _extend(self, v: rectification.OrderView) -> None:
+        ctx = self.ctx
+        due = v.due_on or ctx.today()
+        fields = [Field("due_on", t("sv.org.f_new_due"), "date",
+                        (due + timedelta(days=30)).isoformat()),
+                  Field("reason", t("sv.org.f_reason"))]
+
+        def submit(values: dict) -> bool:
+            rectification.extend(ctx, v.id, values["due_on"] or due, values["reason"])
+            return True
+
+        self._form(t("sv.org.extend_title"), fields, submit)
 
     def _refresh_said(self) -> None:
         self._say(t("sv.ui.done"))
