@@ -24,7 +24,9 @@ def run_verify(rt) -> int:  # noqa: ANN001
     from mca_tui.services.supervision import spot_checks
 
     try:
-        results = spot_checks.verify(rt.database(), rt.args.plan, rt.settings.legal)
+        # the statutory floor only: a floor raised in the settings later does not make an
+        # earlier draw unverifiable
+        results = spot_checks.verify(rt.database(), rt.args.plan)
     except NotFound:
         print(t("sv.cli.no_plan", plan=rt.args.plan))
         return 1
