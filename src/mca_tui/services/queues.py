@@ -284,6 +284,13 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
             for app in s.exec(stmt.order_by(col(Application.received_on), Application.id)
                               .limit(limit)):
                 summary = summarize(ctx, s, app)
+                if queue == "correction" and summary.applicant_due is not None:
+                    # 待补正材料: the date given to the applicant, not the decision date
+                    due = summary.applicant_due
+                    out.append(QueueItem(queue, app.organization_id, app.id,
+                                         summary.org_name, None, f"queue.subject.{queue}",
+                                         due, None, (due - today).days))
+                    continue
                 d = (summary.correction_deadline if queue == "correction_notice"
                      else summary.decision_deadline)
                 out.append(QueueItem(queue, app.organization_id, app.id, summary.org_name,

@@ -243,6 +243,8 @@ class ApplicationSummary:
     correction_deadline: Deadline | None
     late: bool
     version: int
+    applicant_due: date | None = None
+    """While in 补正: the date by which the applicant was asked to hand the items in."""
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,8 @@ class ApplicationInfo:
     uscc: str | None
     actions: tuple[str, ...] = ()
     """The actions the user who read it may take now (``available_actions``)."""
+    applicant_due: date | None = None
+    """While in 补正: the date by which the applicant was asked to hand the items in."""
 
     @property
     def blocking(self) -> tuple[FindingDTO, ...]:
@@ -342,11 +346,12 @@ def _status_label(state: str) -> str:
         return state
 
 
-def _history(session: Session, app: Application) -> History:
+def _history(session: Session, app: Application,
+             steps: list[ApplicationStep] | None = None) -> History:
     """Who took which action on this application (for the four-eyes rule), from its
-    steps; the acceptor recorded on the application counts too."""
+    steps (read unless given); the acceptor recorded on the application counts too."""
     rows = [(st.step, st.actor_id, json.loads(st.data_json or "{}").get("actor_name"))
-            for st in _steps(session, app.id)]
+            for st in (steps if steps is not None else _steps(session, app.id))]
     history = dict(history_from_steps(REGISTRATION, rows))
     if app.accepted_by_id:
         history["application.accept"] = history.get("application.accept", frozenset()) | {
@@ -373,17 +378,20 @@ def available_actions(ctx: ServiceContext, app_id: str) -> list[str]:
         return list(_actions(ctx, s, app))
 
 
-def _actions(ctx: ServiceContext, session: Session, app: Application) -> tuple[str, ...]:
+def _actions(ctx: ServiceContext, session: Session, app: Application, *,
+             steps: list[ApplicationStep] | None = None,
+             findings: list[FindingDTO] | None = None) -> tuple[str, ...]:
     """The table's actions for this user (state, role, four eyes) less those a rule of
     law refuses on this file now (the service's own guards), so nothing is offered that
     the service would then refuse."""
     guards = {
         "application.correction": lambda: _tell_once(app),
-        "application.refuse": lambda: _no_refusal_for_unnotified_defects(session, ctx, app),
+        "application.refuse": lambda: _no_refusal_for_unnotified_defects(
+            session, ctx, app, findings=findings),
     }
     out = []
     for action in _workflow_actions(ctx, REGISTRATION, str(app.status),
-                                    _history(session, app)):
+                                    _history(session, app, steps)):
         try:
             guards.get(action, lambda: None)()
         except RefusedByLaw:
@@ -668,6 +676,7 @@ def _info(session: Session, ctx: ServiceContext, app: Application,
           with_findings: bool = True) -> ApplicationInfo:
     form = _form(app)
     steps = _steps(session, app.id)
+    found = _all_findings(session, ctx, app) if with_findings else None
     by_step = {s.step: s for s in steps}  # the latest of each kind wins
     names = _user_names(session, {app.created_by_id, app.accepted_by_id, app.reviewed_by_id,
                                   app.decided_by_id})
@@ -709,12 +718,14 @@ def _info(session: Session, ctx: ServiceContext, app: Application,
         decided_by=who(app.decided_by_id, "approved") or who(app.decided_by_id, "refused"),
         version=app.version, decision_deadline=decision, correction_deadline=correction,
         correction_notice_late=notice_late,
-        findings=tuple(_all_findings(session, ctx, app)) if with_findings else (),
+        findings=tuple(found or ()),
         steps=tuple(StepInfo(s.step, s.on_date, _step_actor(s)[1], s.note,
                              json.loads(s.data_json or "{}")) for s in steps),
         documents=tuple(DocumentRef(d.id, d.kind, d.number, d.title, d.file_path, d.issued_on)
                         for d in docs),
-        current=current, uscc=uscc, actions=_actions(ctx, session, app),
+        current=current, uscc=uscc,
+        actions=_actions(ctx, session, app, steps=steps, findings=found),
+        applicant_due=applicant_due(session, app),
     )
 
 
@@ -752,7 +763,21 @@ def summarize(ctx: ServiceContext, session: Session, app: Application) -> Applic
         app.id, app.number, ApplicationKind(app.kind), OrgType(app.org_type),
         ApplicationStatus(app.status), _org_name(app, _form(app), session),
         app.organization_id, app.received_on, app.accepted_on, app.complete_on,
-        app.updated_at, decision, correction, app.late, app.version)
+        app.updated_at, decision, correction, app.late, app.version,
+        applicant_due=applicant_due(session, app))
+
+
+def applicant_due(session: Session, app: Application) -> date | None:
+    """While the application waits in 补正: the date given to the applicant on the
+    correction notice (recorded with the 补正 step), for the lists and the page."""
+    if app.status != ApplicationStatus.CORRECTION:
+        return None
+    step = session.exec(select(ApplicationStep).where(
+        ApplicationStep.application_id == app.id,
+        ApplicationStep.step == "correction_requested")
+        .order_by(col(ApplicationStep.created_at).desc())).first()
+    due = json.loads(step.data_json or "{}").get("due_on") if step else None
+    return date.fromisoformat(due) if due else None
 
 
 def current_items_in(session: Session, org_id: str) -> dict:
@@ -1079,8 +1104,11 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str] | None
             "received_on": app.received_on or today, "missing_items": items,
             "org_type": app.org_type, "application_number": app.number, "note": note or None,
             "correction_due": due_on})
+        # the date printed on the notice (the one given, else the documents default)
+        shown_due = due_on or today + timedelta(days=ctx.settings.documents.correction_days)
         _step(ctx, unit, app, tr.step, today, note,
-              {"items": items, "document": doc.number, "notice_late": notice_late})
+              {"items": items, "document": doc.number, "notice_late": notice_late,
+               "due_on": shown_due.isoformat()})
         unit.record("application", app.id, before,
                     {"status": "correction", "correction_requested_on": today,
                      "items": items, "notice_late": notice_late},
@@ -1219,14 +1247,17 @@ def _refusal_article(app: Application) -> str:
 
 
 def _no_refusal_for_unnotified_defects(session: Session, ctx: ServiceContext,
-                                       app: Application) -> None:
+                                       app: Application, *,
+                                       findings: list[FindingDTO] | None = None) -> None:
     """Missing materials are not a ground for refusal ([S1] Art 13, [S2] Art 11 ¶2): a
     file whose defects were never told to the applicant (一次性告知, 行政许可法 Art 32)
     cannot be refused; it gets its 补正 notice first (or, if the 5 working days have
     passed, it counts as accepted and is decided on its merits)."""
     if app.correction_requested_on is not None:
         return
-    missing = [f for f in _all_findings(session, ctx, app) if f.code == "material_missing"]
+    if findings is None:  # (the caller may have them already)
+        findings = _all_findings(session, ctx, app)
+    missing = [f for f in findings if f.code == "material_missing"]
     if app.complete_on is None or missing:
         raise RefusedByLaw("registration.law.refuse_unnotified",
                            count=len(missing), article=_refusal_article(app))
@@ -1324,6 +1355,10 @@ def approve(ctx: ServiceContext, app_id: str, *, note: str = "", decided_on: dat
                     {"status": "approved", "decided_on": today,
                      "organization_id": app.organization_id},
                     organization_id=app.organization_id)
+        if app.organization_id:  # the dormancy summary (H12, services.dormancy)
+            from mca_tui.services import dormancy
+
+            dormancy.refresh(unit, ctx, app.organization_id)
         s.flush()
         info = _info(s, ctx, app, with_findings=False)
         org = s.get(Organization, app.organization_id)

@@ -65,6 +65,21 @@ def _d(value: object) -> str:
     return value.isoformat() if value else "-"
 
 
+def _days_text(left: int) -> str:
+    return (t("clock.describe.today") if left == 0 else
+            t("clock.describe.left", n=left) if left > 0 else
+            t("clock.describe.overdue", n=-left))
+
+
+def _due_text(r: reg.ApplicationSummary, today) -> str:  # noqa: ANN001
+    """The date that matters now: the applicant's 补正 date while in 补正, else the
+    notice or decision clock."""
+    if r.applicant_due is not None:
+        return f"{_d(r.applicant_due)} {_days_text((r.applicant_due - today).days)}"
+    due = r.correction_deadline or r.decision_deadline
+    return f"{_d(due.due)} {due.describe(today)}" if due else "-"
+
+
 class _Worker(ServiceCalls):
     """Service calls of the registration pages (ui.calls, the one way): errors become an
     error notification (the screen and whatever was typed stay)."""
@@ -161,11 +176,15 @@ class ApplicationScreen(_Worker, Screen):
             d = info.correction_deadline
             line(t("registration.ui.clock_line", rule=d.rule_text(), due=_d(d.due),
                    state=d.describe(today), article=d.article))
+        if info.applicant_due is not None:
+            left = (info.applicant_due - today).days
+            line(t("registration.ui.applicant_due", due=_d(info.applicant_due),
+                   state=_days_text(left)), "bold red" if left < 0 else "bold")
         if info.correction_notice_late:
             line(t("registration.ui.notice_late"), "bold")
         if info.late:
             line(t("registration.ui.change_late"), "bold")
-        if not (info.decision_deadline or info.correction_deadline):
+        if not (info.decision_deadline or info.correction_deadline or info.applicant_due):
             line(t("registration.ui.no_clock"))
         section(t("registration.ui.sec_dates"))
         line(t("registration.ui.dates", received=_d(info.received_on),
@@ -206,7 +225,8 @@ class ApplicationScreen(_Worker, Screen):
         elif info.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED):
             section(t("registration.ui.sec_findings"))
             line("  " + t("registration.ui.no_findings"))
-        if info.correction_items:
+        if info.correction_items and info.status == ApplicationStatus.CORRECTION:
+            # only while the file waits for them: once 补正完成, the old list is history
             section(t("registration.ui.correction_items"))
             for i, item in enumerate(info.correction_items, 1):
                 line(f"  {i}. {item}")
@@ -370,10 +390,8 @@ class ApplicationsScreen(_Worker, Screen):
         today = self.ctx.today()
         rows = []
         for r in self.rows:
-            due = r.correction_deadline or r.decision_deadline
             rows.append([r.number or "", r.org_name or "", label(r.kind), label(r.status),
-                         _d(r.received_on), f"{_d(due.due)} {due.describe(today)}" if due
-                         else ""])
+                         _d(r.received_on), _due_text(r, today)])
         return headers, rows
 
     def action_export(self) -> None:
@@ -410,8 +428,7 @@ class ApplicationsScreen(_Worker, Screen):
         table.clear()
         today = self.ctx.today()
         for r in rows:
-            due = r.correction_deadline or r.decision_deadline
-            due_text = f"{_d(due.due)} {due.describe(today)}" if due else "-"
+            due_text = _due_text(r, today)
             table.add_row(Text(r.number or t("registration.ui.no_number")),
                           Text(r.org_name or "-"),
                           Text(label(r.kind)),

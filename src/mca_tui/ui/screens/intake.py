@@ -612,10 +612,16 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def _submitted(self, info: reg.ApplicationInfo) -> None:
         from mca_tui.ui.screens.application import ApplicationScreen
 
+        completed = self.status == ApplicationStatus.CORRECTION
         self.status = info.status
         self.dirty = False
-        self.notify(t("registration.ui.accepted", number=info.number or ""))
-        self.app.switch_screen(ApplicationScreen(self.ctx, info.id, preview_latest=True))
+        if completed:
+            # 补正完成: back to review; no new document, so nothing to preview
+            self.notify(t("registration.ui.correction_done", number=info.number or ""))
+        else:
+            self.notify(t("registration.ui.accepted", number=info.number or ""))
+        self.app.switch_screen(ApplicationScreen(self.ctx, info.id,
+                                                 preview_latest=not completed))
 
     def action_back(self) -> None:
         if self.dirty and self.status == ApplicationStatus.DRAFT:
