@@ -324,3 +324,34 @@ def test_a_required_liquidation_audit_is_not_counted_until_done(people, org_id, 
     assert figures["financial_audit"] == 0
     _accepted(people, org_id)  # its audit report was typed: done on 18 Feb 2025
     assert statistics.year_stats(ctx, 2025).to_dict()["financial_audit"] == 1
+
+
+def test_record_flags_custody_outstanding(people, org_id, ctx):
+    from mca_tui.services.records import get_record
+
+    info = _approved(people, org_id)
+    rec = get_record(ctx, org_id)
+    assert rec.is_closed and "custody_outstanding" in rec.flags
+    dereg.record_custody(people["clerk"], info.id, [
+        CustodyRecord(item, CustodyOutcome.VOID_ANNOUNCED, TODAY) for item in CustodyItem])
+    assert "custody_outstanding" not in get_record(ctx, org_id).flags
+
+
+def test_correction_and_withdrawal(people, org_id, ctx):
+    info = _accepted(people, org_id, materials={
+        **dereg_form()["materials"], "tax_closure": False})
+    assert [f.material.value for f in info.missing] == ["tax_closure"]  # local practice
+    reviewer, clerk = people["reviewer"], people["clerk"]
+    info = dereg.request_correction(reviewer, info.id, ["税务注销证明"])
+    assert info.status is ApplicationStatus.CORRECTION
+    assert queues.items(reviewer, "deregistration_decision") == []
+    info = dereg.complete_correction(clerk, info.id, {"materials": dereg_form()["materials"]})
+    assert info.status is ApplicationStatus.ACCEPTED and not info.missing
+    assert info.decision_deadline.start == TODAY  # the clock runs from acceptance
+    info = dereg.withdraw(clerk, info.id, note="申请人撤回")
+    assert info.status is ApplicationStatus.WITHDRAWN and info.decision_deadline is None
+    # a new application may then be made
+    again = dereg.start(clerk, org_id, dereg_form())
+    assert again.status is ApplicationStatus.DRAFT
+    with pytest.raises(dereg.WrongStatus):
+        dereg.start(clerk, org_id, dereg_form())  # one open file at a time

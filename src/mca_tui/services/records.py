@@ -335,6 +335,14 @@ def _flags(session: Session, org: Organization, today: date) -> list[str]:
             SupervisionRecord.trigger == "change_of_legal_rep",
             col(SupervisionRecord.completed_on).is_(None))).first():
         flags.append("audit_required")  # opened by a change of legal representative (§2)
+    for app in session.exec(select(Application).where(
+            Application.organization_id == org.id, Application.kind == "deregistration",
+            Application.status == "approved")):
+        from mca_tui.services.custody import status_of
+
+        if not status_of(app).complete:  # deregistered; certificate, seals, vouchers due
+            flags.append("custody_outstanding")
+            break
     if any(c.valid_to and c.valid_to < today and c.status == "valid" for c in session.exec(
             select(Certificate).where(Certificate.organization_id == org.id))):
         flags.append("certificate_expired")
@@ -375,8 +383,9 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
         reports = [ReportLine(r.report_year, r.submitted_on, r.conclusion, r.mode, r.note)
                    for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == org.id)
                                    .order_by(col(AnnualReport.report_year).desc()))]
+        # the reason of the listing and, once removed, of the removal (列入/移出事由)
         listings = [ListingLine(x.list_kind, x.ground, x.listed_on, x.removed_on,
-                                x.removal_reason or x.listing_reason)
+                                "；".join(r for r in (x.listing_reason, x.removal_reason) if r))
                     for x in s.exec(select(CreditListEntry)
                                     .where(CreditListEntry.organization_id == org.id)
                                     .order_by(col(CreditListEntry.listed_on).desc()))]
