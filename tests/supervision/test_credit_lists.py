@@ -181,3 +181,22 @@ def test_publication_list_has_listings_and_removals(ctx, add_org, make_ctx):
     assert all(r.document_number for r in rows)
     assert rows[1].cells()[1] == "列入" and rows[1].uscc == "51350205MJ0000026B"
     assert svc.publication_list(approver, since=date(2025, 1, 1))[0].event == "removed"
+
+
+def test_listing_and_removal_on_the_record_and_its_timeline(ctx, add_org, make_ctx):
+    from mca_tui.i18n import t
+    from mca_tui.services import records
+
+    org = add_org("海沧区甲协会", date(2020, 1, 1))
+    approver = make_ctx("approver1", Role.APPROVER, today=date(2025, 1, 15))
+    svc.list_organization(approver, org, "abnormal", "party_organization", on=TODAY,
+                          evidence="未设立党组织")
+    svc.remove_after_period(approver, org, removed_on=date(2025, 1, 15), reason="已设立")
+    rec = records.get_record(approver, org)
+    (line,) = rec.listings
+    assert (line.listed_on, line.removed_on) == (TODAY, date(2025, 1, 15))
+    assert "未设立党组织" in line.reason and "已设立" in line.reason
+    actions = [e.action for e in rec.timeline]
+    assert "action.credit.abnormal.list" in actions or "credit.abnormal.list" in actions
+    assert any("remove_after_period" in a for a in actions)
+    assert t("action.credit.abnormal.remove_after_period") != "action.credit.abnormal.remove_after_period"

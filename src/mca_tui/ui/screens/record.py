@@ -225,8 +225,11 @@ class RecordScreen(ServiceCalls, Screen):
             kind = _label(f"enum.CreditListKind.{x.list_kind}", x.list_kind)
             removed = (t("ui.record.removed_on", date=_d(x.removed_on)) if x.removed_on
                        else t("ui.record.still_listed"))
+            grounds = ("AbnormalListGround" if x.list_kind == "abnormal"
+                       else "SeriousListGround")
+            ground = _label(f"enum.{grounds}.{x.ground}", x.ground)
             rows.append(Text(f"{kind}  {t('ui.record.listed_on', date=_d(x.listed_on))}  "
-                             f"{removed}  {x.ground} {x.reason}"))
+                             f"{removed}  {ground} {x.reason}"))
         rows.append(Text(""))
         rows.append(Text(t("ui.record.supervision"), style="bold"))
         if not rec.supervision:
