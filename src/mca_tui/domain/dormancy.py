@@ -56,6 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from weakref import WeakKeyDictionary
 
 from mca_tui.domain import clocks
 from mca_tui.domain.calendar import WorkingCalendar, add_years
@@ -72,6 +73,20 @@ from mca_tui.domain.params import LegalParams
 
 _DEFAULT_PARAMS = LegalParams()
 _ONE_DAY = timedelta(days=1)
+
+# Report deadlines per calendar: the summary of every organization asks for the same
+# few (year, type) deadlines many times (watch_from walks the candidate days).
+_DEADLINES: WeakKeyDictionary[WorkingCalendar, dict[tuple[int, OrgType], date]] = (
+    WeakKeyDictionary())
+
+
+def _report_due(year: int, org_type: OrgType, cal: WorkingCalendar) -> date:
+    """The authority deadline of report year ``year`` (memoized per calendar object)."""
+    memo = _DEADLINES.setdefault(cal, {})
+    key = (year, org_type)
+    if key not in memo:
+        memo[key] = clocks.annual_report_deadlines(year, org_type, cal)[1].due
+    return memo[key]
 
 ZOMBIE = clocks.ZOMBIE_CAMPAIGN
 ORDER_27 = "《民办非企业单位年度检查办法》（民政部令第27号）"
@@ -216,7 +231,7 @@ def _year_state(
     report = next((r for r in s.reports if r.year == year), None)
     if report is not None and report.submitted_on is not None and report.submitted_on > as_of:
         report = None  # not yet submitted on that day
-    deadline = clocks.annual_report_deadlines(year, s.org_type, cal)[1].due
+    deadline = _report_due(year, s.org_type, cal)
     if report is not None and report.conclusion is ReportConclusion.FAIL:
         since = report.concluded_on or deadline + _ONE_DAY
         if since <= as_of:
@@ -455,7 +470,7 @@ def watch_from(
             days.add(c.fate_on)
     last_year = max([s.registered_on.year, today.year] + [r.year for r in s.reports])
     for year in range(s.registered_on.year, last_year + 4):
-        days.add(clocks.annual_report_deadlines(year, s.org_type, cal)[1].due + _ONE_DAY)
+        days.add(_report_due(year, s.org_type, cal) + _ONE_DAY)
     for r in s.reports:
         for d in (r.submitted_on, r.concluded_on):
             if d is not None:

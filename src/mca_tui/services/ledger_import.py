@@ -448,6 +448,12 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
         tick()
     record_changes = _apply_changes(s, SupervisionRecord, plan.record_change, tick)
     s.flush()
+    # the dormancy summary of every organization the import touched (H12, services.dormancy)
+    from mca_tui.services import dormancy
+
+    touched = {*(i for i in org_ids.values() if i), *changed,
+               *(v["organization_id"] for v in report_changes.values())}
+    dormancy.refresh_many(unit, ctx, sorted(touched))
     return {"changed": changed, "report_changes": report_changes,
             "record_changes": record_changes}
 
