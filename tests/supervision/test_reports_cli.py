@@ -31,3 +31,31 @@ def test_reports_due_json_and_text_match_the_service(ctx, add_org, make_ctx, cap
     text = capsys.readouterr().out
     assert "海沧区甲协会" in text and "逾期未报" in text and "海沧区乙协会" not in text
     assert main([*args, "--as-of", "June"]) == 2
+
+
+def test_stats_count_reports_and_listings_written_by_the_services(ctx, add_org, make_ctx,
+                                                                  settings, capsys):
+    from mca_tui.cli import main
+    from mca_tui.reports import stats
+    from mca_tui.services.supervision import credit_lists
+
+    a = add_org("海沧区甲协会", date(2020, 1, 1))
+    b = add_org("海沧区乙协会", date(2020, 1, 1))
+    add_org("海沧区丙协会", date(2023, 7, 1))  # not due for 2023
+    day = date(2024, 7, 15)
+    clerk = make_ctx("clerk1", Role.CLERK, today=day)
+    reviewer = make_ctx("reviewer1", Role.REVIEWER, today=day)
+    approver = make_ctx("approver1", Role.APPROVER, today=day)
+    rid = annual_reports.receive(clerk, a, 2023, received_on=date(2024, 5, 20))
+    annual_reports.conclude(reviewer, rid, "accepted", concluded_on=day)
+    annual_reports.list_missing_reports(approver, 2023, [b], listed_on=day)
+    credit_lists.list_organization(approver, b, "abnormal", "unreachable", on=day,
+                                   evidence="退信")  # a second ground: one organization
+    year = stats.year_stats(ctx.db, settings, 2024)
+    assert year.annual_report == {"report_year": 2023, "due": 2, "accepted": 1}
+    assert year.credit_lists["abnormal_listed"] == 1
+    assert year.credit_lists["serious_listed"] == 0
+    assert "credit_lists" not in year.to_dict()  # the JSON shape is fixed
+    assert main(["--db", str(ctx.db.path), "stats", "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    assert "列入活动异常名录（家）" in out

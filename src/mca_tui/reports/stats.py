@@ -68,10 +68,15 @@ class YearStats:
     interview: int
     spot_check: int
     evaluation: int
+    # organizations listed on / removed from the credit lists in the year (Order 60;
+    # services.supervision.credit_lists): in the table, not in the fixed JSON shape
+    credit_lists: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the JSON shape of ``mca-tui stats --json``."""
-        return asdict(self)
+        out = asdict(self)
+        out.pop("credit_lists", None)
+        return out
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,25 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
         annual_report={"report_year": report_year, "due": int(due),
                        "accepted": int(accepted)},
         **{k.value: int(kinds.get(k.value, 0)) for k in SUPERVISION},
+        credit_lists=_credit_list_counts(db, year),
     )
+
+
+def _credit_list_counts(db: Database, year: int) -> dict[str, int]:
+    """Organizations listed on and removed from each credit list in ``year`` (a listing
+    with several grounds, or a ground added, counts its organization once)."""
+    from mca_tui.storage.models import CreditListEntry
+
+    out: dict[str, int] = {}
+    with db.read() as s:
+        for kind in ("abnormal", "serious"):
+            for what, column in (("listed", col(CreditListEntry.listed_on)),
+                                 ("removed", col(CreditListEntry.removed_on))):
+                out[f"{kind}_{what}"] = int(s.execute(
+                    select(func.count(func.distinct(col(CreditListEntry.organization_id))))
+                    .where(CreditListEntry.list_kind == kind, _in_year(column, year))
+                ).scalar_one())
+    return out
 
 
 def register_as_of(db: Database, day: date) -> AsOfStats:
@@ -219,6 +242,8 @@ def table_rows(stats: YearStats, lang: str | None = None) -> list[tuple[str, str
     ]
     for kind in SUPERVISION:
         rows.append((t(f"stats.row.{kind.value}", lang), str(getattr(stats, kind.value))))
+    for key, value in stats.credit_lists.items():  # 信用名录 (Order 60)
+        rows.append((t(f"stats.row.{key}", lang), str(value)))
     return rows
 
 
