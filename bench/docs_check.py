@@ -57,6 +57,20 @@ VARIANTS: dict[str, tuple[str, dict]] = {
     "announcement": ("announcement", {}),
     "change_announcement": ("change_announcement", {}),
 }
+# Deregistration (services.deregistration) and custody (services.custody).
+_DEREG = {"trigger": "self_dissolution", "liquidation_end_on": date(2026, 11, 2),
+          "application_due": date(2026, 11, 17), "late": True,
+          "custody_items": ["certificate_original", "certificate_duplicate", "seals",
+                            "financial_vouchers"],
+          "reason": "清算报告所列债权债务需向债权人逐一核实", "published_on": ON,
+          "reason_code": "deregistration",
+          "void_items": [{"item": "certificate_duplicate", "serial": "350205201600012F"},
+                         {"item": "seals", "serial": ""}]}
+VARIANTS.update({
+    kind: (kind, _DEREG) for kind in (
+        "dereg_acceptance_notice", "dereg_extension_notice", "dereg_approval_decision",
+        "dereg_refusal_decision", "dereg_announcement", "void_announcement")
+})
 
 
 def main() -> int:

@@ -424,6 +424,8 @@ def _dereg_values(values: dict[str, Any], data: Mapping[str, object], kind: str,
     phrases = v.get("dereg", {})
     org_type = str(data.get("org_type") or "")
     values["trigger_text"] = word("dereg_trigger", data.get("trigger"), lang)
+    if kind == "dereg_refusal_decision":
+        values["reasons"] = split_items(data.get("reasons"), lang)
     if not data.get("legal_basis"):
         group = "basis.dereg_announcement" if kind == "dereg_announcement" else "basis.dereg"
         values["legal_basis"] = v.get(group, {}).get(org_type, "")
