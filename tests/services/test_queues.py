@@ -118,7 +118,8 @@ def test_queues_depend_on_the_role(make_ctx):
     approver = make_ctx("a", Role.APPROVER)
     enforcement = make_ctx("e", Role.ENFORCEMENT)
     assert "approval" not in queues.visible_queues(clerk)
-    assert queues.visible_queues(approver) == ("approval", "deregistration_decision")
+    assert queues.visible_queues(approver) == ("approval", "deregistration_decision",
+                                              "revocation_cases")
     assert "case_steps" in queues.visible_queues(enforcement)
     assert "acceptance" not in queues.visible_queues(enforcement)
     assert queues.items(clerk, "approval", TODAY) == []

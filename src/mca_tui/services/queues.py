@@ -23,6 +23,10 @@ Queues and who sees them (an administrator sees all):
                         20-working-day clock (行政许可法 Art 42; services.deregistration) reviewer, approver
 - ``custody_outstanding`` deregistered, certificate/seals/vouchers or announcement
                         outstanding (services.deregistration)                 clerk
+- ``revocation_cases``  open revocation cases with the clock that runs out first (decision
+                        90 days, hearing notice, decision service 7 working days, the
+                        party's windows; services.revocation)      enforcement, approver, reviewer
+- ``dormant_candidates`` the dormancy list from its summary (services.dormancy) reviewer, enforcement
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, func, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from mca_tui.domain import clocks
@@ -119,9 +124,15 @@ QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
     # deregistration (services.deregistration.QUEUE_ROLES, its own transition table)
     "deregistration_decision": (Role.REVIEWER, Role.APPROVER),
     "custody_outstanding": (Role.CLERK,),
+    # revocation cases and dormant candidates (services.revocation.QUEUE_ROLES)
+    "revocation_cases": (Role.ENFORCEMENT, Role.APPROVER, Role.REVIEWER),
+    "dormant_candidates": (Role.REVIEWER, Role.ENFORCEMENT),
 }
 # Queues computed by services.deregistration (bounded there).
 _DEREGISTRATION_QUEUES = ("deregistration_decision", "custody_outstanding")
+# Queues computed by services.revocation: every clock of an open case on the working-day
+# calendar, and the dormancy list read from its summary (no scan of the report table).
+_REVOCATION_QUEUES = ("revocation_cases", "dormant_candidates")
 QUEUES = tuple(QUEUE_ROLES)
 
 
@@ -215,11 +226,21 @@ def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
         # list what is promoted within ABNORMAL_WARNING_DAYS
         years = ctx.settings.legal.abnormal_to_serious_years
         limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS - 1), -years)
+        # a new ground while listed restarts the period (Order 60): the latest open
+        # ground of the organization gives the day, not its first one
+        later = aliased(CreditListEntry)
+        newer_ground = exists().where(
+            later.organization_id == CreditListEntry.organization_id,
+            later.list_kind == CreditListKind.ABNORMAL.value,
+            col(later.removed_on).is_(None),
+            or_(later.listed_on > CreditListEntry.listed_on,
+                and_(later.listed_on == CreditListEntry.listed_on,
+                     later.id > CreditListEntry.id)))
         return (select(CreditListEntry, Organization)
                 .join(Organization, Organization.id == CreditListEntry.organization_id)
                 .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
                        col(CreditListEntry.removed_on).is_(None),
-                       CreditListEntry.listed_on <= limit)), "listing"
+                       CreditListEntry.listed_on <= limit, ~newer_ground)), "listing"
     if queue == "evaluation_expiring":
         until = today + timedelta(days=EVALUATION_WARNING_DAYS)
         return (select(SupervisionRecord, Organization)
@@ -244,6 +265,10 @@ _FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}
 
 
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
+    if queue in _REVOCATION_QUEUES:
+        from mca_tui.services import revocation
+
+        return len(revocation.queue_rows(ctx, queue, limit=10_000, today=today))
     if queue in _DEREGISTRATION_QUEUES:
         from mca_tui.services import deregistration
 
@@ -267,6 +292,13 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     if queue not in visible_queues(ctx):
         return []
     today = today or ctx.today()
+    if queue in _REVOCATION_QUEUES:
+        from mca_tui.services import revocation
+
+        return [QueueItem(queue, r.organization_id, r.case_id, r.name, r.uscc, r.subject,
+                          r.deadline.due if r.deadline else None, r.deadline,
+                          r.deadline.days_left(today) if r.deadline else None)
+                for r in revocation.queue_rows(ctx, queue, limit=limit, today=today)]
     if queue in _DEREGISTRATION_QUEUES:
         from mca_tui.services import deregistration
 

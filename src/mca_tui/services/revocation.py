@@ -783,3 +783,62 @@ def open_cases(ctx: ServiceContext, as_of: date | None = None) -> list[CaseView]
     """Every open or decided case with its clocks (for the home queues)."""
     return [case_view(ctx, c.id, as_of) for c in cases_of(ctx, open_only=True)]
 
+
+
+# --------------------------------------------------------------------------- home queues
+
+QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
+    # every running clock of an open case (decision, hearing notice, decision service)
+    "revocation_cases": (Role.ENFORCEMENT, Role.APPROVER, Role.REVIEWER),
+    # the dormancy list (the summary's indexed range)
+    "dormant_candidates": (Role.REVIEWER, Role.ENFORCEMENT),
+}
+
+
+_CLOCK_SUBJECT = {
+    "penalty_decision": "queue.subject.case_decision",
+    "penalty_decision_extended": "queue.subject.case_decision",
+    "hearing_notice": "queue.subject.case_hearing_notice",
+    "decision_service": "queue.subject.case_decision_service",
+    "statement_defence": "queue.subject.case_window",
+    "hearing_request": "queue.subject.case_window",
+}
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    organization_id: str
+    application_id: str | None  # always None (the queue item's shape)
+    case_id: str | None
+    name: str
+    uscc: str
+    subject: str  # i18n key
+    deadline: Deadline | None
+
+
+def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
+               today: date | None = None) -> list[QueueRow]:
+    """The rows of a revocation queue, most urgent first: each open case with the clock
+    that runs out first (the office's deadlines, then the party's windows), or the
+    dormant candidates (from the summary; no scan of the report table)."""
+    day = today or ctx.today()
+    if queue == "dormant_candidates":
+        return [QueueRow(c.organization_id, None, None, c.name, c.uscc,
+                         "queue.subject.dormant_candidates", None)
+                for c in dormancy.candidates(ctx, day, include_excluded=False)[:limit]]
+    if queue != "revocation_cases":
+        raise KeyError(queue)
+    out = []
+    for case in cases_of(ctx, open_only=True)[:limit]:
+        view = case_view(ctx, case.id, day)
+        if view.complete:
+            continue
+        running = sorted(view.clocks.running(day), key=lambda d: d.due)
+        waiting = sorted(view.clocks.waiting(day), key=lambda d: d.due)
+        clock = (running or waiting or [None])[0]
+        subject = _CLOCK_SUBJECT.get(clock.rule.rsplit(".", 1)[-1] if clock else "",
+                                     "queue.subject.revocation_cases")
+        out.append(QueueRow(view.organization_id, None, case.id, view.org_name, view.uscc,
+                            subject, clock))
+    out.sort(key=lambda r: (r.deadline is None, r.deadline.due if r.deadline else date.max))
+    return out
