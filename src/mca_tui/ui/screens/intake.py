@@ -82,6 +82,23 @@ class FieldCheckbox(Checkbox):
     key_enter = key_space
 
 
+# filled in by the form itself, not typed: they alone do not make a draft worth keeping
+_PREFILLED = ("received_on", "materials", "persons", "org_type", "civil_form",
+              "direct_category", "is_charity", "subdistrict_code")
+
+
+def meaningful(form: dict) -> bool:
+    """Something the clerk typed (a text field or a person): only then is a new form
+    saved as a draft; opening Ctrl+N and leaving leaves nothing behind."""
+    for key, value in form.items():
+        if key in _PREFILLED:
+            continue
+        if isinstance(value, str) and value.strip():
+            return True
+    return any(str(v).strip() for p in form.get("persons") or [] for k, v in p.items()
+               if k != "role" and v)
+
+
 def choice_label(spec: FieldSpec, value: str) -> str:
     if spec.name == "direct_category" and value == "":
         return t("registration.direct.none")
@@ -98,6 +115,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         Binding("f6", "add_person", t("registration.ui.key_add_person"),
                 id="registration.add_person"),
         Binding("f9", "submit", t("registration.ui.key_submit"), id="registration.submit"),
+        Binding("f8", "discard", t("registration.ui.key_discard"), id="registration.discard"),
         Binding("escape", "back", t("registration.ui.key_back"), id="registration.back"),
     ]
 
@@ -117,6 +135,11 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         self._loading = True
         self._save_lock = threading.Lock()
         self._persons = 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("save", "discard"):
+            return self.status == ApplicationStatus.DRAFT
+        return True
 
     # ------------------------------------------------------------------ layout
 
@@ -310,9 +333,13 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def on_loaded(self, info: reg.ApplicationInfo) -> None:
         pass
 
+    def _worth_saving(self, form: dict) -> bool:
+        return self.application_id is not None or meaningful(form)
+
     def on_unmount(self) -> None:
         # The last keystrokes must not be lost when the screen or the app closes.
-        if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading:
+        if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading \
+                and self._worth_saving(self._last_form):
             try:
                 self._save(self._last_form, autosave=True)
             except Exception:  # noqa: BLE001 - closing: log, never crash the exit
@@ -498,8 +525,11 @@ class RegistrationFormScreen(ServiceCalls, Screen):
 
     def _autosave_tick(self) -> None:
         if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading:
+            form = self.collect()
+            if not self._worth_saving(form):
+                return
             self.dirty = False
-            self.run_save(self.collect(), autosave=True, then=None)
+            self.run_save(form, autosave=True, then=None)
 
     def run_save(self, form: dict, *, autosave: bool,
                  then: Callable[[reg.ApplicationInfo], None] | None) -> None:
@@ -535,6 +565,8 @@ class RegistrationFormScreen(ServiceCalls, Screen):
             text = t("registration.ui.unsaved")
         elif self.saved_at:
             text = t("registration.ui.saved_at", time=self.saved_at.strftime("%H:%M:%S"))
+        elif self.application_id is not None:
+            text = t("registration.ui.draft_resumed")
         else:
             text = t("registration.ui.not_saved_yet")
         with contextlib.suppress(NoMatches):
@@ -624,14 +656,46 @@ class RegistrationFormScreen(ServiceCalls, Screen):
                                                  preview_latest=not completed))
 
     def action_back(self) -> None:
-        if self.dirty and self.status == ApplicationStatus.DRAFT:
-            try:
-                self._save(self.collect(), autosave=True)
+        form = self.collect()
+        if self.dirty and self.status == ApplicationStatus.DRAFT and self._worth_saving(form):
+            def saved(_info: reg.ApplicationInfo) -> None:
                 self.dirty = False
-            except ServiceError as exc:
-                self.show_error(exc.message())
-                return
+                self.app.pop_screen()
+
+            # saved in a worker; the screen closes once it is (an error keeps it open)
+            self.call_service(self._save, form, autosave=True, then=saved,
+                              failed=self.show_error, group="registration-save")
+            return
+        self.dirty = False
         self.app.pop_screen()
+
+    def action_discard(self) -> None:
+        """F8 on a draft: discard it (删除草稿) after a confirmation."""
+        from mca_tui.ui.dialogs.registration_dialogs import ConfirmDialog
+
+        if self.status != ApplicationStatus.DRAFT:
+            return
+        if self.application_id is None:
+            self.dirty = False
+            self.app.pop_screen()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def discarded(_none: object) -> None:
+                self.dirty = False
+                self.status = ApplicationStatus.WITHDRAWN
+                self.notify(t("registration.ui.draft_discarded"))
+                self.app.pop_screen()
+
+            self.call_service(reg.discard_draft, self.ctx, self.application_id,
+                              then=discarded, failed=self.show_error,
+                              group="registration-save")
+
+        self.app.push_screen(ConfirmDialog(t("registration.ui.discard_title"),
+                                           t("registration.ui.discard_body")), answered)
 
 
 class IntakeScreen(RegistrationFormScreen):
@@ -700,7 +764,9 @@ class IntakeScreen(RegistrationFormScreen):
         return t(key, type=label(self.org_type))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "save" and self.status != ApplicationStatus.DRAFT)
+        if action in ("save", "discard"):
+            return self.status == ApplicationStatus.DRAFT
+        return True
 
 
 class CorrectionScreen(IntakeScreen):

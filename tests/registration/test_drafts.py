@@ -1,0 +1,66 @@
+"""Drafts (issue 14): a draft appears only when something meaningful was typed; it can
+be discarded with a confirmation; a reopened draft does not call itself new."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from mca_tui.domain.enums import ApplicationStatus, OrgType
+from mca_tui.services import registration as reg
+from mca_tui.ui.dialogs.registration_dialogs import ConfirmDialog
+from mca_tui.ui.screens.application import ApplicationsScreen
+from mca_tui.ui.screens.intake import IntakeScreen, meaningful
+
+from ..ui.waiting import wait_until
+from .helpers import sg_form
+from .test_screens import Harness, people, settle  # noqa: F401 - fixture
+
+DRAFT = (ApplicationStatus.DRAFT,)
+
+
+def test_meaningful():
+    from datetime import date
+
+    assert not meaningful(reg.new_form(OrgType.SOCIAL_GROUP, date(2025, 3, 5)))
+    assert meaningful({"name": "海沧区书法协会"})
+    assert meaningful({"persons": [{"name": "林芳", "role": "founder"}]})
+    assert not meaningful({"persons": [{"name": "", "role": "founder"}], "received_on": "x"})
+
+
+async def test_opening_and_leaving_a_new_form_leaves_no_draft(people):  # noqa: F811
+    clerk = people["clerk"]
+    app = Harness(ApplicationsScreen(clerk))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f9")  # new 成立登记
+        await wait_until(pilot, lambda: bool(app.screen.query("#f-name")))
+        await pilot.pause(2.5)  # past an autosave tick
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationsScreen))
+        await settle(app, pilot)
+    assert reg.list_applications(clerk, statuses=DRAFT) == []
+
+
+async def test_reopened_draft_is_not_new_and_can_be_discarded(people):  # noqa: F811
+    clerk = people["clerk"]
+    draft = reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会"),
+                           org_type=OrgType.SOCIAL_GROUP)
+    app = Harness(IntakeScreen(clerk, application_id=draft.id))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query_one("#f-name", Input).value
+                         == "厦门市海沧区书法协会")
+        await wait_until(pilot, lambda: str(app.screen.query_one("#reg-status", Static)
+                                            .render()) != "")
+        status = str(app.screen.query_one("#reg-status", Static).render())
+        assert "新草稿" not in status and "继续填写草稿" in status
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("escape")  # not yet: nothing happens
+        await wait_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+        assert reg.get_application(clerk, draft.id).status is ApplicationStatus.DRAFT
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: reg.get_application(clerk, draft.id).status
+                         is ApplicationStatus.WITHDRAWN)
+    assert reg.list_applications(clerk, statuses=DRAFT) == []
