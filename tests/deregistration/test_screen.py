@@ -135,3 +135,19 @@ async def test_review_decision_custody_and_announcement_on_screen(people, org_id
         assert "本注销登记已办结" in _info_text(screen)
         kinds = [d.kind for d in screen.info.documents]
         assert "void_announcement" in kinds and "dereg_announcement" in kinds
+
+
+async def test_escape_keeps_what_was_typed(people, org_id):
+    clerk = people["clerk"]
+    screen = DeregistrationScreen(clerk, org_id)
+    app = Harness(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: screen._loaded)
+        assert not screen.dirty
+        await _type(pilot, "f-guided_by", "厦门市海沧区民政局")
+        assert screen.dirty
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not screen)
+    saved = dereg.in_progress_for(clerk, org_id)
+    assert saved is not None and saved.status is ApplicationStatus.DRAFT
+    assert saved.form["liquidation"]["guided_by"] == "厦门市海沧区民政局"

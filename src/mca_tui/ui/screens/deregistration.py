@@ -119,6 +119,7 @@ class DeregistrationScreen(_Calls, Screen):
         self.org_type = OrgType.SOCIAL_GROUP
         self._doc_index = 0
         self._loaded = False
+        self._snapshot: dict | None = None  # the form as last loaded or saved
 
     # ------------------------------------------------------------------ layout
 
@@ -222,6 +223,17 @@ class DeregistrationScreen(_Calls, Screen):
                 (form.get("materials") or {}).get(m.value))
         if form.get("audit_result") in _AUDIT_RESULTS:
             self.query_one("#f-audit_result", Select).value = form["audit_result"]
+        self._snapshot = self.collect_form()
+
+    @property
+    def dirty(self) -> bool:
+        """Typed and not saved (the app asks before quitting; Esc saves first)."""
+        if not self._loaded or not self._editable() or self._snapshot is None:
+            return False
+        try:
+            return self.collect_form() != self._snapshot
+        except Exception:  # noqa: BLE001 - the form is being rebuilt
+            return False
 
     def collect_form(self) -> dict:
         """What the clerk typed, as the service's form (as typed; the service checks)."""
@@ -366,6 +378,7 @@ class DeregistrationScreen(_Calls, Screen):
 
     def _saved(self, info: dereg.DeregistrationInfo) -> None:
         self.notify(t("dereg.ui.saved"), markup=False)
+        self._snapshot = self.collect_form()
         self._show(info)
 
     def _after(self, info: dereg.DeregistrationInfo) -> None:
@@ -499,7 +512,22 @@ class DeregistrationScreen(_Calls, Screen):
                      [t("dereg.ui.sec_form")], rows)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if not self.dirty:
+            self.app.pop_screen()
+            return
+        # nothing typed is lost: the draft is saved first (an error keeps the screen)
+        form = self.collect_form()
+
+        def saved(info: dereg.DeregistrationInfo) -> None:
+            self._snapshot = form
+            self.notify(t("dereg.ui.saved"), markup=False)
+            self.app.pop_screen()
+
+        if self.info is None:
+            self.call(dereg.start, saved, self.ctx, self.organization_id, form)
+        else:
+            self.call(dereg.save, saved, self.ctx, self.info.id, form,
+                      expected_version=self.info.version)
 
 
 def _open_for(ctx: ServiceContext, organization_id: str) -> tuple:
