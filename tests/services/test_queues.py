@@ -93,7 +93,9 @@ def test_rectifications_abnormal_list_cases_and_evaluations(ctx):
                                 completed_on=date(2024, 9, 30)))
     _add(ctx, CreditListEntry(office_id=o, organization_id=b, list_kind="abnormal", ground="1",
                               listed_on=date(2022, 12, 10)))
-    _add(ctx, CreditListEntry(office_id=o, organization_id=b, list_kind="abnormal", ground="1",
+    # (a second ground on the abnormal list would restart the period, Order 60; the
+    # serious list does not: tests/supervision/test_credit_lists.py)
+    _add(ctx, CreditListEntry(office_id=o, organization_id=b, list_kind="serious", ground="1",
                               listed_on=date(2024, 1, 10)))
     _add(ctx, PenaltyCase(office_id=o, organization_id=c, filed_on=date(2024, 8, 30)))
     _add(ctx, PenaltyCase(office_id=o, organization_id=c, filed_on=date(2024, 10, 1)))

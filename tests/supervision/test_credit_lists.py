@@ -200,3 +200,20 @@ def test_listing_and_removal_on_the_record_and_its_timeline(ctx, add_org, make_c
     assert "action.credit.abnormal.list" in actions or "credit.abnormal.list" in actions
     assert any("remove_after_period" in a for a in actions)
     assert t("action.credit.abnormal.remove_after_period") != "action.credit.abnormal.remove_after_period"
+
+
+def test_two_years_queue_follows_the_restarted_period(ctx, add_org, make_ctx):
+    from mca_tui.services import queues
+
+    org = add_org("海沧区甲协会", date(2020, 1, 1))
+    svc.list_organization(make_ctx("approver1", Role.APPROVER, today=TODAY), org, "abnormal",
+                          "unreachable", on=TODAY, evidence="退信")
+    near = date(2026, 7, 1)  # the promotion day 2026-07-16 is within the warning days
+    assert [i.organization_id for i in queues.items(ctx, "abnormal_two_years", near)] == [org]
+    assert queues.items(ctx, "abnormal_two_years", near)[0].due == date(2026, 7, 16)
+    svc.list_organization(make_ctx("approver1", Role.APPROVER, today=date(2025, 3, 1)), org,
+                          "abnormal", "party_organization", on=date(2025, 3, 1),
+                          evidence="未设立党组织")
+    assert queues.items(ctx, "abnormal_two_years", near) == []  # restarted: 2027-03-02
+    later = queues.items(ctx, "abnormal_two_years", date(2027, 2, 20))
+    assert [(i.organization_id, i.due) for i in later] == [(org, date(2027, 3, 2))]
