@@ -842,3 +842,26 @@ def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
                             subject, clock))
     out.sort(key=lambda r: (r.deadline is None, r.deadline.due if r.deadline else date.max))
     return out
+
+
+def enforcement_officers(ctx: ServiceContext) -> list[tuple[str, str]]:
+    """(user id, display name) of the enabled users holding the enforcement role (the
+    officers a case can be filed with)."""
+    from mca_tui.storage.models import UserRole
+
+    ctx.permit("penalty_case.read")
+    with ctx.db.read() as s:
+        rows = s.exec(select(UserAccount.id, UserAccount.display_name)
+                      .join(UserRole, UserRole.user_id == UserAccount.id)
+                      .where(UserRole.role == Role.ENFORCEMENT.value,
+                             UserAccount.disabled == False)  # noqa: E712 - SQL
+                      .order_by(UserAccount.username)).all()
+    return [(str(i), str(n)) for i, n in rows]
+
+
+def latest_case_of(ctx: ServiceContext, organization_id: str) -> str | None:
+    """The organization's open case, else its latest one (the record's action)."""
+    cases = cases_of(ctx, organization_id=organization_id)
+    open_ = [c for c in cases if c.status != CaseStatus.CLOSED.value]
+    chosen = (open_ or cases)[-1:] if cases else []
+    return chosen[0].id if chosen else None

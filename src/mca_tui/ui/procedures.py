@@ -217,6 +217,30 @@ PROCEDURES.extend([
               action="application.read"),
 ])
 
+
+
+# 僵尸型社会组织与撤销登记 (issue 11, services.dormancy / services.revocation): the
+# candidate list with the batch from the home menu; the organization's case from its
+# record; the two revocation queues open the case or the list.
+def _dormancy(ctx: ServiceContext, _org: str | None) -> Screen:
+    from mca_tui.ui.screens.revocation import DormancyScreen
+
+    return DormancyScreen(ctx)
+
+
+def _revocation_case(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.revocation import CaseScreen
+
+    return CaseScreen(ctx, organization_id=org)
+
+
+PROCEDURES.extend([
+    Procedure("dormancy", "dormancy.ui.title", _dormancy,
+              roles=(Role.ENFORCEMENT, Role.REVIEWER, Role.APPROVER)),
+    Procedure("revocation_case", "case.ui.title", _revocation_case, needs_organization=True,
+              on_home=False, roles=(Role.ENFORCEMENT, Role.REVIEWER, Role.APPROVER)),
+])
+
 QueueOpener = Callable[["ServiceContext", Any], "Screen | None"]
 QUEUE_OPENERS: dict[str, QueueOpener] = {}
 """Queue id -> ``(ctx, queues.QueueItem) -> Screen`` for queues whose items open a
@@ -231,6 +255,17 @@ def _deregistration_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN
 
 QUEUE_OPENERS["deregistration_decision"] = _deregistration_item
 QUEUE_OPENERS["custody_outstanding"] = _deregistration_item
+
+
+def _case_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN401
+    from mca_tui.ui.screens.revocation import CaseScreen
+
+    # the revocation queue carries the case id in the item's file slot
+    return CaseScreen(ctx, item.application_id, organization_id=item.organization_id)
+
+
+QUEUE_OPENERS["revocation_cases"] = _case_item
+QUEUE_OPENERS["dormant_candidates"] = lambda ctx, _item: _dormancy(ctx, None)
 
 
 def queue_item_screen(ctx: ServiceContext, item: Any) -> Screen | None:  # noqa: ANN401
