@@ -185,7 +185,9 @@ class RecordScreen(ServiceCalls, Screen):
         if not rec.certificates:
             rows.append(Text(t("ui.record.none")))
         for c in rec.certificates:
-            rows.append(Text(f"{_label('enum.CertificateKind.' + c.kind, c.kind)}  "
+            kind = _label(f"enum.CertificateKind.{c.kind}",
+                          _label(f"enum.OrgType.{c.kind}", c.kind))
+            rows.append(Text(f"{kind}  "
                              f"{t('ui.record.cert_original')} {c.serial_original}  "
                              f"{t('ui.record.cert_duplicate')} {c.serial_duplicate}"))
             rows.append(Text(f"  {t('ui.record.issued_on')} {_d(c.issued_on)}  "
@@ -197,7 +199,13 @@ class RecordScreen(ServiceCalls, Screen):
             rows.append(Text(t("ui.record.none")))
         for p in rec.persons:
             role = _label(f"ui.record.person_role.{p.role}", p.role)
-            span = f"{_d(p.from_date)} ~ {_d(p.to_date) if p.to_date else t('ui.record.now')}"
+            if p.to_date:
+                end = _d(p.to_date)
+            elif rec.is_closed:  # a deregistered/revoked organization has no one "to date"
+                end = _d(rec.deregistered_on or rec.revoked_on)
+            else:
+                end = t("ui.record.now")
+            span = f"{_d(p.from_date)} ~ {end}"
             rows.append(Text(f"{_pad(role, 12)}{p.title or ''} {p.name}  "
                              f"{p.id_number_masked or ''}  {span}"))
         return _lines(rows)
@@ -275,6 +283,9 @@ class RecordScreen(ServiceCalls, Screen):
         return _lines(rows)
 
     def _timeline(self, rec) -> Text:  # noqa: ANN001
+        from mca_tui.ui.history import change_rows
+
+        subdistricts = {x.code: x.name for x in self.ctx.settings.office.subdistricts}
         rows: list[Text] = []
         if not rec.timeline:
             rows.append(Text(t("ui.record.none")))
@@ -285,11 +296,11 @@ class RecordScreen(ServiceCalls, Screen):
             head.append(_label(f"action.{e.action}", e.action), style="bold")
             head.append(f"  {e.actor}  {e.office}")
             rows.append(head)
-            for ch in e.changes:
-                line = Text("    " + _label(f"field.{ch.field}", ch.field) + ": ")
-                line.append(ch.before or t("ui.record.empty"), style="red")
+            for label, before, after in change_rows(e.changes, subdistricts):
+                line = Text("    " + label + ": ")
+                line.append(before or t("ui.record.empty"), style="red")
                 line.append(" -> ")
-                line.append(ch.after or t("ui.record.empty"), style="green")
+                line.append(after or t("ui.record.empty"), style="green")
                 rows.append(line)
             if e.note:
                 rows.append(Text("    " + e.note))
