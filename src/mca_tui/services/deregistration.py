@@ -40,12 +40,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import deregistration as rules
 from mca_tui.domain.calendar import Deadline
-from mca_tui.domain.casework import CustodyRecord, CustodyStatus, LegalRefusal
+from mca_tui.domain.casework import CustodyRecord, CustodyStatus, LegalRefusal, custody_status
 from mca_tui.domain.dates import parse_date
 from mca_tui.domain.deregistration import (
     DEREGISTRATION,
@@ -74,6 +75,7 @@ from mca_tui.services import codes
 from mca_tui.services import custody as custody_service
 from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.custody import RefusedByRule
+from mca_tui.services.documents import IssuedDocumentInfo
 from mca_tui.services.errors import (
     Conflict,
     FieldProblem,
@@ -170,7 +172,7 @@ class DeregistrationInfo:
     org_status: str
     status: ApplicationStatus
     version: int
-    form: dict
+    form: dict[str, Any]
     facts: DeregistrationFacts
     applied_on: date | None
     accepted_on: date | None
@@ -203,7 +205,7 @@ class DeregistrationInfo:
 # --------------------------------------------------------------------------- reading the row
 
 
-def _form(app: Application) -> dict:
+def _form(app: Application) -> dict[str, Any]:
     try:
         data = json.loads(app.form_json or "{}")
     except ValueError:
@@ -211,7 +213,7 @@ def _form(app: Application) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _dump(form: dict) -> str:
+def _dump(form: dict[str, Any]) -> str:
     return json.dumps(form, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -221,7 +223,7 @@ def _day(value: object) -> date | None:
     return parse_date(value) if value else None
 
 
-def _trigger(form: dict) -> DeregistrationTrigger | None:
+def _trigger(form: dict[str, Any]) -> DeregistrationTrigger | None:
     try:
         return DeregistrationTrigger(str(form.get("trigger") or ""))
     except ValueError:
@@ -237,7 +239,7 @@ def _members(value: object) -> tuple[str, ...]:
     return tuple(n for n in (normalize_name(r) for r in raw) if n)
 
 
-def _materials(form: dict) -> frozenset[DeregistrationMaterial]:
+def _materials(form: dict[str, Any]) -> frozenset[DeregistrationMaterial]:
     given = form.get("materials") or {}
     out = set()
     for code, ok in (given.items() if isinstance(given, dict) else []):
@@ -249,7 +251,7 @@ def _materials(form: dict) -> frozenset[DeregistrationMaterial]:
     return frozenset(out)
 
 
-def _extension(form: dict) -> Extension | None:
+def _extension(form: dict[str, Any]) -> Extension | None:
     ext = form.get("extension")
     if not isinstance(ext, dict) or not _day(ext.get("approved_on")):
         return None
@@ -299,7 +301,7 @@ def _org(session: Session, org_id: str | None) -> Organization:
 
 def _steps(session: Session, app_id: str) -> list[ApplicationStep]:
     return list(session.exec(select(ApplicationStep).where(
-        ApplicationStep.application_id == app_id).order_by(ApplicationStep.created_at)))
+        ApplicationStep.application_id == app_id).order_by(col(ApplicationStep.created_at))))
 
 
 def _history(session: Session, app: Application) -> History:
@@ -326,7 +328,7 @@ def _refuse_if(refusal: LegalRefusal | None) -> None:
 
 def _move(ctx: ServiceContext, unit: Unit, app: Application, action: str,
           expected_version: int | None, on: date, note: str = "",
-          data: dict | None = None) -> Transition:
+          data: dict[str, Any] | None = None) -> Transition:
     """Check the version, then state, role and four eyes against the table; move the
     application and record the step."""
     if expected_version is not None and app.version != expected_version:
@@ -384,10 +386,10 @@ def _offered(ctx: ServiceContext, session: Session, app: Application,
 
     out = []
     for tr in rules.offered(facts, app.status, actor_roles(ctx.actor), me(ctx.actor),
-                            _history(session, app), ctx.today(), ctx.calendar,
+                            dict(_history(session, app)), ctx.today(), ctx.calendar,
                             ctx.settings.legal):
         if tr.action == "deregistration.custody" and facts.custody and \
-                rules.custody_status(facts.custody).complete:
+                custody_status(facts.custody).complete:
             continue
         if tr.action == "deregistration.announce" and facts.announced_on is not None:
             continue
@@ -413,8 +415,8 @@ def _info(ctx: ServiceContext, session: Session, app: Application) -> Deregistra
         return str(data.get("actor_display") or data.get("actor_name") or "")
 
     docs = session.exec(select(IssuedDocument).where(
-        IssuedDocument.application_id == app.id).order_by(IssuedDocument.issued_on,
-                                                           IssuedDocument.id)).all()
+        IssuedDocument.application_id == app.id).order_by(col(IssuedDocument.issued_on),
+                                                           col(IssuedDocument.id))).all()
     return DeregistrationInfo(
         id=app.id, number=app.number, organization_id=org.id, org_name=org.name,
         uscc=org.uscc, org_type=OrgType(app.org_type), org_status=org.status, status=status,
@@ -476,7 +478,7 @@ def list_open(ctx: ServiceContext, limit: int = 200) -> list[DeregistrationInfo]
 # --------------------------------------------------------------------------- input
 
 
-def _clean(form: dict, org: Organization) -> dict:
+def _clean(form: dict[str, Any], org: Organization) -> dict[str, Any]:
     """The form as typed, normalised: text NFKC-normalised, dates kept as typed (checked
     by the rules), materials as a code -> bool map."""
     out = dict(form)
@@ -495,7 +497,7 @@ def _clean(form: dict, org: Organization) -> dict:
     return out
 
 
-def _date_problems(form: dict) -> list[FieldProblem]:
+def _date_problems(form: dict[str, Any]) -> list[FieldProblem]:
     problems = []
     liq = form.get("liquidation") or {}
     for name, value in (("applied_on", form.get("applied_on")),
@@ -507,7 +509,7 @@ def _date_problems(form: dict) -> list[FieldProblem]:
     return problems
 
 
-def new_form(org: Organization | None, today: date) -> dict:
+def new_form(org: Organization | None, today: date) -> dict[str, Any]:
     return {"applied_on": today.isoformat(), "trigger": "",
             "liquidation": {"formed_on": "", "members": [], "guided_by": "", "ended_on": ""},
             "materials": {m.value: False for m in DeregistrationMaterial},
@@ -518,7 +520,7 @@ def new_form(org: Organization | None, today: date) -> dict:
 # --------------------------------------------------------------------------- draft
 
 
-def start(ctx: ServiceContext, organization_id: str, form: dict | None = None
+def start(ctx: ServiceContext, organization_id: str, form: dict[str, Any] | None = None
           ) -> DeregistrationInfo:
     """申请注销: open a draft for an active (or revoked) organization; refused while
     another deregistration of it is open."""
@@ -555,7 +557,7 @@ def start(ctx: ServiceContext, organization_id: str, form: dict | None = None
         return _info(ctx, s, app)
 
 
-def save(ctx: ServiceContext, app_id: str, form: dict, *,
+def save(ctx: ServiceContext, app_id: str, form: dict[str, Any], *,
          expected_version: int | None = None) -> DeregistrationInfo:
     """Save the draft as typed (F2): trigger, liquidation, checklist, dates."""
     today = ctx.today()
@@ -595,7 +597,7 @@ def withdraw(ctx: ServiceContext, app_id: str, *, note: str = "",
 # --------------------------------------------------------------------------- 受理
 
 
-def accept(ctx: ServiceContext, app_id: str, form: dict | None = None, *,
+def accept(ctx: ServiceContext, app_id: str, form: dict[str, Any] | None = None, *,
            expected_version: int | None = None, note: str = "") -> DeregistrationInfo:
     """受理 (clerk): refused (nothing written) unless the trigger is one the type's
     regulation lists, the liquidation body is recorded and its liquidation ended, the
@@ -652,7 +654,7 @@ def accept(ctx: ServiceContext, app_id: str, form: dict | None = None, *,
 
 
 def _open_liquidation_audit(unit: Unit, ctx: ServiceContext, app: Application,
-                            org: Organization, form: dict, today: date) -> str:
+                            org: Organization, form: dict[str, Any], today: date) -> str:
     """The liquidation audit (财务审计, trigger deregistration; domain.md §3, §9): done when
     the clerk typed the audit report (firm, date, opinion), else required — a row
     ``services.supervision.audits`` lists as pending and completes."""
@@ -730,7 +732,7 @@ def request_correction(ctx: ServiceContext, app_id: str, items: list[str], *,
         return _info(ctx, s, app)
 
 
-def complete_correction(ctx: ServiceContext, app_id: str, form: dict | None = None, *,
+def complete_correction(ctx: ServiceContext, app_id: str, form: dict[str, Any] | None = None, *,
                         note: str = "", expected_version: int | None = None
                         ) -> DeregistrationInfo:
     """The applicant handed in what was asked: back to review (clerk). The decision clock
@@ -913,7 +915,7 @@ def announce(ctx: ServiceContext, app_id: str, *, published_on: date | None = No
         tr = _move(ctx, unit, app, "deregistration.announce", expected_version, on)
         _refuse_if(rules.refusal(tr.action, facts, on, ctx.calendar,
                                  params=ctx.settings.legal))
-        status = rules.custody_status(facts.custody)
+        status = custody_status(facts.custody)
         doc = _issue(unit, ctx, "dereg_announcement", on, app, org, {
             "decided_on": app.decided_on, "legal_rep": org.legal_rep_name,
             "domicile": org.domicile, "supervisory_unit": org.supervisory_unit or "",
@@ -948,7 +950,7 @@ def _legal_basis(org_type: OrgType) -> str:
 
 
 def _issue(unit: Unit, ctx: ServiceContext, kind: str, on: date, app: Application,
-           org: Organization, extra: dict):  # noqa: ANN202 - IssuedDocumentInfo
+           org: Organization, extra: dict[str, Any]) -> IssuedDocumentInfo:
     """Number and record a deregistration document in this unit (codes and dates only;
     the document language supplies the words)."""
     from mca_tui.services import documents
@@ -1006,7 +1008,8 @@ def queue_rows(ctx: ServiceContext, queue: str, limit: int = 200) -> list[QueueR
     out: list[QueueRow] = []
     with ctx.db.read() as s:
         rows = s.exec(select(Application, Organization)
-                      .join(Organization, Organization.id == Application.organization_id)
+                      .join(Organization,
+                            col(Organization.id) == col(Application.organization_id))
                       .where(Application.office_id == ctx.actor.office_id,
                              Application.kind == KIND,
                              col(Application.status).in_(states))
@@ -1026,7 +1029,7 @@ def queue_rows(ctx: ServiceContext, queue: str, limit: int = 200) -> list[QueueR
                     continue
                 deadline = None
                 subject = ("queue.subject.custody_outstanding"
-                           if not rules.custody_status(facts.custody).complete
+                           if not custody_status(facts.custody).complete
                            else "queue.subject.announcement_outstanding")
             out.append(QueueRow(app.id, org.id, org.name, org.uscc, subject, deadline))
     out.sort(key=lambda r: (r.deadline is None, r.deadline.due if r.deadline else date.max))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -75,8 +76,9 @@ def _d(value: object) -> str:
 class _Calls(ServiceCalls):
     ctx: ServiceContext
 
-    def call(self, fn: Callable, then: Callable, *args: object, **kwargs: object) -> None:
-        self.call_service(fn, *args, then=then, failed=self.show_error,  # type: ignore[attr-defined]
+    def call(self, fn: Callable[..., Any], then: Callable[..., Any], *args: Any,  # noqa: ANN401
+             **kwargs: Any) -> None:  # noqa: ANN401
+        self.call_service(fn, *args, then=then, failed=self.show_error,
                           group="deregistration", **kwargs)
 
     def show_error(self, message: str) -> None:
