@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mca_tui.domain.enums import Role
 from mca_tui.domain.text import normalize_text
@@ -74,7 +74,7 @@ def mark_year_complete(ctx: ServiceContext, year: int, complete: bool = True) ->
 
 def list_overrides(ctx: ServiceContext, year: int | None = None) -> list[OverrideInfo]:
     with ctx.db.read() as s:
-        q = select(CalendarOverride).order_by(CalendarOverride.day)
+        q = select(CalendarOverride).order_by(col(CalendarOverride.day))
         if year is not None:
             q = q.where(CalendarOverride.day >= date(year, 1, 1),
                         CalendarOverride.day <= date(year, 12, 31))

@@ -32,6 +32,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import select
 
@@ -100,7 +101,7 @@ def _attr(holder: object) -> str:
     raise TypeError(f"custody is kept on an Application or a PenaltyCase, not {holder!r}")
 
 
-def _data(holder: object) -> dict:
+def _data(holder: object) -> dict[str, Any]:
     try:
         data = json.loads(getattr(holder, _attr(holder)) or "{}")
     except ValueError:
@@ -108,7 +109,7 @@ def _data(holder: object) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _record(entry: dict) -> CustodyRecord | None:
+def _record(entry: dict[str, Any]) -> CustodyRecord | None:
     try:
         on = entry.get("on")
         return CustodyRecord(CustodyItem(entry["item"]), CustodyOutcome(entry["outcome"]),

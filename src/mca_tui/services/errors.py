@@ -3,7 +3,9 @@ the command line show a plain message in the user's language."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
 
 from mca_tui.i18n import t
 
@@ -40,7 +42,7 @@ class FieldProblem:
 
     field: str
     key: str
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str | None = None) -> str:
         return t(self.key, lang, **self.params)

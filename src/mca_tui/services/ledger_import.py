@@ -36,17 +36,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mca_tui.domain.enums import OrgStatus, ReportConclusion, SupervisionKind
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
-from mca_tui.services.context import ServiceContext
+from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.errors import FieldProblem, ValidationFailed
 from mca_tui.services.organizations import (
     PersonInput,
@@ -86,8 +87,8 @@ class RowChange:
     sheet: str
     row: int
     uscc: str
-    before: dict
-    after: dict
+    before: dict[str, Any]
+    after: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class ImportResult:
     dry_run: bool
     written: bool
     batch_id: str | None
-    counts: dict  # sheet -> {"create": n, "change": n, "skip": n, "reject": n}
+    counts: dict[str, Any]  # sheet -> {"create": n, "change": n, "skip": n, "reject": n}
     problems: tuple[L.Problem, ...]
     changes: tuple[RowChange, ...]
     rejected_file: str | None = None
@@ -124,13 +125,13 @@ class ImportResult:
 @dataclass
 class _Plan:
     org_create: list[L.OrgRow] = field(default_factory=list)
-    org_change: list[tuple[L.OrgRow, str, dict, dict]] = field(default_factory=list)
+    org_change: list[tuple[L.OrgRow, str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     report_create: list[L.ReportRow] = field(default_factory=list)
-    report_change: list[tuple[L.ReportRow, str, dict, dict]] = field(default_factory=list)
+    report_change: list[tuple[L.ReportRow, str, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     record_create: list[L.SupervisionRow] = field(default_factory=list)
-    record_change: list[tuple[L.SupervisionRow, str, dict, dict]] = field(
+    record_change: list[tuple[L.SupervisionRow, str, dict[str, Any], dict[str, Any]]] = field(
         default_factory=list)
-    counts: dict = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
     changes: list[RowChange] = field(default_factory=list)
 
     def count(self, sheet: str, what: str, n: int = 1) -> None:
@@ -146,12 +147,12 @@ class _Plan:
 # --------------------------------------------------------------------------- helpers
 
 
-def _chunks(items: list, n: int = CHUNK) -> Iterable[list]:
+def _chunks(items: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
 
-def _org_values(row: L.OrgRow) -> dict:
+def _org_values(row: L.OrgRow) -> dict[str, Any]:
     """The organization columns a row sets: those with a value in the file (an empty
     cell keeps what is on record), plus the status, and the closing dates/kind that the
     status makes meaningless are cleared."""
@@ -190,16 +191,17 @@ def _file_sha256(path: Path | None) -> str:
 def _existing_orgs(session: Session, usccs: list[str]) -> dict[str, Organization]:
     found: dict[str, Organization] = {}
     for part in _chunks(sorted(set(usccs))):
-        for org in session.exec(select(Organization).where(Organization.uscc.in_(part))):
+        for org in session.exec(select(Organization).where(col(Organization.uscc).in_(part))):
+            assert org.uscc is not None  # selected by code
             found[org.uscc] = org
     return found
 
 
-def _rep_ids(session: Session, person_ids: list[str]) -> dict[str, str | None]:
+def _rep_ids(session: Session, person_ids: list[str | None]) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for part in _chunks(sorted({p for p in person_ids if p})):
         for pid, number in session.exec(select(Person.id, Person.id_number)
-                                        .where(Person.id.in_(part))):
+                                        .where(col(Person.id).in_(part))):
             out[pid] = number
     return out
 
@@ -267,9 +269,9 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
     wanted_ids = sorted({org_ids[r.uscc] for r in reports if r.uscc in org_ids})
     current: dict[tuple[str, int], AnnualReport] = {}
     for part in _chunks(wanted_ids):
-        for rep in session.exec(select(AnnualReport)
-                                .where(AnnualReport.organization_id.in_(part))):
-            current[(rep.organization_id, rep.report_year)] = rep
+        for found in session.exec(select(AnnualReport)
+                                  .where(col(AnnualReport.organization_id).in_(part))):
+            current[(found.organization_id, found.report_year)] = found
     for r in reports:
         rep = current.get((org_ids.get(r.uscc, ""), r.report_year))
         if rep is None:
@@ -292,33 +294,33 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
         plan.count(L.SHEET_REPORTS, "change")
         plan.changes.append(RowChange(L.SHEET_REPORTS, r.row, r.uscc, b, changed))
 
-    records = [r for r in parsed.supervision
-               if known(L.SHEET_SUPERVISION, r.row, r.uscc, r.record_date)]
-    wanted_ids = sorted({org_ids[r.uscc] for r in records if r.uscc in org_ids})
-    have: dict[tuple, tuple[str, date | None, date | None]] = {}
+    records = [sr for sr in parsed.supervision
+               if known(L.SHEET_SUPERVISION, sr.row, sr.uscc, sr.record_date)]
+    wanted_ids = sorted({org_ids[sr.uscc] for sr in records if sr.uscc in org_ids})
+    have: dict[tuple[Any, ...], tuple[str, date | None, date | None]] = {}
     for part in _chunks(wanted_ids):
         for rec in session.exec(select(SupervisionRecord)
-                                .where(SupervisionRecord.organization_id.in_(part))):
+                                .where(col(SupervisionRecord.organization_id).in_(part))):
             have[(rec.organization_id, rec.record_date, rec.kind, rec.description)] = (
                 rec.id, rec.due_on, rec.completed_on)
-    for r in records:
-        key = (org_ids.get(r.uscc, ""), r.record_date, r.kind.value, r.description)
+    for sr in records:
+        key = (org_ids.get(sr.uscc, ""), sr.record_date, sr.kind.value, sr.description)
         if key not in have:
-            plan.record_create.append(r)
+            plan.record_create.append(sr)
             plan.count(L.SHEET_SUPERVISION, "create")
             continue
         rec_id, due_on, completed_on = have[key]
         before, after = {}, {}
-        if r.due_on and r.due_on != due_on:
-            before["due_on"], after["due_on"] = due_on, r.due_on
-        if r.completed_on and r.completed_on != completed_on:
-            before["completed_on"], after["completed_on"] = completed_on, r.completed_on
+        if sr.due_on and sr.due_on != due_on:
+            before["due_on"], after["due_on"] = due_on, sr.due_on
+        if sr.completed_on and sr.completed_on != completed_on:
+            before["completed_on"], after["completed_on"] = completed_on, sr.completed_on
         if not after:
             plan.count(L.SHEET_SUPERVISION, "skip")
             continue
-        plan.record_change.append((r, rec_id, before, after))
+        plan.record_change.append((sr, rec_id, before, after))
         plan.count(L.SHEET_SUPERVISION, "change")
-        plan.changes.append(RowChange(L.SHEET_SUPERVISION, r.row, r.uscc, before, after))
+        plan.changes.append(RowChange(L.SHEET_SUPERVISION, sr.row, sr.uscc, before, after))
     return plan
 
 
@@ -348,18 +350,23 @@ class _Recorder:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def record(self, entity: str, entity_id: str | None, before: dict | None,
-               after: dict | None, *, organization_id: str | None = None) -> None:
+    def record(self, entity: str, entity_id: str | None, before: dict[str, Any] | None,
+               after: dict[str, Any] | None, *, organization_id: str | None = None) -> None:
         return None
 
 
-def _apply_changes(s: Session, model: type, changes: list, tick) -> dict[str, dict]:  # noqa: ANN001
+_Changed = TypeVar("_Changed", AnnualReport, SupervisionRecord)
+
+
+def _apply_changes(s: Session, model: type[_Changed],
+                   changes: list[Any], tick: Callable[[], None]) -> dict[str, dict[str, Any]]:
     """Apply planned (row, id, before, after) changes to rows of ``model``; returns the
     source row of each changed id for the batch summary (the change itself is in the
     audit event's change rows)."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for r, row_id, _before, after in changes:
         row = s.get(model, row_id)
+        assert row is not None  # planned from this registry
         for k, v in after.items():
             setattr(row, k, v)
         s.add(row)
@@ -369,11 +376,11 @@ def _apply_changes(s: Session, model: type, changes: list, tick) -> dict[str, di
     return out
 
 
-def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # noqa: ANN001
-           batch: ImportBatch, progress: L.Progress | None) -> dict:
+def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, parsed: L.ParsedLedger,
+           batch: ImportBatch, progress: L.Progress | None) -> dict[str, Any]:
     s = unit.session
     office_id = ctx.actor.office_id
-    rec = _Recorder(s)
+    rec = cast(Unit, _Recorder(s))  # duck-typed: the organization services use these two
     total = len(plan.org_create) + len(plan.org_change) + len(plan.report_create) + len(
         plan.report_change) + len(plan.record_create) + len(plan.record_change)
     done = 0
@@ -407,15 +414,16 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
         org_ids[row.uscc] = org.id
         tick()
 
-    changed: dict[str, dict] = {}
+    changed: dict[str, dict[str, Any]] = {}
     for row, org_id, _before, after in plan.org_change:
         columns = {k: v for k, v in after.items() if k != "legal_rep"}
         if "legal_rep" in after:
-            org = s.get(Organization, org_id)
-            set_legal_rep(rec, org, PersonInput(row.legal_rep or org.legal_rep_name,
-                                                row.legal_rep_id, row.legal_rep_id_override),
+            holder = s.get(Organization, org_id)
+            assert holder is not None  # planned from this registry
+            set_legal_rep(rec, holder, PersonInput(row.legal_rep or holder.legal_rep_name,
+                                                   row.legal_rep_id, row.legal_rep_id_override),
                           ctx.today())
-            s.add(org)
+            s.add(holder)
         update_organization(rec, org_id, columns)
         changed[org_id] = {"sheet": L.SHEET_ORGS, "row": row.row}
         tick()
@@ -423,6 +431,7 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
     def org_id_of(uscc: str) -> str:
         if uscc not in org_ids:
             found = s.exec(select(Organization.id).where(Organization.uscc == uscc)).first()
+            assert found is not None  # planned rows name known organizations (_plan)
             org_ids[uscc] = found
         return org_ids[uscc]
 
@@ -437,14 +446,14 @@ def _apply(ctx: ServiceContext, unit, plan: _Plan, parsed: L.ParsedLedger,  # no
             import_batch_id=batch.id, source_sheet=L.SHEET_REPORTS, source_row=r.row))
         tick()
     report_changes = _apply_changes(s, AnnualReport, plan.report_change, tick)
-    for r in plan.record_create:
+    for sr in plan.record_create:
         s.add(SupervisionRecord(
-            office_id=office_id, organization_id=org_id_of(r.uscc), kind=r.kind.value,
-            record_date=r.record_date, description=r.description, due_on=r.due_on,
+            office_id=office_id, organization_id=org_id_of(sr.uscc), kind=sr.kind.value,
+            record_date=sr.record_date, description=sr.description, due_on=sr.due_on,
             # A rectification is open until completed; other kinds are done on the day.
-            completed_on=r.completed_on or (
-                r.record_date if r.kind != SupervisionKind.RECTIFICATION else None),
-            import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=r.row))
+            completed_on=sr.completed_on or (
+                sr.record_date if sr.kind != SupervisionKind.RECTIFICATION else None),
+            import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=sr.row))
         tick()
     record_changes = _apply_changes(s, SupervisionRecord, plan.record_change, tick)
     s.flush()
@@ -474,7 +483,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
     path = None if isinstance(source, L.RawLedger) else Path(source)
     if progress:
         progress("read", 0, 0)
-    raw = source if isinstance(source, L.RawLedger) else L.read_ledger(path)
+    raw = source if isinstance(source, L.RawLedger) else L.read_ledger(Path(source))
     parsed = L.validate(raw, ctx.settings, today=ctx.today(),
                         accept_legacy_codes=accept_legacy_codes, progress=progress)
     mode = ctx.settings.legal.annual_report_mode
@@ -550,12 +559,12 @@ class ImportTouch:
 
     batch_id: str
     file_name: str
-    imported_at: object
+    imported_at: datetime
     actor_name: str
     what: str  # created | changed | reports | records
     source_row: int | None = None
-    before: dict = field(default_factory=dict)
-    after: dict = field(default_factory=dict)
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
 
 
 def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
@@ -564,7 +573,7 @@ def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
     org = session.get(Organization, organization_id)
     if org is None:
         return out
-    batches: dict[str, ImportBatch] = {}
+    batches: dict[str, ImportBatch | None] = {}
 
     def batch(bid: str) -> ImportBatch | None:
         if bid not in batches:
@@ -595,11 +604,11 @@ def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
                                        json.loads(change.before_json),
                                        json.loads(change.after_json)))
     for what, model in (("reports", AnnualReport), ("records", SupervisionRecord)):
-        ids = session.exec(select(model.import_batch_id).where(
-            model.organization_id == organization_id,
-            model.import_batch_id.is_not(None)).distinct()).all()
+        ids = session.exec(select(col(model.import_batch_id)).where(
+            col(model.organization_id) == organization_id,
+            col(model.import_batch_id).is_not(None)).distinct()).all()
         for bid in ids:
-            if (b := batch(bid)) is not None:
+            if (b := batch(bid or "")) is not None:
                 out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, what))
     out.sort(key=lambda x: (str(x.imported_at), x.what))
     return out

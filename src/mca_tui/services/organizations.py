@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mca_tui.domain.enums import OrgStatus, OrgType
 from mca_tui.domain.identifiers import validate_uscc
@@ -26,11 +27,11 @@ STATE_FIELDS = ("uscc", "uscc_override_reason", "org_type", "status", "establish
                 "deregistered_on", "revoked_on", "revocation_kind")
 
 
-def snapshot(obj: object, names: tuple[str, ...] | list[str]) -> dict:
+def snapshot(obj: object, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
     return {n: getattr(obj, n) for n in names}
 
 
-def diff(before: dict, after: dict) -> tuple[dict, dict]:
+def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only what changed, as (before, after)."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
@@ -68,7 +69,7 @@ def set_legal_rep(unit: Unit, org: Organization, p: PersonInput, since: date | N
     person = upsert_person(s, org.office_id, p)
     current = () if new else s.exec(select(OrganizationPerson).where(
         OrganizationPerson.organization_id == org.id, OrganizationPerson.role == "legal_rep",
-        OrganizationPerson.to_date.is_(None)))
+        col(OrganizationPerson.to_date).is_(None)))
     for link in current:
         if link.person_id == person.id:
             break
@@ -94,7 +95,7 @@ def _check_code(uscc: str | None, override_reason: str | None) -> None:
 
 
 def insert_organization(unit: Unit, *, office_id: str, org_type: OrgType, name: str,
-                        legal_rep: PersonInput | None = None, **columns: object) -> Organization:
+                        legal_rep: PersonInput | None = None, **columns: Any) -> Organization:
     """Insert an organization whose input the caller has validated."""
     s = unit.session
     uscc = columns.get("uscc")
@@ -115,8 +116,8 @@ def insert_organization(unit: Unit, *, office_id: str, org_type: OrgType, name: 
     return org
 
 
-def update_organization(unit: Unit, org_id: str, changes: dict, *,
-                        expected_version: int | None = None) -> tuple[dict, dict]:
+def update_organization(unit: Unit, org_id: str, changes: dict[str, Any], *,
+                        expected_version: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply ``changes`` (column → value); returns (before, after) of what changed.
     With ``expected_version``, refuse if someone changed the record meanwhile."""
     s = unit.session

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -225,7 +226,7 @@ def _subdistrict_name(ctx: ServiceContext, code: str | None) -> str:
     return code or ""
 
 
-def _changes(before: dict, after: dict) -> tuple[Change, ...]:
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[Change, ...]:
     out = []
     for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
         b, a = before.get(key), after.get(key)
@@ -288,10 +289,10 @@ def _timeline(session: Session, org_id: str) -> list[TimelineEntry]:
 _BOOKKEEPING = frozenset({"version", "updated_at", "name_sort_key", "search_rowid"})
 
 
-def _headline_from_changes(session: Session, event_id: str) -> tuple[dict, dict]:
+def _headline_from_changes(session: Session, event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """For an event the service gave no headline: the columns its updates changed."""
-    before: dict = {}
-    after: dict = {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     for change in audit.changes_of(session, event_id):
         if change.operation != audit.UPDATE:
             continue
@@ -306,7 +307,7 @@ def _shown(key: str) -> bool:
     return key not in _BOOKKEEPING and not key.endswith("_id")  # ids are not for people
 
 
-def _without_bookkeeping(before: dict, after: dict) -> tuple[dict, dict]:
+def _without_bookkeeping(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return ({k: v for k, v in before.items() if _shown(k)},
             {k: v for k, v in after.items() if _shown(k)})
 
@@ -370,7 +371,7 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
         persons = []
         for link, person in s.exec(
                 select(OrganizationPerson, Person)
-                .join(Person, Person.id == OrganizationPerson.person_id)
+                .join(Person, col(Person.id) == col(OrganizationPerson.person_id))
                 .where(OrganizationPerson.organization_id == org.id)
                 .order_by(OrganizationPerson.role, col(OrganizationPerson.from_date).desc())):
             persons.append(PersonLine(link.role, link.title, person.name,
@@ -398,7 +399,7 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
         for c in s.exec(select(PenaltyCase).where(PenaltyCase.organization_id == org.id)
                         .order_by(col(PenaltyCase.filed_on).desc())):
             steps = tuple((st.on_date, st.step) for st in s.exec(
-                select(CaseStep).where(CaseStep.case_id == c.id).order_by(CaseStep.on_date)))
+                select(CaseStep).where(col(CaseStep.case_id) == c.id).order_by(col(CaseStep.on_date))))
             cases.append(CaseLine(c.id, c.case_number, c.ground, c.filed_on, c.status,
                                   c.decision, steps))
         apps = [ApplicationLine(a.id, a.kind, a.status, a.received_on, a.decided_on, a.late)
@@ -421,7 +422,7 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
         )
 
 
-def record_tables(rec: OrgRecord, lang: str | None = None) -> dict[str, tuple[list, list]]:
+def record_tables(rec: OrgRecord, lang: str | None = None) -> dict[str, tuple[list[Any], list[Any]]]:
     """The record as spreadsheet sheets (name -> (headers, rows)), in the order of the
     record screen's tabs; personal data stays masked as the record shows it."""
     def h(*keys: str) -> list[str]:

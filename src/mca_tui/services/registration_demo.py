@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import select
 
@@ -36,8 +37,8 @@ def _id_number(body17: str) -> str:
     return body17 + "10X98765432"[total % 11]
 
 
-def _form(org_type: OrgType, received: date, **items: object) -> dict:
-    form = {
+def _form(org_type: OrgType, received: date, **items: object) -> dict[str, Any]:
+    form: dict[str, Any] = {
         "received_on": received.isoformat(),
         "direct_category": "",
         "persons": [],

@@ -52,7 +52,7 @@ class SearchPage:
 
 def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
-        return value  # type: ignore[return-value]
+        return value
     return date.fromisoformat(str(value)[:10])
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from mca_tui.domain.actor import Actor
 from mca_tui.domain.enums import Role
@@ -14,6 +15,7 @@ from mca_tui.domain.text import normalize_text
 from mca_tui.services.context import ServiceContext, ensure_office, open_unit
 from mca_tui.services.errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from mca_tui.storage.audit import Subject
+from mca_tui.storage.engine import Database
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import Office, UserAccount, UserRole, utcnow
 
@@ -38,7 +40,7 @@ class SignInLocked(ServiceError):
     key = "user.sign_in_locked"
 
 
-def _info(session, user: UserAccount) -> UserInfo:  # noqa: ANN001
+def _info(session: Session, user: UserAccount) -> UserInfo:
     roles = tuple(
         Role(r) for r in session.exec(select(UserRole.role).where(UserRole.user_id == user.id))
     )
@@ -53,7 +55,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-def _parse_roles(roles: list[str] | tuple,
+def _parse_roles(roles: list[str] | tuple[Any, ...],
                  problems: list[FieldProblem] | None = None) -> list[Role]:
     """Roles from their values; unknown ones become problems (raised if none given)."""
     out, bad = [], []
@@ -69,13 +71,13 @@ def _parse_roles(roles: list[str] | tuple,
     return out
 
 
-def has_users(ctx_db) -> bool:  # noqa: ANN001 - Database
+def has_users(ctx_db: Database) -> bool:
     with ctx_db.read() as s:
         return s.exec(select(UserAccount.id).limit(1)).first() is not None
 
 
 def add_user(ctx: ServiceContext, username: str, display_name: str, password: str,
-             roles: list[str] | tuple, *, bootstrap: bool = False) -> UserInfo:
+             roles: list[str] | tuple[Any, ...], *, bootstrap: bool = False) -> UserInfo:
     """Create a user. Only an administrator may, except for the very first one
     (``bootstrap``: the registry has no user yet)."""
     if bootstrap and not has_users(ctx.db):
@@ -117,7 +119,7 @@ def add_user(ctx: ServiceContext, username: str, display_name: str, password: st
         return _info(s, user)
 
 
-def _get(session, username: str) -> UserAccount:  # noqa: ANN001
+def _get(session: Session, username: str) -> UserAccount:
     user = session.exec(
         select(UserAccount).where(UserAccount.username == normalize_text(username).lower())
     ).first()
@@ -182,7 +184,7 @@ def list_users(ctx: ServiceContext) -> list[UserInfo]:
         return [_info(s, u) for u in s.exec(select(UserAccount).order_by(UserAccount.username))]
 
 
-def actor_for(db, user: UserInfo, office_id: str) -> Actor:  # noqa: ANN001
+def actor_for(db: Database, user: UserInfo, office_id: str) -> Actor:
     return Actor(kind="user", name=user.username, display_name=user.display_name,
                  office_id=office_id, office_code=user.office_code, user_id=user.id,
                  roles=frozenset(user.roles))
@@ -204,6 +206,7 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
         if locked and locked > now:
             raise SignInLocked(seconds=int((locked - now).total_seconds()) + 1)
         office = s.get(Office, user.office_id)
+        assert office is not None  # a user's office (foreign key)
         actor = Actor(kind="user", name=user.username, display_name=user.display_name,
                       office_id=user.office_id, office_code=office.code, user_id=user.id,
                       roles=frozenset(Role(r) for r in s.exec(
@@ -213,6 +216,7 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
     with open_unit(ctx.db, actor, "user.sign_in" if ok else "user.sign_in_failed",
                    subject=Subject("user_account", user.id)) as unit:
         user = unit.session.get(UserAccount, user.id)
+        assert user is not None  # read just above
         if ok:
             user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session
 
@@ -24,7 +25,7 @@ from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
 from mca_tui.storage.models import Organization, SupervisionRecord
 
 
-def details(row: SupervisionRecord) -> dict:
+def details(row: SupervisionRecord) -> dict[str, Any]:
     try:
         data = json.loads(row.details_json or "{}")
     except ValueError:
@@ -32,7 +33,7 @@ def details(row: SupervisionRecord) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def set_details(row: SupervisionRecord, data: dict) -> None:
+def set_details(row: SupervisionRecord, data: dict[str, Any]) -> None:
     row.details_json = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -62,7 +63,7 @@ def add_step(ctx: ServiceContext, row: SupervisionRecord, step: str, on: date,
     set_details(row, data)
 
 
-def history(workflow: Workflow, steps: list[dict]) -> History:
+def history(workflow: Workflow, steps: list[dict[str, Any]]) -> History:
     return wf.history_from_steps(workflow, (
         (s.get("step", ""), s.get("user_id"), s.get("name")) for s in steps))
 
@@ -111,7 +112,7 @@ def reason_problem(field: str, reason: Reason) -> FieldProblem:
         "message": reason.message(), "article": reason.article, "code": reason.code})
 
 
-def rule_failed(field: str, reasons: list) -> ValidationFailed:
+def rule_failed(field: str, reasons: list[Any]) -> ValidationFailed:
     """A ValidationFailed whose problems are the rule's reasons, each naming its article."""
     return ValidationFailed([reason_problem(field, r) for r in reasons])
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from mca_tui.domain.calendar import Deadline
 from mca_tui.domain.enums import (
@@ -48,7 +49,7 @@ from mca_tui.domain.supervision.rectification import (
     check_order,
 )
 from mca_tui.domain.supervision.workflows import ANNUAL_REPORT, RECTIFICATION, AnnualReportState
-from mca_tui.domain.workflow import NEW
+from mca_tui.domain.workflow import NEW, History
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
@@ -93,7 +94,7 @@ class DueRow:
     conclusion: str | None
     days_left: int  # to the authority deadline; negative when passed
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "organization_id": self.organization_id, "name": self.name, "uscc": self.uscc,
             "org_type": self.org_type, "supervisory_due": self.supervisory_due.isoformat(),
@@ -183,19 +184,20 @@ class ReportInfo:
     rectification_id: str | None
 
 
-def _load_org(s, organization_id: str) -> Organization:  # noqa: ANN001
+def _load_org(s: Session, organization_id: str) -> Organization:
     org = s.get(Organization, organization_id)
     if org is None:
         raise NotFound(what=organization_id)
     return org
 
 
-def _report(s, organization_id: str, year: int) -> AnnualReport | None:  # noqa: ANN001
+def _report(s: Session, organization_id: str, year: int) -> AnnualReport | None:
     return s.exec(select(AnnualReport).where(AnnualReport.organization_id == organization_id,
                                              AnnualReport.report_year == year)).first()
 
 
-def _actions(ctx: ServiceContext, report: AnnualReport | None, history) -> tuple[str, ...]:  # noqa: ANN001
+def _actions(ctx: ServiceContext, report: AnnualReport | None,
+             history: History | None) -> tuple[str, ...]:
     acts = available_actions(ctx, ANNUAL_REPORT, _state(report), history)
     if report is None or report.conclusion != ReportConclusion.RETURNED.value:
         acts = tuple(a for a in acts if a != "annual_report.resubmit")
@@ -357,7 +359,7 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
         if note.strip():
             u.note = note.strip()
         s.add(report)
-        after: dict = {"conclusion": value.value, "concluded_on": concluded_on}
+        after: dict[str, Any] = {"conclusion": value.value, "concluded_on": concluded_on}
         if order is not None:
             # the order is the reviewer's (RECTIFICATION table: 下达整改 by a reviewer),
             # written by the rectification service in this unit, with its notice

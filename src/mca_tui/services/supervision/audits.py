@@ -93,7 +93,7 @@ def pending(ctx: ServiceContext) -> list[AuditView]:
     ctx.permit("supervision.read")
     with ctx.db.read() as s:
         rows = s.exec(select(SupervisionRecord, Organization)
-                      .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                      .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                       .where(SupervisionRecord.kind == KIND,
                              col(SupervisionRecord.completed_on).is_(None))).all()
         views = [_view(r, o) for r, o in rows]

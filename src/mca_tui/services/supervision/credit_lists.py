@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -44,7 +45,7 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.supervision import annual_report as ar
 from mca_tui.domain.supervision import credit_list as cl
-from mca_tui.domain.supervision.common import SupervisionRuleError
+from mca_tui.domain.supervision.common import Reason, SupervisionRuleError
 from mca_tui.domain.supervision.workflows import ABNORMAL_LISTING, SERIOUS_LISTING, ListingState
 from mca_tui.domain.workflow import Workflow
 from mca_tui.i18n import t
@@ -134,7 +135,7 @@ def _open_entries(s: Session, org_id: str, kind: CreditListKind) -> list[CreditL
     return list(s.exec(select(CreditListEntry).where(
         CreditListEntry.organization_id == org_id, CreditListEntry.list_kind == kind.value,
         col(CreditListEntry.removed_on).is_(None))
-        .order_by(CreditListEntry.listed_on, CreditListEntry.id)).all())
+        .order_by(col(CreditListEntry.listed_on), col(CreditListEntry.id))).all())
 
 
 def _listing(kind: CreditListKind, entries: list[CreditListEntry]) -> cl.Listing | None:
@@ -201,6 +202,7 @@ def outstanding_reasons(ctx: ServiceContext, s: Session, org_id: str,
         col(SupervisionRecord.completed_on).is_(None),
         col(SupervisionRecord.due_on).is_not(None))).all()
     for order in open_orders:
+        assert order.due_on is not None  # selected above
         out.append(t("supervision.ui.outstanding_rectification", on=order.due_on.isoformat()))
     org = _org(s, org_id)
     for e in entries:
@@ -237,7 +239,7 @@ def _report_year_of(entry: CreditListEntry) -> int:
 
 def _issue(u: Unit, ctx: ServiceContext, doc_kind: str, org: Organization,
            kind: CreditListKind, *, on: date, grounds_: list[str], reason: str,
-           article: str, extra: dict | None = None) -> docs.IssuedDocumentInfo:
+           article: str, extra: dict[str, Any] | None = None) -> docs.IssuedDocumentInfo:
     data = {
         "org_name": org.name, "uscc": org.uscc or "", "org_type": org.org_type,
         "list_kind": kind.value, "ground_codes": grounds_, "reason": reason,
@@ -314,7 +316,7 @@ def list_organization(ctx: ServiceContext, organization_id: str, kind: str, grou
 
 
 def _step(ctx: ServiceContext, organization_id: str, kind: CreditListKind, action: str,
-          after: dict, note: str = "") -> None:
+          after: dict[str, Any], note: str = "") -> None:
     """A removal step that writes no row: audited about the listing's anchor entry."""
     wf = _workflow(kind)
     with ctx.db.read() as s:
@@ -490,7 +492,7 @@ def remove_on_deregistration(ctx: ServiceContext, organization_id: str, *,
     verdict = cl.serious_removal(cur.listing, removed_on, ctx.calendar, ctx.settings.legal,
                                  deregistered_on=org.deregistered_on)
     if not verdict.allowed or verdict.way != "deregistered":
-        blocking = verdict.blocking or (cl.Reason(
+        blocking = verdict.blocking or (Reason(
             "removal_needs_deregistration",
             cl.SERIOUS_GROUNDS[SeriousListGround.REGISTRATION_REVOKED].article),)
         raise ValidationFailed(rule_problems("removed_on", blocking))
@@ -509,7 +511,7 @@ def promotion_proposals(ctx: ServiceContext, today: date | None = None) -> list[
         rows = s.exec(select(CreditListEntry).where(
             CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
             col(CreditListEntry.removed_on).is_(None))
-            .order_by(CreditListEntry.organization_id, CreditListEntry.listed_on)).all()
+            .order_by(CreditListEntry.organization_id, col(CreditListEntry.listed_on))).all()
     by_org: dict[str, list[CreditListEntry]] = {}
     for r in rows:
         by_org.setdefault(r.organization_id, []).append(r)
@@ -648,10 +650,10 @@ def current_listings(ctx: ServiceContext, kind: str) -> list[ListedRow]:
     k = _kind(kind)
     with ctx.db.read() as s:
         rows = s.exec(select(CreditListEntry, Organization)
-                      .join(Organization, Organization.id == CreditListEntry.organization_id)
+                      .join(Organization, col(Organization.id) == col(CreditListEntry.organization_id))
                       .where(CreditListEntry.list_kind == k.value,
                              col(CreditListEntry.removed_on).is_(None))
-                      .order_by(CreditListEntry.listed_on, CreditListEntry.id)).all()
+                      .order_by(col(CreditListEntry.listed_on), col(CreditListEntry.id))).all()
     by_org: dict[str, tuple[Organization, list[CreditListEntry]]] = {}
     for entry, org in rows:
         by_org.setdefault(org.id, (org, []))[1].append(entry)
@@ -698,7 +700,7 @@ def publication_list(ctx: ServiceContext, *, since: date | None = None,
     """Every listing and removal between ``since`` and ``until`` (公示), newest first."""
     ctx.permit("supervision.read")
     q = (select(CreditListEntry, Organization)
-         .join(Organization, Organization.id == CreditListEntry.organization_id))
+         .join(Organization, col(Organization.id) == col(CreditListEntry.organization_id)))
     if kind:
         q = q.where(CreditListEntry.list_kind == _kind(kind).value)
     out: list[PublicationRow] = []
@@ -724,7 +726,7 @@ def publication_list(ctx: ServiceContext, *, since: date | None = None,
                                       removal_docs.get((org.id, entry.removed_on), "")))
     out = [r for r in out if (since is None or r.on >= since) and (until is None or r.on <= until)]
     # one removal line per listing closed on the same day (several grounds, one notice)
-    seen: set[tuple] = set()
+    seen: set[object] = set()
     unique = []
     for r in sorted(out, key=lambda r: (r.on, r.name, r.event), reverse=True):
         key = (r.on, r.event, r.kind, r.name, r.document_number) if r.event == "removed" else id(r)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mca_tui.config import Settings
 from mca_tui.services import users
@@ -64,7 +64,7 @@ def seed_demo_reports(db: Database, settings: Settings) -> None:
     with db.read() as s:
         listed = set(s.exec(select(CreditListEntry.organization_id)).all())
         orgs = s.exec(select(Organization).where(
-            Organization.status == "active", Organization.established_on <= date(2020, 1, 1))
+            col(Organization.status) == "active", col(Organization.established_on) <= date(2020, 1, 1))
             .order_by(Organization.uscc)).all()
         candidates = [o.id for o in orgs if o.id not in listed]
     if candidates:

@@ -16,7 +16,7 @@ import math
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mca_tui.config import Settings
 from mca_tui.domain.enums import OrgStatus, Role
@@ -46,7 +46,8 @@ def _ctx(db: Database, settings: Settings, info: users.UserInfo, office_id: str,
 
 def _working_days(start: date, n: int) -> list[date]:
     """``n`` weekdays from ``start`` (two organizations checked a day)."""
-    out, day = [], start
+    out: list[date] = []
+    day = start
     while len(out) < n:
         if day.weekday() < 5:
             out.append(day)
@@ -70,7 +71,7 @@ def seed_demo_spot_check(db: Database, settings: Settings) -> str | None:
             return None
         population = len(s.exec(select(Organization.id).where(
             Organization.status == OrgStatus.ACTIVE.value,
-            Organization.established_on < date(2022, 1, 1))).all())
+            col(Organization.established_on) < date(2022, 1, 1))).all())
     office = ensure_office(db, settings)
     infos = {u.username: u for u in users.list_users(cli_context(db, settings))}
     officers = [u for u in infos.values() if Role.ENFORCEMENT in u.roles and not u.disabled]
@@ -92,7 +93,9 @@ def seed_demo_spot_check(db: Database, settings: Settings) -> str | None:
     # issued here (30 documents would slow the demo's first start)
     spot_checks.notify(as_("clerk", DRAWN_ON), pid, issue_documents=False)
     with db.read() as s:
-        inspectors = json.loads(s.get(SpotCheckPlanRow, pid).inspectors_json)
+        plan_row = s.get(SpotCheckPlanRow, pid)
+        assert plan_row is not None
+        inspectors = json.loads(plan_row.inspectors_json)
     by_id = {u.id: u for u in officers}
     days = _working_days(CHECKED_FROM, (len(plan.drawn) + 1) // 2)
     for i, (org_id, _name) in enumerate(plan.drawn):

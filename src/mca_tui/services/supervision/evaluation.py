@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -101,7 +102,7 @@ def _last_grant(s: Session, org_id: str) -> rules.Grant | None:
         .order_by(col(SupervisionRecord.record_date).desc())).all()
     for row in rows:
         try:
-            grade = EvaluationGrade(row.grade)
+            grade = EvaluationGrade(row.grade or "")  # no grade: not a grant
         except ValueError:
             continue
         d = _rows.details(row)
@@ -113,7 +114,7 @@ def _last_grant(s: Session, org_id: str) -> rules.Grant | None:
 
 def _facts(ctx: ServiceContext, s: Session, org: Organization, on: date) -> rules.EvaluationFacts:
     facts = _rows.facts(org)
-    reports: dict[int, object] = {}
+    reports: dict[int, AnnualReportStatus | ReportConclusion | None] = {}
     rows = {r.report_year: r for r in s.exec(select(AnnualReport).where(
         AnnualReport.organization_id == org.id, AnnualReport.report_year >= on.year - 3))}
     for year in range(on.year - 3, on.year):
@@ -135,14 +136,15 @@ def _facts(ctx: ServiceContext, s: Session, org: Organization, on: date) -> rule
                  for p in s.exec(select(PenaltyCase).where(
                      PenaltyCase.organization_id == org.id,
                      col(PenaltyCase.decided_on).is_not(None))).all()
-                 if p.decision and p.decision not in ("no_penalty", "dropped")]
+                 if p.decided_on is not None  # selected above (for the type checker)
+                 and p.decision and p.decision not in ("no_penalty", "dropped")]
     open_cases = s.exec(select(PenaltyCase.id).where(
         PenaltyCase.organization_id == org.id, PenaltyCase.status == "open")).first()
     listed = s.exec(select(CreditListEntry.id).where(
         CreditListEntry.organization_id == org.id,
         CreditListEntry.listed_on <= on,
         col(CreditListEntry.list_kind).in_([k.value for k in CreditListKind]),
-        (col(CreditListEntry.removed_on).is_(None)) | (CreditListEntry.removed_on > on))).first()
+        (col(CreditListEntry.removed_on).is_(None)) | (col(CreditListEntry.removed_on) > on))).first()
     return rules.EvaluationFacts(org=facts, reports=reports, penalties=penalties,
                                  under_investigation=open_cases is not None,
                                  on_credit_list=listed is not None,
@@ -184,7 +186,7 @@ def apply(ctx: ServiceContext, org_id: str, applied_on: date | None = None) -> s
 
 
 def _step(ctx: ServiceContext, action: str, record_id: str, on: date, *,
-          update: dict | None = None, **extra: object) -> SupervisionRecord:
+          update: dict[str, Any] | None = None, **extra: object) -> SupervisionRecord:
     with ctx.unit(action, subject=Subject("supervision_record", record_id)) as unit:
         row = _rows.load(unit.session, record_id, KIND)
         before = _rows.details(row).get("status")
@@ -351,18 +353,18 @@ def expiring(ctx: ServiceContext, today: date | None = None) -> list[ExpiringRow
     today = today or ctx.today()
     with ctx.db.read() as s:
         rows = s.exec(select(SupervisionRecord, Organization)
-                      .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                      .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                       .where(SupervisionRecord.kind == KIND,
                              col(SupervisionRecord.grade).is_not(None),
                              Organization.status == "active")
-                      .order_by(SupervisionRecord.record_date)).all()
+                      .order_by(col(SupervisionRecord.record_date))).all()
     latest: dict[str, tuple[SupervisionRecord, Organization]] = {}
     for rec, org in rows:
         latest[org.id] = (rec, org)
     grants = {}
     for oid, (rec, _org) in latest.items():
         try:
-            grade = EvaluationGrade(rec.grade)
+            grade = EvaluationGrade(rec.grade or "")  # no grade: not a grant
         except ValueError:
             continue
         c = _rows.details(rec).get("cancelled_on")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -57,7 +58,7 @@ class InterviewView:
     rectification_id: str | None
 
 
-def _persons(raw: list) -> tuple[Interviewee, ...]:
+def _persons(raw: list[Any]) -> tuple[Interviewee, ...]:
     out = []
     for p in raw:
         try:
@@ -93,7 +94,7 @@ def candidates(ctx: ServiceContext, org_id: str) -> list[Interviewee]:
     ctx.permit("supervision.read")
     with ctx.db.read() as s:
         rows = s.exec(select(OrganizationPerson, Person)
-                      .join(Person, Person.id == OrganizationPerson.person_id)
+                      .join(Person, col(Person.id) == col(OrganizationPerson.person_id))
                       .where(OrganizationPerson.organization_id == org_id)).all()
     out = []
     for link, person in rows:

@@ -17,6 +17,7 @@ credit-list service (``list_overdue``).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from mca_tui.domain.enums import RectificationSource, SupervisionKind
 from mca_tui.domain.supervision import rectification as rules
+from mca_tui.domain.supervision.common import Reason, SupervisionRuleError
 from mca_tui.domain.supervision.workflows import RECTIFICATION, RectificationState
 from mca_tui.services import documents
 from mca_tui.services.context import ServiceContext, Unit
@@ -175,7 +177,7 @@ def order(ctx: ServiceContext, org_id: str, *, source: RectificationSource, item
     return row.id
 
 
-def _write(ctx: ServiceContext, action: str, record_id: str):  # noqa: ANN202
+def _write(ctx: ServiceContext, action: str, record_id: str) -> AbstractContextManager[Unit]:
     return ctx.unit(action, subject=Subject("supervision_record", record_id))
 
 
@@ -190,7 +192,7 @@ def record_item(ctx: ServiceContext, record_id: str, index: int, on: date) -> No
                                                  {"index": index + 1})])
         try:
             done = current.with_item_completed(index, on)
-        except rules.SupervisionRuleError as exc:
+        except SupervisionRuleError as exc:
             raise _rows.from_rule_error("completed_on", exc) from None
         _rows.move(ctx, RECTIFICATION, "rectification.record_item", row, on, item=index)
         data = _rows.details(row)
@@ -208,7 +210,7 @@ def report_completed(ctx: ServiceContext, record_id: str, on: date) -> None:
         row = _rows.load(unit.session, record_id, KIND)
         current = to_rule(row)
         if current.completed_on is None:
-            raise _rows.rule_failed("items", [rules.Reason(
+            raise _rows.rule_failed("items", [Reason(
                 "rectification_items_open", rules.source_article(current.source))])
         _rows.move(ctx, RECTIFICATION, "rectification.report_completed", row, on)
         row.completed_on = current.completed_on
@@ -275,10 +277,10 @@ def overdue_proposals(ctx: ServiceContext, today: date | None = None) -> list[Ov
     today = today or ctx.today()
     with ctx.db.read() as s:
         rows = s.exec(select(SupervisionRecord, Organization)
-                      .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                      .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                       .where(SupervisionRecord.kind == KIND,
                              col(SupervisionRecord.due_on).is_not(None),
-                             SupervisionRecord.due_on < today,
+                             col(SupervisionRecord.due_on) < today,
                              Organization.status == "active")).all()
         listed = _listed_refs(s)
         names = {org.id: org.name for _, org in rows}

@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -35,8 +36,9 @@ from mca_tui.domain.enums import (
     SpotCheckKind,
     SupervisionKind,
 )
+from mca_tui.domain.params import LegalParams
 from mca_tui.domain.supervision import spot_check as rules
-from mca_tui.domain.supervision.common import SupervisionRuleError
+from mca_tui.domain.supervision.common import SPOT_CHECK, OrgFacts, Reason, SupervisionRuleError
 from mca_tui.domain.supervision.workflows import SPOT_CHECK_PLAN, SpotCheckPlanState
 from mca_tui.domain.workflow import NEW
 from mca_tui.i18n import t
@@ -96,7 +98,7 @@ class Officer:
 
 def enforcement_officers(s: Session) -> list[Officer]:
     """Active users holding the enforcement role (执法人员), by user name."""
-    rows = s.exec(select(UserAccount).join(UserRole, UserRole.user_id == UserAccount.id)
+    rows = s.exec(select(UserAccount).join(UserRole, col(UserRole.user_id) == col(UserAccount.id))
                   .where(UserRole.role == Role.ENFORCEMENT.value,
                          UserAccount.disabled == False)  # noqa: E712 - SQL
                   .order_by(UserAccount.username)).all()
@@ -110,8 +112,9 @@ def _load(s: Session, plan_id: str) -> SpotCheckPlanRow:
     return row
 
 
-def _steps(row: SpotCheckPlanRow) -> list[dict]:
-    return json.loads(row.steps_json or "[]")
+def _steps(row: SpotCheckPlanRow) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = json.loads(row.steps_json or "[]")
+    return steps
 
 
 def _add_step(ctx: ServiceContext, row: SpotCheckPlanRow, step: str, on: date) -> None:
@@ -169,14 +172,14 @@ class PlanView:
     status: str
     ratio_percent: str
     per_org: int
-    filter: dict
+    filter: dict[str, Any]
     population_size: int
     population_hash: str
     seed: str
     drawn: tuple[tuple[str, str], ...]  # (organization id, name)
-    inspectors: dict  # organization id -> tuple of officer display names
-    conflicts: dict  # organization id -> tuple of officer ids
-    results: dict  # organization id -> result
+    inspectors: dict[str, Any]  # organization id -> tuple[Any, ...] of officer display names
+    conflicts: dict[str, Any]  # organization id -> tuple[Any, ...] of officer ids
+    results: dict[str, Any]  # organization id -> result
     drawn_on: date | None
     published_on: date | None
     actions: tuple[str, ...]
@@ -246,7 +249,9 @@ def available(ctx: ServiceContext) -> tuple[str, ...]:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _filter_json(org_types, subdistricts, statuses, registered_before, exclusions) -> str:  # noqa: ANN001
+def _filter_json(org_types: tuple[str, ...], subdistricts: tuple[str, ...],
+                 statuses: tuple[str, ...], registered_before: date | None,
+                 exclusions: tuple[str, ...]) -> str:
     problems = []
     for value in org_types:
         if value not in OrgType._value2member_map_:
@@ -335,13 +340,15 @@ def approve(ctx: ServiceContext, plan_id: str) -> None:
                     {"status": SP.APPROVED.value})
 
 
-def _population(s: Session) -> list:
-    rows = s.exec(select(Organization.id, Organization.org_type, Organization.established_on,
+def _population(s: Session) -> list[OrgFacts]:
+    # seven columns: more than sqlmodel's typed select() overloads cover
+    rows = s.exec(select(Organization.id, Organization.org_type,  # type: ignore[call-overload]
+                         Organization.established_on,
                          Organization.status, Organization.deregistered_on,
                          Organization.revoked_on, Organization.subdistrict_code)).all()
     out = []
     for oid, otype, est, status, dereg, revoked, sub in rows:
-        out.append(rules.OrgFacts(id=oid, org_type=OrgType(otype), registered_on=est,
+        out.append(OrgFacts(id=oid, org_type=OrgType(otype), registered_on=est,
                                   status=OrgStatus(status), deregistered_on=dereg,
                                   revoked_on=revoked, subdistrict_code=sub))
     return out
@@ -515,10 +522,10 @@ def publication_list(ctx: ServiceContext, plan_id: str) -> list[PublicationRow]:
     out = []
     with ctx.db.read() as s:
         row = _load(s, plan_id)
-        recs = {}
-        for rec in s.exec(select(SupervisionRecord).where(SupervisionRecord.kind == KIND)).all():
-            if _rows.details(rec).get("plan_id") == plan_id:
-                recs[rec.organization_id] = rec
+        recs: dict[str, SupervisionRecord] = {}
+        for found in s.exec(select(SupervisionRecord).where(SupervisionRecord.kind == KIND)).all():
+            if _rows.details(found).get("plan_id") == plan_id:
+                recs[found.organization_id] = found
         for org_id in json.loads(row.drawn_json or "[]"):
             org = _rows.organization(s, org_id)
             rec = recs.get(org_id)
@@ -543,11 +550,11 @@ class Verification:
     population: int
     drawn: int
     seed: str
-    reason: rules.Reason | None  # None: the draw is reproduced exactly
+    reason: Reason | None  # None: the draw is reproduced exactly
 
 
 def verify(db: Database, plan_id: str | None = None,
-           params: object | None = None) -> list[Verification]:
+           params: LegalParams | None = None) -> list[Verification]:
     """Re-run every recorded draw (or one plan's) from its seed and frozen population."""
     out = []
     with db.read() as s:
@@ -555,13 +562,13 @@ def verify(db: Database, plan_id: str | None = None,
         if plan_id:
             q = select(SpotCheckPlanRow).where(
                 (SpotCheckPlanRow.id == plan_id) | (SpotCheckPlanRow.id.startswith(plan_id)))
-        rows = s.exec(q.order_by(SpotCheckPlanRow.year, SpotCheckPlanRow.created_at)).all()
+        rows = s.exec(q.order_by(col(SpotCheckPlanRow.year), col(SpotCheckPlanRow.created_at))).all()
         if plan_id and not rows:
             raise NotFound(what=plan_id)
         for row in rows:
             plan = plan_of(row)
             reason = (rules.verify_draw(plan, params) if row.drawn_on is not None
-                      else rules.Reason("verify_not_drawn", rules.SPOT_CHECK))
+                      else Reason("verify_not_drawn", SPOT_CHECK))
             out.append(Verification(row.id, row.title, len(plan.population), len(plan.drawn),
                                     row.seed, reason))
     return out
