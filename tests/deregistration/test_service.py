@@ -355,3 +355,15 @@ def test_correction_and_withdrawal(people, org_id, ctx):
     assert again.status is ApplicationStatus.DRAFT
     with pytest.raises(dereg.WrongStatus):
         dereg.start(clerk, org_id, dereg_form())  # one open file at a time
+
+
+def test_the_applications_list_shows_a_deregistration_with_its_clock(people, org_id):
+    from mca_tui.services import registration as reg
+    from mca_tui.services.errors import NotFound
+
+    info = _accepted(people, org_id)
+    [row] = [r for r in reg.list_applications(people["reviewer"]) if r.id == info.id]
+    assert row.org_name == "厦门市海沧区书法协会"
+    assert row.decision_deadline.due == info.decision_deadline.due  # 20 working days
+    with pytest.raises(NotFound):  # the registration services leave it alone
+        reg.review(people["reviewer"], info.id)

@@ -440,7 +440,8 @@ def new_form(org_type: OrgType, today: date, *, persons: int = 3) -> dict:
 
 
 def _org_name(app: Application, form: dict, session: Session) -> str:
-    if app.kind == ApplicationKind.CHANGE and app.organization_id:
+    if app.kind in (ApplicationKind.CHANGE, ApplicationKind.DEREGISTRATION) \
+            and app.organization_id:
         org = session.get(Organization, app.organization_id)
         if org is not None:
             return org.name
