@@ -66,7 +66,7 @@ async def test_approver_opens_the_file_from_the_home_queue(make_app, ctx, people
         await pilot.press("enter")
         await settle(app, pilot)
         table = app.screen.query_one(DataTable)
-        assert str(table.get_row_at(0)[1]) == "注销登记待决定"
+        assert str(table.get_row_at(0)[1]) == "注销登记待决定（行政许可法第四十二条）"
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DeregistrationScreen)
                          and app.screen.info is not None)
