@@ -3,10 +3,12 @@ for a command-line actor and for signed-in users of each role."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy.pool import NullPool
 
 from mca_tui.config import Settings
 from mca_tui.domain import permissions
@@ -45,11 +47,104 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(documents_dir=str(tmp_path / "documents"))
 
 
+# ------------------------------------------------------------------ engine selection
+# MCA_TUI_TEST_PG=postgresql+psycopg://user@host:port/dbname (or ``--pg URL``) runs every
+# test that uses the ``db`` fixture against PostgreSQL: each test gets its own database,
+# copied from a template migrated once per session. Tests that check SQLite itself are
+# marked ``sqlite_only``; in a PostgreSQL run they and tests without ``db`` are skipped
+# (the SQLite run covers them).
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--pg", default=None, metavar="URL",
+                     help="run the db fixture on this PostgreSQL database (MCA_TUI_TEST_PG)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: checks SQLite itself (skipped on PostgreSQL)")
+
+
+def _pg_url(config: pytest.Config) -> str | None:
+    return config.getoption("--pg") or os.environ.get("MCA_TUI_TEST_PG") or None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _pg_url(config):
+        return
+    sqlite_only = pytest.mark.skip(reason="SQLite-specific (run in the SQLite pass)")
+    no_db = pytest.mark.skip(reason="does not use the db fixture (run in the SQLite pass)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(sqlite_only)
+        elif "db" not in getattr(item, "fixturenames", ()):
+            item.add_marker(no_db)
+
+
+class _PgDatabases:
+    """Creates a fresh PostgreSQL database per test from a migrated template."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.prefix = f"mca_t{os.getpid()}"
+        self.template = f"{self.prefix}_tmpl"
+        self.n = 0
+        self._exec(f"DROP DATABASE IF EXISTS {self.template}")
+        self._exec(f"CREATE DATABASE {self.template}")
+        database = Database.open(self.url_of(self.template))
+        database.dispose()
+
+    def _exec(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self) -> str:
+        self.n += 1
+        name = f"{self.prefix}_{self.n}"
+        self._exec(f"DROP DATABASE IF EXISTS {name}")
+        self._exec(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self._exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(request: pytest.FixtureRequest):
+    url = _pg_url(request.config)
+    if not url:
+        yield None
+        return
+    dbs = _PgDatabases(url)
+    yield dbs
+    dbs.close()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database.open(tmp_path / "registry.db")
+def db(tmp_path: Path, pg_databases) -> Database:
+    """The registry of one test: a SQLite file, or a fresh PostgreSQL database."""
+    if pg_databases is None:
+        database = Database.open(tmp_path / "registry.db")
+        yield database
+        database.dispose()
+        return
+    name = pg_databases.create()
+    database = Database.open(pg_databases.url_of(name))
     yield database
     database.dispose()
+    pg_databases.drop(name)
 
 
 @pytest.fixture

@@ -171,8 +171,9 @@ def test_dense_tiers_use_the_index_walk_and_keep_order(ctx, monkeypatch):
 def test_reindex_rebuilds_from_the_table(ctx, orgs):
     from sqlalchemy import text
 
+    table = "organization_fts" if ctx.db.is_sqlite else "organization_search"
     with ctx.db.write() as s:
-        s.execute(text("DELETE FROM organization_fts"))
+        s.execute(text(f"DELETE FROM {table}"))
     assert names(ctx, "社工") == []
     with ctx.db.write() as s:
         assert index.reindex_all(s) == 6
@@ -195,7 +196,7 @@ def test_search_requires_a_role(make_ctx, orgs):
 def test_cli_search_json_and_text(ctx, orgs, capsys, tmp_path):
     from mca_tui.cli import main
 
-    db_path = ctx.db.path
+    db_path = ctx.db.path or ctx.db.url
     assert main(["--db", str(db_path), "search", "--json", "--limit", "2", "海沧"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["query"] == "海沧" and out["total"] == 6  # every address has 海沧

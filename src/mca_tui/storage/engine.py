@@ -2,7 +2,9 @@
 
 ``Database.write()`` is the only way to change data: one transaction (BEGIN IMMEDIATE
 on SQLite) that commits on success and rolls back on any exception, so an operation is
-either entirely written with its audit event or not at all.
+either entirely written with its audit event or not at all. On PostgreSQL
+(``storage.postgres``) writers run concurrently at READ COMMITTED; the shared numbers they
+advance (code counters, the audit-chain head) are rows locked with SELECT ... FOR UPDATE.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from mca_tui.storage import postgres as postgres_support
 from mca_tui.storage import sqlite as sqlite_support
 
 log = logging.getLogger(__name__)
@@ -37,8 +40,11 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
+        self.is_postgres = url.startswith("postgresql")
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+        elif self.is_postgres:
+            kwargs.update(postgres_support.engine_options())
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             sqlite_support.configure(self.engine)
@@ -96,6 +102,7 @@ class Database:
 
     def backup(self, target: Path) -> None:
         if not self.is_sqlite:
+            # a server database is backed up with its own tools (pg_dump), see README
             raise NotImplementedError("backup is implemented for SQLite only")
         sqlite_support.backup(self.engine, target)
 

@@ -17,14 +17,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL advisory lock key held while one process upgrades the schema.
+_UPGRADE_LOCK = 7_350_205_001
+
 
 def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
     """Schema comparison skips tables that exist only in the database by design (the
-    SQLite full-text search index and its shadow tables)."""
+    SQLite full-text search index and its shadow tables, PostgreSQL's search table)."""
     if type_ == "table":
-        from mca_tui.storage.sqlite_search import is_index_table
+        from mca_tui.storage import postgres_search, sqlite_search
 
-        return not is_index_table(name)
+        return not (sqlite_search.is_index_table(name) or postgres_search.is_index_table(name))
     return True
 
 
@@ -54,6 +57,14 @@ def upgrade_to_head(database: Database) -> None:
     with database.engine.connect() as conn:
         if database.is_sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        elif conn.dialect.name == "postgresql":
+            # offices starting at once on a shared server: one upgrades, the rest wait
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_UPGRADE_LOCK})")
+            conn.commit()
+            if MigrationContext.configure(conn).get_current_revision() == head_revision():
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_UPGRADE_LOCK})")
+                conn.commit()
+                return
         conn = conn.execution_options(mca_write=True)
         cfg.attributes["connection"] = conn
         try:
@@ -65,4 +76,8 @@ def upgrade_to_head(database: Database) -> None:
         finally:
             if database.is_sqlite:
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            elif conn.dialect.name == "postgresql":
+                conn.rollback()
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_UPGRADE_LOCK})")
+                conn.commit()
     log.info("database upgraded to %s", head_revision())

@@ -113,7 +113,8 @@ class Organization(SQLModel, table=True):
     foundation_kind: str | None = Field(default=None, max_length=32)  # 公募/非公募
     name: str = Field(index=True, max_length=200)
     name_sort_key: str = Field(default="", max_length=400)  # pinyin, for ordering
-    # Row number of the organization in the search index (storage.search; SQLite FTS5).
+    # Row number of the organization in the search index on either engine (storage.search:
+    # the SQLite FTS5 rowid or the key of PostgreSQL's organization_search).
     search_rowid: int | None = Field(default=None, index=True, unique=True)
     domicile: str = Field(default="", max_length=300)  # 住所
     subdistrict_code: str | None = Field(default=None, max_length=12, index=True)

@@ -1,9 +1,11 @@
 """Search index of organizations: what is indexed and how a query is run.
 
 ``index_organization`` is called by ``services.organizations`` on every insert and
-update (inside the same transaction) and keeps the pinyin sort key and, on SQLite, the
-FTS5 index of ``storage.sqlite_search`` current. ``find`` runs one page of a search with
-keyset paging; on other databases it falls back to plain ``LIKE`` (no pinyin initials).
+update (inside the same transaction) and keeps the pinyin sort key and the engine's index
+current: SQLite's FTS5 table (``storage.sqlite_search``) or PostgreSQL's tsvector table
+(``storage.postgres_search``), which find the same rows in the same order. ``find`` runs
+one page of a search with keyset paging; on other databases it falls back to plain
+``LIKE`` (no pinyin initials).
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from sqlmodel import Session
 
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code, normalize_name, normalize_text
-from mca_tui.storage import sqlite_search
+from mca_tui.storage import postgres_search, sqlite_search
 from mca_tui.storage.models import Organization
 
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def index_organization(session: Session, org: Organization) -> None:
@@ -29,12 +35,17 @@ def index_organization(session: Session, org: Organization) -> None:
     if _is_sqlite(session):
         doc = sqlite_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
         org.search_rowid = sqlite_search.upsert(session, org.search_rowid, doc)
+    elif _is_postgres(session):
+        pg_doc = postgres_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
+        org.search_rowid = postgres_search.upsert(session, org.search_rowid, pg_doc)
 
 
 def reindex_all(session: Session) -> int:
     """Rebuild the whole index (after a restore or a bulk repair)."""
     if _is_sqlite(session):
         return sqlite_search.rebuild_index(session)
+    if _is_postgres(session):
+        return postgres_search.rebuild_index(session)
     rows = session.execute(text("SELECT id, name FROM organization")).fetchall()
     for org_id, name in rows:
         session.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :id"),
@@ -80,6 +91,9 @@ def find(session: Session, query: ParsedQuery, *, limit: int,
     if _is_sqlite(session):
         return sqlite_search.search(session, query.terms, q=query.name, qcode=code,
                                     limit=limit, after=after)
+    if _is_postgres(session):
+        return postgres_search.search(session, query.terms, q=query.name, qcode=code,
+                                      limit=limit, after=after)
     return _find_portable(session, query, code, limit, after)
 
 
@@ -89,6 +103,8 @@ def count(session: Session, query: ParsedQuery, cap: int = 1000) -> int:
         return 0
     if _is_sqlite(session):
         return sqlite_search.count(session, sqlite_search.match_all(query.terms), cap)
+    if _is_postgres(session):
+        return postgres_search.count(session, postgres_search.match_all(query.terms), cap)
     return len(_find_portable(session, query, query.code, cap, None))
 
 

@@ -1,0 +1,277 @@
+"""PostgreSQL-SPECIFIC search index of organizations (``tsvector`` + GIN). Only used when
+the database is PostgreSQL; ``storage.search`` chooses between this module and
+``storage.sqlite_search``, and both give the same results (design.md §3).
+
+Why this layout: pg_trgm cannot use its index for 1- and 2-character queries, and a
+word-segmenting parser (zhparser) misses substrings and needs a server extension. So the
+same tokens as SQLite's FTS5 table (one token per Chinese character, every suffix of the
+USCC, overlapping 4-letter pinyin-initial grams; see ``sqlite_search``) are written as a
+``tsvector`` literal with explicit positions, and each query as a ``tsquery`` literal:
+nothing goes through a text-search parser or dictionary, so no configuration or locale
+can change what is found.
+
+Table ``organization_search`` (created by migration 0006 on PostgreSQL only; no model):
+``rowid`` = ``organization.search_rowid`` (numbered by the sequence
+``organization_search_rowid_seq``, safe under concurrent writers), ``doc`` the tsvector,
+with a GIN index. A lexeme carries its column as a one-letter prefix (``n`` name, ``r``
+legal representative, ``a`` address, ``c`` code suffix, ``p`` pinyin gram) so that a
+phrase stays within one column. SQLite's ``^`` (first token of a column) becomes a marker
+lexeme placed just before the column: ``n^`` before the name, ``p^`` before the first
+reading's grams, and ``k`` + the whole code. Columns and readings are separated by a gap
+in the positions, so a phrase never runs from one into the next.
+
+Ranking tiers, keyset paging and the orders are those of ``sqlite_search``; the sort key
+column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy.orm import Session
+
+from mca_tui.domain import pinyin
+from mca_tui.domain.text import normalize_code
+from mca_tui.storage.sqlite_search import GRAM, chars
+
+Executor = Connection | Session
+
+TABLE = "organization_search"
+SEQUENCE = "organization_search_rowid_seq"
+
+CREATE_STATEMENTS = (
+    f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_doc ON {TABLE} USING gin (doc)",
+)
+DROP_STATEMENTS = (f"DROP TABLE IF EXISTS {TABLE}", f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
+
+_COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type,
+       o.status AS status, o.legal_rep_name AS legal_rep_name, o.domicile AS domicile,
+       o.established_on AS established_on, o.deregistered_on AS deregistered_on,
+       o.revoked_on AS revoked_on, o.name_sort_key AS sort_key"""
+
+_GAP = 3  # positions left empty between columns and readings
+_MAX_POS = 16383  # PostgreSQL's largest tsvector position
+
+
+def is_index_table(name: str | None) -> bool:
+    """True for the index table, which exists only in the database (no model)."""
+    return name == TABLE
+
+
+# ------------------------------------------------------------------------- documents
+
+
+def _lexeme(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class _Doc:
+    def __init__(self) -> None:
+        self.pos = 0
+        self.lexemes: dict[str, list[int]] = {}
+
+    def add(self, tokens: Iterable[str]) -> None:
+        for tok in tokens:
+            self.pos = min(self.pos + 1, _MAX_POS)
+            self.lexemes.setdefault(tok, []).append(self.pos)
+        self.pos = min(self.pos + _GAP, _MAX_POS)
+
+    def literal(self) -> str:
+        return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps[:256]))}"
+                        for t, ps in self.lexemes.items())
+
+
+def document(name: str, legal_rep_name: str | None, domicile: str | None,
+             uscc: str | None) -> str:
+    """The ``tsvector`` literal of one organization (the tokens of ``sqlite_search``)."""
+    doc = _Doc()
+    doc.add(["n^", *("n" + ch for ch in chars(name or ""))])
+    doc.add("r" + ch for ch in chars(legal_rep_name or ""))
+    doc.add("a" + ch for ch in chars(domicile or ""))
+    code = normalize_code(uscc or "").lower()
+    if code:
+        doc.add(["k" + code, *("c" + code[i:] for i in range(len(code)))])
+    for j, variant in enumerate(pinyin.initials_variants(name or "")):
+        grams = ["p" + variant[i:i + GRAM] for i in range(len(variant))]
+        doc.add(["p^", *grams] if j == 0 else grams)
+    return doc.literal()
+
+
+def upsert(conn: Executor, search_rowid: int | None, doc: str) -> int:
+    """Insert or replace the index row; returns the row number to keep on the
+    organization (a new one from the sequence if ``search_rowid`` is None)."""
+    if search_rowid is None:
+        search_rowid = int(conn.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
+    conn.execute(
+        text(f"INSERT INTO {TABLE} (rowid, doc) VALUES (:rowid, CAST(:doc AS tsvector)) "
+             "ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc"),
+        {"rowid": search_rowid, "doc": doc},
+    )
+    return search_rowid
+
+
+def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
+    """Index every organization again, in chunks (migration, ``search --reindex``, bulk
+    loads); also refreshes the pinyin sort keys. Returns the number of organizations."""
+    conn.execute(text(f"DELETE FROM {TABLE}"))
+    conn.execute(text(
+        f"SELECT setval('{SEQUENCE}', greatest(coalesce((SELECT max(search_rowid) "
+        "FROM organization), 0), 1), (SELECT max(search_rowid) FROM organization) IS NOT NULL)"))
+    done, last = 0, ""
+    while True:
+        rows = conn.execute(text(
+            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
+            "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
+        if not rows:
+            return done
+        inserts, updates = [], []
+        for org_id, name, rep, dom, uscc, rowid in rows:
+            if rowid is None:
+                rowid = int(conn.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
+            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc)})
+            updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
+        conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
+                          "VALUES (:rowid, CAST(:doc AS tsvector))"), inserts)
+        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
+                          "WHERE id = :id"), updates)
+        done += len(rows)
+        last = rows[-1][0]
+
+
+# ------------------------------------------------------------------------- queries
+
+
+def _phrase(lexemes: Sequence[str]) -> str:
+    return " <-> ".join(lexemes)
+
+
+def _initials_query(letters: str, anchored: bool = False) -> str:
+    """``letters`` anywhere in (or, anchored, at the start of) the first reading's
+    initials: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
+    if len(letters) <= GRAM:
+        parts = [_lexeme("p" + letters) + ":*"]
+    else:
+        parts = [_lexeme("p" + letters[j:j + GRAM]) for j in range(len(letters) - GRAM + 1)]
+    if anchored:
+        parts.insert(0, _lexeme("p^"))
+    return "(" + _phrase(parts) + ")"
+
+
+def _chars_phrase(prefix: str, c: str) -> str:
+    return "(" + _phrase([_lexeme(prefix + ch) for ch in c]) + ")"
+
+
+def _term_expression(term: str) -> str:
+    c = chars(term)
+    if not c:
+        return ""
+    parts = [_chars_phrase(p, c) for p in "nra"]
+    if c.isascii():
+        parts.append(_lexeme("c" + c) + ":*")
+        if c.isalpha():
+            parts.append(_initials_query(c))
+    return "(" + " | ".join(parts) + ")"
+
+
+def match_all(terms: Sequence[str]) -> str:
+    """Every term must match somewhere (a tsquery literal)."""
+    return " & ".join(e for e in (_term_expression(t) for t in terms) if e)
+
+
+def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | None]:
+    """(name-or-initials prefix, code prefix, sort-key bounds), as in sqlite_search."""
+    if len(terms) != 1:
+        return "", "", None
+    c = chars(terms[0])
+    if not c:
+        return "", "", None
+    head = "(" + _phrase([_lexeme("n^"), *(_lexeme("n" + ch) for ch in c)]) + ")"
+    code = ""
+    if c.isascii():
+        code = _lexeme("k" + c) + ":*"
+        if c.isalpha():
+            head = f"({head} | {_initials_query(c, anchored=True)})"
+    first = c[0]
+    if first.isascii():
+        letters: tuple[str, ...] = (first,)
+    elif pinyin.is_han(first):
+        letters = pinyin.char_initials(first)
+    else:
+        letters = ()
+    bounds = (min(letters), chr(ord(max(letters)) + 1)) if letters else None
+    return head, code, bounds
+
+
+def count(conn: Executor, match: str, cap: int) -> int:
+    """Number of matches of a tsquery, counted up to ``cap`` (bounded work)."""
+    if not match:
+        return 0
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE doc @@ CAST(:m AS tsquery) "
+           "LIMIT :cap) AS m")
+    return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
+
+
+def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: dict[str, Any],
+               limit: int, keyset: tuple[str, str] | None,
+               bounds: tuple[str, str] | None = None) -> list[RowMapping]:
+    p = dict(params, limit=limit)
+    conds = []
+    if bounds is not None:
+        conds.append("o.name_sort_key >= :lo AND o.name_sort_key < :hi")
+        p.update(lo=bounds[0], hi=bounds[1])
+    if not_exact:
+        conds.append("NOT (o.name = :q OR coalesce(o.uscc, '') = :qcode)")
+    if keyset is not None:
+        conds.append("(o.name_sort_key, o.id) > (:k, :i)")
+        p.update(k=keyset[0], i=keyset[1])
+    extra = "".join(f" AND {c}" for c in conds)
+    if tier == 0:
+        sql = (f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
+               "WHERE (o.name = :q OR (:qcode <> '' AND o.uscc = :qcode))"
+               f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
+    else:
+        p["m"] = match
+        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM {TABLE} s "
+               "JOIN organization o ON o.search_rowid = s.rowid "
+               f"WHERE s.doc @@ CAST(:m AS tsquery){extra} "
+               "ORDER BY o.name_sort_key, o.id LIMIT :limit")
+    return list(conn.execute(text(sql), p).mappings().all())
+
+
+def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: int,
+           after: tuple[int, str, str] | None = None) -> list[RowMapping]:
+    """One page of matches ordered by (tier, pinyin sort key, id), starting after the
+    keyset ``after`` = (rank, sort_key, id) of the last row of the previous page."""
+    every = match_all(terms)
+    if not every:
+        return []
+    head, code, bounds = _prefix_parts(terms)
+    prefix = " | ".join(p for p in (head, code) if p)
+    params = {"q": q, "qcode": qcode}
+    out: list[RowMapping] = []
+    for tier in (0, 1, 2):
+        if after is not None and tier < after[0]:
+            continue
+        if tier == 1 and not prefix:
+            continue
+        keyset = (after[1], after[2]) if after is not None and tier == after[0] else None
+        want = limit - len(out)
+        if tier == 0:
+            rows = _tier_rows(conn, 0, "", False, params, want, keyset)
+        elif tier == 1:
+            rows = _tier_rows(conn, 1, head, True, params, want, keyset, bounds)
+            if code:
+                more = _tier_rows(conn, 1, code, True, params, want, keyset)
+                merged = {r["id"]: r for r in [*rows, *more]}
+                rows = sorted(merged.values(), key=lambda r: (r["sort_key"], r["id"]))[:want]
+        else:
+            rest = f"({every}) & !({prefix})" if prefix else every
+            rows = _tier_rows(conn, 2, rest, True, params, want, keyset)
+        out.extend(rows)
+        if len(out) >= limit:
+            break
+    return out
