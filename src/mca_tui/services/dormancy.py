@@ -25,6 +25,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -93,14 +94,14 @@ def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
     reports = tuple(
         dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on, r.concluded_on)
         for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == oid)
-                        .order_by(AnnualReport.report_year))
+                        .order_by(col(AnnualReport.report_year)))
     )
     contacts = tuple(
         dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
                           c.note)
         for c in s.exec(select(ContactAttemptRow)
                         .where(ContactAttemptRow.organization_id == oid)
-                        .order_by(ContactAttemptRow.on_date))
+                        .order_by(col(ContactAttemptRow.on_date)))
     )
     valid_to = s.exec(select(func.max(Certificate.valid_to))
                       .where(Certificate.organization_id == oid,
@@ -123,7 +124,7 @@ def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
 
 def _write(s: Session, ctx: ServiceContext, summary: dm.DormancySummary) -> DormancySummaryRow:
     today = ctx.today()
-    values = dm.encode(summary)
+    values: dict[str, Any] = dm.encode(summary)
     values["watch_from"] = dm.watch_from(summary, today, ctx.calendar, ctx.settings.legal)
     values["computed_on"] = today
     row = s.get(DormancySummaryRow, summary.organization_id)
@@ -163,14 +164,14 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
     orgs = list(s.exec(select(Organization).where(col(Organization.id).in_(ids))))
     reports: dict[str, list[dm.ReportYear]] = {}
     for r in s.exec(select(AnnualReport).where(col(AnnualReport.organization_id).in_(ids))
-                    .order_by(AnnualReport.report_year)):
+                    .order_by(col(AnnualReport.report_year))):
         reports.setdefault(r.organization_id, []).append(
             dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on,
                           r.concluded_on))
     contacts: dict[str, list[dm.ContactAttempt]] = {}
     for c in s.exec(select(ContactAttemptRow)
                     .where(col(ContactAttemptRow.organization_id).in_(ids))
-                    .order_by(ContactAttemptRow.on_date)):
+                    .order_by(col(ContactAttemptRow.on_date))):
         contacts.setdefault(c.organization_id, []).append(
             dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
                               c.note))
@@ -291,7 +292,7 @@ def contacts_of(ctx: ServiceContext, organization_id: str) -> list[dm.ContactAtt
                                   c.fate_on, c.note)
                 for c in s.exec(select(ContactAttemptRow)
                                 .where(ContactAttemptRow.organization_id == organization_id)
-                                .order_by(ContactAttemptRow.on_date))]
+                                .order_by(col(ContactAttemptRow.on_date)))]
 
 
 # --------------------------------------------------------------------------- the list

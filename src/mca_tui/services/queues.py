@@ -33,10 +33,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import ColumnElement, and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from mca_tui.domain import clocks
 from mca_tui.domain.actor import Actor
@@ -155,22 +157,22 @@ def last_closed_report_year(ctx: ServiceContext, today: date) -> int:
 SUBMITTED_CONCLUSIONS: tuple[str, ...] = (*ACCEPTED_CONCLUSIONS, ReportConclusion.FAIL.value)
 
 
-def _report_due_filter(ctx: ServiceContext, year: int):  # noqa: ANN202 - SQL expression
+def _report_due_filter(ctx: ServiceContext, year: int) -> ColumnElement[bool]:
     """Organizations that must report for ``year`` (clocks.must_report, in SQL) and have
     not submitted it: Order 60 ground 1 is "not submitted on time"; a report graded
     不合格 was submitted and is a different matter (domain.md §10.10)."""
     cutoff = clocks.report_cutoff(year, ctx.settings.legal)
     year_end = date(year, 12, 31)
     submitted = exists().where(
-        AnnualReport.organization_id == Organization.id, AnnualReport.report_year == year,
+        col(AnnualReport.organization_id) == col(Organization.id), col(AnnualReport.report_year) == year,
         or_(col(AnnualReport.conclusion).in_(SUBMITTED_CONCLUSIONS),
             and_(col(AnnualReport.conclusion).is_(None),
                  col(AnnualReport.submitted_on).is_not(None))))
     return and_(
         col(Organization.established_on) <= cutoff,
-        or_(col(Organization.deregistered_on).is_(None), Organization.deregistered_on > year_end),
-        or_(col(Organization.revoked_on).is_(None), Organization.revoked_on > year_end),
-        Organization.status == OrgStatus.ACTIVE.value,
+        or_(col(Organization.deregistered_on).is_(None), col(Organization.deregistered_on) > year_end),
+        or_(col(Organization.revoked_on).is_(None), col(Organization.revoked_on) > year_end),
+        col(Organization.status) == OrgStatus.ACTIVE.value,
         ~submitted,
     )
 
@@ -178,7 +180,8 @@ def _report_due_filter(ctx: ServiceContext, year: int):  # noqa: ANN202 - SQL ex
 # --------------------------------------------------------------------------- queries
 
 
-def _app_statement(queue: str, office_id: str, actor: Actor | None = None):  # noqa: ANN202
+def _app_statement(queue: str, office_id: str,
+                   actor: Actor | None = None) -> SelectOfScalar[Application] | None:
     action = APPLICATION_QUEUES.get(queue)
     if action is None:
         return None
@@ -190,7 +193,7 @@ def _app_statement(queue: str, office_id: str, actor: Actor | None = None):  # n
             and "application.accept" in tr.four_eyes.not_after):
         # four eyes: not the files this user accepted
         q = q.where(or_(col(Application.accepted_by_id).is_(None),
-                        Application.accepted_by_id != actor.user_id))
+                        col(Application.accepted_by_id) != actor.user_id))
     if queue == "correction_notice":
         # a notice is still possible only for an incomplete file never notified
         # (一次性告知, 行政许可法 Art 32)
@@ -201,7 +204,7 @@ def _app_statement(queue: str, office_id: str, actor: Actor | None = None):  # n
     return q
 
 
-def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
+def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
     """(select of rows, kind) for a queue, filtered SQL-side."""
     if (app_q := _app_statement(queue, ctx.actor.office_id, ctx.actor)) is not None:
         return app_q, "application"
@@ -210,17 +213,17 @@ def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
         return select(Organization).where(_report_due_filter(ctx, year)), "org"
     if queue == "rectifications":
         return (select(SupervisionRecord, Organization)
-                .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                 .where(SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
                        col(SupervisionRecord.due_on).is_not(None),
                        col(SupervisionRecord.completed_on).is_(None))), "record"
     if queue == "case_steps":
         horizon = today + timedelta(days=7 + 90)  # decision due within ~7 working days
         return (select(PenaltyCase, Organization)
-                .join(Organization, Organization.id == PenaltyCase.organization_id)
+                .join(Organization, col(Organization.id) == col(PenaltyCase.organization_id))
                 .where(PenaltyCase.status == CaseStatus.OPEN.value,
                        col(PenaltyCase.filed_on).is_not(None),
-                       PenaltyCase.filed_on <= horizon - timedelta(days=90))), "case"
+                       col(PenaltyCase.filed_on) <= horizon - timedelta(days=90))), "case"
     if queue == "abnormal_two_years":
         # promotion falls on the day after the anniversary (clocks, 民法典 Art 201-203):
         # list what is promoted within ABNORMAL_WARNING_DAYS
@@ -230,31 +233,31 @@ def _statement(ctx: ServiceContext, queue: str, today: date):  # noqa: ANN202
         # ground of the organization gives the day, not its first one
         later = aliased(CreditListEntry)
         newer_ground = exists().where(
-            later.organization_id == CreditListEntry.organization_id,
-            later.list_kind == CreditListKind.ABNORMAL.value,
+            col(later.organization_id) == col(CreditListEntry.organization_id),
+            col(later.list_kind) == CreditListKind.ABNORMAL.value,
             col(later.removed_on).is_(None),
-            or_(later.listed_on > CreditListEntry.listed_on,
-                and_(later.listed_on == CreditListEntry.listed_on,
-                     later.id > CreditListEntry.id)))
+            or_(col(later.listed_on) > col(CreditListEntry.listed_on),
+                and_(col(later.listed_on) == col(CreditListEntry.listed_on),
+                     col(later.id) > col(CreditListEntry.id))))
         return (select(CreditListEntry, Organization)
-                .join(Organization, Organization.id == CreditListEntry.organization_id)
+                .join(Organization, col(Organization.id) == col(CreditListEntry.organization_id))
                 .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
                        col(CreditListEntry.removed_on).is_(None),
                        CreditListEntry.listed_on <= limit, ~newer_ground)), "listing"
     if queue == "evaluation_expiring":
         until = today + timedelta(days=EVALUATION_WARNING_DAYS)
         return (select(SupervisionRecord, Organization)
-                .join(Organization, Organization.id == SupervisionRecord.organization_id)
+                .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                 .where(SupervisionRecord.kind == SupervisionKind.EVALUATION.value,
                        Organization.status == OrgStatus.ACTIVE.value,
                        # an application not granted yet has no grade to expire
                        SupervisionRecord.trigger != "application",
                        or_(and_(col(SupervisionRecord.valid_until).is_not(None),
-                                SupervisionRecord.valid_until <= until,
-                                SupervisionRecord.valid_until >= today - timedelta(days=365)),
+                                col(SupervisionRecord.valid_until) <= until,
+                                col(SupervisionRecord.valid_until) >= today - timedelta(days=365)),
                            and_(col(SupervisionRecord.valid_until).is_(None),
-                                SupervisionRecord.record_date <= add_years(until, -5),
-                                SupervisionRecord.record_date
+                                col(SupervisionRecord.record_date) <= add_years(until, -5),
+                                col(SupervisionRecord.record_date)
                                 >= add_years(today - timedelta(days=365), -5))))), "record"
     raise KeyError(queue)
 
@@ -357,7 +360,7 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     return out
 
 
-def _row_deadline(ctx: ServiceContext, queue: str, row: object) -> Deadline | None:
+def _row_deadline(ctx: ServiceContext, queue: str, row: Any) -> Deadline | None:
     cal, params = ctx.calendar, ctx.settings.legal
     if queue == "rectifications":
         return Deadline(row.record_date, row.due_on, "queue.clock.rectification",

@@ -216,9 +216,9 @@ def _history(s: Session, case_id: str) -> dict[str, frozenset[str]]:
         if r.actor_id and r.actor_id not in names:
             user = s.get(UserAccount, r.actor_id)
             names[r.actor_id] = user.username if user else ""
-    return history_from_steps(pc.PENALTY_CASE,
-                              [(r.step, r.actor_id, names.get(r.actor_id or "", "") or
-                                _details_actor(r)) for r in rows])
+    return dict(history_from_steps(pc.PENALTY_CASE,
+                                   [(r.step, r.actor_id, names.get(r.actor_id or "", "") or
+                                     _details_actor(r)) for r in rows]))
 
 
 def _details_actor(step: CaseStep) -> str:
@@ -276,7 +276,7 @@ def case_view(ctx: ServiceContext, case_id: str, today: date | None = None) -> C
         history = _history(s, case_id)
         steps = []
         for r in s.exec(select(CaseStep).where(CaseStep.case_id == case_id)
-                        .order_by(CaseStep.on_date)):
+                        .order_by(col(CaseStep.on_date))):
             number = ""
             if r.document_id:
                 doc = s.get(IssuedDocument, r.document_id)
@@ -284,7 +284,7 @@ def case_view(ctx: ServiceContext, case_id: str, today: date | None = None) -> C
             steps.append((r.step, r.on_date, number))
         documents = tuple((d.id, d.number, d.title) for d in s.exec(
             select(IssuedDocument).where(IssuedDocument.case_id == case_id)
-            .order_by(IssuedDocument.issued_on, IssuedDocument.number)))
+            .order_by(col(IssuedDocument.issued_on), col(IssuedDocument.number))))
     cal, params = ctx.calendar, ctx.settings.legal
     offered = pc.offered(facts, actor_roles(ctx.actor), me(ctx.actor), history, day, cal,
                          params)
@@ -310,7 +310,7 @@ def cases_of(ctx: ServiceContext, *, open_only: bool = False,
                                                      CaseStatus.DECIDED.value)))
         if organization_id:
             q = q.where(PenaltyCase.organization_id == organization_id)
-        return list(s.exec(q.order_by(PenaltyCase.filed_on)))
+        return list(s.exec(q.order_by(col(PenaltyCase.filed_on))))
 
 
 # --------------------------------------------------------------------------- writing
@@ -835,7 +835,7 @@ def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
             continue
         running = sorted(view.clocks.running(day), key=lambda d: d.due)
         waiting = sorted(view.clocks.waiting(day), key=lambda d: d.due)
-        clock = (running or waiting or [None])[0]
+        clock = running[0] if running else waiting[0] if waiting else None
         subject = _CLOCK_SUBJECT.get(clock.rule.rsplit(".", 1)[-1] if clock else "",
                                      "queue.subject.revocation_cases")
         out.append(QueueRow(view.organization_id, None, case.id, view.org_name, view.uscc,
@@ -852,7 +852,7 @@ def enforcement_officers(ctx: ServiceContext) -> list[tuple[str, str]]:
     ctx.permit("penalty_case.read")
     with ctx.db.read() as s:
         rows = s.exec(select(UserAccount.id, UserAccount.display_name)
-                      .join(UserRole, UserRole.user_id == UserAccount.id)
+                      .join(UserRole, col(UserRole.user_id) == col(UserAccount.id))
                       .where(UserRole.role == Role.ENFORCEMENT.value,
                              UserAccount.disabled == False)  # noqa: E712 - SQL
                       .order_by(UserAccount.username)).all()
