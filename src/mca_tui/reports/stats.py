@@ -189,7 +189,7 @@ def _credit_list_counts(db: Database, year: int) -> dict[str, int]:
                                  ("removed", col(CreditListEntry.removed_on))):
                 out[f"{kind}_{what}"] = int(s.execute(
                     select(func.count(func.distinct(col(CreditListEntry.organization_id))))
-                    .where(CreditListEntry.list_kind == kind, _in_year(column, year))
+                    .where(col(CreditListEntry.list_kind) == kind, _in_year(column, year))
                 ).scalar_one())
     return out
 
