@@ -22,6 +22,7 @@ def run_verify(rt) -> int:  # noqa: ANN001
         print(t("cli.audit_ok", events=result.events, chains=result.chains))
         return 0
     b = result.broken
+    assert b is not None  # not ok: the first broken link
     print(t("cli.audit_broken", chain=b.chain, seq=b.seq if b.seq is not None else "-",
             id=b.event_id or "-", reason=t(f"audit.reason.{b.reason}")))
     return 1

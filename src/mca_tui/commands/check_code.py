@@ -16,10 +16,11 @@ def explain(raw: str) -> tuple[bool, list[str]]:
     from mca_tui.domain import identifiers as ids
 
     kind = ids.identify(raw) or "uscc"
+    info: ids.IdNumberInfo | ids.OrgCodeInfo | ids.USCCInfo
     if kind == "id_number":
         info = ids.validate_id_number(raw)
         what = t("code.kind.id_number")
-        if info.valid:
+        if info.valid and info.birth_date:
             what += " " + t("cli.check_code_birth", date=info.birth_date.isoformat())
     elif kind == "org_code":
         info = ids.validate_org_code(raw)

@@ -52,13 +52,13 @@ def run(rt) -> int:  # noqa: ANN001
                    t("stats.col.revoked"), t("stats.total")]
         print(_table(stats.as_of_rows(result), headers))
         return 0
-    result = stats.year_stats(db, rt.settings, rt.args.year)
+    figures = stats.year_stats(db, rt.settings, rt.args.year)
     if rt.args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(json.dumps(figures.to_dict(), ensure_ascii=False))
         return 0
-    print(t("stats.year_title", year=result.year))
-    print(_table([list(r) for r in stats.table_rows(result)]))
+    print(t("stats.year_title", year=figures.year))
+    print(_table([list(r) for r in stats.table_rows(figures)]))
     print()
     print(t("stats.paragraph_title"))
-    print(stats.draft_paragraph(result))
+    print(stats.draft_paragraph(figures))
     return 0
