@@ -151,3 +151,26 @@ async def test_escape_keeps_what_was_typed(people, org_id):
     saved = dereg.in_progress_for(clerk, org_id)
     assert saved is not None and saved.status is ApplicationStatus.DRAFT
     assert saved.form["liquidation"]["guided_by"] == "厦门市海沧区民政局"
+
+
+async def test_f9_on_an_incomplete_draft_says_what_is_missing_and_keeps_it(people, org_id):
+    clerk = people["clerk"]
+    materials = {**dereg_form()["materials"], "application": False}
+    draft = dereg.start(clerk, org_id, dereg_form(materials=materials))
+    screen = DeregistrationScreen(clerk, application_id=draft.id)
+    app = Harness(screen)
+    messages: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: screen.info is not None)
+        assert _keys(app)["f9"] == "受理"
+        original = screen.show_error
+        screen.show_error = lambda m: (messages.append(m), original(m))  # type: ignore[method-assign]
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: bool(messages))
+        assert "尚缺1项法定材料" in messages[0] and "第二十一条" in messages[0]
+        assert screen.info.status is ApplicationStatus.DRAFT
+        box = screen.query_one("#m-application", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: screen.info.status is ApplicationStatus.ACCEPTED)

@@ -53,9 +53,10 @@ DeregistrationScreen, DeregistrationListScreen { layout: vertical; }
 #dr-body { height: 1fr; padding: 0 1; }
 #dr-form { height: auto; }
 #dr-form.hidden { display: none; }
-.dr-row { height: auto; }
-.dr-row Label { width: 26; padding: 1 0 0 0; }
-.dr-row Input, .dr-row Select { width: 1fr; }
+.dr-row { height: 1; margin-bottom: 1; }
+.dr-row Label { width: 26; }
+.dr-row Input, .dr-row Select { width: 1fr; background: $boost; }
+.dr-row Input:focus, .dr-row Select:focus-within { background: $accent 30%; }
 .dr-material { height: 1; border: none; padding: 0; }
 .dr-section { text-style: bold; margin-top: 1; }
 #drl-table { height: 1fr; }
@@ -130,22 +131,23 @@ class DeregistrationScreen(_Calls, Screen):
         with VerticalScroll(id="dr-body"):
             with Vertical(id="dr-form"):
                 yield Static(Text(t("dereg.ui.sec_form")), classes="dr-section")
-                yield _row(t("dereg.ui.field_applied_on"), Input(id="f-applied_on"))
+                yield _row(t("dereg.ui.field_applied_on"), Input(compact=True, id="f-applied_on"))
                 yield _row(t("dereg.ui.field_trigger"),
-                           Select([], prompt=t("dereg.ui.choose"), id="f-trigger"))
-                yield _row(t("dereg.ui.field_formed_on"), Input(id="f-formed_on"))
-                yield _row(t("dereg.ui.field_members"), Input(id="f-members"))
-                yield _row(t("dereg.ui.field_guided_by"), Input(id="f-guided_by"))
-                yield _row(t("dereg.ui.field_ended_on"), Input(id="f-ended_on"))
+                           Select([], prompt=t("dereg.ui.choose"), compact=True, id="f-trigger"))
+                yield _row(t("dereg.ui.field_formed_on"), Input(compact=True, id="f-formed_on"))
+                yield _row(t("dereg.ui.field_members"), Input(compact=True, id="f-members"))
+                yield _row(t("dereg.ui.field_guided_by"), Input(compact=True, id="f-guided_by"))
+                yield _row(t("dereg.ui.field_ended_on"), Input(compact=True, id="f-ended_on"))
                 yield Static(Text(t("dereg.ui.field_materials")), classes="dr-section")
                 for m in DeregistrationMaterial:
-                    yield Checkbox(label(m), id=f"m-{m.value}", classes="dr-material")
-                yield _row(t("dereg.ui.field_audit_firm"), Input(id="f-audit_firm"))
-                yield _row(t("dereg.ui.field_audit_on"), Input(id="f-audit_on"))
+                    yield Checkbox(label(m), compact=True, id=f"m-{m.value}",
+                                   classes="dr-material")
+                yield _row(t("dereg.ui.field_audit_firm"), Input(compact=True, id="f-audit_firm"))
+                yield _row(t("dereg.ui.field_audit_on"), Input(compact=True, id="f-audit_on"))
                 yield _row(t("dereg.ui.field_audit_result"), Select(
                     [(t(f"dereg.ui.audit_{r}"), r) for r in _AUDIT_RESULTS],
-                    prompt=t("dereg.ui.choose"), id="f-audit_result"))
-                yield _row(t("dereg.ui.field_residual"), Input(id="f-residual_assets"))
+                    prompt=t("dereg.ui.choose"), compact=True, id="f-audit_result"))
+                yield _row(t("dereg.ui.field_residual"), Input(compact=True, id="f-residual_assets"))
             yield Static(Text(""), id="dr-info")
         yield Footer(show_command_palette=False)
 
@@ -344,6 +346,12 @@ class DeregistrationScreen(_Calls, Screen):
     def _main_kind(self) -> str | None:
         if self.info is None:
             return "accept" if self._editable() else None
+        if (self.info.status is ApplicationStatus.DRAFT
+                and "deregistration.draft_save" in self.info.actions
+                and self.ctx.actor.has(*permissions.roles_for("deregistration.accept"))):
+            # F9 on a draft saves what is typed and tries acceptance: the rules (what is
+            # still missing) answer with their article, the typed form is kept
+            return "accept"
         return next((_MAIN[a] for a in self.info.actions if a in _MAIN), None)
 
     def _offers(self, action: str) -> bool:
