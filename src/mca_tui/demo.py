@@ -67,6 +67,9 @@ DEREGISTRATIONS = {2016: (1, 1), 2017: (1, 1), 2018: (1, 2), 2019: (1, 2), 2020:
 # Deregistrations of these years are written through services.deregistration after the
 # import (services.deregistration_demo): in the ledger those organizations are active.
 SERVICE_DEREGISTRATION_YEARS = (2022,)
+# Dormant revocations written through services.revocation (full penalty cases, H12)
+# instead of being imported as revoked: the 7 of 2022 (revocation_demo).
+SERVICE_REVOCATION_YEARS = (2022,)
 # Revocations per year: (dormant, other).
 REVOCATIONS = {2021: (3, 0), 2022: (7, 0), 2023: (6, 0), 2024: (1, 1), 2025: (1, 0)}
 # Report year -> organizations not accepted (None: about 8 % of those due).
@@ -492,15 +495,24 @@ class _Builder:
                        and o.deregistered_on.year in SERVICE_DEREGISTRATION_YEARS),
                       key=lambda p: (p[1], p[0]))
 
+    def service_revocations(self) -> list[tuple[str, date]]:
+        """(uscc, day) of the dormant revocations written through the services."""
+        return sorted(((o.uscc, o.revoked_on) for o in self.orgs
+                       if o.revoked_on is not None and o.revocation_kind == "僵尸型"
+                       and o.revoked_on.year in SERVICE_REVOCATION_YEARS),
+                      key=lambda p: (p[1], p[0]))
+
     def org_rows(self) -> list[dict]:
         by_service = {u for u, _ in self.service_deregistrations()}
+        revoked_by_service = {u for u, _ in self.service_revocations()}
         return [{
             "统一社会信用代码": o.uscc, "名称": o.name, "类型": o.org_type,
             "成立登记日期": o.established_on,
-            "登记状态": "正常" if o.uscc in by_service else o.status,
+            "登记状态": "正常" if o.uscc in by_service | revoked_by_service else o.status,
             "注销日期": None if o.uscc in by_service else o.deregistered_on,
-            "撤销日期": o.revoked_on,
-            "撤销类别": o.revocation_kind, "法定代表人": o.legal_rep,
+            "撤销日期": None if o.uscc in revoked_by_service else o.revoked_on,
+            "撤销类别": None if o.uscc in revoked_by_service else o.revocation_kind,
+            "法定代表人": o.legal_rep,
             "法定代表人身份证号": o.legal_rep_id, "住所": o.domicile,
             "所属街道": o.subdistrict, "业务主管单位": o.supervisory_unit,
             "注册资金(元)": o.funds_yuan, "业务范围": o.business_scope, "联系电话": o.phone,
@@ -521,6 +533,14 @@ def build_ledger(settings: Settings):  # noqa: ANN201 - reports.ledger.RawLedger
         ledger.SHEET_REPORTS: reports,
         ledger.SHEET_SUPERVISION: records,
     })
+
+
+def service_revocations(settings: Settings) -> list[tuple[str, date]]:
+    """The demo's dormant revocations written through services.revocation."""
+    b = _Builder(settings)
+    b.register()
+    b.close()
+    return b.service_revocations()
 
 
 def service_deregistrations(settings: Settings) -> list[tuple[str, date]]:
@@ -589,3 +609,9 @@ def ensure_demo(db: Database, settings: Settings) -> None:
         from mca_tui.services.deregistration_demo import seed_demo_deregistrations
 
         seed_demo_deregistrations(db, settings, service_deregistrations(settings))
+
+        # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
+        # case at the serious-list step, and the dormancy summary of every organization
+        from mca_tui.services.revocation_demo import seed_demo_revocations
+
+        seed_demo_revocations(db, settings, service_revocations(settings))

@@ -83,6 +83,23 @@ def test_demo_other_years_are_plausible(db, settings):
     as_of = stats.register_as_of(db, demo.DEMO_AS_OF)
     assert as_of.total("active") > 250
     assert as_of.total("revoked") == sum(sum(v) for v in demo.REVOCATIONS.values())
+    # the 7 dormant revocations of 2022 are real cases written through services.revocation
+    # (H12); one case of 2026 waits for the serious list and 已撤销 (the e2e test)
+    from mca_tui.storage.models import IssuedDocument, PenaltyCase
+
+    with db.read() as s:
+        cases = s.exec(select(PenaltyCase)).all()
+        revoked = [c for c in cases if s.get(Organization, c.organization_id).status == "revoked"]
+        assert sorted(s.get(Organization, c.organization_id).revoked_on.year
+                      for c in revoked) == [2022] * 7
+        assert all(s.get(Organization, c.organization_id).revocation_kind == "dormant"
+                   for c in revoked)
+        assert len(cases) == 8 and all(c.status == "decided" for c in cases)
+        kinds = {d.kind for d in s.exec(select(IssuedDocument).where(
+            IssuedDocument.case_id == revoked[0].id))}
+        assert {"case_filing", "advance_notice", "service_announcement", "penalty_decision",
+                "revocation_announcement", "void_announcement",
+                "credit_listing_notice"} <= kinds
 
 
 def test_cli_demo_stats_json_equals_issue(tmp_path):

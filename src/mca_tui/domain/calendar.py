@@ -138,6 +138,7 @@ class WorkingCalendar:
         self._complete = frozenset(complete_years)
         self._library_years: dict[int, bool] = {}
         self._fallback_used: set[int] = set()
+        self._library_days: dict[date, bool] = {}
 
     # -- what the calendar knows ------------------------------------------------------
 
@@ -205,7 +206,12 @@ class WorkingCalendar:
         if override is not None:
             return override
         if self.library_knows(day.year):
-            return bool(chinese_calendar.is_workday(day))
+            # the library validates each date against its tables (slow): keep its
+            # answers, which never change for this calendar (overrides come first)
+            known = self._library_days.get(day)
+            if known is None:
+                known = self._library_days[day] = bool(chinese_calendar.is_workday(day))
+            return known
         self._fallback_used.add(day.year)
         return day.weekday() < 5
 

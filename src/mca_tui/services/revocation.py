@@ -491,7 +491,7 @@ def _service_row(unit: Unit, ctx: ServiceContext, case: PenaltyCase, org: Organi
 
 
 def take_step(ctx: ServiceContext, case_id: str, step: CaseStepKind | str, *, on: date,
-              data: StepData = StepData()) -> CaseView:
+              data: StepData = StepData(), view: bool = True) -> CaseView:
     """Take one step of the case on ``on`` (see the module docstring). Refused before
     anything is written: wrong state, role or four eyes (``PermissionDenied`` /
     ``WrongState``), a dated rule (:class:`RefusedByRule` with the article), a date in
@@ -644,8 +644,17 @@ def take_step(ctx: ServiceContext, case_id: str, step: CaseStepKind | str, *, on
         u.record("penalty_case", case_id, {"status": before_status} if
                  before_status != case.status else None,
                  {**after, "status": case.status})
-        dormancy.refresh(u, ctx, org.id)
+        if k in (K.CLOSE, K.REVOKE):  # the dormancy inputs: an open case, the status
+            dormancy.refresh(u, ctx, org.id)
+        clocks_after = pc.case_clocks(facts_of(s, case), ctx.calendar, ctx.settings.legal)
+    if not view:  # a batch or the demo: the clocks only (no reads after the unit)
+        return _ClocksOnly(clocks_after)  # type: ignore[return-value]
     return case_view(ctx, case_id, on if on > ctx.today() else None)
+
+
+@dataclass(frozen=True)
+class _ClocksOnly:
+    clocks: pc.CaseClocks
 
 
 def _evidence_text(d: dict[str, Any]) -> str:
