@@ -439,8 +439,10 @@ class DeregistrationScreen(_Calls, Screen):
         self._preview_last()
 
     def _decided(self, info: dereg.DeregistrationInfo) -> None:
+        before = len(self.info.documents) if self.info is not None else 0
         self._after(info)
-        self._preview_last()
+        if len(info.documents) > before:  # show the document just issued
+            self._preview_last()
 
     def _preview_last(self) -> None:
         if self.info and self.info.documents:
