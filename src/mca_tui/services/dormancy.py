@@ -320,16 +320,22 @@ def _decode(row: DormancySummaryRow) -> dm.DormancySummary:
 
 
 def candidates(ctx: ServiceContext, as_of: date | None = None, *,
-               include_excluded: bool = True) -> list[Candidate]:
+               include_excluded: bool = True, limit: int | None = None) -> list[Candidate]:
     """The organizations with at least one signal on ``as_of`` (default today), with
     their evidence; excluded ones (a case open, in liquidation, …) are kept and marked
     unless ``include_excluded`` is False. Reads only the summary rows whose
-    ``watch_from <= as_of`` (indexed)."""
+    ``watch_from <= as_of`` (indexed), oldest first; ``limit`` bounds the rows read (a
+    screen's first page)."""
     ctx.permit("dormancy.read")
     day = as_of or ctx.today()
+    q = (select(DormancySummaryRow).where(col(DormancySummaryRow.watch_from) <= day)
+         .order_by(col(DormancySummaryRow.watch_from), col(DormancySummaryRow.organization_id)))
+    if not include_excluded:
+        q = q.where(*_not_excluded(day))
+    if limit is not None:
+        q = q.limit(limit)
     with ctx.db.read() as s:
-        rows = list(s.exec(select(DormancySummaryRow)
-                           .where(col(DormancySummaryRow.watch_from) <= day)))
+        rows = list(s.exec(q))
     out = []
     for row in rows:
         a = dm.assess(_decode(row), day, ctx.calendar, ctx.settings.legal)
@@ -340,10 +346,27 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     return out
 
 
+def _not_excluded(day: date) -> tuple:  # noqa: ANN401 - SQL expressions
+    """The exclusions (domain.dormancy.exclusions) as SQL on the summary's columns."""
+    from sqlalchemy import or_
+
+    row = DormancySummaryRow
+    return (row.status == OrgStatus.ACTIVE.value,
+            or_(col(row.open_case_filed_on).is_(None), row.open_case_filed_on > day),
+            or_(col(row.liquidation_started_on).is_(None), row.liquidation_started_on > day),
+            or_(col(row.delay_until).is_(None), row.delay_until < day))
+
+
 def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:
-    """How many organizations are candidates (no exclusion) on ``as_of``: the indexed
-    range of the summary, assessed (for the home screen)."""
-    return sum(1 for c in candidates(ctx, as_of, include_excluded=False))
+    """How many organizations are candidates (no exclusion) on ``as_of``, for the home
+    screen: one count over the index range of the summary (no assessment, no scan of
+    the report table)."""
+    ctx.permit("dormancy.read")
+    day = as_of or ctx.today()
+    with ctx.db.read() as s:
+        return int(s.exec(select(func.count()).select_from(DormancySummaryRow)
+                          .where(col(DormancySummaryRow.watch_from) <= day,
+                                 *_not_excluded(day))).one())
 
 
 def summary_of(ctx: ServiceContext, organization_id: str) -> dm.DormancySummary | None:

@@ -271,7 +271,7 @@ def _count(ctx: ServiceContext, queue: str, today: date) -> int:
     if queue in _REVOCATION_QUEUES:
         from mca_tui.services import revocation
 
-        return len(revocation.queue_rows(ctx, queue, limit=10_000, today=today))
+        return revocation.queue_count(ctx, queue, today)
     if queue in _DEREGISTRATION_QUEUES:
         from mca_tui.services import deregistration
 

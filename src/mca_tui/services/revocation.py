@@ -825,6 +825,14 @@ class QueueRow:
     deadline: Deadline | None
 
 
+def queue_count(ctx: ServiceContext, queue: str, today: date | None = None) -> int:
+    """The count the home screen shows: the dormant candidates by one indexed count of
+    the summary; the open cases by their rows."""
+    if queue == "dormant_candidates":
+        return dormancy.count_candidates(ctx, today or ctx.today())
+    return len(queue_rows(ctx, queue, limit=10_000, today=today))
+
+
 def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
                today: date | None = None) -> list[QueueRow]:
     """The rows of a revocation queue, most urgent first: each open case with the clock
@@ -834,7 +842,7 @@ def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
     if queue == "dormant_candidates":
         return [QueueRow(c.organization_id, None, None, c.name, c.uscc,
                          "queue.subject.dormant_candidates", None)
-                for c in dormancy.candidates(ctx, day, include_excluded=False)[:limit]]
+                for c in dormancy.candidates(ctx, day, include_excluded=False, limit=limit)]
     if queue != "revocation_cases":
         raise KeyError(queue)
     out = []

@@ -22,6 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
 
@@ -39,6 +40,9 @@ CSS = _CSS.replace("AnnualReportsScreen, AnnualReportScreen, AbnormalProposalScr
                    "DormancyScreen, CaseScreen") + """
 #dm-detail { height: auto; max-height: 12; padding: 0 1; }
 """
+
+
+PAGE = 1000  # rows read for the list (oldest signals first; the count is exact)
 
 
 def _d(value: date | None) -> str:
@@ -74,7 +78,7 @@ class DormancyScreen(ServiceCalls, Screen):
             yield Select([], id="dm-officer", allow_blank=True, prompt="—")
         yield Static("", id="dm-detail")
         yield Static(Text(t("dormancy.ui.hint")), id="dm-status", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*(t(f"dormancy.ui.col_{c}") for c in (
@@ -93,8 +97,9 @@ class DormancyScreen(ServiceCalls, Screen):
             sel.value = options[0][1]
 
     def action_refresh(self) -> None:
-        self.call_service(dormancy.candidates, self.ctx, self.as_of, then=self._show,
-                          failed=self._error, group="dormancy", exclusive=True)
+        self.call_service(dormancy.candidates, self.ctx, self.as_of, limit=PAGE,
+                          then=self._show, failed=self._error, group="dormancy",
+                          exclusive=True)
 
     def _show(self, rows: list[dormancy.Candidate]) -> None:
         self.rows = rows
@@ -119,7 +124,8 @@ class DormancyScreen(ServiceCalls, Screen):
             return None
         return self.rows[table.cursor_row]
 
-    def action_toggle(self) -> None:
+    # the "toggle" action of this list (space), not DOMNode's attribute toggle
+    def action_toggle(self) -> None:  # type: ignore[override]
         c = self._current()
         if c is None:
             return
@@ -129,7 +135,7 @@ class DormancyScreen(ServiceCalls, Screen):
             self.selected.add(c.organization_id)
         self.previewed = ()
         table = self.query_one(DataTable)
-        table.update_cell_at((table.cursor_row, 0),
+        table.update_cell_at(Coordinate(table.cursor_row, 0),
                              Text("✔" if c.organization_id in self.selected else ""))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -254,7 +260,7 @@ class CaseScreen(ServiceCalls, Screen):
             yield from self._row("waiver", Checkbox(t("case.ui.waiver"), id="cs-waiver"))
             yield Static("", id="cs-error", classes="sv-error")
         yield Static(Text(t("case.ui.hint")), id="cs-hint", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"cs-row-{name}"):

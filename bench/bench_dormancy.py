@@ -1,0 +1,105 @@
+"""The dormancy list at scale: ``python bench/bench_dormancy.py [N]`` (default 1000000).
+
+Builds N organizations' rows of the per-organization summary (``dormancy_summary``) in a
+temporary SQLite file with raw ``executemany`` (about 3 % dormant: a ``watch_from`` in the
+past and two missing report years; the others a ``watch_from`` at a future report
+deadline or NULL for deregistered / revoked ones), as the services keep it. Then prints
+the time of what the screens and the command ask (``services.dormancy``):
+
+- the home screen's count (``count_candidates``: one count over the index range);
+- the list's first page of 200 (``candidates(limit=200)``: index range, decode, assess);
+- the whole list (``candidates``: every candidate assessed, ``mca-tui dormant --json``).
+
+No annual-report table is read. Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from mca_tui.config import Settings
+from mca_tui.services import dormancy
+from mca_tui.services.context import cli_context
+from mca_tui.storage.engine import Database
+
+AS_OF = date(2026, 6, 30)
+DORMANT_SHARE = 0.03
+
+
+def _rows(n: int, rng: random.Random):  # noqa: ANN202 - generator of tuples
+    for i in range(n):
+        registered = date(2001, 1, 1) + timedelta(days=rng.randrange(0, 8000))
+        kind = rng.random()
+        reports = [[y, "accepted", f"{y + 1}-04-01", f"{y + 1}-04-20"]
+                   for y in range(max(2016, registered.year), 2025)]
+        status, watch = "active", date(2027, 6, 1)
+        if kind < DORMANT_SHARE:
+            reports = [r for r in reports if r[0] < 2023]
+            watch = date(2025, 6, 4)
+        elif kind < DORMANT_SHARE + 0.05:
+            status, watch = "deregistered", None
+        yield (f"o{i:011d}", "social_group", registered.isoformat(), status, "",
+               f"组织{i}", json.dumps(reports, separators=(",", ":")), None, None, "[]", None,
+               None, None, None, None, watch.isoformat() if watch else None,
+               AS_OF.isoformat())
+
+
+def build(path: Path, n: int) -> None:
+    db = Database.open(path)  # migrated schema
+    db.dispose()
+    conn = sqlite3.connect(path)  # raw: no foreign keys, one transaction
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    rng = random.Random(20260630)
+    started = time.perf_counter()
+    conn.executemany(
+        "INSERT INTO dormancy_summary (organization_id, org_type, registered_on, status, uscc,"
+        " name, reports_json, reports_since_year, first_activity_on, contacts_json,"
+        " certificate_valid_until, abnormal_listed_on, open_case_filed_on,"
+        " liquidation_started_on, delay_until, watch_from, computed_on)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _rows(n, rng))
+    conn.commit()
+    conn.execute("ANALYZE")
+    conn.close()
+    print(f"built {n:,} summary rows in {time.perf_counter() - started:.1f} s")
+
+
+def timed(label: str, fn, repeat: int = 5) -> object:  # noqa: ANN001
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    print(f"{label:<40} median {statistics.median(times) * 1000:8.1f} ms"
+          f"   max {max(times) * 1000:8.1f} ms")
+    return result
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.db"
+        build(path, n)
+        db = Database.open(path)
+        ctx = cli_context(db, Settings(documents_dir=str(Path(tmp) / "documents")))
+        ctx.calendar  # noqa: B018 - load the calendar once, as a running app has it
+        count = timed("home count (count_candidates)", lambda: dormancy.count_candidates(
+            ctx, AS_OF))
+        page = timed("first page of 200 (candidates limit)", lambda: dormancy.candidates(
+            ctx, AS_OF, limit=200))
+        full = timed("whole list (candidates, --json)", lambda: dormancy.candidates(
+            ctx, AS_OF), repeat=1)
+        print(f"candidates: {count:,}; first page {len(page)}; whole list {len(full):,}")
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
