@@ -530,7 +530,11 @@ def start(ctx: ServiceContext, organization_id: str, form: dict[str, Any] | None
     with ctx.unit("deregistration.draft", subject=Subject(
             "application", app_id, organization_id=organization_id)) as unit:
         s = unit.session
-        org = _org(s, organization_id)
+        # the organization row locked (PostgreSQL; SQLite's BEGIN IMMEDIATE serialises
+        # already) so that two clerks never open two files for it
+        org = s.get(Organization, organization_id, with_for_update=True)
+        if org is None:
+            raise NotFound("org.not_found", id=organization_id)
         if org.status not in DEREGISTRABLE:
             raise WrongStatus("dereg.error.org_status", name=org.name,
                               status=label(OrgStatus(org.status)))
