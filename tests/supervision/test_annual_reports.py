@@ -194,3 +194,26 @@ def test_returned_report_is_resubmitted_and_concluded_by_someone_else(ctx, add_o
     svc.conclude(reviewer2, rid, "accepted", concluded_on=TODAY)
     with ctx.db.read() as s:
         assert s.get(AnnualReport, rid).conclusion == "accepted"
+
+
+def test_adjustment_by_the_approver_not_the_reviewer_who_concluded(ctx, add_org, staff,
+                                                                    make_ctx):
+    clerk, reviewer, approver, _ = staff(TODAY)
+    both = make_ctx("head", Role.REVIEWER, Role.APPROVER, today=TODAY)
+    org = add_org("海沧区甲协会", date(2020, 1, 1))
+    rid = svc.receive(clerk, org, 2023, received_on=date(2024, 5, 20))
+    svc.conclude(both, rid, "pass", concluded_on=TODAY)
+    with pytest.raises(PermissionDenied):  # concluded it: may not adjust it
+        svc.adjust(both, rid, "basic_pass", adjusted_on=TODAY, reason="复核发现问题",
+                   items=["补交审计报告"], rectify_by=date(2024, 9, 30))
+    with pytest.raises(ValidationFailed) as err:  # a reason is required
+        svc.adjust(approver, rid, "fail", adjusted_on=TODAY, reason=" ",
+                   items=["补交审计报告"], rectify_by=date(2024, 9, 30))
+    assert "reason" in {p.field for p in err.value.problems}
+    rect = svc.adjust(approver, rid, "fail", adjusted_on=TODAY, reason="复核发现财务问题",
+                      items=["补交审计报告"], rectify_by=date(2024, 9, 30))
+    with ctx.db.read() as s:
+        assert s.get(AnnualReport, rid).conclusion == "fail"
+        assert s.get(SupervisionRecord, rect).due_on == date(2024, 9, 30)
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "annual_report.adjust")).one()
+    assert event.note == "复核发现财务问题"

@@ -206,3 +206,31 @@ async def test_overdue_reports_queue_opens_the_report_page(make_app, people):
         await wait_until(pilot, lambda: isinstance(app.screen, AnnualReportScreen)
                          and app.screen.info is not None)
         assert app.screen.year == 2024 and "annual_report.receive" in app.screen.info.actions
+
+
+async def test_approver_adjusts_a_conclusion_with_its_reason(make_app, people, db, make_ctx):
+    from mca_tui.services.supervision import annual_reports
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+    rid = annual_reports.receive(make_ctx("desk", Role.CLERK, today=TODAY), people["reported"],
+                                 2024, received_on=date(2025, 5, 30))
+    annual_reports.conclude(make_ctx("rev2", Role.REVIEWER, today=TODAY), rid, "pass",
+                            concluded_on=TODAY)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "head", PASSWORDS["head"])
+        app.push_screen(AnnualReportScreen(app.ctx, people["reported"], 2024))
+        await wait_until(pilot, lambda: getattr(app.screen, "info", None) is not None)
+        page = app.screen
+        assert page._mode() == "adjust"
+        page.query_one("#rp-conclusion").value = "basic_pass"
+        page.query_one("#rp-items").text = "补交审计报告"
+        page.query_one("#rp-rectify_by", Input).value = "2025-08-31"
+        await pilot.press("f9")  # no reason: refused, what was typed stays
+        await wait_until(pilot, lambda: "理由" in _text(page.query_one("#rp-error", Static)))
+        assert page.query_one("#rp-items").text == "补交审计报告"
+        page.query_one("#rp-note", Input).value = "复核发现财务问题"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: page.info is not None
+                         and page.info.conclusion == "basic_pass")
+        assert page.info.rectification_id

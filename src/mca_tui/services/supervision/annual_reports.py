@@ -70,6 +70,7 @@ __all__ = [
     "ProposalRow",
     "ReportInfo",
     "abnormal_proposals",
+    "adjust",
     "conclude",
     "due_list",
     "get_report",
@@ -381,6 +382,75 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
 @dataclass
 class _Stateful:
     status: str
+
+
+def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on: date,
+           reason: str, items: list[str] | None = None,
+           rectify_by: date | None = None) -> str | None:
+    """The approver adjusts a concluded report's conclusion, with the reason (the 2026
+    社团 inspection Order; details UNCONFIRMED, domain.md §4.2), never the reviewer who
+    concluded it. A conclusion that now opens a rectification (基本合格 / 不合格, where the
+    old one did not) orders it in the same unit, as a conclusion does. Returns the order's
+    id, if one was opened."""
+    mode = ar.mode_of(ctx.settings.legal)
+    problems: list[FieldProblem] = []
+    try:
+        value = ReportConclusion(conclusion)
+        ar.check_conclusion(mode, value)
+    except ValueError as exc:
+        if isinstance(exc, SupervisionRuleError):
+            raise rule_error("conclusion", exc) from None
+        raise ValidationFailed([FieldProblem("conclusion", "supervision.ui.error.conclusion",
+                                             {"value": conclusion})]) from None
+    if not reason.strip():
+        problems.append(FieldProblem("reason", "supervision.ui.error.reason"))
+    if adjusted_on > ctx.today():
+        problems.append(FieldProblem("concluded_on", "supervision.ui.error.future",
+                                     {"on": adjusted_on.isoformat()}))
+    with ctx.db.read() as s:
+        report = s.get(AnnualReport, report_id)
+        if report is None:
+            raise NotFound(what=report_id)
+        old = report.conclusion
+    order: RectificationOrder | None = None
+    if ar.opens_rectification(value) and not ar.opens_rectification(old):
+        order = RectificationOrder(
+            RectificationSource.REPORT_CONCLUSION, adjusted_on, rectify_by or adjusted_on,
+            tuple(RectificationItem(i.strip()) for i in (items or []) if i.strip()))
+        if rectify_by is None:
+            problems.append(FieldProblem("rectify_by", "supervision.ui.error.rectify_by"))
+        problems += rule_problems("items", check_order(order, ctx.today()))
+    if problems:
+        raise ValidationFailed(problems)
+    rect_id: str | None = None
+    with ctx.unit("annual_report.adjust",
+                  subject=Subject("annual_report", report_id, report.organization_id),
+                  note=reason.strip()) as u:
+        s = u.session
+        report = s.get(AnnualReport, report_id)
+        assert report is not None
+        history = history_of(ANNUAL_REPORT, events_of(s, "annual_report", report_id))
+        apply_transition(ctx, ANNUAL_REPORT, "annual_report.adjust", _Stateful(_state(report)),
+                         history=history, state_label=_state_label)
+        before = {"conclusion": report.conclusion, "concluded_on": report.concluded_on}
+        report.conclusion = value.value
+        report.concluded_on = adjusted_on
+        s.add(report)
+        after: dict = {"conclusion": value.value, "concluded_on": adjusted_on,
+                       "reason": reason.strip()}
+        if order is not None:
+            from mca_tui.services.supervision.rectification import open_order
+
+            org = s.get(Organization, report.organization_id)
+            assert org is not None
+            rect = open_order(u, ctx, org, source=RectificationSource.REPORT_CONCLUSION,
+                              items=[i.text for i in order.items], due_on=order.due_on,
+                              ordered_on=order.ordered_on, source_ref=report.id)
+            rect_id = rect.id
+            after["rectification"] = {"due_on": order.due_on,
+                                      "items": [i.text for i in order.items]}
+        u.record("annual_report", report_id, before, after)
+    return rect_id
 
 
 # --------------------------------------------------------------------------- abnormal list

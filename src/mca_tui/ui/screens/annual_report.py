@@ -89,7 +89,7 @@ class AnnualReportsScreen(_Calls, Screen):
         yield Static("", id="ar-title", classes="sv-title")
         yield DataTable(id="ar-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="ar-status", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -196,7 +196,7 @@ class AnnualReportScreen(_Calls, Screen):
             yield from self._row("note", Input(id="rp-note"))
             yield Static("", id="rp-error", classes="sv-error")
         yield Static("", id="rp-hint", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"rp-row-{name}"):
@@ -221,6 +221,8 @@ class AnnualReportScreen(_Calls, Screen):
         if any(a in acts for a in ("annual_report.receive", "annual_report.amend",
                                    "annual_report.resubmit")):
             return "receive"
+        if "annual_report.adjust" in acts:
+            return "adjust"  # the approver, with the reason in the note field
         return ""
 
     def _show(self, info: svc.ReportInfo) -> None:
@@ -249,7 +251,7 @@ class AnnualReportScreen(_Calls, Screen):
             lines.append(t("supervision.ui.nothing_to_do"))
         self.query_one("#rp-info", Static).update(Text("\n".join(lines)))
         receive = mode == "receive"
-        conclude = mode == "conclude"
+        conclude = mode in ("conclude", "adjust")
         for name in ("intake-head",):
             self.query_one(f"#rp-{name}").display = receive
         for name in ("received_on", "supervisory_opinion", "supervisory_opinion_on", "materials"):
@@ -280,7 +282,7 @@ class AnnualReportScreen(_Calls, Screen):
 
     def _rect_rows(self) -> None:
         value = self.query_one("#rp-conclusion", Select).value
-        show = self._mode() == "conclude" and value in ("basic_pass", "fail")
+        show = self._mode() in ("conclude", "adjust") and value in ("basic_pass", "fail")
         for name in ("items", "rectify_by"):
             self.query_one(f"#rp-row-{name}").display = show
 
@@ -338,7 +340,7 @@ class AnnualReportScreen(_Calls, Screen):
                               materials=self._value("materials"),
                               then=self._done, on_error=self._failed, failed=self._problem_text,
                               group="annual-report-write")
-        elif mode == "conclude":
+        elif mode in ("conclude", "adjust"):
             value = self.query_one("#rp-conclusion", Select).value
             concluded = self._date("concluded_on", problems)
             rectify_by = self._date("rectify_by", problems)
@@ -353,6 +355,13 @@ class AnnualReportScreen(_Calls, Screen):
                 return
             items = [line for line in self.query_one("#rp-items", TextArea).text.splitlines()
                      if line.strip()]
+            if mode == "adjust":
+                self.call_service(svc.adjust, self.ctx, self.info.report_id, str(value),  # type: ignore[union-attr]
+                                  adjusted_on=concluded, reason=self._value("note"),
+                                  items=items, rectify_by=rectify_by, then=self._done,
+                                  on_error=self._failed, failed=self._problem_text,
+                                  group="annual-report-write")
+                return
             self.call_service(svc.conclude, self.ctx, self.info.report_id, str(value),  # type: ignore[union-attr]
                               concluded_on=concluded, items=items, rectify_by=rectify_by,
                               note=self._value("note"), then=self._done,
@@ -410,7 +419,7 @@ class AbnormalProposalScreen(_Calls, Screen):
         yield Static(t("supervision.ui.proposal_title", year=self.year), classes="sv-title")
         yield DataTable(id="pp-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="pp-status", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
