@@ -17,6 +17,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from datetime import date  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 from textual import events  # noqa: E402
 from textual.app import App  # noqa: E402
@@ -29,6 +30,10 @@ from mca_tui.ui.calls import ServiceCalls  # noqa: E402
 from mca_tui.ui.keys import ENTER_NEXT  # noqa: E402
 from mca_tui.ui.palette import ShellCommands  # noqa: E402
 from mca_tui.ui.themes import DEFAULT, HIGH_CONTRAST, theme_name  # noqa: E402
+
+if TYPE_CHECKING:  # imported when needed: they are not needed to draw the first screen
+    from mca_tui.services.context import ServiceContext
+    from mca_tui.storage.engine import Database
 
 log = logging.getLogger("mca_tui.ui")
 
@@ -46,7 +51,10 @@ class McaApp(ServiceCalls, App[int]):
     BINDINGS = [
         Binding("f1", "help", t("ui.key.help"), id="app.help"),
         Binding("f3", "search", t("ui.key.search"), id="app.search"),
-        Binding("ctrl+p", "command_palette", t("ui.key.palette"), id="app.palette"),
+        # shown once, docked at the right of every footer (Footer(show_command_palette=
+        # True)), so it stays visible however many keys a screen has, even at 80 columns
+        Binding("ctrl+p", "command_palette", t("ui.key.palette"), id="app.palette",
+                show=False),
         Binding("ctrl+l", "lock", t("ui.key.lock"), id="app.lock", show=False),
         Binding("ctrl+o", "sign_out", t("ui.key.sign_out"), id="app.sign_out"),
         Binding("ctrl+q", "quit", t("ui.key.quit"), id="app.quit", priority=True),
@@ -71,8 +79,8 @@ class McaApp(ServiceCalls, App[int]):
         self.demo = demo
         self.started = started if started is not None else time.perf_counter()
         self._today = today
-        self.db = None
-        self.ctx = None
+        self.db: Database | None = None
+        self.ctx: ServiceContext | None = None
         self.locked = False
         self.keymap_problem: str | None = None
         self._last_input = time.monotonic()
@@ -137,6 +145,7 @@ class McaApp(ServiceCalls, App[int]):
     def anonymous_context(self):  # noqa: ANN201 - for sign-in and the first administrator
         from mca_tui.services.context import cli_context
 
+        assert self.db is not None  # the sign-in screen is shown once the database is open
         ctx = cli_context(self.db, self.settings)
         if self._today is not None:
             ctx.today = self._today
@@ -146,6 +155,7 @@ class McaApp(ServiceCalls, App[int]):
         from mca_tui.services.context import ServiceContext
         from mca_tui.ui.screens.home import HomeScreen
 
+        assert self.db is not None  # signing in needs the open database
         self.ctx = ServiceContext(db=self.db, settings=self.settings, actor=actor)
         if self._today is not None:
             self.ctx.today = self._today

@@ -86,7 +86,7 @@ def _parse(value: object) -> object:
         return value == "True"
     if isinstance(value, str) and value[:1] in ("[", "{") or value in ("true", "false"):
         try:
-            return json.loads(value)  # type: ignore[arg-type]
+            return json.loads(value)
         except ValueError:
             return value
     return value

@@ -3,7 +3,9 @@ or by its pinyin initials (「tj」 finds 统计), plus 「查询 …」 for any
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -29,10 +31,10 @@ def initials_score(query: str, label: str) -> float:
 
 
 class ShellCommands(Provider):
-    def _entries(self) -> list[tuple[str, str, object]]:
-        app = self.app
+    def _entries(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        app: Any = self.app  # McaApp (not imported here: it imports this module)
         ctx = getattr(app, "ctx", None)
-        out: list[tuple[str, str, object]] = []
+        out: list[tuple[str, str, Callable[[], Any]]] = []
         if ctx is not None:
             for p in procedures.home_procedures(ctx.actor):
                 out.append((t(p.label_key), t("ui.palette.procedure"),
@@ -59,7 +61,7 @@ class ShellCommands(Provider):
             score = max(score, initials_score(query, label))
             if score > 0:
                 yield Hit(score, display, command, text=label, help=help_text)
-        app = self.app
+        app: Any = self.app
         if getattr(app, "ctx", None) is not None and query.strip():
             label = t("ui.palette.search_for", query=query.strip())
             yield Hit(0.05, Text(label), partial(app.open_search, query.strip()), text=label,

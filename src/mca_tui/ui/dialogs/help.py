@@ -18,7 +18,7 @@ def key_lines(app, screen: Screen) -> list[tuple[str, str]]:  # noqa: ANN001
     """(key as displayed, description) of the bindings of ``screen`` and the app that
     mca-tui defines (Textual's built-in widget keys are explained in the rules text)."""
     out: list[tuple[str, str]] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
         # mca-tui's own bindings all carry an id; Textual's built-in ones do not

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -61,7 +62,7 @@ _MAIN = {"application.accept": "form", "application.correction_complete": "form"
 _OTHER = {"correction": "application.correction", "refuse": "application.refuse"}
 
 
-def _d(value: object) -> str:
+def _d(value: Any) -> str:
     return value.isoformat() if value else "-"
 
 
@@ -86,8 +87,8 @@ class _Worker(ServiceCalls):
 
     ctx: ServiceContext
 
-    def call(self, fn: Callable, then: Callable, *args: object, **kwargs: object) -> None:
-        self.call_service(fn, *args, then=then, failed=self.show_error,  # type: ignore[attr-defined]
+    def call(self, fn: Callable, then: Callable, *args: object, **kwargs: Any) -> None:
+        self.call_service(fn, *args, then=then, failed=self.show_error,
                           group="registration-call", **kwargs)
 
     def show_error(self, message: str) -> None:
@@ -128,7 +129,7 @@ class ApplicationScreen(_Worker, Screen):
         yield Static("", id="app-title")
         with VerticalScroll(id="app-body"):
             yield Static(Text(t("registration.ui.loading")), id="app-content")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -405,18 +406,39 @@ class ApplicationsScreen(_Worker, Screen):
         yield Static(Text(t("registration.ui.list_title")), id="apps-title")
         yield DataTable(id="apps-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("registration.ui.list_hint")), id="apps-hint")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#apps-table", DataTable)
-        widths = {"col_number": 17, "col_name": 26, "col_kind": 8, "col_status": 6,
-                  "col_received": 10, "col_due": 18}
-        for key, width in widths.items():
+        columns = self._columns(self.app.size.width)
+        self._shown_columns = [k for k, _ in columns]
+        for key, width in columns:
             table.add_column(t(f"registration.ui.{key}"), width=width)
         table.focus()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    # the status and the deadline never disappear nor wrap: at narrow widths the received
+    # date (shown on the page) goes first, then the kind; the name gets what is left
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        from rich.cells import cell_len
+
+        status_w = max(cell_len(label(s)) for s in ApplicationStatus)
+        kind_w = max(cell_len(label(k)) for k in ApplicationKind)
+        due_w = 11 + max(cell_len(t("clock.describe.left", n=99)),
+                         cell_len(t("clock.describe.overdue", n=99)),
+                         cell_len(t("clock.describe.today")))
+        optional = [("col_received", 10), ("col_kind", kind_w)]
+        while True:
+            cols = [("col_number", 17), ("col_name", 0), *reversed(optional),
+                    ("col_status", status_w), ("col_due", due_w)]
+            used = sum(w for _, w in cols) + 2 * len(cols) + 3
+            if width - used >= 12 or not optional:
+                break
+            optional.pop(0)
+        name = max(10, min(30, width - used))
+        return [(k, name if k == "col_name" else w) for k, w in cols]
 
     def action_refresh(self) -> None:
         statuses = (ApplicationStatus.DRAFT, *reg.IN_FLIGHT)
@@ -429,11 +451,11 @@ class ApplicationsScreen(_Worker, Screen):
         today = self.ctx.today()
         for r in rows:
             due_text = _due_text(r, today)
-            table.add_row(Text(r.number or t("registration.ui.no_number")),
-                          Text(r.org_name or "-"),
-                          Text(label(r.kind)),
-                          Text(label(r.status)), Text(_d(r.received_on)), Text(due_text),
-                          key=r.id)
+            values = {"col_number": r.number or t("registration.ui.no_number"),
+                      "col_name": r.org_name or "-", "col_kind": label(r.kind),
+                      "col_received": _d(r.received_on), "col_status": label(r.status),
+                      "col_due": due_text}
+            table.add_row(*(Text(values[k]) for k in self._shown_columns), key=r.id)
         hint = t("registration.ui.list_hint") if rows else t("registration.ui.list_empty")
         self.query_one("#apps-hint", Static).update(Text(hint))
 

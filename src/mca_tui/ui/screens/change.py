@@ -76,7 +76,7 @@ class ChangeScreen(RegistrationFormScreen):
         return str(value)
 
     def create_draft(self, form: dict) -> reg.ApplicationInfo:
-        info = reg.start_change(self.ctx, self.organization_id)
+        info = reg.start_change(self.ctx, self.organization_id or "")
         return reg.save_draft(self.ctx, form, application_id=info.id, autosave=True)
 
     def title_text(self) -> str:

@@ -290,8 +290,9 @@ class CaseScreen(ServiceCalls, Screen):
         self.view = view
         today = self.ctx.today()
         c = view.clocks
+        state = t("case.ui.revoked") if view.complete else label(_status(view.status))
         self.query_one("#cs-title", Static).update(Text(
-            f"{t('case.ui.title')}：{view.org_name}（{view.case_number}）"))
+            f"{t('case.ui.title')}【{state}】{view.org_name}（{view.case_number}）"))
         lines = [f"{t('case.ui.status')}：{label(_status(view.status))}　{view.uscc}"]
         running = c.running(today)
         if running:

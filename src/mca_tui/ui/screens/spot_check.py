@@ -61,7 +61,7 @@ class SpotCheckScreen(ServiceCalls, Screen):
         yield Static("", id="spot-info", markup=False)
         yield DataTable(id="spot-drawn", cursor_type="row", zebra_stripes=True)
         yield Static("", id="spot-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         plans = self.query_one("#spot-plans", DataTable)
@@ -204,7 +204,7 @@ class SpotCheckScreen(ServiceCalls, Screen):
             self.app.push_screen(
                 ConfirmScreen(t("sv.spot.draw_title"), t("sv.spot.draw_confirm",
                                                          title=plan.title)),
-                lambda ok: ok and self._run(svc.draw, plan.id))
+                lambda ok: self._run(svc.draw, plan.id) if ok else None)
             return
         fn = {"spot_check.approve": svc.approve, "spot_check.notify": svc.notify,
               "spot_check.finish": svc.finish, "spot_check.publish": svc.publish}[step]

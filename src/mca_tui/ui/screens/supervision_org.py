@@ -110,7 +110,7 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         yield DataTable(id="svo-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="svo-detail", markup=False)
         yield Static("", id="svo-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -224,7 +224,8 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         ]
 
         def submit(v: dict) -> str:
-            return rectification.order(ctx, org, source=v["source"] or "other",
+            return rectification.order(ctx, org,
+                                       source=RectificationSource(v["source"] or "other"),
                                        items=v["items"], due_on=v["due_on"] or ctx.today(),
                                        ordered_on=v["ordered_on"] or ctx.today())
 

@@ -49,7 +49,7 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         yield Static(t("sv.overdue.lead"), id="svd-lead", markup=False)
         yield DataTable(id="svd-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="svd-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -93,7 +93,7 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         self.app.push_screen(
             ConfirmScreen(t("sv.overdue.confirm_title"),
                           t("sv.overdue.confirm_text", n=len(refs))),
-            lambda ok: ok and self._list(refs))
+            lambda ok: self._list(refs) if ok else None)
 
     def _list(self, refs: list[str]) -> None:
         self._say(t("sv.ui.working"))
