@@ -51,6 +51,7 @@ from mca_tui.storage.models import (
     Certificate,
     ContactAttemptRow,
     CreditListEntry,
+    DormancyDelay,
     DormancySummaryRow,
     Organization,
     PenaltyCase,
@@ -60,6 +61,7 @@ __all__ = [
     "Candidate",
     "candidates",
     "contacts_of",
+    "grant_delay",
     "count_candidates",
     "rebuild_all",
     "record_contact",
@@ -119,7 +121,9 @@ def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
                                 Application.kind == ApplicationKind.DEREGISTRATION.value,
                                 Application.status.in_(_OPEN_DEREG))  # type: ignore[attr-defined]
                          ).first()
-    return _summary(org, reports, contacts, valid_to, listed, case_filed, liquidation)
+    delay = s.exec(select(func.max(DormancyDelay.until))
+                   .where(DormancyDelay.organization_id == oid)).first()
+    return _summary(org, reports, contacts, valid_to, listed, case_filed, liquidation, delay)
 
 
 def _write(s: Session, ctx: ServiceContext, summary: dm.DormancySummary) -> DormancySummaryRow:
@@ -196,6 +200,9 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
                                      Application.kind == ApplicationKind.DEREGISTRATION.value,
                                      col(Application.status).in_(_OPEN_DEREG))
                               .group_by(Application.organization_id)).all())
+    delays = dict(s.exec(select(DormancyDelay.organization_id, func.max(DormancyDelay.until))
+                         .where(col(DormancyDelay.organization_id).in_(ids))
+                         .group_by(DormancyDelay.organization_id)).all())
     existing = {r.organization_id: r for r in s.exec(
         select(DormancySummaryRow).where(col(DormancySummaryRow.organization_id).in_(ids)))}
     today, cal, params = ctx.today(), ctx.calendar, ctx.settings.legal
@@ -203,7 +210,7 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
     for org in orgs:
         summary = _summary(org, tuple(reports.get(org.id, ())), tuple(contacts.get(org.id, ())),
                            valid_to.get(org.id), listed.get(org.id), cases.get(org.id),
-                           liquidation.get(org.id))
+                           liquidation.get(org.id), delays.get(org.id))
         values = dm.encode(summary)
         values["watch_from"] = dm.watch_from(summary, today, cal, params)
         values["computed_on"] = today
@@ -220,8 +227,8 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
 
 def _summary(org: Organization, reports: tuple[dm.ReportYear, ...],
              contacts: tuple[dm.ContactAttempt, ...], valid_to: date | None,
-             listed: date | None, case_filed: date | None, liquidation: date | None
-             ) -> dm.DormancySummary:
+             listed: date | None, case_filed: date | None, liquidation: date | None,
+             delay: date | None = None) -> dm.DormancySummary:
     try:
         org_type = OrgType(org.org_type)
     except ValueError:
@@ -230,7 +237,7 @@ def _summary(org: Organization, reports: tuple[dm.ReportYear, ...],
         organization_id=org.id, org_type=org_type, registered_on=org.established_on,
         status=_status(org.status), uscc=org.uscc or "", name=org.name, reports=reports,
         contacts=contacts, certificate_valid_until=valid_to, abnormal_listed_on=listed,
-        open_case_filed_on=case_filed, liquidation_started_on=liquidation)
+        open_case_filed_on=case_filed, liquidation_started_on=liquidation, delay_until=delay)
 
 
 def rebuild_all(ctx: ServiceContext) -> int:
@@ -281,6 +288,36 @@ def record_contact(ctx: ServiceContext, organization_id: str, *, kind: str, on: 
         s.add(row)
         u.record("contact_attempt", row_id, None,
                  {"kind": k.value, "on": on, "fate": f.value, "fate_on": fate_on})
+        refresh(u, ctx, organization_id)
+    return row_id
+
+
+def grant_delay(ctx: ServiceContext, organization_id: str, *, granted_on: date, until: date,
+                reason: str) -> str:
+    """Grant the organization a delay until ``until`` (e.g. to file its missing reports or
+    to reorganize, §6.3 限期整改): it is not proposed for a case while the delay runs. The
+    approver decides; a reason is required; ``until`` after ``granted_on``."""
+    problems: list[FieldProblem] = []
+    if not reason.strip():
+        problems.append(FieldProblem("reason", "dormancy.error.reason"))
+    if until <= granted_on:
+        problems.append(FieldProblem("until", "dormancy.error.until"))
+    if granted_on > ctx.today():
+        problems.append(FieldProblem("granted_on", "dormancy.error.future",
+                                     {"date": granted_on.isoformat()}))
+    if problems:
+        raise ValidationFailed(problems)
+    row_id = new_id()
+    with ctx.unit("dormancy.delay", subject=Subject("dormancy_delay", row_id,
+                                                      organization_id)) as u:
+        s = u.session
+        if s.get(Organization, organization_id) is None:
+            raise NotFound("org.not_found", id=organization_id)
+        s.add(DormancyDelay(id=row_id, office_id=ctx.actor.office_id,
+                            organization_id=organization_id, granted_on=granted_on,
+                            until=until, reason=reason.strip()))
+        u.record("dormancy_delay", row_id, None,
+                 {"granted_on": granted_on, "until": until, "reason": reason.strip()})
         refresh(u, ctx, organization_id)
     return row_id
 
@@ -346,15 +383,15 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     return out
 
 
-def _not_excluded(day: date) -> tuple:  # noqa: ANN401 - SQL expressions
+def _not_excluded(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressions
     """The exclusions (domain.dormancy.exclusions) as SQL on the summary's columns."""
     from sqlalchemy import or_
 
     row = DormancySummaryRow
     return (row.status == OrgStatus.ACTIVE.value,
-            or_(col(row.open_case_filed_on).is_(None), row.open_case_filed_on > day),
-            or_(col(row.liquidation_started_on).is_(None), row.liquidation_started_on > day),
-            or_(col(row.delay_until).is_(None), row.delay_until < day))
+            or_(col(row.open_case_filed_on).is_(None), col(row.open_case_filed_on) > day),
+            or_(col(row.liquidation_started_on).is_(None), col(row.liquidation_started_on) > day),
+            or_(col(row.delay_until).is_(None), col(row.delay_until) < day))
 
 
 def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:

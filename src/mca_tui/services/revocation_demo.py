@@ -22,7 +22,7 @@ import logging
 from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mca_tui.config import Settings
 from mca_tui.domain.casework import CustodyRecord
@@ -81,7 +81,7 @@ def _e2e_candidate(db: Database) -> str | None:
     with db.read() as s:
         orgs = s.exec(select(Organization.id, Organization.uscc)
                       .where(Organization.status == "active",
-                             Organization.established_on <= date(2020, 12, 31))
+                             col(Organization.established_on) <= date(2020, 12, 31))
                       .order_by(Organization.uscc)).all()
         have = {(o, y) for o, y in s.exec(select(AnnualReport.organization_id,
                                                  AnnualReport.report_year)
@@ -106,7 +106,8 @@ def _case(db: Database, people: dict[str, ServiceContext], uscc: str, revoked_on
     officers = [o1.actor.user_id or "", o2.actor.user_id or ""]
     filed = cal.roll_forward(revoked_on - timedelta(days=95)) if revoked_on else E2E_CASE_FILED
 
-    def step(ctx: ServiceContext, day: date, k: K, data: StepData = StepData()):  # noqa: ANN202
+    def step(ctx: ServiceContext, day: date, k: K,
+             data: StepData = StepData()) -> revocation.CaseView:
         return revocation.take_step(_on(ctx, day), case_id, k, on=day, data=data, view=False)
 
     try:
@@ -117,6 +118,7 @@ def _case(db: Database, people: dict[str, ServiceContext], uscc: str, revoked_on
         step(o1, filed, K.ISSUE_NOTICE)
         published = cal.add_working_days(filed, 1)
         view = step(o2, published, K.SERVE_NOTICE, _announced(published))
+        assert view.clocks.earliest_decision_on is not None  # the notice was served
         decide = cal.roll_forward(view.clocks.earliest_decision_on)
         step(approver, decide, K.COLLECTIVE_DISCUSSION,
              StepData(note="局务会集体讨论，同意撤销登记"))

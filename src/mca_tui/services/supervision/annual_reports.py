@@ -436,7 +436,7 @@ def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on:
         report.conclusion = value.value
         report.concluded_on = adjusted_on
         s.add(report)
-        after: dict = {"conclusion": value.value, "concluded_on": adjusted_on,
+        after: dict[str, Any] = {"conclusion": value.value, "concluded_on": adjusted_on,
                        "reason": reason.strip()}
         if order is not None:
             from mca_tui.services.supervision.rectification import open_order
