@@ -157,3 +157,18 @@ def test_list_reads_only_the_summary_range(ctx, db):
             "EXPLAIN QUERY PLAN SELECT organization_id FROM dormancy_summary "
             "WHERE watch_from <= '2025-06-04'").fetchall()
     assert "ix_dormancy_summary_watch_from" in " ".join(str(r) for r in rows)
+
+
+def test_a_delay_granted_is_excluded_until_it_ends(ctx, people):
+    org = add_org(ctx, "准予延期协会", reports=good_years(2016, 2022))
+    approver = at(people["approver"], D("2025-06-10"))
+    with pytest.raises(ValidationFailed):
+        dormancy.grant_delay(approver, org, granted_on=D("2025-06-10"), until=D("2025-09-30"),
+                             reason=" ")
+    dormancy.grant_delay(approver, org, granted_on=D("2025-06-10"), until=D("2025-09-30"),
+                         reason="承诺于9月底前补报2023、2024年度报告")
+    signals, exclusions = _signals(ctx, org, "2025-09-30")
+    assert signals == {"no_report_two_years"} and exclusions == {"delay_granted"}
+    assert dormancy.count_candidates(ctx, D("2025-09-30")) == 0
+    assert _signals(ctx, org, "2025-10-01")[1] == set()  # the delay ran out
+    assert dormancy.count_candidates(ctx, D("2025-10-01")) == 1

@@ -87,6 +87,8 @@ _OTHER: dict[str, frozenset[Role]] = {
     "dormancy.read": EVERY_ROLE,
     "dormancy.contact": frozenset({Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT}),
     "dormancy.rebuild": frozenset({Role.ADMIN}),
+    # a delay granted (e.g. to file the missing reports) is the head's decision
+    "dormancy.delay": frozenset({Role.APPROVER}),
     "penalty_case.read": EVERY_ROLE,
 }
 

@@ -614,3 +614,18 @@ class DormancySummaryRow(SQLModel, table=True):
     delay_until: date | None = None
     watch_from: date | None = Field(default=None, index=True)
     computed_on: date | None = None
+
+
+class DormancyDelay(SQLModel, table=True):
+    """A delay granted to an organization (e.g. to file its missing reports or to
+    reorganize, §6.3 限期整改) until a date: while it runs the organization is not proposed
+    for a revocation case (``domain.dormancy`` exclusion ``delay_granted``). Written by
+    ``services.dormancy.grant_delay``."""
+
+    __tablename__ = "dormancy_delay"
+    id: str = Field(default_factory=_id, primary_key=True, max_length=32)
+    office_id: str = Field(foreign_key="office.id", max_length=32)
+    organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
+    granted_on: date
+    until: date
+    reason: str = Field(default="")
