@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlmodel import select
 
 from mca_tui.domain.enums import OrgStatus
 from mca_tui.services import dormancy, revocation
 from mca_tui.services.errors import ValidationFailed
 from mca_tui.storage.audit import Subject
-from mca_tui.storage.models import Application, AuditEvent, CreditListEntry, DormancySummaryRow
+from mca_tui.storage.models import Application, CreditListEntry, DormancySummaryRow
 from tests.revocation.conftest import add_org, at, good_years
 
 D = date.fromisoformat
@@ -151,8 +150,9 @@ def test_list_reads_only_the_summary_range(ctx, db):
         event.remove(db.engine, "before_cursor_execute", spy)
     assert not [q for q in seen if "annual_report" in q]
     assert [q for q in seen if "dormancy_summary" in q]
+    if db.engine.dialect.name != "sqlite":
+        return
     with db.read() as s:
-        plan = s.exec(select(AuditEvent.id).limit(1))  # noqa: F841 - the db is usable
         rows = s.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT organization_id FROM dormancy_summary "
             "WHERE watch_from <= '2025-06-04'").fetchall()
