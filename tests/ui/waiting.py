@@ -18,3 +18,8 @@ async def wait_until(pilot, condition, timeout: float = 5.0, step: float = 0.02)
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(step or None)
+
+
+def screen_lines(app) -> list[str]:  # noqa: ANN001
+    """The text of the current screen, one string per terminal row (as a clerk reads it)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -28,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text(self.title_text), classes="title")
             yield Static(Text(self.message))
             yield Static(t("ui.confirm.hint"), classes="status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def action_confirm(self) -> None:
         self.dismiss(True)

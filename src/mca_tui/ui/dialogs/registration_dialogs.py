@@ -60,7 +60,7 @@ class TextPromptDialog(ModalScreen[str | None]):
             yield Static(Text(self._prompt))
             yield TextArea(self._initial, id="dialog-text", soft_wrap=True)
             yield Static("", id="dialog-error", classes="reg-dialog-error")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-text", TextArea).focus()
@@ -122,7 +122,7 @@ class CorrectionDialog(ModalScreen[CorrectionAnswer | None]):
             yield Static(Text(t("registration.ui.correction_due_label")))
             yield Input(placeholder=t("registration.ui.correction_due_hint"), id="dialog-due")
             yield Static("", id="dialog-due-error", classes="reg-dialog-error")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#dialog-text", TextArea).focus()
@@ -174,7 +174,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(classes="reg-dialog-body"):
                 yield Static(Text(self._body))
             yield Static(t("registration.ui.confirm_hint"))
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def action_confirm(self) -> None:
         self.dismiss(True)
@@ -202,7 +202,7 @@ class PreviewDialog(ModalScreen[None]):
             yield Static(Text(self._title), classes="reg-dialog-title")
             with VerticalScroll(classes="reg-dialog-body", id="preview-body"):
                 yield Static(Text(self._text))
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#preview-body").focus()

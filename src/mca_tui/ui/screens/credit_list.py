@@ -58,7 +58,7 @@ class CreditListsScreen(ServiceCalls, Screen):
         yield Static("", id="cl-title", classes="sv-title")
         yield DataTable(id="cl-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="cl-status", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self._columns()
@@ -158,7 +158,7 @@ class CreditListingScreen(ServiceCalls, Screen):
             yield from self._row("text", Input(id="li-text"))
             yield Static("", id="li-error", classes="sv-error")
         yield Static("", id="li-hint", classes="sv-status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"li-row-{name}"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,7 +49,7 @@ class HomeScreen(ServiceCalls, Screen):
             with Vertical(id="home-procedures", classes="panel"):
                 yield Static(t("ui.home.procedures"), classes="section")
                 yield OptionList(id="procedure-list")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         plist = self.query_one("#procedure-list", OptionList)
@@ -73,18 +74,22 @@ class HomeScreen(ServiceCalls, Screen):
         qlist = self.query_one("#queue-list", OptionList)
         highlighted = qlist.highlighted
         qlist.clear_options()
-        width = max((_width(t(s.label_key)) for s in summaries), default=0) + 2
-        for s, overdue, nearest in overview:
-            label = t(s.label_key)
-            line = Text(f"{label}")
-            line.append(" " * max(1, width - _width(label)))
+        # one line per queue: the label is cut to what is left after the count and the
+        # overdue/nearest note, so these never wrap into a separate-looking row
+        notes = []
+        for _s, overdue, nearest in overview:
+            notes.append(t("ui.home.overdue", n=overdue) if overdue else
+                         t("ui.home.nearest", clock=_clock(nearest, today))
+                         if nearest is not None else "")
+        note_width = max((_width(n) for n in notes), default=0)
+        room = max(8, qlist.scrollable_content_region.width - 2 - 5 - 2 - note_width - 1)
+        width = min(room, max((_width(t(s.label_key)) for s in summaries), default=0) + 1)
+        for (s, overdue, _nearest), note in zip(overview, notes, strict=True):
+            line = Text(set_cell_size(t(s.label_key), width), no_wrap=True, overflow="crop")
             line.append(f"{s.count:>5}", style="bold" if s.count else "dim")
-            if overdue:
+            if note:
                 line.append("  ")
-                line.append(t("ui.home.overdue", n=overdue), style="bold red")
-            elif nearest is not None:
-                line.append("  ")
-                line.append(t("ui.home.nearest", clock=_clock(nearest, today)))
+                line.append(note, style="bold red" if overdue else "")
             qlist.add_option(Option(line, id=s.id, disabled=False))
         if summaries:
             qlist.highlighted = min(highlighted or 0, len(summaries) - 1)

@@ -151,7 +151,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
             yield Static("", id="reg-notice")
             yield Vertical(id="reg-fields")
             yield Static("", id="reg-findings")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def compose_head(self) -> ComposeResult:
         return iter(())

@@ -64,7 +64,7 @@ class LedgerScreen(ServiceCalls, Screen):
         yield ProgressBar(total=100, show_eta=False, id="ledger-progress")
         yield Log(id="ledger-log", highlight=False)
         yield Static(t("ledger.ui.hint"), id="ledger-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     # ---- helpers
 

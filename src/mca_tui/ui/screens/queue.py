@@ -47,12 +47,16 @@ class QueueScreen(ServiceCalls, Screen):
         yield Static(t(f"queue.{self.queue}"), classes="title")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queue-status", classes="status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("ui.queue.col_name"), t("ui.queue.col_subject"),
-                          t("ui.queue.col_due"), t("ui.queue.col_clock"))
+        # the due date and the clock keep their width at 80 columns; the name takes the rest
+        subject = 14 if self.app.size.width < 100 else 20
+        name = max(12, min(40, self.app.size.width - subject - 10 - 12 - 2 * 4 - 3))
+        for key, width in (("col_name", name), ("col_subject", subject), ("col_due", 10),
+                           ("col_clock", 12)):
+            table.add_column(t(f"ui.queue.{key}"), width=width)
         table.focus()
         self.action_refresh()
 

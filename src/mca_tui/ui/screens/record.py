@@ -81,7 +81,7 @@ class RecordScreen(ServiceCalls, Screen):
             for tab in TABS:
                 with TabPane(t(f"ui.record.tab_{tab}"), id=f"tab-{tab}"), VerticalScroll():
                     yield Static("", id=f"body-{tab}", classes="record-body")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.action_refresh()

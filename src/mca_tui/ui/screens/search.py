@@ -73,7 +73,7 @@ class SearchScreen(ServiceCalls, Screen):
         yield Static(t("ui.search.hint"), id="search-status", classes="status")
         yield OptionList(id="results")
         yield Static("", id="search-detail", classes="detail")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

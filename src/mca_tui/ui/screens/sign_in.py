@@ -47,7 +47,7 @@ class SignInScreen(ServiceCalls, Screen):
                     role_text = "/".join(t(f"enum.Role.{r}") for r in roles)
                     yield Static(Text(f"{username:<10} {password:<15} {display} ({role_text})"),
                                  classes="demo-user")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
@@ -118,7 +118,7 @@ class BootstrapScreen(ServiceCalls, Screen):
             yield Label(t("ui.bootstrap.password_again"))
             yield Input(id="bs-password2", password=True)
             yield Static("", id="bootstrap-status", classes="status")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#bs-display", Input).focus()

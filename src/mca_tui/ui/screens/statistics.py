@@ -60,7 +60,7 @@ class StatisticsScreen(ServiceCalls, Screen):
             yield Static(id="stats-paragraph", markup=False)
             yield Static(id="stats-as-of-table")
         yield Static("", id="stats-status", markup=False)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.action_compute()

@@ -118,7 +118,7 @@ class SupervisionForm(ServiceCalls, ModalScreen[Any]):
                                  markup=False)
             yield Static("", id="svf-status", markup=False)
             yield Static(Text(self.hint or t("sv.ui.form_hint")), id="svf-hint")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         if self.fields:
