@@ -304,9 +304,10 @@ def _steps(session: Session, app_id: str) -> list[ApplicationStep]:
         ApplicationStep.application_id == app_id).order_by(col(ApplicationStep.created_at))))
 
 
-def _history(session: Session, app: Application) -> History:
+def _history(session: Session, app: Application,
+             steps: list[ApplicationStep] | None = None) -> History:
     rows = [(st.step, st.actor_id, json.loads(st.data_json or "{}").get("actor_name"))
-            for st in _steps(session, app.id)]
+            for st in (steps if steps is not None else _steps(session, app.id))]
     history = dict(history_from_steps(DEREGISTRATION, rows))
     if app.accepted_by_id:
         history["deregistration.accept"] = history.get(
@@ -379,14 +380,15 @@ def _deadline(ctx: ServiceContext, facts: DeregistrationFacts, status: Applicati
 
 
 def _offered(ctx: ServiceContext, session: Session, app: Application,
-             facts: DeregistrationFacts) -> tuple[str, ...]:
+             facts: DeregistrationFacts, history: History | None = None) -> tuple[str, ...]:
     """The table's actions for this user, less those the dated rules refuse now; custody
     and announcement only while outstanding."""
     from mca_tui.services.workflow import actor_roles, me
 
     out = []
     for tr in rules.offered(facts, app.status, actor_roles(ctx.actor), me(ctx.actor),
-                            dict(_history(session, app)), ctx.today(), ctx.calendar,
+                            dict(history if history is not None else _history(session, app)),
+                            ctx.today(), ctx.calendar,
                             ctx.settings.legal):
         if tr.action == "deregistration.custody" and facts.custody and \
                 custody_status(facts.custody).complete:
@@ -436,7 +438,7 @@ def _info(ctx: ServiceContext, session: Session, app: Application) -> Deregistra
         steps=tuple(StepInfo(st.step, st.on_date, step_actor(st), st.note) for st in steps),
         documents=tuple(DocumentRef(d.id, d.kind, d.number, d.title, d.file_path,
                                     d.issued_on) for d in docs),
-        actions=_offered(ctx, session, app, facts),
+        actions=_offered(ctx, session, app, facts, _history(session, app, steps)),
     )
 
 
