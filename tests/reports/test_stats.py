@@ -150,7 +150,7 @@ def test_paragraph_leaves_out_what_did_not_happen():
 def test_stats_cli_table_and_paragraph(registry, capsys, monkeypatch):
     from mca_tui import cli
 
-    path = registry.db.path
+    path = registry.db.path or registry.db.url
     assert cli.main(["--db", str(path), "stats", "--year", "2022"]) == 0
     out = capsys.readouterr().out
     assert "2022年，全区新成立社会组织2家" in out

@@ -27,6 +27,7 @@ from mca_tui.services.ledger_import import import_ledger
 from mca_tui.storage import audit
 from mca_tui.storage.audit import AUDIT_TABLES, Subject
 from mca_tui.storage.models import AuditChange, AuditEvent, Organization, UserAccount, metadata
+from tests import rawdb
 
 from ..conftest import PASSWORD
 from ..registration.helpers import TODAY, make_id, sg_form
@@ -344,7 +345,7 @@ def test_a_row_written_twice_in_a_unit_is_one_change(ctx, db):
 def test_password_hashes_never_enter_the_trail(ctx, db):
     users.add_user(ctx, "zhang", "张三", PASSWORD, ["clerk"])
     users.set_password(ctx, "zhang", "another-pass-456")
-    raw = sqlite3.connect(db.path)
+    raw = rawdb.connect(db)
     texts = [r[0] + r[1] for r in raw.execute("SELECT before_json, after_json FROM audit_change")]
     stored = raw.execute("SELECT password_hash FROM user_account").fetchone()[0]
     assert not any(stored in t for t in texts)
@@ -353,7 +354,7 @@ def test_password_hashes_never_enter_the_trail(ctx, db):
 
 def test_change_rows_are_inside_the_hash(env, db):
     _established(env)
-    raw = sqlite3.connect(db.path, isolation_level=None)
+    raw = rawdb.connect(db)
     raw.execute("UPDATE audit_change SET after_json = '{}' WHERE entity = 'certificate'")
     raw.close()
     with db.read() as s:
@@ -365,6 +366,7 @@ def test_change_rows_are_inside_the_hash(env, db):
     assert result.broken.event_id == approve.id
 
 
+@pytest.mark.sqlite_only
 def test_deleted_change_row_is_detected(env, db):
     _established(env)
     raw = sqlite3.connect(db.path, isolation_level=None)
@@ -396,6 +398,7 @@ def _compiled(stmt) -> tuple[str, list]:  # noqa: ANN001
     return str(compiled), [compiled.params[k] for k in compiled.positiontup]
 
 
+@pytest.mark.sqlite_only
 def test_timeline_queries_search_by_index_without_scans_or_sorts(env, db):
     org_id = _established(env)
     import_ledger(env.ctx, ledger([org(1)]))
@@ -424,7 +427,7 @@ def test_import_history_reads_the_chain_not_the_summary(env, db):
     second = import_ledger(env.ctx, ledger([org(1, 住所="厦门市海沧区沧林路8号")]))
     with db.read() as s:
         org_id = s.exec(select(Organization.id)).one()
-    raw = sqlite3.connect(db.path, isolation_level=None)
+    raw = rawdb.connect(db)
     raw.execute("UPDATE import_batch SET summary_json = '{}'")  # mutable, not the truth
     raw.close()
     from mca_tui.services.ledger_import import import_history
@@ -451,6 +454,7 @@ def test_timeline_shows_the_rows_changed_by_an_event_without_headline(env, db):
     assert [(c.field, c.after) for c in last.changes] == [("domicile", "厦门市海沧区沧林路8号")]
 
 
+@pytest.mark.sqlite_only
 def test_every_query_of_the_record_timeline_searches_by_index(env, db):
     """The queries the record screen's timeline actually runs (captured from the engine),
     each explained: no SCAN of an audit table, no temporary sort."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from mca_tui.domain.enums import OrgType
 from mca_tui.services.organizations import insert_organization, update_organization
 from mca_tui.storage.audit import Subject, verify_chains
+from tests import rawdb
 
 
 def _make_events(ctx, n: int = 4) -> list[str]:
@@ -28,8 +27,8 @@ def _verify(db):
         return verify_chains(s)
 
 
-def _raw(tmp_path):
-    return sqlite3.connect(tmp_path / "registry.db", isolation_level=None)
+def _raw(db):
+    return rawdb.connect(db)
 
 
 def test_intact_chain_verifies(ctx, db):
@@ -41,7 +40,7 @@ def test_intact_chain_verifies(ctx, db):
 
 def test_each_operation_appends_one_event_with_before_after(ctx, db):
     ids = _make_events(ctx)
-    raw = sqlite3.connect(db.path)
+    raw = rawdb.connect(db)
     rows = raw.execute("select action, before_json, after_json, actor_kind, office_code "
                        "from audit_event order by seq").fetchall()
     assert len(rows) == 6 and rows[0][0] == "office.create"
@@ -65,7 +64,7 @@ def test_each_operation_appends_one_event_with_before_after(ctx, db):
 )
 def test_tampering_is_detected(ctx, db, tmp_path, tamper, reason, seq):
     _make_events(ctx)
-    raw = _raw(tmp_path)
+    raw = _raw(db)
     for statement in tamper.split(";"):
         raw.execute(statement)
     raw.close()
@@ -77,7 +76,7 @@ def test_tampering_is_detected(ctx, db, tmp_path, tamper, reason, seq):
 
 def test_inserted_event_is_detected(ctx, db, tmp_path):
     _make_events(ctx)
-    raw = _raw(tmp_path)
+    raw = _raw(db)
     # Shift the tail up and forge an event in the gap, copying a real one's hashes.
     raw.execute("update audit_event set seq=seq+100 where seq>=3")
     raw.execute("update audit_event set seq=seq-99 where seq>=103")
@@ -94,11 +93,11 @@ def test_audit_verify_command_names_the_broken_link(ctx, db, tmp_path, capsys):
     from mca_tui.cli import main
 
     _make_events(ctx)
-    assert main(["--db", str(db.path), "audit", "verify"]) == 0
+    assert main(["--db", rawdb.db_arg(db), "audit", "verify"]) == 0
     assert "6" in capsys.readouterr().out
-    raw = _raw(tmp_path)
+    raw = _raw(db)
     raw.execute("update audit_event set note='edited' where seq=4")
     raw.close()
-    assert main(["--db", str(db.path), "audit", "verify"]) == 1
+    assert main(["--db", rawdb.db_arg(db), "audit", "verify"]) == 1
     out = capsys.readouterr().out
     assert "第 4 号" in out and "被修改" in out

@@ -37,6 +37,7 @@ def test_upgrade_is_idempotent_and_keeps_data(tmp_path):
         assert s.exec(text("select name from office")).scalar() == "海沧区民政局"
 
 
+@pytest.mark.sqlite_only
 def test_pragmas(db):
     assert db.scalar("PRAGMA journal_mode") == "wal"
     assert db.scalar("PRAGMA foreign_keys") == 1
@@ -69,6 +70,7 @@ def test_failed_unit_of_work_writes_nothing(db):
         assert s.exec(text("select count(*) from office")).scalar() == 0
 
 
+@pytest.mark.sqlite_only
 def test_write_transactions_begin_immediate(db, tmp_path):
     """A second writer waits for the first (BEGIN IMMEDIATE) instead of failing with
     SQLITE_BUSY on its first write after a read."""
@@ -104,6 +106,7 @@ def test_database_url_and_path(tmp_path):
     assert to_url("postgresql://u@h/db") == "postgresql://u@h/db"
 
 
+@pytest.mark.sqlite_only
 def test_backup_with_sqlite_api(db, tmp_path):
     with db.write() as s:
         s.add(Office(code="350205", name="海沧区民政局"))
