@@ -104,12 +104,23 @@ async def test_search_from_anywhere_with_chinese_codes_and_initials(make_app, re
         assert await _search(app, pilot, "社工") == ["海沧区社工协会"]  # 2 characters
         assert await _search(app, pilot, "社会工作者") == ["厦门市海沧区社会工作者协会"]
         assert await _search(app, pilot, code(2)[11:17]) == ["海沧区社工协会"]  # USCC part
+        # the terminal cursor (where an input method draws its candidates) sits right
+        # after the Chinese text typed: two double-width characters = four cells
+        box = app.screen.query_one("#query", Input)
+        box.value = ""
+        await pilot.pause()
+        empty = app.cursor_position
+        assert empty.y == box.content_region.y
+        assert await _search(app, pilot, "社工") == ["海沧区社工协会"]
+        assert (app.cursor_position.x, app.cursor_position.y) == (empty.x + 4, empty.y)
         assert await _search(app, pilot, "hcqsg") == ["海沧区社工协会"]  # pinyin initials
-        assert app.cursor_position is not None
+        assert (app.cursor_position.x, app.cursor_position.y) == (empty.x + 5, empty.y)
         results = app.screen.query_one("#results", OptionList)
         assert results.option_count == 1
         status = static_text(app.screen.query_one("#search-status", Static))
         assert "共 1 个结果" in status
+        # nothing more to load: the hint about loading more is not shown
+        assert "已全部显示" in status and "加载更多" not in status
         # deregistered organizations appear, marked
         await _search(app, pilot, "长寿")
         line = results.get_option_at_index(0).prompt
@@ -424,3 +435,23 @@ async def test_stale_search_results_are_dropped(make_app, registry, ctx):
         await pilot.pause()
         assert [h.name for h in screen.hits] == ["海沧区社工协会"]
         assert screen.query_one("#results", OptionList).option_count == 1
+
+
+async def test_load_more_hint_only_when_more_exist(make_app, registry, ctx):
+    from ..search.helpers import add_orgs
+
+    add_orgs(ctx, [{"name": f"海沧区棋类协会{i:02d}", "rep": "王五",
+                    "uscc": code(100 + i)} for i in range(55)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        await _search(app, pilot, "棋类")
+        status = static_text(app.screen.query_one("#search-status", Static))
+        assert len(app.screen.hits) == 50 and "加载更多" in status
+        results = app.screen.query_one("#results", OptionList)
+        results.focus()
+        results.highlighted = 49  # the end of the first page: the rest is fetched
+        await settle(app, pilot)
+        status = static_text(app.screen.query_one("#search-status", Static))
+        assert len(app.screen.hits) == 55 and "已全部显示" in status

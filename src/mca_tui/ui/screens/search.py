@@ -141,7 +141,8 @@ class SearchScreen(ServiceCalls, Screen):
             status.update(Text(t("search.none", query=self.query_text)))
         else:
             total = f"{self.total}+" if self.total >= 1000 else str(self.total)
-            status.update(Text(t("ui.search.count", total=total, shown=len(self.hits))))
+            key = "ui.search.count" if self.next_after else "ui.search.count_all"
+            status.update(Text(t(key, total=total, shown=len(self.hits))))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         index = event.option_index
