@@ -1,7 +1,7 @@
 """The dormancy list at scale: ``python bench/bench_dormancy.py [N]`` (default 1000000).
 
-Builds N organizations' rows of the per-organization summary (``dormancy_summary``) in a
-temporary SQLite file with raw ``executemany`` (about 3 % dormant: a ``watch_from`` in the
+Builds N organizations and their rows of the per-organization summary
+(``dormancy_summary``) in a temporary SQLite file with raw ``executemany`` (about 3 % dormant: a ``watch_from`` in the
 past and two missing report years; the others a ``watch_from`` at a future report
 deadline or NULL for deregistered / revoked ones), as the services keep it. Then prints
 the time of what the screens and the command ask (``services.dormancy``):
@@ -66,6 +66,14 @@ def build(path: Path, n: int) -> None:
         " certificate_valid_until, abnormal_listed_on, open_case_filed_on,"
         " liquidation_started_on, delay_until, watch_from, computed_on)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _rows(n, rng))
+    # the organizations themselves (the list reads each candidate's live status by key)
+    conn.executemany(
+        "INSERT INTO organization (id, office_id, org_type, name, name_sort_key, domicile,"
+        " purpose, business_scope, activity_area, supervisory_unit, is_charity,"
+        " legal_rep_name, phone, status, created_at, updated_at, version)"
+        " SELECT organization_id, 'bench', org_type, name, '', '', '', '', '', '', 0, '', '',"
+        " status, '2026-06-30 00:00:00', '2026-06-30 00:00:00', 1 FROM dormancy_summary"
+        " WHERE ? = 1", [(1,)])
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -365,8 +365,13 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     screen's first page)."""
     ctx.permit("dormancy.read")
     day = as_of or ctx.today()
-    q = (select(DormancySummaryRow).where(col(DormancySummaryRow.watch_from) <= day)
-         .order_by(col(DormancySummaryRow.watch_from), col(DormancySummaryRow.organization_id)))
+    # the organization's status is read live (by primary key) so that a status change a
+    # service did not report to the summary still takes the organization off the list
+    q = (select(DormancySummaryRow, Organization.status)
+         .join(Organization, Organization.id == DormancySummaryRow.organization_id)
+         .where(col(DormancySummaryRow.watch_from) <= day)
+         # watch_from only: the index order (ties in row order), no sort of a tie group
+         .order_by(col(DormancySummaryRow.watch_from)))
     if not include_excluded:
         q = q.where(*_not_excluded(day))
     if limit is not None:
@@ -374,8 +379,9 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     with ctx.db.read() as s:
         rows = list(s.exec(q))
     out = []
-    for row in rows:
-        a = dm.assess(_decode(row), day, ctx.calendar, ctx.settings.legal)
+    for row, status in rows:
+        summary = replace(_decode(row), status=_status(status))
+        a = dm.assess(summary, day, ctx.calendar, ctx.settings.legal)
         if a.signals and (include_excluded or not a.exclusions):
             out.append(Candidate(row.organization_id, a))
     out.sort(key=lambda c: (bool(c.assessment.exclusions),
@@ -388,7 +394,7 @@ def _not_excluded(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressio
     from sqlalchemy import or_
 
     row = DormancySummaryRow
-    return (row.status == OrgStatus.ACTIVE.value,
+    return (Organization.status == OrgStatus.ACTIVE.value,
             or_(col(row.open_case_filed_on).is_(None), col(row.open_case_filed_on) > day),
             or_(col(row.liquidation_started_on).is_(None), col(row.liquidation_started_on) > day),
             or_(col(row.delay_until).is_(None), col(row.delay_until) < day))
@@ -402,6 +408,8 @@ def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:
     day = as_of or ctx.today()
     with ctx.db.read() as s:
         return int(s.exec(select(func.count()).select_from(DormancySummaryRow)
+                          .join(Organization,
+                                Organization.id == DormancySummaryRow.organization_id)
                           .where(col(DormancySummaryRow.watch_from) <= day,
                                  *_not_excluded(day))).one())
 
