@@ -247,3 +247,41 @@ def test_closed_case_stops_every_clock_and_leaves_the_list(ctx, db, people, offi
     with pytest.raises(WrongState) as err:
         revocation.take_step(at(approver, day), case_id, K.DECIDE, on=day)
     assert "已结案" in err.value.message("zh")
+
+
+def test_hearing_on_request_notified_7_working_days_ahead_and_chaired_by_a_non_officer(
+        ctx, db, people, officers):
+    org_id = _dormant(ctx)
+    case_id = _open(people, officers, org_id)
+    _notice_served(people, case_id)  # served 11 Feb; request window to 25 Feb
+    o1, approver = people["officer1"], people["approver"]
+    clerk = people["clerk"]
+    revocation.take_step(at(clerk, D("2026-02-13")), case_id, K.REQUEST_HEARING,
+                         on=D("2026-02-13"), data=StepData(note="法定代表人书面要求听证"))
+    # a hearing on 6 Mar must be notified by 26 Feb (7 working days ahead; 28 Feb works)
+    with pytest.raises(RefusedByRule) as err:
+        revocation.take_step(at(o1, D("2026-02-27")), case_id, K.NOTIFY_HEARING,
+                             on=D("2026-02-27"), data=StepData(hearing_on=D("2026-03-06")))
+    assert "第六十四条" in err.value.message("zh")
+    view = revocation.take_step(at(o1, D("2026-02-24")), case_id, K.NOTIFY_HEARING,
+                                on=D("2026-02-24"),
+                                data=StepData(hearing_on=D("2026-03-06"),
+                                              hearing_place="区民政局三楼会议室"))
+    assert view.facts.hearing.scheduled_on == D("2026-03-06")
+    # no decision before the hearing is held, and an officer does not chair it
+    assert K.COLLECTIVE_DISCUSSION not in revocation.case_view(
+        at(approver, D("2026-03-05")), case_id).offered
+    with pytest.raises((PermissionDenied, RefusedByRule)):
+        revocation.take_step(at(o1, D("2026-03-06")), case_id, K.HOLD_HEARING,
+                             on=D("2026-03-06"))
+    revocation.take_step(at(approver, D("2026-03-06")), case_id, K.HOLD_HEARING,
+                         on=D("2026-03-06"), data=StepData(note="听证笔录"))
+    day = D("2026-03-09")
+    revocation.take_step(at(approver, day), case_id, K.COLLECTIVE_DISCUSSION, on=day)
+    revocation.take_step(at(people["reviewer"], day), case_id, K.LEGAL_REVIEW, on=day)
+    view = revocation.take_step(at(approver, day), case_id, K.DECIDE, on=day)
+    assert view.status == "decided"
+    with db.read() as s:
+        kinds = [d.kind for d in s.exec(select(IssuedDocument)
+                                        .where(IssuedDocument.case_id == case_id))]
+    assert "hearing_notice" in kinds and "penalty_decision" in kinds
