@@ -64,3 +64,18 @@ async def test_reopened_draft_is_not_new_and_can_be_discarded(people):  # noqa: 
         await wait_until(pilot, lambda: reg.get_application(clerk, draft.id).status
                          is ApplicationStatus.WITHDRAWN)
     assert reg.list_applications(clerk, statuses=DRAFT) == []
+
+
+async def test_f5_result_at_the_top_and_focus_on_the_first_problem(people):  # noqa: F811
+    clerk = people["clerk"]
+    draft = reg.save_draft(clerk, sg_form(legal_rep_name=""), org_type=OrgType.SOCIAL_GROUP)
+    app = Harness(IntakeScreen(clerk, application_id=draft.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query_one("#f-name", Input).value != "")
+        await settle(app, pilot)
+        await pilot.press("f5")
+        summary = app.screen.query_one("#reg-summary", Static)
+        await wait_until(pilot, lambda: summary.display and "须处理" in str(summary.render()))
+        assert summary.region.y <= 3  # at the top, not below the fold
+        await wait_until(pilot, lambda: app.focused is not None
+                         and app.focused.id == "f-legal_rep_name")

@@ -50,6 +50,7 @@ FORM_CSS = """
 RegistrationFormScreen { layout: vertical; }
 #reg-title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
 #reg-status { height: 1; padding: 0 1; color: $text-muted; }
+#reg-summary { height: auto; padding: 0 1; color: $warning; text-style: bold; display: none; }
 #reg-form { height: 1fr; padding: 0 1; }
 #reg-fields, #reg-person-more, #reg-materials { height: auto; }
 .reg-row { height: auto; min-height: 1; }
@@ -146,6 +147,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def compose(self) -> ComposeResult:
         yield Static("", id="reg-title")
         yield Static("", id="reg-status")
+        yield Static("", id="reg-summary")
         with VerticalScroll(id="reg-form", can_focus=False):
             yield from self.compose_head()
             yield Static("", id="reg-notice")
@@ -593,6 +595,21 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         form = self.collect()
         self.run_check(form)
 
+    def show_summary_top(self, findings) -> None:  # noqa: ANN001
+        """F5/F9: the result where the clerk is looking — one line at the top — and the
+        focus on the first field with a problem (the details stay under each field)."""
+        blocking = [f for f in findings if f.blocks]
+        box = self.query_one("#reg-summary", Static)
+        if not findings:
+            box.update(Text(t("registration.ui.check_summary_ok")))
+        else:
+            box.update(Text(t("registration.ui.check_summary", blocking=len(blocking),
+                              warnings=len(findings) - len(blocking))))
+        box.display = True
+        first = next((f for f in (blocking or list(findings)) if f.field), None)
+        if first is not None:
+            self.focus_field(first.field)
+
     def run_check(self, form: dict) -> None:
         def check() -> reg.ApplicationInfo:
             info = self._save(form, autosave=True) if self.status == ApplicationStatus.DRAFT \
@@ -602,6 +619,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         def checked(full: reg.ApplicationInfo) -> None:
             self.dirty = False
             self.show_findings(full.findings)
+            self.show_summary_top(full.findings)
 
         self.call_service(check, then=checked, failed=self.show_error,
                           group="registration-check")
@@ -639,7 +657,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def _not_ready(self, findings: list[FindingDTO]) -> None:
         self.show_findings(findings)
         self.notify(t("registration.ui.not_ready", count=len(findings)), severity="warning")
-        self.focus_field(findings[0].field if findings else None)
+        self.show_summary_top(findings)
 
     def _submitted(self, info: reg.ApplicationInfo) -> None:
         from mca_tui.ui.screens.application import ApplicationScreen
