@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mca_tui.config import Settings
@@ -182,10 +183,21 @@ def _office(session: Session, settings: Settings, office_id: str | None) -> Offi
 
 def next_number(session: Session, office_id: str, kind: str, year: int) -> int:
     """Advance the gapless counter of (office, kind, year) inside the caller's
-    transaction; a rollback returns the number."""
-    counter = session.get(DocNumberCounter, (office_id, kind, year))
+    transaction; a rollback returns the number. The row is locked (SELECT ... FOR
+    UPDATE) so concurrent writers on a server take turns; its first creation is a
+    savepoint, and a writer that lost that race reads the winner's row, locked."""
+    key = (office_id, kind, year)
+    counter = session.get(DocNumberCounter, key, with_for_update=True, populate_existing=True)
     if counter is None:
-        counter = DocNumberCounter(office_id=office_id, kind=kind, year=year, last_seq=0)
+        try:
+            with session.begin_nested():
+                session.add(DocNumberCounter(office_id=office_id, kind=kind, year=year,
+                                             last_seq=0))
+        except IntegrityError:
+            pass  # created meanwhile by another transaction
+        counter = session.get(DocNumberCounter, key, with_for_update=True,
+                              populate_existing=True)
+        assert counter is not None
     counter.last_seq += 1
     session.add(counter)
     session.flush()

@@ -112,6 +112,7 @@ from mca_tui.services.workflow import (
     settle,
 )
 from mca_tui.services.workflow import available_actions as _workflow_actions
+from mca_tui.storage import locks
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
@@ -741,11 +742,18 @@ def get_application(ctx: ServiceContext, app_id: str) -> ApplicationInfo:
 
 def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus, ...] = (),
                       kind: ApplicationKind | None = None, organization_id: str | None = None,
-                      limit: int = 200) -> list[ApplicationSummary]:
-    """Applications of the office, most recently changed first (bounded by ``limit``)."""
+                      limit: int = 200, text: str = "") -> list[ApplicationSummary]:
+    """Applications of the office, most recently changed first (bounded by ``limit``).
+    ``text``: only those whose application number, proposed name or applicant (legal
+    representative, as typed on the form) contains it — drafts included."""
     ctx.permit("application.read")
     with ctx.db.read() as s:
         q = select(Application).where(Application.office_id == ctx.actor.office_id)
+        wanted = normalize_text(text)
+        if wanted:
+            like = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            q = q.where(col(Application.number).like(like, escape="\\")
+                        | col(Application.form_json).like(like, escape="\\"))
         if statuses:
             q = q.where(col(Application.status).in_([st.value for st in statuses]))
         if kind:
@@ -753,7 +761,14 @@ def list_applications(ctx: ServiceContext, *, statuses: tuple[ApplicationStatus,
         if organization_id:
             q = q.where(Application.organization_id == organization_id)
         q = q.order_by(col(Application.updated_at).desc()).limit(limit)
-        return [summarize(ctx, s, app) for app in s.exec(q)]
+        out = [summarize(ctx, s, app) for app in s.exec(q)]
+        if wanted:  # the LIKE above also matched other fields of the form
+            forms = {a.id: _form(a) for a in s.exec(select(Application).where(
+                col(Application.id).in_([r.id for r in out])))}
+            out = [r for r in out if any(wanted in normalize_text(str(v or "")) for v in (
+                r.number, r.org_name, forms[r.id].get("name"),
+                forms[r.id].get("legal_rep_name"), forms[r.id].get("applicant")))]
+        return out
 
 
 def summarize(ctx: ServiceContext, session: Session, app: Application) -> ApplicationSummary:
@@ -1339,6 +1354,9 @@ def approve(ctx: ServiceContext, app_id: str, *, note: str = "", decided_on: dat
         app = _load(s, app_id)
         _check_decision_date(ctx, app, today)
         tr = _move(ctx, s, app, "application.approve", expected_version)
+        # approvers on a shared server: the name check and the write run one at a time
+        # per name (Order 69 Art 16 (1); storage.locks, a no-op on SQLite)
+        locks.lock_key(s, "organization-name:" + normalize_name(_form(app).get("name")))
         blocking = [f for f in _all_findings(s, ctx, app) if f.blocks]
         if blocking:
             raise NotReady(blocking)

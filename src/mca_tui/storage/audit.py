@@ -28,6 +28,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstanceState, Mapper
 from sqlmodel import Session, SQLModel, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -375,6 +376,20 @@ def event_hash(event: AuditEvent, changes: Sequence[ChangeRow] = ()) -> str:
 # --------------------------------------------------------------------------- appending
 
 
+def _new_chain_head(session: Session, chain: str) -> AuditChainHead:
+    """The head of a chain's first event, created (seq 0, genesis) in a savepoint and
+    locked: where writers are not serialised (PostgreSQL), two first events of a chain
+    at once meet on its primary key, and the loser takes the winner's head in turn."""
+    try:
+        with session.begin_nested():
+            session.add(AuditChainHead(chain=chain, seq=0, hash=GENESIS))
+    except IntegrityError:
+        pass  # created meanwhile by another transaction
+    head = session.get(AuditChainHead, chain, with_for_update=True, populate_existing=True)
+    assert head is not None
+    return head
+
+
 def append_event(
     session: Session,
     actor: Actor,
@@ -395,8 +410,10 @@ def append_event(
     # FOR UPDATE serialises appenders on servers; SQLite is already serialised by
     # BEGIN IMMEDIATE (and its dialect renders no FOR UPDATE).
     head = session.get(AuditChainHead, chain, with_for_update=True)
-    seq = (head.seq + 1) if head else 1
-    prev = head.hash if head else GENESIS
+    if head is None:
+        head = _new_chain_head(session, chain)
+    seq = head.seq + 1
+    prev = head.hash
     event = AuditEvent(
         chain=chain,
         seq=seq,
@@ -435,11 +452,8 @@ def append_event(
             keys[(entity, str(entity_id))] = None
     event.hash = event_hash(event, rows)
     session.add(event)
-    if head is None:
-        session.add(AuditChainHead(chain=chain, seq=seq, hash=event.hash))
-    else:
-        head.seq, head.hash = seq, event.hash
-        session.add(head)
+    head.seq, head.hash = seq, event.hash
+    session.add(head)
     session.flush()
     for start in range(0, len(rows), _INSERT_CHUNK):
         session.execute(insert(AuditChange), [
