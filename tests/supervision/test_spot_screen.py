@@ -95,3 +95,36 @@ async def test_escape_on_the_confirmation_draws_nothing(make_app, approved_plan,
         await settle(app, pilot)
         with ctx.db.read() as s:
             assert s.get(SpotCheckPlanRow, approved_plan).status == "approved"
+
+
+async def test_an_officer_records_a_result_and_exports_the_list(make_app, approved_plan, ctx,
+                                                               make_ctx, settings):
+    from mca_tui.ui.screens.spot_check import SpotCheckScreen
+    from mca_tui.ui.screens.supervision_forms import SupervisionForm
+
+    reviewer = make_ctx("planner", Role.REVIEWER, today=TODAY)
+    spot_checks.draw(reviewer, approved_plan, seed="screen-seed")
+    spot_checks.notify(make_ctx("clerk9", Role.CLERK, today=TODAY), approved_plan)
+    plan = spot_checks.get_plan(ctx, approved_plan)
+    first_org = plan.drawn[0][0]
+    with ctx.db.read() as s:
+        officer_id = json.loads(s.get(SpotCheckPlanRow, approved_plan).inspectors_json)[
+            first_org][0]
+    username = next(u.username for u in users.list_users(ctx) if u.id == officer_id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, username, "password-123")
+        app.open_procedure("spot_checks")
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen)
+                         and app.screen.query_one("#spot-drawn", DataTable).row_count == 3)
+        app.screen.query_one("#spot-drawn", DataTable).focus()
+        await pilot.press("f8")
+        await wait_until(pilot, lambda: isinstance(app.screen, SupervisionForm))
+        await pilot.press("f9")  # the assigned pair present, all items, no problem
+        await wait_until(pilot, lambda: isinstance(app.screen, SpotCheckScreen))
+        await wait_until(pilot, lambda: spot_checks.get_plan(ctx, approved_plan).results.get(
+            first_org) == "no_problem")
+        await pilot.press("f7")
+        await settle(app, pilot)
+        exports = list((settings.documents_path() / "exports").glob("spot-check-results-*"))
+        assert len(exports) == 1
