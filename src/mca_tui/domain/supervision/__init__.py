@@ -48,4 +48,10 @@ in the findings panel, so that nothing the clerk typed is lost.
   :func:`~.credit_list.promotion_proposals`, :func:`~.evaluation.expiry_queue`.
 - Statistics keep reading the records: ``annual_report.is_accepted`` is the same
   definition as ``domain.enums.ACCEPTED_CONCLUSIONS``.
+
+Where the services are: ``services.supervision.{annual_reports,credit_lists}`` (report
+cycle, lists) and ``services.supervision.{audits,rectification,interviews,spot_checks,
+evaluation}``; a ``SupervisionRecord``'s workflow state and steps are in its
+``details_json`` (``services.supervision._rows``); spot-check plans are the table
+``spot_check_plan``; ``mca-tui spotcheck verify`` re-runs every recorded draw.
 """
