@@ -234,3 +234,30 @@ async def test_approver_adjusts_a_conclusion_with_its_reason(make_app, people, d
         await wait_until(pilot, lambda: page.info is not None
                          and page.info.conclusion == "basic_pass")
         assert page.info.rectification_id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_report_list_and_page_fit_80x24(make_app, people, lang):
+    """At 80×24 the list keeps name, deadline and status on one row; the report page shows
+    its deadlines and the footer keeps F9 and the palette key."""
+    from mca_tui.i18n import set_language, t
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen, AnnualReportsScreen
+
+    from ..ui.waiting import screen_lines
+
+    set_language(lang)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "clerk", PASSWORDS["clerk"])
+        app.push_screen(AnnualReportsScreen(app.ctx, 2024))
+        await wait_until(pilot, lambda: len(getattr(app.screen, "rows", [])) == 2)
+        await settle(app, pilot)
+        rows = [line for line in screen_lines(app) if "海沧区篮球协会" in line]
+        assert rows and "2025-06-03" in rows[0], "\n".join(screen_lines(app))
+        assert t("enum.AnnualReportStatus.overdue") in rows[0]
+        assert "^p" in screen_lines(app)[-1]
+        app.push_screen(AnnualReportScreen(app.ctx, people["missing"], 2024))
+        await wait_until(pilot, lambda: getattr(app.screen, "info", None) is not None)
+        await settle(app, pilot)
+        text = "\n".join(screen_lines(app))
+        assert "2025-06-03" in text and "f9" in screen_lines(app)[-1], text
