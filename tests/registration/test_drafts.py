@@ -79,3 +79,37 @@ async def test_f5_result_at_the_top_and_focus_on_the_first_problem(people):  # n
         assert summary.region.y <= 3  # at the top, not below the fold
         await wait_until(pilot, lambda: app.focused is not None
                          and app.focused.id == "f-legal_rep_name")
+
+
+def test_applications_found_by_number_name_and_applicant(people):  # noqa: F811
+    clerk = people["clerk"]
+    draft = reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会", legal_rep_name="王建华"),
+                           org_type=OrgType.SOCIAL_GROUP)
+    other = reg.save_draft(clerk, sg_form(name="厦门市海沧区围棋协会"),
+                           org_type=OrgType.SOCIAL_GROUP)
+    accepted = reg.submit(clerk, other.id)
+
+    def found(text: str) -> list[str]:
+        return [r.id for r in reg.list_applications(clerk, text=text)]
+
+    assert found("书法") == [draft.id]
+    assert found("王建华") == [draft.id]  # the applicant (legal representative)
+    assert found(accepted.number) == [other.id]
+    assert found("purpose") == []  # keys of the stored form are not matched
+    assert set(found("")) == {draft.id, other.id}
+
+
+async def test_applications_list_search_box(people):  # noqa: F811
+    clerk = people["clerk"]
+    reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会", legal_rep_name="王建华"),
+                   org_type=OrgType.SOCIAL_GROUP)
+    reg.save_draft(clerk, sg_form(name="厦门市海沧区围棋协会"), org_type=OrgType.SOCIAL_GROUP)
+    app = Harness(ApplicationsScreen(clerk))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.rows) == 2)
+        app.screen.query_one("#apps-query", Input).focus()
+        await pilot.press(*"王建华")
+        await wait_until(pilot, lambda: [r.org_name for r in app.screen.rows]
+                         == ["厦门市海沧区书法协会"])
+        await pilot.press("enter")  # opens the one found
+        await wait_until(pilot, lambda: isinstance(app.screen, IntakeScreen))

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
@@ -48,6 +48,7 @@ ApplicationScreen, ApplicationsScreen { layout: vertical; }
 .app-section { margin-top: 1; text-style: bold; }
 .app-block { color: $error; }
 #apps-table { height: 1fr; }
+#apps-query { margin: 0 1; }
 #apps-hint { height: 1; color: $text-muted; padding: 0 1; }
 """
 
@@ -404,6 +405,7 @@ class ApplicationsScreen(_Worker, Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("registration.ui.list_title")), id="apps-title")
+        yield Input(placeholder=t("registration.ui.list_query"), id="apps-query", compact=True)
         yield DataTable(id="apps-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("registration.ui.list_hint")), id="apps-hint")
         yield Footer(show_command_palette=True, compact=True)
@@ -442,7 +444,21 @@ class ApplicationsScreen(_Worker, Screen):
 
     def action_refresh(self) -> None:
         statuses = (ApplicationStatus.DRAFT, *reg.IN_FLIGHT)
-        self.call(reg.list_applications, self._fill, self.ctx, statuses=statuses)
+        text = self.query_one("#apps-query", Input).value
+        self.call_service(reg.list_applications, self.ctx, statuses=statuses, text=text,
+                          then=self._fill, failed=self.show_error, group="apps-list",
+                          exclusive=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The same box finds drafts and applications by number, proposed name or
+        applicant (the legal representative as typed)."""
+        event.stop()
+        self.action_refresh()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.rows:
+            self._open(self.rows[0].id)
 
     def _fill(self, rows: list[reg.ApplicationSummary]) -> None:
         self.rows = rows
@@ -456,7 +472,10 @@ class ApplicationsScreen(_Worker, Screen):
                       "col_received": _d(r.received_on), "col_status": label(r.status),
                       "col_due": due_text}
             table.add_row(*(Text(values[k]) for k in self._shown_columns), key=r.id)
-        hint = t("registration.ui.list_hint") if rows else t("registration.ui.list_empty")
+        query = self.query_one("#apps-query", Input).value.strip()
+        hint = (t("registration.ui.list_hint") if rows else
+                t("registration.ui.list_none", query=query) if query else
+                t("registration.ui.list_empty"))
         self.query_one("#apps-hint", Static).update(Text(hint))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
