@@ -147,6 +147,11 @@ async def test_abnormal_proposal_writes_nothing_and_the_approver_confirms(make_a
         await settle(app, pilot)
         assert _count(db, AuditEvent) == events  # the dry run wrote nothing
         assert _count(db, CreditListEntry) == 0
+        await pilot.press("enter")  # the proposed organization's report page
+        await wait_until(pilot, lambda: getattr(app.screen, "organization_id", None)
+                         == people["missing"])
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is proposal)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot, "head", PASSWORDS["head"])

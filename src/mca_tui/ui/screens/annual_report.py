@@ -3,8 +3,9 @@ clerk, conclusion by a reviewer) and the abnormal-list proposal for the missing 
 
 Keys — list: Enter opens the report, F6 / F8 previous / next year, F9 the abnormal-list
 proposal, F7 export, F5 refresh, Esc back. Report page: F9 the main action the transition
-table offers this user now (接收 / 重新报送 / 作出结论), F5 refresh, Esc back. Proposal: F9
-lists the organizations shown (the approver; a confirmation first), F7 export, Esc back.
+table offers this user now (接收 / 重新报送 / 作出结论 / 调整结论), F5 refresh, Esc back.
+Proposal: Enter opens a proposed organization's report, F9 lists the organizations shown
+(the approver; a confirmation first), F7 export, Esc back.
 Nothing the clerk typed is lost on an error: the message appears under the form.
 """
 
@@ -452,6 +453,16 @@ class AbnormalProposalScreen(_Calls, Screen):
             msg = t("supervision.ui.proposal_count_approver", n=len(rows))
         self.query_one("#pp-status", Static).update(Text(msg))
         self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.action_refresh()  # a report recorded meanwhile drops out of the proposal
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: the organization's report page (to check, or to record a late report)."""
+        event.stop()
+        row = self.rows[int(event.row_key.value or 0)]
+        self.app.push_screen(AnnualReportScreen(self.ctx, row.organization_id, self.year))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "confirm":
