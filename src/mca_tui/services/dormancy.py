@@ -368,7 +368,7 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     # the organization's status is read live (by primary key) so that a status change a
     # service did not report to the summary still takes the organization off the list
     q = (select(DormancySummaryRow, Organization.status)
-         .join(Organization, Organization.id == DormancySummaryRow.organization_id)
+         .join(Organization, col(Organization.id) == col(DormancySummaryRow.organization_id))
          .where(col(DormancySummaryRow.watch_from) <= day)
          # watch_from only: the index order (ties in row order), no sort of a tie group
          .order_by(col(DormancySummaryRow.watch_from)))
@@ -409,7 +409,7 @@ def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:
     with ctx.db.read() as s:
         return int(s.exec(select(func.count()).select_from(DormancySummaryRow)
                           .join(Organization,
-                                Organization.id == DormancySummaryRow.organization_id)
+                                col(Organization.id) == col(DormancySummaryRow.organization_id))
                           .where(col(DormancySummaryRow.watch_from) <= day,
                                  *_not_excluded(day))).one())
 
