@@ -73,6 +73,23 @@ VARIANTS.update({
 })
 
 
+# Credit lists (services.supervision.credit_lists): listing, new ground, removal, promotion.
+_CREDIT = {"list_kind": "abnormal", "ground_codes": ["report_not_submitted"],
+           "reason": "2025年度工作报告逾期未报（截止日期 2026-06-01）",
+           "legal_basis": "《社会组织信用信息管理办法》（民政部令第60号）（列入活动异常名录情形第一项）",
+           "action_on": ON, "listed_on": date(2025, 7, 15), "way": "verified"}
+VARIANTS.update({
+    "credit_listing_notice": ("credit_listing_notice", _CREDIT),
+    "credit_listing_notice-restart": ("credit_listing_notice", {
+        **_CREDIT, "ground_codes": ["unreachable"], "restarted": True,
+        "reason": "两次挂号信均被退回"}),
+    "credit_listing_notice-serious": ("credit_listing_notice", {
+        **_CREDIT, "list_kind": "serious", "ground_codes": ["abnormal_two_years"],
+        "reason": "", "promoted_since": date(2024, 6, 20)}),
+    "credit_removal_notice": ("credit_removal_notice", {**_CREDIT, "reason": ""}),
+})
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "out" / "docs"
     out.mkdir(parents=True, exist_ok=True)
