@@ -108,3 +108,35 @@ async def test_case_screen_offers_only_what_the_rules_allow(ctx, db, people, off
         await wait_until(pilot, lambda: officer_screen.view is not None)
         assert K.DECIDE not in officer_screen.view.offered
         assert K.SERVE_DECISION in officer_screen.view.offered
+
+
+async def test_contact_attempts_recorded_from_the_keyboard(ctx, people):
+    from mca_tui.services import dormancy
+    from mca_tui.ui.screens.revocation import ContactScreen
+
+    org = add_org(ctx, "无法联系协会", reports=good_years(2016, 2024))
+    clerk = at(people["clerk"], D("2025-09-30"))
+    screen = ContactScreen(clerk, org)
+    app = Harness(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for on, fate_on in (("2025-08-01", "2025-08-10"), ("2025-09-05", "2025-09-15")):
+            screen.query_one("#ct-kind", Select).value = "registered_letter"
+            screen.query_one("#ct-fate", Select).value = "unsigned"
+            screen.query_one("#ct-on", Input).value = ""
+            screen.query_one("#ct-on", Input).focus()
+            await pilot.press(*on)
+            screen.query_one("#ct-fate-on", Input).value = ""
+            screen.query_one("#ct-fate-on", Input).focus()
+            await pilot.press(*fate_on)
+            before = screen.recorded
+            await pilot.press("f9")
+            await wait_until(pilot, lambda b=before: screen.recorded == b + 1)
+        # a date in the future is refused under the form; what was typed stays
+        screen.query_one("#ct-on", Input).value = "2025-10-09"
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: "不能晚于今天" in _text(screen, "#ct-error"))
+        assert screen.query_one("#ct-on", Input).value == "2025-10-09"
+    signals = {s.kind.value for c in dormancy.candidates(ctx, D("2025-09-30"))
+               for s in c.assessment.signals}
+    assert signals == {"unreachable"}

@@ -228,6 +228,13 @@ def _dormancy(ctx: ServiceContext, _org: str | None) -> Screen:
     return DormancyScreen(ctx)
 
 
+def _contacts(ctx: ServiceContext, org: str | None) -> Screen:
+    from mca_tui.ui.screens.revocation import ContactScreen
+
+    assert org is not None
+    return ContactScreen(ctx, org)
+
+
 def _revocation_case(ctx: ServiceContext, org: str | None) -> Screen:
     from mca_tui.ui.screens.revocation import CaseScreen
 
@@ -239,6 +246,9 @@ PROCEDURES.extend([
               roles=(Role.ENFORCEMENT, Role.REVIEWER, Role.APPROVER)),
     Procedure("revocation_case", "case.ui.title", _revocation_case, needs_organization=True,
               on_home=False, roles=(Role.ENFORCEMENT, Role.REVIEWER, Role.APPROVER)),
+    Procedure("contact_attempts", "dormancy.ui.contact_title", _contacts,
+              needs_organization=True, on_home=False, action="dormancy.contact",
+              statuses=(OrgStatus.ACTIVE,)),
 ])
 
 QueueOpener = Callable[["ServiceContext", Any], "Screen | None"]

@@ -431,3 +431,98 @@ def _deadline(d, today: date) -> str:  # noqa: ANN001
     left = d.days_left(today)
     text = f"{t(d.rule, n=d.amount)} {_d(d.due)}"
     return text + ("！" if left < 0 else "")
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+class ContactScreen(ServiceCalls, Screen):
+    """Record an attempt to reach the organization (a registered letter and its fate,
+    other mail, a field check, a call): the evidence of "cannot be contacted". F9 records,
+    Esc back; the attempts so far are listed."""
+
+    DEFAULT_CSS = CSS
+    BINDINGS = [
+        Binding("escape", "back", t("ui.key.back"), id="contact.back"),
+        Binding("f9", "main", t("dormancy.ui.contact_record"), id="contact.main"),
+    ]
+
+    def __init__(self, ctx: ServiceContext, organization_id: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.organization_id = organization_id
+        self.recorded = 0
+
+    def compose(self) -> ComposeResult:
+        from mca_tui.domain.enums import ContactFate, ContactKind
+
+        yield Static(Text(t("dormancy.ui.contact_title")), classes="sv-title")
+        with VerticalScroll(classes="sv-body"):
+            yield Static("", id="ct-list", classes="sv-info")
+            yield from self._row("kind", Select([(label(k), k.value) for k in ContactKind],
+                                                id="ct-kind", allow_blank=False))
+            yield from self._row("on", Input(id="ct-on", placeholder="YYYY-MM-DD"))
+            yield from self._row("fate", Select([(label(f), f.value) for f in ContactFate],
+                                                id="ct-fate", allow_blank=False))
+            yield from self._row("fate_on", Input(id="ct-fate-on", placeholder="YYYY-MM-DD"))
+            yield from self._row("note", Input(id="ct-note"))
+            yield Static("", id="ct-error", classes="sv-error")
+        yield Footer(show_command_palette=False)
+
+    def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
+        with Horizontal(classes="sv-row"):
+            yield Label(t(f"dormancy.ui.contact_{name}"))
+            yield widget
+
+    def on_mount(self) -> None:
+        self.query_one("#ct-on", Input).value = self.ctx.today().isoformat()
+        self._load()
+
+    def _load(self) -> None:
+        self.call_service(dormancy.contacts_of, self.ctx, self.organization_id,
+                          then=self._show, failed=self._problem, group="contacts")
+
+    def _show(self, attempts: list) -> None:  # noqa: ANN001
+        lines = [f"{_d(a.on)} {label(a.kind)} {label(a.fate)} {_d(a.fate_on)} {a.note}"
+                 for a in attempts]
+        self.query_one("#ct-list", Static).update(Text("\n".join(lines) or "—"))
+
+    def action_main(self) -> None:
+        raw_on = self.query_one("#ct-on", Input).value
+        raw_fate = self.query_one("#ct-fate-on", Input).value.strip()
+        try:
+            on = read_date(raw_on)
+            fate_on = read_date(raw_fate) if raw_fate else None
+        except DateTextError:
+            on = None
+            fate_on = None
+        if on is None:
+            self._problem(t("supervision.ui.error.date", field=t("dormancy.ui.contact_on"),
+                            value=raw_on))
+            return
+        kind = self.query_one("#ct-kind", Select).value
+        fate = self.query_one("#ct-fate", Select).value
+        self.call_service(dormancy.record_contact, self.ctx, self.organization_id,
+                          kind=str(kind), on=on, fate=str(fate), fate_on=fate_on,
+                          note=self.query_one("#ct-note", Input).value,
+                          then=self._done, on_error=self._failed, failed=self._problem,
+                          group="contact-write")
+
+    def _done(self, _row_id: str) -> None:
+        self.recorded += 1
+        self._problem("")
+        self.query_one("#ct-note", Input).value = ""
+        self.notify(t("supervision.ui.saved"), markup=False)
+        self._load()
+
+    def _failed(self, exc: ServiceError) -> None:
+        if isinstance(exc, ValidationFailed):
+            self._problem("\n".join(p.message() for p in exc.problems))
+        else:
+            self._problem(exc.message())
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#ct-error", Static).update(Text(message))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
