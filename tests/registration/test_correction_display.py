@@ -13,6 +13,7 @@ from mca_tui.ui.screens.application import ApplicationScreen, _due_text
 
 from .helpers import TODAY, sg_form
 from .test_correction_dialog import accepted  # noqa: F401 - fixture
+from .test_screens import people  # noqa: F401 - fixture
 
 DUE = date(2025, 3, 20)
 
@@ -78,3 +79,16 @@ async def test_f9_correction_complete_does_not_pop_the_old_notice(accepted, make
         assert any("补正完成" in m for m in messages)
         assert not any("已受理" in m for m in messages)
     assert reg.get_application(clerk, app_id).status is ApplicationStatus.ACCEPTED
+
+
+def test_duplicate_id_warning_names_the_person_holding_it(people):  # noqa: F811
+    from .helpers import FOUNDER_ID
+    from .test_workflow import accept, establish
+
+    establish(people)  # 林芳 (FOUNDER_ID) is a founder of the registered group
+    form = sg_form(name="海沧区（老年人体育）联合会", domicile="厦门市海沧区钟林路9号",
+                   persons=[{"name": "张海燕", "id_number": FOUNDER_ID, "title": "秘书长",
+                             "role": "founder"}])
+    app = accept(people["clerk"], form)
+    [linked] = [f for f in app.findings if f.code == "person_linked"]
+    assert "林芳" in linked.message() and "张海燕" not in linked.message()

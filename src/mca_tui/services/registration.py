@@ -600,7 +600,8 @@ def _registry_findings(session: Session, ctx: ServiceContext, app: Application, 
                 out.append(FindingDTO("legal_rep_other_group", BLOCK,
                                       "《社会团体登记管理条例》第十二条",
                                       "registration.finding.legal_rep_other_group",
-                                      {"name": person_name or person.name, "other": org.name},
+                                      # the person who holds the number in the register
+                                      {"name": person.name or person_name, "other": org.name},
                                       "legal_rep_id_number"))
                 continue
             if (number, org.id) in seen:
@@ -608,7 +609,7 @@ def _registry_findings(session: Session, ctx: ServiceContext, app: Application, 
             seen.add((number, org.id))
             out.append(FindingDTO("person_linked", WARN, "",
                                   "registration.finding.person_linked",
-                                  {"name": person_name or person.name,
+                                  {"name": person.name or person_name,  # the holder
                                    "id": mask_id_number(number), "other": org.name,
                                    "role": t(f"registration.person_role.{link.role}")},
                                   "persons" if form_role != "legal_rep"
