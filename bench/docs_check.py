@@ -90,6 +90,25 @@ VARIANTS.update({
 })
 
 
+# Revocation cases (services.revocation): filing, advance notice, hearing notice, decision,
+# service by announcement, publication.
+_CASE = {"grounds": [{"message": "dormancy.signal.no_report_two_years", "params": {}},
+                     {"message": "dormancy.signal.unreachable", "params": {}}],
+         "legal_basis": "《社会团体登记管理条例》第二十九条、第三十条", "filed_on": date(2026, 9, 1),
+         "officers": "王海涛、蔡志强", "evidence": "年度报告系统截图；挂号信退回凭证",
+         "statement_days": 5, "hearing_days": 5, "requested_on": date(2026, 9, 20),
+         "hearing_on": date(2026, 10, 16), "hearing_place": "海沧区民政局三楼会议室",
+         "notice_served_on": date(2026, 10, 8), "statement_sentence":
+         "你单位在规定期限内未提出陈述、申辩和听证要求，视为放弃上述权利。",
+         "served_title": "行政处罚决定书", "served_number": "海民社罚决〔2026〕3号",
+         "published_on": ON, "effective_days": 30, "effective_on": date(2026, 12, 28),
+         "rights_sentence": "", "decision_number": "海民社罚决〔2026〕3号",
+         "ground_summary": [{"message": "dormancy.signal.no_report_two_years", "params": {}}]}
+VARIANTS.update({kind: (kind, _CASE) for kind in (
+    "case_filing", "advance_notice", "hearing_notice", "penalty_decision",
+    "service_announcement", "revocation_announcement")})
+
+
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "out" / "docs"
     out.mkdir(parents=True, exist_ok=True)

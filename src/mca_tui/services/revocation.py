@@ -584,6 +584,9 @@ def take_step(ctx: ServiceContext, case_id: str, step: CaseStepKind | str, *, on
             served = pc.case_clocks(facts, ctx.calendar, ctx.settings.legal).notice_served_on
             statement = (t("case.doc.statement_received", _lang(ctx)) if facts.statement_on
                          and not facts.waived_on else t("case.doc.statement_none", _lang(ctx)))
+            if facts.hearing.held_on is not None:
+                statement = t("case.doc.hearing_held", _lang(ctx),
+                              date=f"{facts.hearing.held_on:%Y年%-m月%-d日}")
             info = docs.issue(u, ctx, "penalty_decision", issued_on=on,
                               organization_id=org.id, case_id=case_id, data={
                                   **_org_data(org), "grounds": _grounds(case),
