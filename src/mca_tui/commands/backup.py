@@ -26,6 +26,9 @@ def run(rt) -> int:  # noqa: ANN001
             print(t("backup.exists", path=str(path)))
             return 1
     db = rt.database()
+    if not db.is_sqlite:
+        print(t("backup.server"))
+        return 2
     db.backup(target)
     conn = sqlite3.connect(target)
     try:
