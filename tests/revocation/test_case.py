@@ -285,3 +285,7 @@ def test_hearing_on_request_notified_7_working_days_ahead_and_chaired_by_a_non_o
         kinds = [d.kind for d in s.exec(select(IssuedDocument)
                                         .where(IssuedDocument.case_id == case_id))]
     assert "hearing_notice" in kinds and "penalty_decision" in kinds
+    with db.read() as s:
+        decision = s.exec(select(IssuedDocument).where(
+            IssuedDocument.case_id == case_id, IssuedDocument.kind == "penalty_decision")).one()
+    assert "2026年3月6日依法举行了听证" in decision.data_json
