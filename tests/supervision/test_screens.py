@@ -266,3 +266,22 @@ async def test_report_list_and_page_fit_80x24(make_app, people, lang):
         await settle(app, pilot)
         text = "\n".join(screen_lines(app))
         assert "2025-06-03" in text and "f9" in screen_lines(app)[-1], text
+
+
+async def test_listing_page_offers_promotion_only_from_the_day_after_two_years(db, settings,
+                                                                             people, make_ctx):
+    from mca_tui.services.supervision import credit_lists
+    from mca_tui.ui.app import McaApp
+    from mca_tui.ui.screens.credit_list import CreditListingScreen
+
+    credit_lists.list_organization(make_ctx("boss", Role.APPROVER, today=date(2023, 6, 16)),
+                                   people["missing"], "abnormal", "unreachable",
+                                   on=date(2023, 6, 16), evidence="退信")
+    for day, offered in ((date(2025, 6, 16), False), (date(2025, 6, 17), True)):
+        app = McaApp(settings, lambda: db, today=lambda day=day: day)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(app, pilot, "head", PASSWORDS["head"])
+            app.push_screen(CreditListingScreen(app.ctx, people["missing"]))
+            await wait_until(pilot, lambda a=app: getattr(a.screen, "info", None) is not None)
+            assert ("credit.abnormal.promote" in app.screen.offered) is offered, day
+            assert "credit.abnormal.remove_after_period" in app.screen.offered

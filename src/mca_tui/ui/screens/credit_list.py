@@ -177,6 +177,14 @@ class CreditListingScreen(ServiceCalls, Screen):
         """The actions of the table this user may take now that the page can do."""
         doable = {"list", "add_ground", "apply_removal", "verify_removal", "reject_removal",
                   "remove", "remove_after_period", "promote", "remove_on_deregistration"}
+        today = self.ctx.today()
+        # what the clocks do not allow yet is not offered (the service refuses it anyway)
+        if info.promotion_on is None or today < info.promotion_on:
+            doable.discard("promote")
+        if info.kind == CreditListKind.ABNORMAL.value and (
+                info.outstanding or info.earliest_removal is None
+                or today < info.earliest_removal):
+            doable.discard("remove_after_period")
         return [a for a in info.actions if a.rsplit(".", 1)[-1] in doable]
 
     def _show(self, info: svc.ListingInfo) -> None:
