@@ -4,8 +4,16 @@ event whose action is the transition's action (``services.workflow``).
 
 Modules: ``annual_reports`` (the report cycle: who must report, intake, conclusion, the
 abnormal-list proposal for missing reports), ``credit_lists`` (活动异常名录 and
-严重违法失信名单: listing, new grounds, removal, promotion, the publication list). Audits,
-rectification, interviews, spot checks and evaluation live beside them.
+严重违法失信名单: listing, new grounds, removal, promotion, the publication list),
+``demo_reports`` (the demo's 2025 cycle and listings through them). Audits, rectification,
+interviews, spot checks and evaluation live beside them (``_rows`` is their plumbing).
+
+Who decides what follows ``domain.supervision.workflows``: the clerk receives a report, a
+reviewer concludes it (never the one who received it), the approver adjusts a conclusion;
+proposals (missing reports, two years on the abnormal list) are computed and shown to
+anyone working on the register, and the approver's confirmation lists (one unit and one
+notice per organization). The written notice before listing
+(``legal.notice_before_listing``) is the notice issued in the listing's unit.
 
 Shared helpers here: :func:`org_facts` (an ``Organization`` row as ``OrgFacts``),
 :func:`history_of` and :func:`state_from_events` (a workflow item's history and state
