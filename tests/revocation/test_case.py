@@ -204,16 +204,21 @@ def test_case_needs_two_enforcement_officers(ctx, people, officers):
 
 
 def test_an_officer_who_is_also_approver_does_not_decide(ctx, make_ctx, people, officers):
+    """Named as a case officer (the other officer filed and investigated): the dated rules
+    still keep the approver role from deciding, on the screen and in the service."""
     both = make_ctx("both", Role.ENFORCEMENT, Role.APPROVER)
     org_id = _dormant(ctx)
-    case_id = revocation.open_case(at(both, D("2026-02-09")), org_id, filed_on=D("2026-02-09"),
-                                   officers=[both.actor.user_id, officers[1]])
+    case_id = _open(people, [officers[0], both.actor.user_id], org_id)
     _notice_served(people, case_id)
     day = D("2026-02-26")
-    assert K.DECIDE not in revocation.case_view(at(both, day), case_id).offered
-    with pytest.raises((PermissionDenied, RefusedByRule)):
-        revocation.take_step(at(both, day), case_id, K.COLLECTIVE_DISCUSSION, on=day)
+    revocation.take_step(at(people["approver"], day), case_id, K.COLLECTIVE_DISCUSSION, on=day)
+    revocation.take_step(at(people["reviewer"], day), case_id, K.LEGAL_REVIEW, on=day)
+    offered = revocation.case_view(at(both, day), case_id).offered
+    assert K.DECIDE not in offered and K.CLOSE not in offered
+    with pytest.raises(RefusedByRule) as err:
         revocation.take_step(at(both, day), case_id, K.DECIDE, on=day)
+    assert "第五十七条" in err.value.message("zh")
+    assert K.DECIDE in revocation.case_view(at(people["approver"], day), case_id).offered
 
 
 def test_closed_case_stops_every_clock_and_leaves_the_list(ctx, db, people, officers):

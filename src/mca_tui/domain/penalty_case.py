@@ -631,16 +631,21 @@ def offered(
     on: date,
     cal: WorkingCalendar,
     params: LegalParams = _DEFAULT_PARAMS,
+    *,
+    actor_id: str | None = None,
 ) -> tuple[CaseStepKind, ...]:
     """The steps a screen offers today: allowed by the workflow (state, role, four eyes by
     history) and not refused by the dated rules. Steps that need input (service, hearing
     day, custody item, reasons, officers) are offered when nothing but the input is
-    missing; their dialog checks the input with :func:`refusal`."""
+    missing; their dialog checks the input with :func:`refusal`. ``actor`` is the
+    workflow's key of the user (history); ``actor_id`` the user id the dated rules
+    compare with the case officers (default: ``actor``)."""
     state = facts.status.value if facts.filed_on is not None else NEW
+    who = actor if actor_id is None else actor_id
     out = []
     for tr in PENALTY_CASE.available(state, roles, actor, history):
         step = CaseStepKind(tr.step)
-        problem = refusal(step, facts, on, cal, actor=actor, data=_probe(step, facts, on),
+        problem = refusal(step, facts, on, cal, actor=who, data=_probe(step, facts, on),
                           params=params)
         if problem is None:
             out.append(step)

@@ -287,9 +287,7 @@ def case_view(ctx: ServiceContext, case_id: str, today: date | None = None) -> C
             .order_by(col(IssuedDocument.issued_on), col(IssuedDocument.number))))
     cal, params = ctx.calendar, ctx.settings.legal
     offered = pc.offered(facts, actor_roles(ctx.actor), me(ctx.actor), history, day, cal,
-                         params)
-    # the approver's listing and the officers' case: only the offered steps the actor's
-    # id is not excluded from (``offered`` uses the workflow key for four eyes)
+                         params, actor_id=_actor_id(ctx))
     return CaseView(
         case_id=case.id, organization_id=case.organization_id,
         org_name=org.name if org else "", uscc=(org.uscc or "") if org else "",
