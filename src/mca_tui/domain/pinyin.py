@@ -56,12 +56,14 @@ def _per_char(chunk: str) -> list[str]:
 _PER_CHAR = cast("Callable[[str], str]", _per_char)
 
 
-def _run_readings(run: str, style: Style) -> list[str]:
-    """One reading per character of a Han run, phrase-aware; "" where unknown."""
+@lru_cache(maxsize=200_000)
+def _run_readings(run: str, style: Style) -> tuple[str, ...]:
+    """One reading per character of a Han run, phrase-aware; "" where unknown. Cached per
+    run: names that differ only in digits or Latin letters ("…协会12") segment once."""
     out = lazy_pinyin(run, style=style, errors=_PER_CHAR)
     if len(out) != len(run):  # defensive: keep the alignment with the characters
         out = [(lazy_pinyin(ch, style=style, errors=_PER_CHAR) or [""])[0] for ch in run]
-    return [s.lower() for s in out]
+    return tuple(s.lower() for s in out)
 
 
 @lru_cache(maxsize=20_000)

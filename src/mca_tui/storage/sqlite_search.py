@@ -9,8 +9,11 @@ its characters ("海沧" -> ``"海 沧"``): any substring of any length is found
 
 Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
 - ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character;
-- ``code``: every suffix of the lower-cased USCC as a token, the whole code first, so a
-  fragment is a prefix query (``mj0001*``) and ``^5135*`` is a code prefix;
+- ``code``: the lower-cased USCC as overlapping 4-character tokens, one per position
+  (``5135 1350 … 4x x``), like ``py``: a fragment of up to 4 characters is a prefix query
+  (``mj0*``), a longer one the phrase of its 4-grams, and ``^`` anchors it to the start.
+  (Every suffix as a token, as before revision 0008, made most of the index: nearly
+  every suffix is a distinct term.)
 - ``py``: the pinyin initials of the name (domain.pinyin: the phrase-aware reading first,
   then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
   one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
@@ -72,10 +75,6 @@ def spaced(s: str) -> str:
     return " ".join(chars(s))
 
 
-def _suffixes(s: str) -> str:
-    return " ".join(s[i:] for i in range(len(s)))
-
-
 GRAM = 4
 
 
@@ -84,14 +83,19 @@ def _grams(s: str) -> str:
     return " ".join(s[i:i + GRAM] for i in range(len(s)))
 
 
-def _initials_query(letters: str, anchored: bool = False) -> str:
-    """FTS expression for ``letters`` anywhere in (or, anchored, at the start of) the
-    initials: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
+def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
+    """FTS expression for ``letters`` anywhere in (or, anchored, at the start of) a column
+    of GRAM-grams: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
     caret = "^ " if anchored else ""
     if len(letters) <= GRAM:
-        return f"py : {caret}{letters}*"
+        return f"{column} : {caret}{letters}*"
     grams = " ".join(letters[j:j + GRAM] for j in range(len(letters) - GRAM + 1))
-    return f'py : {caret}"{grams}"'
+    return f'{column} : {caret}"{grams}"'
+
+
+def _initials_query(letters: str, anchored: bool = False) -> str:
+    """Initials (``py``) containing, or anchored beginning with, ``letters``."""
+    return _gram_query("py", letters, anchored)
 
 
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
@@ -102,7 +106,7 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         "name": spaced(name or ""),
         "rep": spaced(legal_rep_name or ""),
         "addr": spaced(domicile or ""),
-        "code": _suffixes(normalize_code(uscc or "").lower()),
+        "code": _grams(normalize_code(uscc or "").lower()),
         "py": " ".join(_grams(v) for v in variants),
     }
 
@@ -128,26 +132,42 @@ def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str]) -> int
     return search_rowid
 
 
-def rebuild_index(conn: Executor) -> int:
+REBUILD_CHUNK = 5000
+
+
+def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     """Index every organization again (migration, ``search --reindex``, bulk loads);
-    also refreshes the pinyin sort keys. Returns the number of organizations."""
+    also refreshes the pinyin sort keys. Returns the number of organizations.
+
+    Streams: organizations are read by keyset in chunks of ``chunk`` and each chunk's
+    index rows and sort keys are written before the next is read, so memory stays flat
+    at any registry size. ``ANALYZE`` of the organization table follows (the planner
+    chooses between the sort-key and FTS paths by its statistics)."""
     conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
-    rows = conn.execute(text(
-        "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
-        "ORDER BY search_rowid")).fetchall()
-    next_rowid = max((r[5] or 0 for r in rows), default=0) + 1
-    inserts, updates = [], []
-    for org_id, name, rep, dom, uscc, rowid in rows:
-        if rowid is None:
-            rowid, next_rowid = next_rowid, next_rowid + 1
-        inserts.append({"rowid": rowid, **document(name, rep, dom, uscc)})
-        updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
-    if inserts:
+    next_rowid = int(conn.execute(text(
+        "SELECT coalesce(max(search_rowid), 0) + 1 FROM organization")).scalar_one())
+    total, last = 0, ""
+    while True:
+        rows = conn.execute(text(
+            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
+            "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
+        if not rows:
+            break
+        inserts, updates = [], []
+        for org_id, name, rep, dom, uscc, rowid in rows:
+            if rowid is None:
+                rowid, next_rowid = next_rowid, next_rowid + 1
+            inserts.append({"rowid": rowid, **document(name, rep, dom, uscc)})
+            updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
         conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
                           "VALUES (:rowid, :name, :rep, :addr, :code, :py)"), inserts)
         conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
                           "WHERE id = :id"), updates)
-    return len(rows)
+        total += len(rows)
+        last = rows[-1][0]
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+    conn.execute(text("ANALYZE organization"))
+    return total
 
 
 # ------------------------------------------------------------------------- queries
@@ -161,7 +181,7 @@ def _term_expression(term: str) -> str:
         return ""
     phrase = '{name rep addr} : "' + " ".join(c) + '"'
     if c.isascii():
-        parts = [phrase, f"code : {c}*"]
+        parts = [phrase, _gram_query("code", c)]
         if c.isalpha():
             parts.append(_initials_query(c))
         return "(" + " OR ".join(parts) + ")"
@@ -187,7 +207,7 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
     head = 'name : ^"' + " ".join(c) + '"'
     code = ""
     if c.isascii():
-        code = f"code : ^{c}*"
+        code = _gram_query("code", c, anchored=True)
         if c.isalpha():
             head += " OR " + _initials_query(c, anchored=True)
     first = c[0]
