@@ -113,3 +113,20 @@ async def test_applications_list_search_box(people):  # noqa: F811
                          == ["厦门市海沧区书法协会"])
         await pilot.press("enter")  # opens the one found
         await wait_until(pilot, lambda: isinstance(app.screen, IntakeScreen))
+
+
+def test_a_stale_draft_leaves_the_acceptance_queue_but_stays_listed(people, db):  # noqa: F811
+    from datetime import timedelta
+
+    from mca_tui.services import queues
+    from mca_tui.storage.models import Application, utcnow
+
+    clerk = people["clerk"]
+    fresh = reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会"), org_type=OrgType.SOCIAL_GROUP)
+    stale = reg.save_draft(clerk, sg_form(name="厦门市海沧区围棋协会"), org_type=OrgType.SOCIAL_GROUP)
+    with db.write() as s:  # untouched for longer than the window (test set-up, no audit)
+        row = s.get(Application, stale.id)
+        row.updated_at = utcnow() - timedelta(days=queues.STALE_DRAFT_DAYS + 1)
+        s.add(row)
+    assert [i.application_id for i in queues.items(clerk, "acceptance")] == [fresh.id]
+    assert {r.id for r in reg.list_applications(clerk, statuses=DRAFT)} == {fresh.id, stale.id}

@@ -180,6 +180,9 @@ def _report_due_filter(ctx: ServiceContext, year: int) -> ColumnElement[bool]:
 # --------------------------------------------------------------------------- queries
 
 
+STALE_DRAFT_DAYS = 30
+
+
 def _app_statement(queue: str, office_id: str,
                    actor: Actor | None = None) -> SelectOfScalar[Application] | None:
     action = APPLICATION_QUEUES.get(queue)
@@ -194,6 +197,13 @@ def _app_statement(queue: str, office_id: str,
         # four eyes: not the files this user accepted
         q = q.where(or_(col(Application.accepted_by_id).is_(None),
                         col(Application.accepted_by_id) != actor.user_id))
+    if queue == "acceptance":
+        # a draft nobody touched for STALE_DRAFT_DAYS is not waiting at the counter: it
+        # stays in the 登记申请 list (to resume or discard) but leaves 待受理
+        from mca_tui.storage.models import utcnow
+
+        return q.where(col(Application.updated_at)
+                       >= utcnow() - timedelta(days=STALE_DRAFT_DAYS))
     if queue == "correction_notice":
         # a notice is still possible only for an incomplete file never notified
         # (一次性告知, 行政许可法 Art 32)
