@@ -159,3 +159,40 @@ async def test_materials_ticked_in_one_burst(make_app, registry):
         await wait_until(pilot, lambda: all(b.value for b in boxes))
         # and the focus went on past the last box, as the Tabs said
         assert app.focused is not None and app.focused not in boxes
+
+
+async def test_change_form_takes_a_burst(make_app, registry):
+    from mca_tui.ui.screens.change import ChangeScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(app, pilot)
+        app.push_screen(ChangeScreen(app.ctx, registry[1]))
+        await wait_until(pilot, lambda: bool(app.screen.query("#f-legal_rep_id_number")))
+        screen = app.screen
+        inputs = [w for w in screen.focus_chain if isinstance(w, Input)
+                  and (w.id or "").startswith("f-")]
+        first, second = inputs[0], inputs[1]
+        first.focus()
+        await pilot.pause()
+        post_burst(app, f"{ID_A}\t{ID_B}\t")
+        await wait_until(pilot, lambda: second.value == ID_B)
+        assert first.value == ID_A
+
+
+async def test_correction_dialog_takes_a_burst(make_app, registry):
+    from textual.widgets import TextArea
+
+    from mca_tui.ui.dialogs.registration_dialogs import CorrectionDialog
+
+    from .conftest import TODAY
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        app.push_screen(CorrectionDialog("", TODAY))
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        post_burst(app, "补交章程草案\t2026-07-01")
+        due = app.screen.query_one("#dialog-due", Input)
+        await wait_until(pilot, lambda: due.value == "2026-07-01")
+        assert app.screen.query_one("#dialog-text", TextArea).text == "补交章程草案"
