@@ -13,6 +13,7 @@ from functools import cached_property
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState
 from sqlmodel import Session, SQLModel, select
 
@@ -129,6 +130,25 @@ def _organization_of(session: Session, subject: Subject) -> str | None:
     return getattr(row, "organization_id", None) if row is not None else None
 
 
+_UNIT_KEY = "mca_tui.unit"
+
+
+@sa_event.listens_for(Session, "after_flush")
+def _capture_changes(session: Session, _flush_context: object) -> None:
+    """Every flush inside a unit records the rows it writes as the unit's changes
+    (listening on the class once costs less than listening on each unit's session)."""
+    unit = session.info.get(_UNIT_KEY)
+    if unit is not None:
+        unit.changes.capture(session)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _guard_bulk_statements(state: ORMExecuteState) -> None:
+    unit = state.session.info.get(_UNIT_KEY)
+    if unit is not None:
+        unit._guard(state)  # noqa: SLF001
+
+
 @contextmanager
 def open_unit(db: Database, actor: Actor, action: str, *, subject: Subject,
               note: str = "") -> Iterator[Unit]:
@@ -138,18 +158,12 @@ def open_unit(db: Database, actor: Actor, action: str, *, subject: Subject,
         raise TypeError("a unit needs subject=Subject(entity, id, organization_id=...)")
     with db.write() as session:
         unit = Unit(session=session, action=action, subject=subject, note=note)
-
-        def capture(s: Session, _flush_context: object) -> None:
-            unit.changes.capture(s)
-
-        sa_event.listen(session, "after_flush", capture)
-        sa_event.listen(session, "do_orm_execute", unit._guard)  # noqa: SLF001
+        session.info[_UNIT_KEY] = unit  # read by the session listeners below
         try:
             yield unit
             session.flush()
         finally:
-            sa_event.remove(session, "after_flush", capture)
-            sa_event.remove(session, "do_orm_execute", unit._guard)  # noqa: SLF001
+            session.info.pop(_UNIT_KEY, None)
         subject = replace(unit.subject,
                           organization_id=_organization_of(session, unit.subject))
         audit.append_event(
@@ -236,6 +250,11 @@ def ensure_office(db: Database, settings: Settings) -> Office:
                          "subdistricts": [f"{o.code} {o.name}" for o in subs]})
     except _OfficeExists as found:  # created meanwhile by another process
         return found.office
+    except ZeroDivisionError:  # the same where writers run at once (a PostgreSQL server)
+        with db.read() as s:
+            office = s.exec(select(Office).where(Office.code == code)).first()
+        if office is None:
+            raise
     return office
 
 

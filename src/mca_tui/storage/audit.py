@@ -56,6 +56,8 @@ TIMELINE_ENTITIES = frozenset({"organization", "application", "penalty_case"})
 
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
 _INSERT_CHUNK = 5000  # rows per executemany when an event has many change rows
+_CHANGE_INSERT = insert(AuditChange.__table__)  # type: ignore[attr-defined]
+_SUBJECT_INSERT = insert(AuditSubject.__table__)  # type: ignore[attr-defined]
 
 JSONDict = dict[str, Any]
 
@@ -455,15 +457,17 @@ def append_event(
     head.seq, head.hash = seq, event.hash
     session.add(head)
     session.flush()
+    # Core inserts on the unit's connection (no ORM layer: they are most of an edit's cost)
+    conn = session.connection()
     for start in range(0, len(rows), _INSERT_CHUNK):
-        session.execute(insert(AuditChange), [
+        conn.execute(_CHANGE_INSERT, [
             {"event_id": event.id, "ordinal": r.ordinal, "entity": r.entity,
              "entity_id": r.entity_id, "operation": r.operation,
              "before_json": r.before_json, "after_json": r.after_json}
             for r in rows[start:start + _INSERT_CHUNK]])
     subjects = list(keys)
     for start in range(0, len(subjects), _INSERT_CHUNK):
-        session.execute(insert(AuditSubject), [
+        conn.execute(_SUBJECT_INSERT, [
             {"entity": e, "entity_id": i, "at": event.at, "event_id": event.id}
             for e, i in subjects[start:start + _INSERT_CHUNK]])
     return event
