@@ -76,7 +76,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("sqlite_only"):
             item.add_marker(sqlite_only)
-        elif "db" not in getattr(item, "fixturenames", ()):
+        elif not {"db", "empty_db_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(no_db)
 
 
@@ -106,11 +106,12 @@ class _PgDatabases:
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
 
-    def create(self) -> str:
+    def create(self, *, empty: bool = False) -> str:
+        """A new database: a copy of the migrated template, or ``empty``."""
         self.n += 1
         name = f"{self.prefix}_{self.n}"
         self._exec(f"DROP DATABASE IF EXISTS {name}")
-        self._exec(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        self._exec(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {self.template}"))
         return name
 
     def drop(self, name: str) -> None:
@@ -130,6 +131,17 @@ def pg_databases(request: pytest.FixtureRequest):
     dbs = _PgDatabases(url)
     yield dbs
     dbs.close()
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path, pg_databases) -> str:
+    """The URL of a registry not created yet, on the engine the ``db`` fixture uses."""
+    if pg_databases is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = pg_databases.create(empty=True)
+    yield pg_databases.url_of(name)
+    pg_databases.drop(name)
 
 
 @pytest.fixture

@@ -23,16 +23,19 @@ def main(args: dict) -> dict:
     from mca_tui.storage.engine import Database
 
     permissions.declare("test.add_org", Role)
-    db = Database.open(args["db"])
     settings = Settings(documents_dir=args["documents_dir"])
+    if args.get("first_start"):  # open a registry not created yet, at the same moment
+        _wait(Path(args["start_file"]))
+        db = Database.open(args["db"])
+        office = cli_context(db, settings).actor.office_id
+        db.dispose()
+        return {"office": office}
+    db = Database.open(args["db"])
     actor = users.authenticate(cli_context(db, settings), args["user"], args["password"])
     ctx = ServiceContext(db=db, settings=settings, actor=actor)
     today = date.fromisoformat(args["today"])
     ctx.today = lambda: today
-    start = Path(args["start_file"])
-    deadline = time.monotonic() + 60
-    while not start.exists() and time.monotonic() < deadline:
-        time.sleep(0.005)
+    _wait(Path(args["start_file"]))
     approved, refused, orgs = [], [], []
     with documents.files_deferred():
         for app_id in args["applications"]:
@@ -50,6 +53,12 @@ def main(args: dict) -> dict:
                     orgs.append(org.id)
     db.dispose()
     return {"approved": approved, "refused": refused, "orgs": orgs}
+
+
+def _wait(start: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not start.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sqlmodel import select
 from mca_tui.domain.enums import OrgType, Role
 from mca_tui.services import registration as reg
 from mca_tui.storage.audit import verify_chains
+from mca_tui.storage.engine import Database
 from mca_tui.storage.models import (
     AuditEvent,
     Certificate,
@@ -111,6 +112,31 @@ def test_two_processes_write_at_once_lose_nothing_and_share_no_number(db, make_c
     # worker's sign-in
     assert events - events_before == len(approved) + len(recorded) + 2
     assert chain.ok, chain.broken
+
+
+def test_two_offices_start_a_new_registry_at_once(empty_db_url, settings, tmp_path):
+    """Both create and upgrade the schema and the office row at the same moment: one does
+    it, the other waits or finds it done; both start, with one office and one event."""
+    start = tmp_path / "start"
+    args = {"db": empty_db_url, "documents_dir": settings.documents_dir, "first_start": True,
+            "start_file": str(start)}
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.concurrent_worker", json.dumps(args)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    start.touch()
+    offices = []
+    for p in procs:
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err[-3000:]
+        offices.append(json.loads(out.strip().splitlines()[-1])["office"])
+    assert offices[0] == offices[1]
+    db = Database.open(empty_db_url)
+    try:
+        with db.read() as s:
+            assert len(s.exec(select(AuditEvent.id)).all()) == 1  # office.create, once
+            assert verify_chains(s).ok
+    finally:
+        db.dispose()
 
 
 def _by_kind(docs) -> dict[str, list[int]]:  # noqa: ANN001

@@ -250,7 +250,7 @@ def ensure_office(db: Database, settings: Settings) -> Office:
                          "subdistricts": [f"{o.code} {o.name}" for o in subs]})
     except _OfficeExists as found:  # created meanwhile by another process
         return found.office
-    except ZeroDivisionError:  # the same where writers run at once (a PostgreSQL server)
+    except IntegrityError:  # the same where writers run at once (a PostgreSQL server)
         with db.read() as s:
             office = s.exec(select(Office).where(Office.code == code)).first()
         if office is None:

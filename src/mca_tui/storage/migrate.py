@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 if TYPE_CHECKING:
     from mca_tui.storage.engine import Database
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # PostgreSQL advisory lock key held while one process upgrades the schema.
 _UPGRADE_LOCK = 7_350_205_001
+# How long a process waits for another one upgrading the same SQLite file.
+_SQLITE_UPGRADE_WAIT_S = 120
 
 
 def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
@@ -50,9 +54,24 @@ def current_revision(database: Database) -> str | None:
 
 def upgrade_to_head(database: Database) -> None:
     """Upgrade to head. On SQLite foreign keys are off during the upgrade (batch mode
-    recreates tables) and ``PRAGMA foreign_key_check`` must be clean afterwards."""
-    if current_revision(database) == head_revision():
-        return
+    recreates tables) and ``PRAGMA foreign_key_check`` must be clean afterwards.
+
+    Two processes opening a registry not yet at head at once: on PostgreSQL the second
+    waits on an advisory lock; on SQLite its first write fails at once (database is
+    locked), so it waits for the first to finish and finds the schema at head."""
+    deadline = time.monotonic() + _SQLITE_UPGRADE_WAIT_S
+    while current_revision(database) != head_revision():
+        try:
+            _upgrade(database)
+            return
+        except OperationalError as exc:
+            if (not database.is_sqlite or "locked" not in str(exc)
+                    or time.monotonic() > deadline):
+                raise
+            time.sleep(0.1)
+
+
+def _upgrade(database: Database) -> None:
     cfg = alembic_config(database)
     with database.engine.connect() as conn:
         if database.is_sqlite:
