@@ -20,7 +20,8 @@ leave is completed the way the app completes it:
   moved, so ``mca-tui audit verify`` passes;
 - the search index and the pinyin sort keys are built by ``storage.search.reindex_all``
   (what ``mca-tui search --reindex`` runs);
-- the per-organization dormancy summary is built by ``services.dormancy.rebuild_all``;
+- the per-organization dormancy summary is built by ``services.dormancy.refresh_many``
+  (what ``rebuild_all`` runs), one audited unit per 50,000 organizations;
 - ``ANALYZE`` runs at the end.
 """
 
@@ -35,20 +36,24 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from sqlalchemy import text
+
 from mca_tui.config import Settings
 from mca_tui.domain.identifiers import build_uscc
 from mca_tui.services import dormancy
 from mca_tui.services.context import cli_context, ensure_office
 from mca_tui.storage import audit, search
+from mca_tui.storage.audit import Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AuditEvent
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {"400": 400, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 SEED = 20261129
 REPORT_YEARS = range(2020, 2025)
 TODAY = date(2026, 6, 30)
+DORMANCY_CHUNK = 50_000
 
 CITIES = ["厦门市", "莆田市", "福州市", "泉州市", "漳州市", "龙岩市", "三明市", "南平市", "宁德市"]
 DISTRICTS = ["海沧区", "思明区", "湖里区", "集美区", "同安区", "翔安区", "城厢区", "仙游县",
@@ -265,7 +270,12 @@ def build(path: Path, n: int, log=print) -> None:  # noqa: ANN001
     log(f"search index built in {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
     ctx = cli_context(db, settings)
-    dormancy.rebuild_all(ctx)
+    with db.read() as s:
+        ids = list(s.execute(text("SELECT id FROM organization ORDER BY id")).scalars())
+    for start in range(0, len(ids), DORMANCY_CHUNK):  # services.dormancy.rebuild_all, chunked
+        with ctx.unit("dormancy.rebuild", subject=Subject("dormancy_summary", None)) as u:
+            dormancy.refresh_many(u, ctx, ids[start:start + DORMANCY_CHUNK])
+            u.record("dormancy_summary", None, None, {"organizations": len(ids)})
     log(f"dormancy summary built in {time.perf_counter() - t1:.1f} s")
     with db.write() as s:
         s.connection().exec_driver_sql("ANALYZE")

@@ -34,7 +34,8 @@ def index_organization(session: Session, org: Organization) -> None:
     org.name_sort_key = pinyin.sort_key(org.name or "")
     if _is_sqlite(session):
         doc = sqlite_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
-        org.search_rowid = sqlite_search.upsert(session, org.search_rowid, doc)
+        org.search_rowid = sqlite_search.upsert(session, org.search_rowid, doc, org_id=org.id,
+                                                sort_key=org.name_sort_key)
     elif _is_postgres(session):
         pg_doc = postgres_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
         org.search_rowid = postgres_search.upsert(session, org.search_rowid, pg_doc)

@@ -111,25 +111,128 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     }
 
 
-def _next_rowid(conn: Executor) -> int:
-    return int(conn.execute(text(
-        "SELECT max(coalesce((SELECT max(search_rowid) FROM organization), 0), "
-        f"coalesce((SELECT max(rowid) FROM {FTS_TABLE}), 0)) + 1")).scalar_one())
+# Row numbers are spaced GAP apart when the index is (re)built, so an organization
+# inserted between two others usually takes the midpoint without moving anyone.
+GAP = 1024
 
 
-def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str]) -> int:
+def _key_of(conn: Executor, org_id: str) -> tuple[str, int | None] | None:
+    row = conn.execute(text("SELECT name_sort_key, search_rowid FROM organization "
+                            "WHERE id = :id"), {"id": org_id}).first()
+    return None if row is None else (row[0] or "", row[1])
+
+
+def _neighbours(conn: Executor, sort_key: str, org_id: str) -> tuple[int, int | None]:
+    """Row numbers of the indexed organizations just before and just after (sort_key,
+    org_id) in pinyin order (0 / None at the ends); the organization itself excluded."""
+    params = {"k": sort_key, "id": org_id}
+    prev = conn.execute(text(
+        "SELECT search_rowid FROM organization WHERE (name_sort_key, id) < (:k, :id) "
+        "AND search_rowid IS NOT NULL ORDER BY name_sort_key DESC, id DESC LIMIT 1"),
+        params).scalar()
+    nxt = conn.execute(text(
+        "SELECT search_rowid FROM organization WHERE (name_sort_key, id) > (:k, :id) "
+        "AND search_rowid IS NOT NULL ORDER BY name_sort_key, id LIMIT 1"), params).scalar()
+    return int(prev or 0), (int(nxt) if nxt is not None else None)
+
+
+def _move(conn: Executor, moves: list[tuple[int, int]]) -> None:
+    """Give index rows (and their organizations) new row numbers: [(old, new)]."""
+    if not moves:
+        return
+    olds = ",".join(str(old) for old, _ in moves)
+    docs = {r[0]: r[1:] for r in conn.execute(text(
+        f"SELECT rowid, name, rep, addr, code, py FROM {FTS_TABLE} WHERE rowid IN ({olds})"))}
+    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({olds})"))
+    # through negative numbers: old and new ranges overlap under the unique index
+    conn.execute(text("UPDATE organization SET search_rowid = -:new WHERE search_rowid = :old"),
+                 [{"old": old, "new": new} for old, new in moves])
+    conn.execute(text("UPDATE organization SET search_rowid = -search_rowid "
+                      "WHERE search_rowid < 0"))
+    rows = [{"rowid": new, "name": d[0], "rep": d[1], "addr": d[2], "code": d[3], "py": d[4]}
+            for old, new in moves if (d := docs.get(old)) is not None]
+    if rows:
+        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"), rows)
+
+
+def _spread(conn: Executor, prev: int, nxt: int) -> int:
+    """No free number between ``prev`` and ``nxt``: renumber a window of neighbours
+    (growing until it has room) evenly and return the number for the new row between
+    them. Amortised cost is a few rows; order is kept."""
+    width = 16
+    while True:
+        before = [int(r[0]) for r in conn.execute(text(
+            "SELECT search_rowid FROM organization WHERE search_rowid <= :p "
+            "ORDER BY search_rowid DESC LIMIT :w"), {"p": prev, "w": width})][::-1]
+        after = [int(r[0]) for r in conn.execute(text(
+            "SELECT search_rowid FROM organization WHERE search_rowid >= :n "
+            "ORDER BY search_rowid LIMIT :w"), {"n": nxt, "w": width})]
+        lo = 0
+        if len(before) == width:
+            lo = int(conn.execute(text("SELECT coalesce(max(search_rowid), 0) FROM organization "
+                                       "WHERE search_rowid < :b"), {"b": before[0]}).scalar_one())
+        slots = len(before) + len(after) + 1
+        if len(after) < width:
+            hi = (after[-1] if after else prev) + GAP * (slots + 1)
+        else:
+            hi = int(conn.execute(text("SELECT min(search_rowid) FROM organization "
+                                       "WHERE search_rowid > :a"), {"a": after[-1]}).scalar_one())
+        step = (hi - lo) // (slots + 1)
+        if step >= 2:
+            break
+        width *= 4
+    numbers = [lo + step * (j + 1) for j in range(slots)]
+    new = numbers[len(before)]
+    olds = before + after
+    targets = numbers[:len(before)] + numbers[len(before) + 1:]
+    _move(conn, [(o, t) for o, t in zip(olds, targets, strict=True) if o != t])
+    return new
+
+
+def _place(conn: Executor, sort_key: str, org_id: str, current: int | None) -> int:
+    """The row number of an organization with ``sort_key``: rows are numbered in pinyin
+    order (sort key, id), so each ranking tier is an FTS query in row order with LIMIT."""
+    prev, nxt = _neighbours(conn, sort_key, org_id)
+    if current is not None and prev < current and (nxt is None or current < nxt):
+        return current
+    if nxt is None:
+        return prev + GAP
+    if nxt - prev >= 2:
+        return (prev + nxt) // 2
+    return _spread(conn, prev, nxt)
+
+
+def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str], *,
+           org_id: str | None = None, sort_key: str | None = None) -> int:
     """Insert or replace the index row; returns the row number to keep on the
-    organization (a new one if ``search_rowid`` is None)."""
-    if search_rowid is None:
-        search_rowid = _next_rowid(conn)
-    else:
+    organization. With ``org_id`` and ``sort_key`` (the services) the number keeps the
+    pinyin order of the rows, moving neighbours if needed; without (older callers) a
+    new row goes at the end."""
+    if isinstance(conn, Session):
+        conn.flush()  # pending row numbers reach the table before neighbours are read
+    if org_id is not None:
+        stored = _key_of(conn, org_id)
+        if stored is not None:
+            search_rowid = stored[1]
+    if search_rowid is not None:
         conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": search_rowid})
+    if org_id is not None and sort_key is not None:
+        rowid = _place(conn, sort_key, org_id, search_rowid)
+    elif search_rowid is not None:
+        rowid = search_rowid
+    else:
+        rowid = int(conn.execute(text(
+            "SELECT coalesce(max(search_rowid), 0) FROM organization")).scalar_one()) + GAP
+    if org_id is not None and rowid != search_rowid:
+        conn.execute(text("UPDATE organization SET search_rowid = :r WHERE id = :id"),
+                     {"r": rowid, "id": org_id})
     conn.execute(
         text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
              "VALUES (:rowid, :name, :rep, :addr, :code, :py)"),
-        {"rowid": search_rowid, **doc},
+        {"rowid": rowid, **doc},
     )
-    return search_rowid
+    return rowid
 
 
 REBUILD_CHUNK = 5000
@@ -137,34 +240,49 @@ REBUILD_CHUNK = 5000
 
 def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     """Index every organization again (migration, ``search --reindex``, bulk loads);
-    also refreshes the pinyin sort keys. Returns the number of organizations.
+    also refreshes the pinyin sort keys and numbers the rows GAP apart in pinyin order.
+    Returns the number of organizations.
 
-    Streams: organizations are read by keyset in chunks of ``chunk`` and each chunk's
-    index rows and sort keys are written before the next is read, so memory stays flat
-    at any registry size. ``ANALYZE`` of the organization table follows (the planner
-    chooses between the sort-key and FTS paths by its statistics)."""
+    Streams: organizations are read by keyset in chunks of ``chunk``; each chunk's sort
+    keys and index columns are written (the columns to a temporary table) before the next
+    is read, so memory stays flat at any size. Then SQLite numbers the rows in sort-key
+    order and fills the index from the temporary table in that order, merges the index
+    segments and runs ``ANALYZE`` on the organization table."""
     conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
-    next_rowid = int(conn.execute(text(
-        "SELECT coalesce(max(search_rowid), 0) + 1 FROM organization")).scalar_one())
+    conn.execute(text("DROP TABLE IF EXISTS temp.search_doc"))
+    conn.execute(text("CREATE TEMP TABLE search_doc (id TEXT PRIMARY KEY, name, rep, addr, "
+                      "code, py) WITHOUT ROWID"))
     total, last = 0, ""
     while True:
         rows = conn.execute(text(
-            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
+            "SELECT id, name, legal_rep_name, domicile, uscc FROM organization "
             "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
         if not rows:
             break
-        inserts, updates = [], []
-        for org_id, name, rep, dom, uscc, rowid in rows:
-            if rowid is None:
-                rowid, next_rowid = next_rowid, next_rowid + 1
-            inserts.append({"rowid": rowid, **document(name, rep, dom, uscc)})
-            updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
-        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
-                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"), inserts)
-        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
-                          "WHERE id = :id"), updates)
+        docs, keys = [], []
+        for org_id, name, rep, dom, uscc in rows:
+            docs.append({"id": org_id, **document(name, rep, dom, uscc)})
+            keys.append({"k": pinyin.sort_key(name or ""), "id": org_id})
+        conn.execute(text("INSERT INTO temp.search_doc (id, name, rep, addr, code, py) "
+                          "VALUES (:id, :name, :rep, :addr, :code, :py)"), docs)
+        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = NULL "
+                          "WHERE id = :id"), keys)
         total += len(rows)
         last = rows[-1][0]
+    conn.execute(text("DROP TABLE IF EXISTS temp.search_order"))
+    conn.execute(text("CREATE TEMP TABLE search_order (id TEXT PRIMARY KEY, r INTEGER) "
+                      "WITHOUT ROWID"))
+    conn.execute(text(
+        "INSERT INTO temp.search_order (id, r) SELECT id, "
+        f"row_number() OVER (ORDER BY name_sort_key, id) * {GAP} FROM organization"))
+    conn.execute(text("UPDATE organization SET search_rowid = "
+                      "(SELECT r FROM temp.search_order s WHERE s.id = organization.id)"))
+    conn.execute(text(
+        f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+        "SELECT s.r, d.name, d.rep, d.addr, d.code, d.py FROM temp.search_order s "
+        "JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
+    conn.execute(text("DROP TABLE temp.search_order"))
+    conn.execute(text("DROP TABLE temp.search_doc"))
     conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
     conn.execute(text("ANALYZE organization"))
     return total
@@ -236,37 +354,51 @@ def count(conn: Executor, match: str, cap: int) -> int:
     return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
 
 
-def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: dict[str, Any],
-               limit: int, keyset: tuple[str, str] | None,
-               bounds: tuple[str, str] | None = None) -> list[RowMapping]:
-    p = dict(params, limit=limit)
-    conds = []
-    if bounds is not None:
-        conds.append("o.name_sort_key >= :lo AND o.name_sort_key < :hi")
-        p.update(lo=bounds[0], hi=bounds[1])
-    if not_exact:
-        conds.append("NOT (o.name = :q OR coalesce(o.uscc, '') = :qcode)")
-    if keyset is not None:
-        conds.append("(o.name_sort_key, o.id) > (:k, :i)")
-        p.update(k=keyset[0], i=keyset[1])
+def _rowid_after(conn: Executor, keyset: tuple[str, str] | None) -> int:
+    """Row number of the last indexed organization at or before the keyset (sort key,
+    id) in pinyin order; 0 for the start."""
+    if keyset is None:
+        return 0
+    found = conn.execute(text(
+        "SELECT search_rowid FROM organization WHERE (name_sort_key, id) <= (:k, :i) "
+        "AND search_rowid IS NOT NULL ORDER BY name_sort_key DESC, id DESC LIMIT 1"),
+        {"k": keyset[0], "i": keyset[1]}).scalar()
+    return int(found or 0)
+
+
+def _tier_rows(conn: Executor, tier: int, match: str, params: dict[str, Any], limit: int,
+               keyset: tuple[str, str] | None) -> list[RowMapping]:
+    """Up to ``limit`` rows of one tier in pinyin order after the keyset. Tier 0 reads the
+    name and code indexes; the others read the FTS index in row order (= pinyin order)
+    with LIMIT, so a tier with a million matches stops after one page. Exact matches
+    (tier 0) are left out of the other tiers."""
     if tier == 0:
+        p = dict(params, limit=limit)
+        cond = ""
+        if keyset is not None:
+            cond = " AND (o.name_sort_key, o.id) > (:k, :i)"
+            p.update(k=keyset[0], i=keyset[1])
         sql = (f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
-               "WHERE (o.name = :q OR (:qcode != '' AND o.uscc = :qcode))"
-               + "".join(f" AND {c}" for c in conds)
+               "WHERE (o.name = :q OR (:qcode != '' AND o.uscc = :qcode))" + cond
                + " ORDER BY o.name_sort_key, o.id LIMIT :limit")
         return list(conn.execute(text(sql), p).mappings().all())
-    p["m"] = match
-    extra = "".join(f" AND {c}" for c in conds)
-    if count(conn, match, DENSE_THRESHOLD) < DENSE_THRESHOLD:
-        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM {FTS_TABLE} f "
-               "JOIN organization o ON o.search_rowid = f.rowid "
-               f"WHERE {FTS_TABLE} MATCH :m{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
-    else:
-        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM organization o "
-               "INDEXED BY ix_organization_name_sort "
-               f"WHERE o.search_rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} "
-               f"MATCH :m){extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
-    return list(conn.execute(text(sql), p).mappings().all())
+    after = _rowid_after(conn, keyset)
+    out: list[RowMapping] = []
+    batch = limit + 8
+    sql = (f"SELECT {_COLUMNS}, {tier} AS rank, f.r AS r FROM (SELECT rowid AS r FROM "
+           f"{FTS_TABLE} WHERE {FTS_TABLE} MATCH :m AND rowid > :after ORDER BY rowid "
+           "LIMIT :batch) AS f JOIN organization o ON o.search_rowid = f.r ORDER BY f.r")
+    while len(out) < limit:
+        rows = conn.execute(text(sql), dict(params, m=match, after=after, batch=batch)
+                            ).mappings().all()
+        for r in rows:
+            if r["name"] == params["q"] or (params["qcode"] and r["uscc"] == params["qcode"]):
+                continue
+            out.append(r)
+        if len(rows) < batch:
+            break
+        after = int(rows[-1]["r"])
+    return out[:limit]
 
 
 def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: int,
@@ -276,8 +408,7 @@ def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: i
     every = match_all(terms)
     if not every:
         return []
-    head, code, bounds = _prefix_parts(terms)
-    prefix = " OR ".join(p for p in (head, code) if p)
+    prefix = match_prefix(terms)
     params = {"q": q, "qcode": qcode}
     out: list[RowMapping] = []
     for tier in (0, 1, 2):
@@ -286,21 +417,13 @@ def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: i
         if tier == 1 and not prefix:
             continue
         keyset = (after[1], after[2]) if after is not None and tier == after[0] else None
-        want = limit - len(out)
-        if tier == 0:
-            rows = _tier_rows(conn, 0, "", False, params, want, keyset)
-        elif tier == 1:
-            # name/initials prefixes within their sort-key stretch, merged with code
-            # prefixes (any sort key), in (sort key, id) order without duplicates
-            rows = _tier_rows(conn, 1, head, True, params, want, keyset, bounds)
-            if code:
-                more = _tier_rows(conn, 1, code, True, params, want, keyset)
-                merged = {r["id"]: r for r in [*rows, *more]}
-                rows = sorted(merged.values(), key=lambda r: (r["sort_key"], r["id"]))[:want]
+        if tier == 1:
+            match = prefix
+        elif tier == 2:
+            match = f"({every}) NOT ({prefix})" if prefix else every
         else:
-            rest = f"({every}) NOT ({prefix})" if prefix else every
-            rows = _tier_rows(conn, 2, rest, True, params, want, keyset)
-        out.extend(rows)
+            match = ""
+        out.extend(_tier_rows(conn, tier, match, params, limit - len(out), keyset))
         if len(out) >= limit:
             break
     return out
