@@ -46,6 +46,8 @@ _OTHER: dict[str, frozenset[Role]] = {
     "user.sign_in_failed": EVERY_ROLE,
     # the office rows, created once by the system (services.context.ensure_office)
     "office.create": _ADMIN,
+    # a whole registry copied into a new database (storage.transfer, mca-tui copy-registry)
+    "registry.copy": _ADMIN,
     # working-day calendar (节假日与调休): administrators
     "calendar.set_day": _ADMIN,
     "calendar.clear_day": _ADMIN,
