@@ -54,7 +54,8 @@ def _parents_first(rows: list[dict[str, Any]], refs: list[tuple[str, str]]) -> l
     out: list[dict[str, Any]] = []
     pending = rows
     while pending:
-        ready, later = [], []
+        ready: list[dict[str, Any]] = []
+        later: list[dict[str, Any]] = []
         for r in pending:
             ok = all(r[c] is None or (rc, r[c]) in done for c, rc in refs)
             (ready if ok else later).append(r)
