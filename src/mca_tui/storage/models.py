@@ -103,6 +103,8 @@ class Organization(SQLModel, table=True):
     __table_args__ = (
         Index("ix_organization_status_type", "status", "org_type"),
         Index("ix_organization_name_sort", "name_sort_key", "id"),
+        # covering index of the statistics' "due to report" count (reports.stats)
+        Index("ix_organization_lifespan", "established_on", "deregistered_on", "revoked_on"),
     )
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", index=True, max_length=32)
