@@ -126,6 +126,7 @@ def test_file_is_written_only_after_commit_at_a_relative_path(ctx, settings):
     assert documents.verify(ctx, info.id)
 
 
+@pytest.mark.sqlite_only
 def test_rendering_runs_after_the_write_lock_is_released(ctx, db, monkeypatch):
     import sqlite3
 
@@ -193,6 +194,7 @@ def test_reports_documents_does_not_import_services():
 # --------------------------------------------------------------------------- backup, restore
 
 
+@pytest.mark.sqlite_only
 def test_backup_includes_documents_and_a_restored_registry_finds_them(ctx, db, tmp_path,
                                                                       monkeypatch, capsys):
     from mca_tui import cli
@@ -497,12 +499,12 @@ def test_documents_render_command_writes_missing_files(ctx, db, settings, tmp_pa
     settings_file = tmp_path / "settings.toml"
     write_settings(settings, settings_file)
     monkeypatch.setenv("MCA_TUI_CONFIG", str(settings_file))
-    assert cli.main(["--db", str(db.path), "documents", "render"]) == 0
+    assert cli.main(["--db", str(db.path or db.url), "documents", "render"]) == 0
     assert path.exists()
     assert "1" in capsys.readouterr().out
-    assert cli.main(["--db", str(db.path), "documents", "render", "--number",
+    assert cli.main(["--db", str(db.path or db.url), "documents", "render", "--number",
                      info.number]) == 0
-    assert cli.main(["--db", str(db.path), "documents", "render", "--number", "无此文号"]) == 1
+    assert cli.main(["--db", str(db.path or db.url), "documents", "render", "--number", "无此文号"]) == 1
 
 
 def test_change_registration_with_the_ui_in_english_writes_chinese(make_ctx, settings, db):
