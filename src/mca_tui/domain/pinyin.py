@@ -17,8 +17,8 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from mca_tui.domain.text import normalize_name
 
-__all__ = ["MAX_VARIANTS", "char_initials", "initials", "initials_variants", "is_han",
-           "sort_key"]
+__all__ = ["MAX_VARIANTS", "char_initials", "index_terms", "initials", "initials_variants",
+           "is_han", "sort_key"]
 
 # At most this many initials strings are indexed per name (phrase reading first).
 MAX_VARIANTS = 6
@@ -74,6 +74,13 @@ def char_initials(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(letters))
 
 
+@lru_cache(maxsize=20_000)
+def char_readings(ch: str) -> frozenset[str]:
+    """Every reading (without tones) of a Han character."""
+    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_PER_CHAR)
+    return frozenset(s.lower() for s in (found[0] if found else []) if s)
+
+
 @lru_cache(maxsize=200_000)
 def _readings(name: str) -> tuple[tuple[str, str], ...]:
     """(character, phrase-aware reading) for each Han or alphanumeric character of the
@@ -88,9 +95,9 @@ def _readings(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _tokens(name: str) -> list[tuple[str, str]]:
+def _tokens(readings: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     """(character, phrase-aware initial); an unknown Han character stands for itself."""
-    return [(ch, r[:1] if r else ch) for ch, r in _readings(name)]
+    return [(ch, r[:1] if r else ch) for ch, r in readings]
 
 
 @lru_cache(maxsize=20_000)
@@ -98,7 +105,11 @@ def initials_variants(name: str) -> tuple[str, ...]:
     """Initials strings of ``name``: the phrase-aware reading first ("厦门市" -> "xms"), then
     the per-character reading and one variant per polyphonic character ("sms"), at most
     :data:`MAX_VARIANTS`, without duplicates."""
-    tokens = _tokens(name)
+    return _variants(_readings(name))
+
+
+def _variants(readings: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    tokens = _tokens(readings)
     primary = "".join(i for _, i in tokens)
     variants = [primary]
     naive = "".join(
@@ -127,9 +138,51 @@ def initials(name: str) -> str:
 def sort_key(name: str) -> str:
     """Key to order names alphabetically by pinyin ("厦门市…" -> "xia men shi …");
     non-Chinese text keeps its place, lower-cased."""
+    return _key_of(_readings(name))
+
+
+def _readings_from_key(name: str, key: str) -> tuple[tuple[str, str], ...] | None:
+    """The readings of ``name`` recovered from its stored sort key, or None when the key
+    does not fit the name (stale, truncated, or from another version): each reading must
+    be one the character can have, and the key built again from them must be the key."""
+    if not key or len(key) >= 400:
+        return None
+    parts = key.split(" ")
+    out: list[tuple[str, str]] = []
+    i = 0
+    for han, run in _runs(normalize_name(name)):
+        if han:
+            for ch in run:
+                if i >= len(parts):
+                    return None
+                reading = "" if parts[i] == ch else parts[i]
+                if reading and reading not in char_readings(ch):
+                    return None  # not a reading of this character: the key is stale
+                out.append((ch, reading))
+                i += 1
+        else:
+            out.extend((ch, ch.lower()) for ch in run if ch.isalnum())
+            if i < len(parts) and any(ch.isalnum() for ch in run):
+                i += 1  # a word part; may be shared with the next run (checked below)
+    found = tuple(out)
+    return found if _key_of(found) == key else None
+
+
+def index_terms(name: str, stored_key: str = "") -> tuple[str, tuple[str, ...]]:
+    """(sort key, initials variants) of ``name``, as :func:`sort_key` and
+    :func:`initials_variants` give them. With the organization's stored sort key, the
+    readings are taken from it when it fits the name, which skips the phrase
+    segmentation (the slowest step of rebuilding a search index)."""
+    readings = _readings_from_key(name, stored_key) if stored_key else None
+    if readings is None:
+        return sort_key(name), initials_variants(name)
+    return _key_of(readings), _variants(readings)
+
+
+def _key_of(readings: tuple[tuple[str, str], ...]) -> str:
     parts: list[str] = []
     word = ""  # letters and digits of non-Chinese text stay together ("abc", "12")
-    for ch, reading in _readings(name):
+    for ch, reading in readings:
         if is_han(ch):
             if word:
                 parts.append(word)

@@ -99,9 +99,11 @@ def _initials_query(letters: str, anchored: bool = False) -> str:
 
 
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
-             uscc: str | None) -> dict[str, str]:
-    """The indexed columns of one organization."""
-    variants = pinyin.initials_variants(name or "")
+             uscc: str | None, variants: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The indexed columns of one organization (``variants``: its pinyin initials, if
+    already known)."""
+    if variants is None:
+        variants = pinyin.initials_variants(name or "")
     return {
         "name": spaced(name or ""),
         "rep": spaced(legal_rep_name or ""),
@@ -243,7 +245,8 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     also refreshes the pinyin sort keys and numbers the rows GAP apart in pinyin order.
     Returns the number of organizations.
 
-    Streams: organizations are read by keyset in chunks of ``chunk``; each chunk's sort
+    Readings come from each stored sort key that fits its name
+    (``pinyin.index_terms``). Streams: organizations are read by keyset in chunks of ``chunk``; each chunk's sort
     keys and index columns are written (the columns to a temporary table) before the next
     is read, so memory stays flat at any size. Then SQLite numbers the rows in sort-key
     order and fills the index from the temporary table in that order, merges the index
@@ -255,14 +258,17 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     total, last = 0, ""
     while True:
         rows = conn.execute(text(
-            "SELECT id, name, legal_rep_name, domicile, uscc FROM organization "
+            "SELECT id, name, legal_rep_name, domicile, uscc, name_sort_key FROM organization "
             "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
         if not rows:
             break
         docs, keys = [], []
-        for org_id, name, rep, dom, uscc in rows:
-            docs.append({"id": org_id, **document(name, rep, dom, uscc)})
-            keys.append({"k": pinyin.sort_key(name or ""), "id": org_id})
+        for org_id, name, rep, dom, uscc, stored in rows:
+            # the stored sort key gives the readings when it fits the name (no phrase
+            # segmentation); otherwise they are computed afresh
+            key, variants = pinyin.index_terms(name or "", stored or "")
+            docs.append({"id": org_id, **document(name, rep, dom, uscc, variants)})
+            keys.append({"k": key, "id": org_id})
         conn.execute(text("INSERT INTO temp.search_doc (id, name, rep, addr, code, py) "
                           "VALUES (:id, :name, :rep, :addr, :code, :py)"), docs)
         conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = NULL "
