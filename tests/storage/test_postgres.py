@@ -106,3 +106,11 @@ def test_reindex_restores_a_lost_index(ctx, db):
     with db.read() as s:
         rowids = s.execute(text("SELECT search_rowid FROM organization")).scalars().all()
     assert None not in rowids and len(set(rowids)) == len(ROWS)
+
+
+def test_dense_tiers_walk_the_sort_index_and_keep_order(ctx, db, monkeypatch):
+    add_orgs(ctx, ROWS)
+    queries = ["海", "hcq", "协会", "0205", "志愿"]
+    small = {q: _ranked(ctx, q) for q in queries}
+    monkeypatch.setattr(postgres_search, "DENSE_THRESHOLD", 2)
+    assert {q: _ranked(ctx, q) for q in queries} == small

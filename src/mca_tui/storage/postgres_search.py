@@ -21,12 +21,15 @@ reading's grams, and ``k`` + the whole code. Columns and readings are separated 
 in the positions, so a phrase never runs from one into the next.
 
 Ranking tiers, keyset paging and the orders are those of ``sqlite_search``; the sort key
-column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes.
+column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes. A
+tier with few matches is read through the GIN index and sorted; a tier with many walks
+the sort-key index and stops after one page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, text
@@ -54,6 +57,8 @@ _COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type
        o.revoked_on AS revoked_on, o.name_sort_key AS sort_key"""
 
 _GAP = 3  # positions left empty between columns and readings
+# Above this many matches a tier is read by walking the sort-key index (as on SQLite).
+DENSE_THRESHOLD = 5000
 _MAX_POS = 16383  # PostgreSQL's largest tsvector position
 
 
@@ -206,10 +211,27 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
     return head, code, bounds
 
 
+@contextmanager
+def _indexed(conn: Executor) -> Iterator[None]:
+    """Within the block the planner does not read whole tables: it prices a sequential
+    scan testing every tsvector far too cheaply (31 ms against 2 ms through the GIN index
+    at 10k organizations). The setting is local to the transaction and restored."""
+    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    try:
+        yield
+    finally:
+        conn.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
+
+
 def count(conn: Executor, match: str, cap: int) -> int:
     """Number of matches of a tsquery, counted up to ``cap`` (bounded work)."""
     if not match:
         return 0
+    with _indexed(conn):
+        return _count(conn, match, cap)
+
+
+def _count(conn: Executor, match: str, cap: int) -> int:
     sql = (f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE doc @@ CAST(:m AS tsquery) "
            "LIMIT :cap) AS m")
     return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
@@ -233,12 +255,19 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
         sql = (f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
                "WHERE (o.name = :q OR (:qcode <> '' AND o.uscc = :qcode))"
                f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
-    else:
+    elif _count(conn, match, DENSE_THRESHOLD) < DENSE_THRESHOLD:
         p["m"] = match
         sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM {TABLE} s "
                "JOIN organization o ON o.search_rowid = s.rowid "
                f"WHERE s.doc @@ CAST(:m AS tsquery){extra} "
                "ORDER BY o.name_sort_key, o.id LIMIT :limit")
+    else:
+        # many matches: walk the sort-key index and test each row's document (a scalar
+        # subquery the planner cannot turn into a join), stopping after one page
+        p["m"] = match
+        sql = (f"SELECT {_COLUMNS}, {tier} AS rank FROM organization o "
+               f"WHERE (SELECT s.doc FROM {TABLE} s WHERE s.rowid = o.search_rowid) "
+               f"@@ CAST(:m AS tsquery){extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
     return list(conn.execute(text(sql), p).mappings().all())
 
 
@@ -249,6 +278,12 @@ def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: i
     every = match_all(terms)
     if not every:
         return []
+    with _indexed(conn):
+        return _search(conn, terms, every, q=q, qcode=qcode, limit=limit, after=after)
+
+
+def _search(conn: Executor, terms: Sequence[str], every: str, *, q: str, qcode: str,
+            limit: int, after: tuple[int, str, str] | None) -> list[RowMapping]:
     head, code, bounds = _prefix_parts(terms)
     prefix = " | ".join(p for p in (head, code) if p)
     params = {"q": q, "qcode": qcode}
