@@ -128,6 +128,24 @@ async def test_person_rows_take_a_burst(make_app, registry):
         assert screen.query_one("#pi-0", Input).value == ID_B
 
 
+async def test_text_typed_at_once_after_ctrl_n_lands_in_the_name(make_app, registry):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(app, pilot)
+        # Ctrl+N and the name in one piece: the form is not built yet when the text comes
+        app.post_message(events.Key("ctrl+n", None))
+        post_burst(app, "厦门市海沧区老年人体育协会\t海沧大道899号\t")
+        await wait_until(pilot, lambda: bool(app.screen.query("#f-domicile")))
+        name = app.screen.query_one("#f-name", Input)
+        domicile = app.screen.query_one("#f-domicile", Input)
+        await wait_until(pilot, lambda: domicile.value == "海沧大道899号")
+        await settle(app, pilot, 0.3)
+        assert name.value == "厦门市海沧区老年人体育协会"
+        assert app.focused.id == "f-subdistrict_code"
+        # the check on leaving the name saw the whole name, not the part typed before Tab
+        assert "组织形式" not in str(app.screen.query_one("#p-name").render())
+
+
 async def test_text_typed_right_after_ctrl_n_is_kept(make_app, registry):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -66,8 +66,10 @@ class McaApp(ServiceCalls, App[int]):
                 id="app.previous_field"),
         Binding("enter", "enter_next_field", show=False, priority=True,
                 id="app.enter_next_field"),
+        # priority too: Ctrl+N takes effect (the form is pushed) before the text typed right
+        # after it is routed, so that text reaches the new form, not the screen behind
         *[Binding(p.key, f"procedure('{p.id}')", t(p.label_key), id=f"procedure.{p.id}",
-                  show=False) for p in procedures.PROCEDURES if p.key],
+                  show=False, priority=True) for p in procedures.PROCEDURES if p.key],
     ]
 
     def __init__(self, settings: Settings, open_db: Callable[[], object], *,
@@ -259,6 +261,10 @@ class McaApp(ServiceCalls, App[int]):
         self.screen.focus_next()
 
     def action_procedure(self, procedure_id: str) -> None:
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen):  # a priority key: not over a dialog
+            return
         self.open_procedure(procedure_id)
 
     def action_help(self) -> None:
@@ -299,6 +305,14 @@ class McaApp(ServiceCalls, App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
             self._last_input = time.monotonic()
+        if (isinstance(event, events.Key) and event.key not in ("ctrl+q", "ctrl+c")
+                and not getattr(self.screen, "keys_ready", True)):
+            # a form still being built takes the keys itself, in order (see
+            # RegistrationFormScreen.keys_ready): none lost, none in the wrong field
+            key = events.Key(event.key, event.character)
+            key.set_sender(self)
+            self.screen.post_message(key)
+            return
         await super().on_event(event)
 
     def _check_idle(self) -> None:

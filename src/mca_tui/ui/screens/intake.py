@@ -313,7 +313,52 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def focus_first(self) -> None:
         found = list(self.query("#reg-fields Input, #reg-fields TextArea"))
         if found:
-            found[0].focus()
+            self.set_focus(found[0])  # now, not later: the early keys go to it next
+        self._replay_early_keys()
+
+    # Keys typed in the first moments after the form opens (Ctrl+N, then typing at once,
+    # or while a draft loads) must not be lost nor land in the wrong field. Until the form
+    # is built and has taken them, the app sends every key to this screen (``keys_ready``
+    # is False, see McaApp.on_event); they are kept, then applied in order, synchronously:
+    # text into the focused field, Tab/Shift+Tab moving the focus.
+    keys_ready = False
+    _early_keys: list[tuple[str, str | None]] | None = None
+
+    def on_key(self, event: Key) -> None:
+        if self.keys_ready:
+            return
+        if self._early_keys is not None or self.focused is None:
+            if self._early_keys is None:
+                self._early_keys = []
+            self._early_keys.append((event.key, event.character))
+        elif not self._apply_key(event.key, event.character):
+            return
+        event.stop()
+        event.prevent_default()
+
+    def _apply_key(self, key: str, character: str | None) -> bool:
+        target = self.focused
+        if key == "tab":
+            self.focus_next()
+        elif key == "shift+tab":
+            self.focus_previous()
+        elif character and character.isprintable() and isinstance(target, Input):
+            target.insert_text_at_cursor(character)
+        elif character and character.isprintable() and isinstance(target, TextArea):
+            target.insert(character)
+        else:
+            return False
+        return True
+
+    def _replay_early_keys(self) -> None:
+        early, self._early_keys = self._early_keys or [], None
+        for key, character in early:
+            self._apply_key(key, character)
+        # ready once the keys already queued for this screen have been applied
+        self.call_later(self._keys_now_ready)
+
+    def _keys_now_ready(self) -> None:
+        self.keys_ready = True
 
     def load_application(self) -> None:
         self.call_service(reg.get_application, self.ctx, self.application_id,
@@ -421,10 +466,14 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         wid = widget.id or ""
         if self._loading or not wid:
             return
+        # Checked once the field has taken the keys still queued for it: in a burst the
+        # Tab moves the focus (app priority binding) before the field has processed the
+        # text typed just before it, so the value read now would be cut short.
         if wid.startswith("f-") and not isinstance(widget, Select):
-            self.check_one(wid[2:], self._value(widget), on_blur=True)
+            widget.call_later(lambda: self.check_one(wid[2:], self._value(widget),
+                                                     on_blur=True))
         elif wid[:3] in ("pn-", "pi-"):
-            self.check_person(int(wid[3:]))
+            widget.call_later(self.check_person, int(wid[3:]))
 
     def check_one(self, name: str, value: object, *, on_blur: bool = False) -> None:
         if on_blur and (value is None or (isinstance(value, str) and not value.strip())) \
@@ -614,7 +663,8 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         def check() -> reg.ApplicationInfo:
             info = self._save(form, autosave=True) if self.status == ApplicationStatus.DRAFT \
                 else None
-            return reg.get_application(self.ctx, info.id if info else self.application_id)
+            return reg.get_application(self.ctx,
+                                       info.id if info else self.application_id or "")
 
         def checked(full: reg.ApplicationInfo) -> None:
             self.dirty = False
@@ -640,9 +690,9 @@ class RegistrationFormScreen(ServiceCalls, Screen):
     def run_submit(self, form: dict) -> None:
         def submit() -> reg.ApplicationInfo:
             if self.status == ApplicationStatus.CORRECTION:
-                return reg.complete_correction(self.ctx, self.application_id, form)
+                return reg.complete_correction(self.ctx, self.application_id or "", form)
             self._save(form, autosave=False)
-            return reg.submit(self.ctx, self.application_id)
+            return reg.submit(self.ctx, self.application_id or "")  # saved just above
 
         def refused(exc: ServiceError) -> None:
             self.dirty = True  # what was typed is still to be accepted
@@ -731,7 +781,7 @@ class IntakeScreen(RegistrationFormScreen):
         if event.select.id == "reg-type":
             if self._loading or event.value is Select.NULL:
                 return
-            new_type = OrgType(event.value)
+            new_type = OrgType(str(event.value))
             if new_type == self.org_type and self.query("#reg-fields > *"):
                 return
             kept = self.collect() if self.query("#reg-fields > *") else {}
@@ -754,11 +804,7 @@ class IntakeScreen(RegistrationFormScreen):
         super().after_build()
         self.query_one("#reg-notice").display = False
 
-    def focus_first(self) -> None:
-        if self.application_id is None and self.query("#reg-type"):
-            self.query_one("#reg-type").focus()
-        else:
-            super().focus_first()
+    # a new intake starts in the name (the type, 社会团体 by default, is one Shift+Tab up)
 
     def action_save(self) -> None:
         if self.org_type is OrgType.FOUNDATION:
