@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from mca_tui.demo import DEMO_USERS
+from mca_tui.demo.applications import seed_demo_applications
 from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
 from mca_tui.services import registration as reg
 from mca_tui.services import users
-from mca_tui.services.registration_demo import seed_demo_applications
 
 
 def test_seed_creates_applications_in_each_state(db, settings, ctx):

@@ -591,7 +591,7 @@ def ensure_demo(db: Database, settings: Settings) -> None:
                 p.describe("en") for p in result.errors[:5]))
 
         # ---- registration workflow (helper R): in-flight applications go here ------
-        from mca_tui.services.registration_demo import seed_demo_applications
+        from mca_tui.demo.applications import seed_demo_applications
 
         seed_demo_applications(db, settings)
 
