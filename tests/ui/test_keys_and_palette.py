@@ -59,6 +59,10 @@ async def test_palette_lists_only_this_apps_entries_in_the_ui_language(make_app,
         await sign_in(app, pilot)
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        from textual.widgets import Input
+
+        prompt = app.screen.query_one(Input).placeholder
+        assert "Search for commands" not in prompt and "拼音首字母" in prompt
         hits = []
         for provider_class in app.COMMANDS:
             provider = provider_class(app.screen_stack[-2])

@@ -97,3 +97,14 @@ async def test_idle_lock_hides_the_screen_behind(make_app, registry):
         assert app.screen.styles.background.a == 1.0
         shot = app.export_screenshot()
         assert "待办事项" not in shot and "成立登记受理" not in shot
+
+
+async def test_toasts_sit_at_the_top_right_not_over_panel_borders(make_app, registry):
+    from textual.widgets._toast import ToastRack
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await sign_in(app, pilot)
+        rack = app.screen.query_one(ToastRack)
+        assert rack.styles.dock == "top"  # over the title rows, not the panels' borders
+        assert (rack.styles.align_horizontal, rack.styles.align_vertical) == ("right", "top")

@@ -235,8 +235,15 @@ class McaApp(ServiceCalls, App[int]):
     # ------------------------------------------------------------------ actions
 
     def action_command_palette(self) -> None:
-        if not self.locked:  # nothing but the password (or quitting) while locked
-            super().action_command_palette()
+        from textual.command import CommandPalette
+
+        if self.locked:  # nothing but the password (or quitting) while locked
+            return
+        # (Textual annotates the app as App[object]; McaApp is an App[int])
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            # the prompt in the UI language (Textual's own reads "Search for commands…")
+            self.push_screen(CommandPalette(placeholder=t("ui.palette.placeholder"),
+                                            id="--command-palette"))
 
     def action_search(self) -> None:
         self.open_search()
