@@ -105,12 +105,12 @@ def test_role_check_lives_in_the_service(make_ctx):
 
 
 def test_sign_in_events_are_audited(ctx, db):
-    import sqlite3
+    from tests import rawdb
 
     users.add_user(ctx, "qian", "钱七", PASSWORD, ["clerk"])
     users.authenticate(ctx, "qian", PASSWORD)
     with pytest.raises(users.SignInRefused):
         users.authenticate(ctx, "qian", "bad-bad-bad")
-    raw = sqlite3.connect(db.path)
+    raw = rawdb.connect(db)
     actions = [r[0] for r in raw.execute("select action from audit_event order by seq")]
     assert actions[-3:] == ["user.add", "user.sign_in", "user.sign_in_failed"]

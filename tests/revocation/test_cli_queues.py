@@ -23,7 +23,7 @@ def test_dormant_json_lists_each_candidate_with_signals_and_exclusions(ctx, caps
     add_org(ctx, "按时年报协会", reports=good_years(2016, 2024))
     revocation.open_case(at(people["officer1"], D("2025-07-01")), b, filed_on=D("2025-07-01"),
                          officers=officers)
-    args = ["--db", str(ctx.db.path), "dormant", "--as-of", "2025-07-02"]
+    args = ["--db", str(ctx.db.path or ctx.db.url), "dormant", "--as-of", "2025-07-02"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["as_of"] == "2025-07-02" and out["count"] == 1

@@ -17,7 +17,7 @@ def test_reports_due_json_and_text_match_the_service(ctx, add_org, make_ctx, cap
     b = add_org("海沧区丙协会", date(2020, 1, 1))
     clerk = make_ctx("clerk1", Role.CLERK, today=date(2024, 5, 1))
     annual_reports.receive(clerk, b, 2023, received_on=date(2024, 4, 30))
-    args = ["--db", str(ctx.db.path), "reports", "due", "--year", "2023"]
+    args = ["--db", str(ctx.db.path or ctx.db.url), "reports", "due", "--year", "2023"]
     assert main([*args, "--json", "--as-of", "2024-06-01"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["due"] == 2 and out["counts"] == {"overdue": 1, "on_time": 1}
@@ -56,6 +56,6 @@ def test_stats_count_reports_and_listings_written_by_the_services(ctx, add_org, 
     assert year.credit_lists["abnormal_listed"] == 1
     assert year.credit_lists["serious_listed"] == 0
     assert "credit_lists" not in year.to_dict()  # the JSON shape is fixed
-    assert main(["--db", str(ctx.db.path), "stats", "--year", "2024"]) == 0
+    assert main(["--db", str(ctx.db.path or ctx.db.url), "stats", "--year", "2024"]) == 0
     out = capsys.readouterr().out
     assert "列入活动异常名录（家）" in out

@@ -30,5 +30,5 @@ def test_demo_spot_check_through_the_services(db, settings, ctx, tmp_path, capsy
         assert s.exec(select(SpotCheckPlanRow)).one().year == 2022
     demo.ensure_demo(db, settings)  # idempotent
     assert len(spot_checks.list_plans(ctx)) == 1
-    assert cli.main(["--db", str(tmp_path / "registry.db"), "spotcheck", "verify"]) == 0
+    assert cli.main(["--db", str(db.path or db.url), "spotcheck", "verify"]) == 0
     assert SEED in capsys.readouterr().out

@@ -190,7 +190,7 @@ def test_cli_spotcheck_verify_reproduces_every_recorded_draw(ctx, make_ctx, tmp_
     _registry(ctx, 30)
     pid, view, _p, _offs = _drawn_plan(ctx, make_ctx, seed="cli-seed")
     undrawn = spot_checks.create_plan(_p["reviewer"], 2024, "regular", "5")
-    path = str(tmp_path / "registry.db")
+    path = str(db.path or db.url)
     assert cli.main(["--db", path, "spotcheck", "verify"]) == 0
     out = capsys.readouterr().out
     assert "cli-seed" in out and "复现一致" in out and "不一致 0 个" in out
