@@ -79,7 +79,11 @@ def _due_text(r: reg.ApplicationSummary, today) -> str:  # noqa: ANN001
     if r.applicant_due is not None:
         return f"{_d(r.applicant_due)} {_days_text((r.applicant_due - today).days)}"
     due = r.correction_deadline or r.decision_deadline
-    return f"{_d(due.due)} {due.describe(today)}" if due else "-"
+    if due is None:
+        return "-"
+    # the short provisional mark in a list (the page gives the full note)
+    mark = t("clock.describe.provisional") if due.provisional else ""
+    return f"{_d(due.due)} {_days_text(due.days_left(today))}{mark}"
 
 
 class _Worker(ServiceCalls):
@@ -430,13 +434,14 @@ class ApplicationsScreen(_Worker, Screen):
         kind_w = max(cell_len(label(k)) for k in ApplicationKind)
         due_w = 11 + max(cell_len(t("clock.describe.left", n=99)),
                          cell_len(t("clock.describe.overdue", n=99)),
-                         cell_len(t("clock.describe.today")))
+                         cell_len(t("clock.describe.today"))) \
+            + cell_len(t("clock.describe.provisional"))
         optional = [("col_received", 10), ("col_kind", kind_w)]
         while True:
             cols = [("col_number", 17), ("col_name", 0), *reversed(optional),
                     ("col_status", status_w), ("col_due", due_w)]
             used = sum(w for _, w in cols) + 2 * len(cols) + 3
-            if width - used >= 12 or not optional:
+            if width - used >= 18 or not optional:
                 break
             optional.pop(0)
         name = max(10, min(30, width - used))
