@@ -47,12 +47,15 @@ class Runtime:
     db_target: str
     demo: bool
     _db: object = None
+    _ctx: object = None
 
     def database(self):  # noqa: ANN201 - storage.engine.Database
         if self._db is None:
             from mca_tui.storage.engine import Database
 
-            self._db = Database.open(self.db_target)
+            # creating a registry is explicit: the app's first start, ``init`` or --demo
+            create = self.demo or getattr(self.args, "command", None) in (None, "init")
+            self._db = Database.open(self.db_target, create=create, checked=True)
             if self.demo:
                 from mca_tui.demo import ensure_demo
 
@@ -60,9 +63,80 @@ class Runtime:
         return self._db
 
     def context(self):  # noqa: ANN201 - services.context.ServiceContext
+        """The command's context: the OS account of the process (from its real uid; the
+        owner of the registry file administers it), or with ``--user NAME`` that
+        registry user, signed in with the password read from the terminal (or the first
+        line of standard input when it is not a terminal). Events record both."""
+        if self._ctx is not None:
+            return self._ctx
+        from dataclasses import replace
+
         from mca_tui.services.context import cli_context
 
-        return cli_context(self.database(), self.settings)
+        ctx = cli_context(self.database(), self.settings)
+        username = getattr(self.args, "user", None)
+        if username:
+            from mca_tui.services import users
+
+            actor = users.authenticate(ctx, username, read_sign_in_password())
+            ctx = replace(ctx, actor=replace(actor))
+        self._ctx = ctx
+        return ctx
+
+
+def read_sign_in_password() -> str:
+    """The sign-in password: typed at the terminal without echo, else the first line of
+    standard input (never an option or an environment variable)."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(t("identity.password_prompt"))
+    return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+
+
+def precheck_registry(db_target: str, *, create: bool) -> None:
+    """Examine a SQLite target before the UI starts (RegistryFileError if it is wrong)."""
+    from pathlib import Path
+
+    from mca_tui.storage import registry_file
+    from mca_tui.storage.engine import to_url
+    from mca_tui.storage.sqlite import database_path
+
+    path = database_path(to_url(db_target))
+    if path is not None:
+        registry_file.check(Path(path), create=create)
+
+
+def registry_problem(exc: BaseException, db_target: str) -> str | None:
+    """One line for an error that says the target is not a usable registry (wrong file,
+    read-only, corrupt, busy), or None for anything else."""
+    from mca_tui.storage.registry_file import RegistryFileError
+
+    if isinstance(exc, RegistryFileError):
+        return t(f"registry_file.{exc.kind}", path=str(exc.path), detail=exc.detail)
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(cause, sqlite3.Error):
+        return None
+    text = str(cause).lower()
+    if "readonly" in text or "read-only" in text:
+        return t("registry_file.write_refused", path=db_target)
+    if "locked" in text or "busy" in text:
+        return t("registry_file.busy", path=db_target)
+    if "malformed" in text or "not a database" in text or "disk i/o" in text:
+        return t("registry_file.corrupt", path=db_target, detail=str(cause))
+    return None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help=t("cli.opt_demo"))
     parser.add_argument("--lang", metavar="zh|en", help=t("cli.opt_lang"))
     parser.add_argument("--config", metavar="FILE", help=t("cli.opt_config"))
+    parser.add_argument("--user", metavar="NAME", help=t("identity.opt_user"))
     parser.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import mca_tui.commands as commands_pkg
@@ -95,6 +170,9 @@ def _pre_language(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
+    if hasattr(os, "umask"):
+        # registry, -wal/-shm, logs, backups, exports, receipts: readable by the owner only
+        os.umask(0o077)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--version"]:
         print(f"mca-tui {__version__}")
@@ -125,16 +203,26 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from mca_tui.ui.app import run_app
 
+            precheck_registry(runtime.db_target, create=True)
             return run_app(runtime, started)
         return int(args.handler(runtime) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # output piped into `head`: end quietly (and keep Python from complaining at exit)
+        _silence_stdout()
+        return 0
     except Exception as exc:  # noqa: BLE001 - the clerk sees a plain message
         from mca_tui.services.errors import ServiceError
 
         if isinstance(exc, ServiceError):
             print(exc.message(), file=sys.stderr)
             return 1
+        line = registry_problem(exc, runtime.db_target)
+        if line is not None:
+            log.warning("%s: %s", args.command or "ui", line)
+            print(line, file=sys.stderr)
+            return 2
         log.exception("unexpected error in %s", args.command or "ui")
         print(t("cli.unexpected_error", error=type(exc).__name__, log=log_path), file=sys.stderr)
         return 2

@@ -82,7 +82,7 @@ def test_inserted_event_is_detected(ctx, db, tmp_path):
     raw.execute("update audit_event set seq=seq-99 where seq>=103")
     raw.execute("insert into audit_event select 'forged', chain, 3, at, actor_kind, actor_id, "
                 "actor_name, office_id, office_code, 'org.forged', organization_id, entity, "
-                "entity_id, before_json, after_json, note, prev_hash, hash, hash_version "
+                "entity_id, before_json, after_json, note, prev_hash, hash, hash_version, os_account "
                 "from audit_event where seq=2")
     raw.close()
     result = _verify(db)

@@ -9,7 +9,7 @@ from mca_tui.domain.enums import Role
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # "user" (signed in) | "os" (command line: whoever can write the file)
+    kind: str  # "user" (signed in) | "os" (command line: the OS account of the process)
     name: str  # user name, or the operating-system login
     display_name: str
     office_id: str
@@ -18,8 +18,7 @@ class Actor:
     roles: frozenset[Role] = field(default_factory=frozenset)
 
     def has(self, *roles: Role) -> bool:
-        """True if the actor holds any of ``roles``. The OS user of the command line
-        administers the registry file and holds every role."""
-        if self.kind == "os":
-            return True
+        """True if the actor holds any of ``roles``. The OS account that owns the
+        registry file is given every role (``services.context.os_actor``); another OS
+        account holds none until it signs in."""
         return any(r in self.roles for r in roles)

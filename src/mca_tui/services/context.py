@@ -3,7 +3,7 @@ and the unit of work that writes one transaction with exactly one audit event.""
 
 from __future__ import annotations
 
-import getpass
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,11 +23,11 @@ from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import Role
 from mca_tui.i18n import label
-from mca_tui.services.errors import PermissionDenied
+from mca_tui.services.errors import PermissionDenied, ServiceError
 from mca_tui.storage import audit
 from mca_tui.storage.audit import Change, ChangeLog, JSONDict, Subject
 from mca_tui.storage.engine import Database
-from mca_tui.storage.models import CalendarOverride, CalendarYear, Office
+from mca_tui.storage.models import CalendarOverride, CalendarYear, Office, UserAccount, UserRole
 
 _OFFICE_NAMESPACE = uuid.UUID("6f1c2d8e-8a43-4d55-9a5e-0c3b7e5d2a10")
 
@@ -198,8 +198,13 @@ class ServiceContext:
         """One transaction (BEGIN IMMEDIATE) that ends with one audit event about
         ``subject`` (required: name the row the operation is about; a create names the
         id it will give, from ``storage.ids.new_id``)."""
+        if self.actor.kind == "os" and not self.actor.roles:
+            raise SignInRequired()  # an OS account that does not own the registry file
         self.permit(action)  # role check by construction: refused before anything is written
         with open_unit(self.db, self.actor, action, subject=subject, note=note) as unit:
+            if self.actor.kind == "user" and self.actor.user_id:  # (not the placeholder
+                # actor that creates the very first administrator)
+                _recheck_user(unit.session, self.actor, action)
             yield unit
 
     @cached_property
@@ -212,6 +217,27 @@ class ServiceContext:
 
     def refresh_calendar(self) -> None:
         self.__dict__.pop("calendar", None)
+
+
+class SignInRequired(ServiceError):
+    """An OS account other than the registry file's owner writes without signing in."""
+
+    key = "identity.sign_in_required"
+
+
+def _recheck_user(session: Session, actor: Actor, action: str) -> None:
+    """Inside the unit's transaction: the signed-in user still exists, is enabled and
+    still holds a role that allows ``action`` (a user disabled or demoted while signed
+    in is refused at the next write, and nothing is written)."""
+    user = session.get(UserAccount, actor.user_id)
+    if user is None or user.disabled:
+        raise PermissionDenied(roles="/".join(label(r) for r in
+                                              sorted(permissions.roles_for(action))))
+    current = {Role(r) for r in session.exec(select(UserRole.role)
+                                             .where(UserRole.user_id == user.id))}
+    allowed = permissions.roles_for(action)
+    if not current & set(allowed):
+        raise PermissionDenied(roles="/".join(label(r) for r in sorted(allowed)))
 
 
 def office_id_for(code: str) -> str:
@@ -263,15 +289,36 @@ class _OfficeExists(Exception):  # noqa: N818 - control flow inside ensure_offic
         self.office = office
 
 
-def os_actor(db: Database, settings: Settings) -> Actor:
-    """The operating-system user running a command-line sub-command."""
-    office = ensure_office(db, settings)
+def owns_registry_file(db: Database) -> bool:
+    """True if this process's real uid owns the registry file (it then administers the
+    registry from the command line). A server registry has no file: whoever holds its
+    credentials can write its tables anyway, so the process counts as owner. Where
+    there are no uids (Windows) the file's access list decides who may open it, and
+    every process that can is treated as its owner."""
+    getuid = getattr(os, "getuid", None)
+    path = db.path if db.is_sqlite else None
+    if getuid is None or path is None:
+        return True
     try:
-        login = getpass.getuser()
-    except (KeyError, OSError):
-        login = "unknown"
+        return os.stat(path).st_uid == getuid()
+    except OSError:
+        return False
+
+
+# Tests replace this to simulate another OS account (no real second uid needed).
+registry_owner: Callable[[Database], bool] = owns_registry_file
+
+
+def os_actor(db: Database, settings: Settings) -> Actor:
+    """The operating-system account running a command-line sub-command, named from the
+    process's real uid (never ``USER``/``LOGNAME``). The owner of the registry file holds
+    every role; any other account holds none and must sign in as a registry user
+    (``mca-tui --user NAME``) before it may write."""
+    office = ensure_office(db, settings)
+    login = audit.process_os_account()
+    roles = frozenset(Role) if registry_owner(db) else frozenset()
     return Actor(kind="os", name=f"os:{login}", display_name=login, office_id=office.id,
-                 office_code=office.code, roles=frozenset(Role))
+                 office_code=office.code, roles=roles)
 
 
 def cli_context(db: Database, settings: Settings) -> ServiceContext:

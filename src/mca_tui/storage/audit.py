@@ -18,7 +18,9 @@ refer to, so ``events_about(entity, id)`` is an index search in time order.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -43,7 +45,7 @@ from mca_tui.storage.models import (
 )
 
 GENESIS = "0" * 64
-HASH_VERSION = 2
+HASH_VERSION = 3  # 3: HMAC keyed with the chain key (storage.anchor), covers os_account
 
 # Rows of these tables are the audit trail itself, never change rows.
 AUDIT_TABLES = frozenset({"audit_event", "audit_chain_head", "audit_change", "audit_subject"})
@@ -346,9 +348,12 @@ def _changes_payload(changes: Sequence[ChangeRow]) -> list[list[Any]]:
             for c in sorted(changes, key=lambda c: c.ordinal)]
 
 
-def event_hash(event: AuditEvent, changes: Sequence[ChangeRow] = ()) -> str:
+def event_hash(event: AuditEvent, changes: Sequence[ChangeRow] = (),
+               key: bytes | None = None) -> str:
     """The event's hash. Version 1 (events from before revision 0003) covers the event
-    row only; version 2 also covers its change rows, in order."""
+    row only; version 2 also covers its change rows, in order; version 3 also covers the
+    OS account and is an HMAC keyed with the installation's chain key (``key``, default
+    ``storage.anchor.chain_key()``), so that it cannot be recomputed from the file alone."""
     payload: JSONDict = {
         "id": event.id,
         "chain": event.chain,
@@ -372,10 +377,35 @@ def event_hash(event: AuditEvent, changes: Sequence[ChangeRow] = ()) -> str:
     if version >= 2:
         payload["v"] = version
         payload["changes"] = _changes_payload(changes)
+    if version >= 3:
+        from mca_tui.storage.anchor import chain_key
+
+        payload["os"] = event.os_account or ""
+        return hmac.new(key if key is not None else chain_key(),
+                        to_json(payload).encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(to_json(payload).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- appending
+
+
+def process_os_account() -> str:
+    """The operating-system account of this process from its real uid (never from the
+    environment: ``USER``/``LOGNAME`` can be set to anything). Where there is no uid
+    (Windows) the login the system reports for the process, else "unknown"."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None:
+        uid = getuid()
+        try:
+            import pwd
+
+            return pwd.getpwuid(uid).pw_name[:64]
+        except (ImportError, KeyError):
+            return f"uid:{uid}"
+    try:  # Windows: the account of the process token (not an environment variable)
+        return os.getlogin()[:64]
+    except OSError:
+        return "unknown"
 
 
 def _new_chain_head(session: Session, chain: str) -> AuditChainHead:
@@ -435,6 +465,7 @@ def append_event(
         prev_hash=prev,
         hash="",
         hash_version=HASH_VERSION,
+        os_account=process_os_account(),
     )
     keys: dict[tuple[str, str], None] = {}
     if subject.id:
@@ -514,7 +545,9 @@ class BrokenLink:
     chain: str
     seq: int | None
     event_id: str | None
-    reason: str  # hash_mismatch | prev_mismatch | gap | head_mismatch | missing_head
+    # hash_mismatch | prev_mismatch | gap | head_mismatch | missing_head | downgrade |
+    # no_events
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -543,15 +576,32 @@ def _changes_by_event(session: Session, chain: str) -> Iterator[tuple[str, list[
         yield current, group
 
 
+# Tables whose rows are only ever written with an audit event (the office first of all).
+_RECORD_TABLES = ("office", "user_account", "organization", "application")
+
+
+def _has_records(session: Session) -> bool:
+    from sqlalchemy import text
+
+    for table in _RECORD_TABLES:
+        if session.execute(text(f"select 1 from {table} limit 1")).first() is not None:  # noqa: S608
+            return True
+    return False
+
+
 def verify_chains(session: Session) -> VerifyResult:
     """Recompute every chain (events and their change rows); report the first broken
     link."""
     heads = {h.chain: h for h in session.exec(select(AuditChainHead)).all()}
     chains = set(heads) | set(session.exec(select(AuditEvent.chain).distinct()).all())
+    if not chains and _has_records(session):
+        # every record is written with an event: records without any were emptied out
+        return VerifyResult(False, 0, 0, BrokenLink("-", None, None, "no_events"))
     total = 0
     for chain in sorted(chains):
         prev, expected_seq = GENESIS, 1
         last: AuditEvent | None = None
+        keyed = False
         events = session.exec(
             select(AuditEvent).where(AuditEvent.chain == chain).order_by(col(AuditEvent.seq))
         )
@@ -573,6 +623,11 @@ def verify_chains(session: Session) -> VerifyResult:
                     changes and (event.hash_version or 1) < 2):  # no rows added to old events
                 return VerifyResult(False, total, len(chains),
                                     BrokenLink(chain, event.seq, event.id, "hash_mismatch"))
+            if keyed and (event.hash_version or 1) < 3:
+                # an unkeyed event after a keyed one: written without the key (a forgery)
+                return VerifyResult(False, total, len(chains),
+                                    BrokenLink(chain, event.seq, event.id, "downgrade"))
+            keyed = keyed or (event.hash_version or 1) >= 3
             prev, expected_seq, last = event.hash, expected_seq + 1, event
         if pending is not None:
             # change rows whose event is missing or out of order

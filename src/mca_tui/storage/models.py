@@ -527,8 +527,12 @@ class AuditEvent(SQLModel, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     # 1: events written before revision 0003 (no change rows in the hash);
-    # 2: the hash also covers the event's change rows (storage.audit.event_hash).
+    # 2: the hash also covers the event's change rows (storage.audit.event_hash);
+    # 3: HMAC keyed with the installation's chain key, also covering os_account.
     hash_version: int = Field(default=2)
+    # the operating-system account of the process that wrote the event (its real uid),
+    # beside the registry user in actor_*; "" for events from before revision 0010
+    os_account: str = Field(default="", max_length=64)
 
 
 class AuditChange(SQLModel, table=True):
