@@ -134,9 +134,13 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
         if not rows:
             return done
         inserts, updates = [], []
+        missing = sum(1 for r in rows if r[5] is None)
+        fresh = iter(conn.execute(text(
+            f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
+            {"n": missing}).scalars().all() if missing else [])
         for org_id, name, rep, dom, uscc, rowid in rows:
             if rowid is None:
-                rowid = int(conn.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
+                rowid = int(next(fresh))
             inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc)})
             updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
         conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
