@@ -22,11 +22,16 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from mca_tui import config as cfg
 from mca_tui.storage.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from mca_tui.storage.engine import Database
 
 KEY_FILE = "audit.key"
 ENV_KEY_FILE = "MCA_TUI_AUDIT_KEY"  # another key file (an installation shared by offices)
@@ -112,6 +117,13 @@ def current_heads(session: Session) -> list[ChainHead]:
                             .order_by(col(AuditEvent.seq).desc()).limit(1)).first()
         out.append(ChainHead(chain, last.seq if last else 0, last.hash if last else ""))
     return out
+
+
+def registry_name(db: Database) -> str:
+    """The registry a receipt is about: its file, or its server URL without password."""
+    if db.is_sqlite and db.path is not None:
+        return str(db.path)
+    return make_url(db.url).render_as_string(hide_password=True)
 
 
 def receipts_dir() -> Path:
