@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel import Session, col
 
 from mca_tui.domain.enums import (
@@ -31,6 +31,7 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.identifiers import mask_id_number, mask_phone
 from mca_tui.reports import ledger as L
+from mca_tui.reports import stats
 from mca_tui.reports.export import UnsupportedFormat, file_format, write_ledger
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError
@@ -119,7 +120,13 @@ def _record_rows(session: Session, counter: Counter) -> Iterator[Row]:
                    col(SupervisionRecord.kind), col(SupervisionRecord.description),
                    col(SupervisionRecord.due_on), col(SupervisionRecord.completed_on))
             .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
-            .where(col(Organization.uscc).is_not(None))
+            .where(col(Organization.uscc).is_not(None),
+                   # an audit only required (a change of legal representative, a
+                   # deregistration's liquidation) is not an act done: not a ledger row,
+                   # as it is not counted (reports.stats)
+                   or_(col(SupervisionRecord.trigger).not_in(
+                       (stats.PENDING_AUDIT_TRIGGER, stats.DEREGISTRATION_AUDIT_TRIGGER)),
+                       col(SupervisionRecord.completed_on).is_not(None)))
             .order_by(col(SupervisionRecord.record_date), col(Organization.uscc),
                       col(SupervisionRecord.kind))
             .execution_options(yield_per=PAGE))
@@ -175,8 +182,19 @@ def export_ledger(ctx: ServiceContext, path: str | Path, *, unmasked: bool = Fal
                 unit.record("export", None, None, {
                     "file": str(path), "unmasked": True, "sheet": sheet or "all",
                     **counter})
+            os.chmod(part, 0o600)  # unmasked personal data: readable by its owner only
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)
+    _anchor_after_export(ctx)
     return ExportResult(str(path), counter["orgs"], counter["reports"], counter["records"],
                         not unmasked)
+
+
+def _anchor_after_export(ctx: ServiceContext) -> None:
+    """Every export leaves a receipt of the audit chain heads in the data folder's
+    ``anchors/`` (storage.anchor): the trail as it was when data left the registry."""
+    from mca_tui.storage import anchor
+
+    with ctx.db.read() as s:
+        anchor.write_receipt(s, registry=anchor.registry_name(ctx.db), reason="export")
