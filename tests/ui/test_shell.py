@@ -90,6 +90,10 @@ async def _search(app, pilot, query: str) -> list[str]:  # noqa: ANN001
     box.value = ""
     await type_text(pilot, query)
     await settle(app, pilot, 0.2)
+    for _ in range(50):  # a query typed during a search runs after it (no fixed debounce)
+        if not app.screen.searching:
+            break
+        await settle(app, pilot, 0.05)
     return [h.name for h in app.screen.hits]
 
 

@@ -1,5 +1,10 @@
 """Search (查询): one field; results update as the clerk types, stale results are dropped,
-more rows are fetched from the database as the cursor nears the end of the list."""
+more rows are fetched from the database as the cursor nears the end of the list.
+
+Keystroke path (issue 12): no fixed debounce. A key starts the search at once when none
+is running; keys typed while one runs only replace the pending query, which starts when
+the running one ends (its result is then not painted). So at most one search runs and
+one waits, and the last query typed is always the one shown."""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,7 +21,6 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
 
 PAGE = 50
-DEBOUNCE_SECONDS = 0.12
 NAME_CELLS = 46
 
 
@@ -64,7 +67,8 @@ class SearchScreen(ServiceCalls, Screen):
         self.total = 0
         self.query_text = ""
         self._seq = 0
-        self._timer: Timer | None = None
+        self._searching: str | None = None  # the query being searched (not Textual's _running)
+        self._pending: str | None = None  # the last query typed meanwhile
         self._loading_more = False
 
     def compose(self) -> ComposeResult:
@@ -95,10 +99,11 @@ class SearchScreen(ServiceCalls, Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        value = event.value
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._run(value))
+        if self._searching is not None:
+            self._pending = event.value  # started when the running search ends
+            self._seq += 1  # the running search's result is stale now
+            return
+        self._run(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -112,12 +117,27 @@ class SearchScreen(ServiceCalls, Screen):
 
         self._seq += 1
         seq = self._seq
+        self._pending = None
         if not query.strip():
             self._show(seq, query, None)
             return
+        self._searching = query
         self.call_service(search_organizations, self.ctx, query, limit=PAGE,
-                          then=lambda page: self._show(seq, query, page),
-                          group="search", exclusive=True)
+                          then=lambda page: self._finished(seq, query, page),
+                          failed=lambda _message: self._finished(seq, query, None))
+
+    @property
+    def searching(self) -> bool:
+        """A search is running or waiting to run (tests wait for this to clear)."""
+        return self._running is not None or self._pending is not None
+
+    def _finished(self, seq: int, query: str, page) -> None:  # noqa: ANN001
+        """A search ended: run the query typed meanwhile, else paint this result."""
+        self._searching = None
+        if self._pending is not None:
+            self._run(self._pending)
+        elif page is not None:
+            self._show(seq, query, page)
 
     def _show(self, seq: int, query: str, page) -> None:  # noqa: ANN001
         if seq != self._seq:  # a newer query was typed meanwhile: drop this result
