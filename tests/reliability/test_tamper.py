@@ -241,3 +241,25 @@ def test_not_a_receipt_is_one_line(ctx, db, tmp_path, capsys):
     bad.write_text("{}", encoding="utf-8")
     code, out = _verify(db, capsys, "--anchor", str(bad))
     assert code == 2 and out.strip() == f"{bad} 不是锚定回执。"
+
+
+@pytest.mark.sqlite_only
+def test_backup_and_export_leave_receipts_the_registry_extends(ctx, db, tmp_path, capsys):
+    _make_events(ctx)
+    backup = tmp_path / "b.db"
+    assert cli.main(["--db", rawdb.db_arg(db), "backup", str(backup)]) == 0
+    receipt = anchor.backup_receipt_path(backup)
+    assert str(receipt) in capsys.readouterr().out
+    assert stat.S_IMODE(os.stat(receipt).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert anchor.read_receipt(receipt)[0].count == 6
+    out_file = tmp_path / "x.csv"
+    assert cli.main(["--db", rawdb.db_arg(db), "export", str(out_file), "--unmasked"]) == 0
+    assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
+    receipts = list(anchor.receipts_dir().glob("anchor-*.json"))
+    assert len(receipts) == 1 and anchor.read_receipt(receipts[0])[0].count == 7
+    code, out = _verify(db, capsys, "--anchor", str(receipt))
+    assert code == 0, out
+    _cut_tail(db, keep=5)
+    code, out = _verify(db, capsys, "--anchor", str(receipts[0]))
+    assert code == 1 and "第 7 号事件" in out

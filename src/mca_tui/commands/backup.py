@@ -15,6 +15,7 @@ def register(sub) -> None:  # noqa: ANN001
 
 
 def run(rt) -> int:  # noqa: ANN001
+    import os
     import sqlite3
     from pathlib import Path
 
@@ -40,6 +41,10 @@ def run(rt) -> int:  # noqa: ANN001
         print(t("backup.corrupt", path=str(target)))
         return 1
     print(t("backup.done", path=str(target), events=events))
+    from mca_tui.storage import anchor  # the backup's chain heads, kept beside it
+
+    os.chmod(target, 0o600)
+    print(t("audit.cli.receipt_written", path=str(anchor.write_file_receipt(target))))
     copied, rendered = documents.copy_to_backup(rt.settings, db, target)
     print(t("doc.backup.done", folder=str(documents.backup_folder(target)), copied=copied,
             rendered=rendered))

@@ -150,6 +150,37 @@ def write_receipt(session: Session, path: Path | None = None, *, registry: str =
     return path
 
 
+def backup_receipt_path(backup: Path) -> Path:
+    """Where the receipt of a backup goes: beside it, ``FILE.anchor.json``."""
+    return backup.with_name(backup.name + ".anchor.json")
+
+
+def write_file_receipt(registry_file: Path, path: Path | None = None, *,
+                       reason: str = "backup") -> Path:
+    """The receipt of a SQLite registry file read directly (a backup just written): its
+    chains as they are in that file. Default path: ``backup_receipt_path``."""
+    import sqlite3
+
+    path = path or backup_receipt_path(registry_file)
+    conn = sqlite3.connect(f"file:{registry_file}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "select e.chain, e.seq, e.hash from audit_event e join "
+            "(select chain, max(seq) as seq from audit_event group by chain) m "
+            "on m.chain = e.chain and m.seq = e.seq order by e.chain").fetchall()
+    finally:
+        conn.close()
+    body = {
+        "format": RECEIPT_FORMAT,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "reason": reason,
+        "registry": str(registry_file),
+        "chains": [{"chain": c, "count": n, "hash": h} for c, n, h in rows],
+    }
+    write_private(path, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode())
+    return path
+
+
 class ReceiptError(ValueError):
     """A file that is not an anchor receipt."""
 
