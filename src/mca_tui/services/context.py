@@ -182,6 +182,7 @@ class ServiceContext:
 
     def require(self, *roles: Role) -> None:
         """Refuse unless the actor holds one of ``roles`` (checked in every service)."""
+        self._signed_in()
         if not self.actor.has(*roles):
             raise PermissionDenied(roles="/".join(r.value for r in roles))
 
@@ -190,16 +191,21 @@ class ServiceContext:
         ``domain.permissions``; an undeclared action is a programming error
         (``UnknownAction``). Called by ``unit()`` for every write and by read services."""
         roles = permissions.roles_for(action)
+        self._signed_in()
         if not self.actor.has(*roles):
             raise PermissionDenied(roles="/".join(label(r) for r in sorted(roles)))
+
+    def _signed_in(self) -> None:
+        """An OS account that does not own the registry file holds no role: it is told
+        to sign in rather than that it lacks one."""
+        if self.actor.kind == "os" and not self.actor.roles:
+            raise SignInRequired()
 
     @contextmanager
     def unit(self, action: str, *, subject: Subject, note: str = "") -> Iterator[Unit]:
         """One transaction (BEGIN IMMEDIATE) that ends with one audit event about
         ``subject`` (required: name the row the operation is about; a create names the
         id it will give, from ``storage.ids.new_id``)."""
-        if self.actor.kind == "os" and not self.actor.roles:
-            raise SignInRequired()  # an OS account that does not own the registry file
         self.permit(action)  # role check by construction: refused before anything is written
         with open_unit(self.db, self.actor, action, subject=subject, note=note) as unit:
             if self.actor.kind == "user" and self.actor.user_id:  # (not the placeholder
