@@ -306,7 +306,7 @@ def owns_registry_file(db: Database) -> bool:
     if getuid is None or path is None:
         return True
     try:
-        return os.stat(path).st_uid == getuid()
+        return bool(os.stat(path).st_uid == getuid())  # getuid: looked up, untyped
     except OSError:
         return False
 
