@@ -27,9 +27,12 @@ log = logging.getLogger("mca_tui")
 def setup_logging(verbose: bool = False) -> str:
     """Log to a rotating file in the platformdirs log dir; returns its path."""
     folder = cfg.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mca-tui.log"
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:  # a log folder we may not write: run without a log file, no traceback
+        return os.devnull
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, RotatingFileHandler)]

@@ -42,6 +42,7 @@ def test_only_admin_edits_the_calendar(make_ctx):
 
 def test_calendar_and_backup_commands(tmp_path, capsys):
     db = str(tmp_path / "c.db")
+    assert main(["--db", db, "init"]) == 0  # commands never create a registry
     assert main(["--db", db, "calendar", "holiday", "2027-02-06", "2027-02-08", "--note",
                  "春节"]) == 0
     assert "3 天" in capsys.readouterr().out

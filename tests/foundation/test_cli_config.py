@@ -49,13 +49,14 @@ def test_check_code_explains_and_sets_exit_status():
 
 def test_user_commands_act_as_the_os_user(tmp_path):
     db = tmp_path / "cli.db"
+    assert _run("--db", str(db), "init").returncode == 0  # commands never create a registry
     add = _run("--db", str(db), "user", "add", "chen", "--name", "陈八", "--role", "clerk",
                "--role", "reviewer", "--password-stdin", stdin="long-enough-pw\n")
     assert add.returncode == 0, add.stderr
     listing = _run("--db", str(db), "user", "list")
     assert "chen" in listing.stdout and "窗口受理" in listing.stdout and "审核" in listing.stdout
     short = _run("--db", str(db), "user", "passwd", "chen", "--password-stdin", stdin="short\n")
-    assert short.returncode == 1 and "8" in short.stderr
+    assert short.returncode == 1 and "10" in short.stderr
     assert _run("--db", str(db), "user", "disable", "chen").returncode == 0
     assert "已停用" in _run("--db", str(db), "user", "list").stdout
     raw = sqlite3.connect(db)
@@ -67,9 +68,11 @@ def test_user_commands_act_as_the_os_user(tmp_path):
 
 def test_db_from_environment_and_url(tmp_path):
     db = tmp_path / "env.db"
+    assert _run("init", env={"MCA_TUI_DB": str(db)}).returncode == 0
     out = _run("user", "list", env={"MCA_TUI_DB": str(db)})
     assert out.returncode == 0 and db.exists()
     url_db = tmp_path / "url.db"
+    assert _run("--db", f"sqlite:///{url_db}", "init").returncode == 0
     assert _run("--db", f"sqlite:///{url_db}", "user", "list").returncode == 0
     assert url_db.exists()
 

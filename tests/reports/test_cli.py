@@ -26,6 +26,7 @@ def test_template_has_headers_and_notes(tmp_path, capsys):
 
 def test_import_and_export_commands(tmp_path, capsys):
     db = str(tmp_path / "r.db")
+    assert cli.main(["--db", db, "init"]) == 0  # commands never create a registry
     good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
     write_xlsx(good, [org(1)])
     write_xlsx(bad, [org(2, 类型="合作社")])

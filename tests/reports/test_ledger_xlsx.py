@@ -275,6 +275,7 @@ def test_import_command_prints_errors_first(tmp_path, capsys):
     path = tmp_path / "l.xlsx"
     write_xlsx(path, [org(1, 联系电话="138****5678"), org(2, 联系电话="139****0000"),
                       org(3, 类型="合作社")])
+    assert cli.main(["--db", str(tmp_path / "r.db"), "init"]) == 0
     assert cli.main(["--db", str(tmp_path / "r.db"), "import", str(path), "--dry-run"]) == 1
     out = capsys.readouterr().out
     assert out.index("错误（1 处）") < out.index("提示（2 处）") < out.index("2 行：联系电话已遮蔽")

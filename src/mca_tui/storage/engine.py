@@ -38,6 +38,7 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
+        self.read_only = False
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         self.is_postgres = url.startswith("postgresql")
@@ -51,10 +52,30 @@ class Database:
         self._write_engine = self.engine.execution_options(**{sqlite_support.WRITE_OPTION: True})
 
     @classmethod
-    def open(cls, db: str | Path, *, upgrade: bool = True) -> Database:
-        """Open (creating the file and its folder if needed) and migrate to head."""
+    def open(cls, db: str | Path, *, upgrade: bool = True, create: bool = True,
+             checked: bool = False) -> Database:
+        """Open (creating the file and its folder if needed) and migrate to head.
+
+        With ``checked`` a SQLite file is first examined (``storage.registry_file``): a
+        missing file is created only with ``create``; anything that is not a registry we
+        may open raises RegistryFileError; a registry this user may only read is opened
+        read-only (no -wal/-shm of ours left behind, no upgrade)."""
         url = to_url(db)
         path = sqlite_support.database_path(url)
+        if path is not None and checked:
+            from mca_tui.storage import registry_file
+
+            state = registry_file.check(path, create=create)
+            if state is registry_file.FileState.READ_ONLY:
+                database = cls(registry_file.read_only_url(path))
+                database.read_only = True
+                if upgrade:
+                    from mca_tui.storage.migrate import current_revision, head_revision
+
+                    if current_revision(database) != head_revision():
+                        database.dispose()
+                        raise registry_file.RegistryFileError("old_read_only", path)
+                return database
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             if sqlite_support.on_network_filesystem(path):

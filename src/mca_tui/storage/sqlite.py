@@ -54,6 +54,10 @@ def database_path(url: str) -> Path | None:
     if not url.startswith("sqlite"):
         return None
     path = url.split("///", 1)[-1] if "///" in url else ""
+    if path.startswith("file:"):  # a URI filename (read-only opening): file:///abs?mode=ro
+        from urllib.parse import unquote, urlsplit
+
+        path = unquote(urlsplit(path).path)
     if not path or path == ":memory:":
         return None
     return Path(path)
