@@ -4,3 +4,6 @@ keyboard protocol is off before Textual loads (some terminals drop IME text with
 import os
 
 os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+
+# The screens' wiring: fills the procedure registry and the screen router (ui.routes).
+from mca_tui.ui import routes  # noqa: E402, F401
