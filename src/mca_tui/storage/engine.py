@@ -90,6 +90,10 @@ class Database:
         return sqlite_support.database_path(self.url)
 
     def upgrade(self) -> None:
+        from mca_tui.storage import schema_head
+
+        if schema_head.at_head(self.engine):
+            return  # already at head: no Alembic import (start-up time, issue 12)
         from mca_tui.storage.migrate import upgrade_to_head
 
         upgrade_to_head(self)
