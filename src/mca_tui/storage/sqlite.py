@@ -37,7 +37,7 @@ def configure(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA synchronous=FULL")  # commits survive power loss (WAL fsync each commit)
         cur.execute("PRAGMA cache_size=-32000")  # 32 MB page cache
         cur.close()
 
@@ -79,13 +79,29 @@ def on_network_filesystem(path: Path) -> bool:
 
 
 def backup(engine: Engine, target: Path) -> None:
-    """Online backup with the SQLite backup API (never copy the live file)."""
+    """Online backup with the SQLite backup API (never copy the live file), written to a
+    temporary name beside the target, checked (integrity_check), flushed to disk and
+    only then renamed: a backup killed half-way leaves nothing under the target name."""
+    temp = target.with_name(f".{target.name}.part-{os.getpid()}")
     raw = engine.raw_connection()
     try:
-        dest = sqlite3.connect(str(target))
+        dest = sqlite3.connect(str(temp))
         try:
             raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+            dest.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+            if dest.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError(f"backup failed its integrity check: {temp}")
         finally:
             dest.close()
+        fd = os.open(temp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
     finally:
         raw.close()
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            leftover = temp.with_name(temp.name + suffix)
+            if leftover.exists():
+                leftover.unlink()
