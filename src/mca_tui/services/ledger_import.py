@@ -147,6 +147,10 @@ class _Plan:
 # --------------------------------------------------------------------------- helpers
 
 
+# An import writing at least this many new rows refreshes the planner's statistics.
+BULK_ROWS = 1000
+
+
 def _chunks(items: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
     for i in range(0, len(items), n):
         yield items[i:i + n]
@@ -547,6 +551,12 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
             "changed_organization_ids": sorted(details["changed"]),
         })
         batch_id = batch.id
+    if len(plan.org_create) + len(plan.report_create) + len(plan.record_create) >= BULK_ROWS:
+        # the planner's statistics describe the registry before the import (issue 12)
+        from mca_tui.storage.maintenance import refresh_statistics
+
+        refresh_statistics(ctx.db, ("organization", "annual_report", "supervision_record",
+                                    "dormancy_summary", "audit_change", "audit_subject"))
     return result(True, batch_id, rejected_path)
 
 
