@@ -57,7 +57,7 @@ async def test_f9_correction_complete_does_not_pop_the_old_notice(accepted, make
     from textual.widgets import Checkbox
 
     from mca_tui.ui.dialogs.registration_dialogs import PreviewDialog
-    from mca_tui.ui.screens.intake import CorrectionScreen
+    from mca_tui.ui.screens.correction import CorrectionScreen
 
     from ..ui.waiting import wait_until
     from .test_screens import Harness

@@ -9,7 +9,8 @@ from mca_tui.domain.enums import ApplicationStatus, OrgType
 from mca_tui.services import registration as reg
 from mca_tui.ui.dialogs.registration_dialogs import ConfirmDialog
 from mca_tui.ui.screens.application import ApplicationsScreen
-from mca_tui.ui.screens.intake import IntakeScreen, meaningful
+from mca_tui.ui.screens.intake import IntakeScreen
+from mca_tui.ui.widgets.form import meaningful
 
 from ..ui.waiting import wait_until
 from .helpers import sg_form

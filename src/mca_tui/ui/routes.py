@@ -19,6 +19,7 @@ from mca_tui.ui.procedures import PROCEDURES, QUEUE_OPENERS, Procedure
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from mca_tui.services import registration as reg
     from mca_tui.services.context import ServiceContext
 
 
@@ -220,3 +221,42 @@ QUEUE_OPENERS["dormant_candidates"] = lambda ctx, _item: _dormancy(ctx, None)
 
 # Screens other screens open by name (ui.router): the record (search results, queues)
 router.register("record", _record)
+
+
+# Screens other screens open by name (ui.router): the application page after 受理 and
+# from the list, the form that continues an application, a new intake, a 注销登记 file.
+def _application(ctx: ServiceContext, application_id: str, *,
+                 preview_latest: bool = False) -> Screen:
+    from mca_tui.ui.screens.application import ApplicationScreen
+
+    return ApplicationScreen(ctx, application_id, preview_latest=preview_latest)
+
+
+def open_form_for(ctx: ServiceContext,
+                  info: reg.ApplicationInfo | reg.ApplicationSummary) -> Screen:
+    """The screen that continues an application's form: the change form for a change,
+    the correction form in 补正, else the intake."""
+    from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
+    from mca_tui.ui.screens.correction import CorrectionScreen
+    from mca_tui.ui.screens.intake import IntakeScreen
+
+    if info.kind == ApplicationKind.CHANGE:
+        from mca_tui.ui.screens.change import ChangeScreen
+
+        return ChangeScreen(ctx, info.organization_id, application_id=info.id)
+    if info.status == ApplicationStatus.CORRECTION:
+        return CorrectionScreen(ctx, application_id=info.id)
+    return IntakeScreen(ctx, application_id=info.id)
+
+
+def _deregistration_file(ctx: ServiceContext, organization_id: str | None, *,
+                         application_id: str | None = None) -> Screen:
+    from mca_tui.ui.screens.deregistration import DeregistrationScreen
+
+    return DeregistrationScreen(ctx, organization_id, application_id=application_id)
+
+
+router.register("application", _application)
+router.register("application_form", open_form_for)
+router.register("intake", lambda ctx: _intake(ctx, None))
+router.register("deregistration", _deregistration_file)

@@ -29,6 +29,7 @@ from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
 from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
+from mca_tui.ui import router
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.dialogs.registration_dialogs import (
     ConfirmDialog,
@@ -278,9 +279,7 @@ class ApplicationScreen(_Worker, Screen):
         if kind is None or info is None or (wanted and wanted != kind):
             return
         if kind == "form":
-            from mca_tui.ui.screens.intake import open_form_for
-
-            self.app.push_screen(open_form_for(self.ctx, info))
+            self.app.push_screen(router.screen("application_form", self.ctx, info))
         elif kind == "review":
             def reviewed(note: str | None) -> None:
                 if note is not None:
@@ -497,24 +496,18 @@ class ApplicationsScreen(_Worker, Screen):
         if row is None:
             return
         if row.kind == ApplicationKind.DEREGISTRATION:  # its own page (注销登记)
-            from mca_tui.ui.screens.deregistration import DeregistrationScreen
-
-            self.app.push_screen(DeregistrationScreen(self.ctx, row.organization_id,
-                                                      application_id=row.id))
+            self.app.push_screen(router.screen("deregistration", self.ctx, row.organization_id,
+                                              application_id=row.id))
             return
         # a draft opens in its form for whoever may save it (domain.permissions)
         if row.status == ApplicationStatus.DRAFT and self.ctx.actor.has(
                 *permissions.roles_for("application.draft_save")):
-            from mca_tui.ui.screens.intake import open_form_for
-
-            self.app.push_screen(open_form_for(self.ctx, row))
+            self.app.push_screen(router.screen("application_form", self.ctx, row))
         else:
             self.app.push_screen(ApplicationScreen(self.ctx, row.id))
 
     def action_new(self) -> None:
-        from mca_tui.ui.screens.intake import IntakeScreen
-
-        self.app.push_screen(IntakeScreen(self.ctx))
+        self.app.push_screen(router.screen("intake", self.ctx))
 
     def action_back(self) -> None:
         self.app.pop_screen()

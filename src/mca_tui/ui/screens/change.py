@@ -13,7 +13,7 @@ from mca_tui.domain.forms import FieldSpec, change_fields, materials_for
 from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
-from mca_tui.ui.screens.intake import RegistrationFormScreen
+from mca_tui.ui.widgets.form import RegistrationFormScreen
 
 
 class ChangeScreen(RegistrationFormScreen):
