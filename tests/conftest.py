@@ -42,6 +42,22 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+_STRAY = ("None", "None-wal", "None-shm", "None-journal")
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_registry(request: pytest.FixtureRequest):
+    """A registry named ``None`` in the working folder means a test handed ``str(None)``
+    (``db.path`` of a PostgreSQL registry) to the CLI as ``--db``: name that test. Pass
+    ``tests.rawdb.db_arg(db)`` (``db.path or db.url``) instead."""
+    folder = Path.cwd()
+    before = {n for n in _STRAY if (folder / n).exists()}
+    yield
+    after = {n for n in _STRAY if (folder / n).exists()}
+    assert not after - before, (f"{request.node.nodeid} left {sorted(after - before)} in "
+                                f"{folder}: a None database path became the string 'None'")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(documents_dir=str(tmp_path / "documents"))

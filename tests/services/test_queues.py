@@ -146,3 +146,35 @@ def test_every_count_equals_its_list(ctx):
     for summary in queues.summaries(ctx, TODAY):
         assert summary.count == len(queues.items(ctx, summary.id, TODAY)), summary.id
     assert {s.id: s.count for s in queues.summaries(ctx, TODAY)}["case_steps"] == 2
+
+
+def test_evaluation_queue_follows_the_setting_and_the_evaluation_service(ctx):
+    """One rule for 评估等级到期 (Order 39 Art 28): the home queue and
+    services.supervision.evaluation.expiring read the window from
+    ``evaluation_expiry_queue_days`` and list the latest grade of each organization."""
+    from dataclasses import replace
+
+    from mca_tui.services.supervision import evaluation
+
+    o = ctx.actor.office_id
+    soon = _org(ctx, "海沧区四十五日协会", date(2015, 1, 1))
+    later = _org(ctx, "海沧区一百三十五日协会", date(2015, 1, 1))
+    far = _org(ctx, "海沧区二百三十日协会", date(2015, 1, 1))
+    regraded = _org(ctx, "海沧区重新评估协会", date(2012, 1, 1))
+    for org, granted in ((soon, date(2020, 1, 10)), (later, date(2020, 4, 10)),
+                         (far, date(2020, 7, 15)), (regraded, date(2019, 12, 1)),
+                         (regraded, date(2024, 6, 1))):
+        _add(ctx, SupervisionRecord(office_id=o, organization_id=org, kind="evaluation",
+                                    record_date=granted, grade="3A"))
+
+    def both():
+        names = [i.name for i in queues.items(ctx, "evaluation_expiring", TODAY)]
+        count = {s.id: s.count for s in queues.summaries(ctx, TODAY)}["evaluation_expiring"]
+        assert count == len(names) == len(evaluation.expiring(ctx, TODAY))
+        return names
+
+    # default window 180 days: 45 and 135 days left; the re-graded one's new grade runs to 2029
+    assert both() == ["海沧区四十五日协会", "海沧区一百三十五日协会"]
+    ctx.settings = replace(ctx.settings, legal=replace(ctx.settings.legal,
+                                                       evaluation_expiry_queue_days=240))
+    assert both() == ["海沧区四十五日协会", "海沧区一百三十五日协会", "海沧区二百三十日协会"]

@@ -18,7 +18,7 @@ Queues and who sees them (an administrator sees all):
 - ``case_steps``        penalty cases whose decision is due within 7 working days
                         (行政处罚法 Art 60)                                       enforcement
 - ``abnormal_two_years`` abnormal-list entries reaching two years (Order 60)   reviewer, enforcement
-- ``evaluation_expiring`` evaluation grades expiring within 90 days (Order 39 Art 28) clerk, reviewer
+- ``evaluation_expiring`` evaluation grades expiring within ``evaluation_expiry_queue_days`` (Order 39 Art 28) clerk, reviewer
 - ``deregistration_decision`` deregistrations waiting for the user's review or decision,
                         20-working-day clock (行政许可法 Art 42; services.deregistration) reviewer, approver
 - ``custody_outstanding`` deregistered, certificate/seals/vouchers or announcement
@@ -66,7 +66,6 @@ from mca_tui.storage.models import (
     SupervisionRecord,
 )
 
-EVALUATION_WARNING_DAYS = 90
 ABNORMAL_WARNING_DAYS = 30
 
 
@@ -254,27 +253,12 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
                 .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
                        col(CreditListEntry.removed_on).is_(None),
                        CreditListEntry.listed_on <= limit, ~newer_ground)), "listing"
-    if queue == "evaluation_expiring":
-        until = today + timedelta(days=EVALUATION_WARNING_DAYS)
-        return (select(SupervisionRecord, Organization)
-                .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
-                .where(SupervisionRecord.kind == SupervisionKind.EVALUATION.value,
-                       Organization.status == OrgStatus.ACTIVE.value,
-                       # an application not granted yet has no grade to expire
-                       SupervisionRecord.trigger != "application",
-                       or_(and_(col(SupervisionRecord.valid_until).is_not(None),
-                                col(SupervisionRecord.valid_until) <= until,
-                                col(SupervisionRecord.valid_until) >= today - timedelta(days=365)),
-                           and_(col(SupervisionRecord.valid_until).is_(None),
-                                col(SupervisionRecord.record_date) <= add_years(until, -5),
-                                col(SupervisionRecord.record_date)
-                                >= add_years(today - timedelta(days=365), -5))))), "record"
     raise KeyError(queue)
 
 
 # Queues whose last filter needs the working-day calendar (applied in Python to a list
 # that SQL has already bounded): their count is the length of that list.
-_FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}
+_FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}  # the latter: evaluation.expiring
 
 
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
@@ -319,6 +303,8 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
                           r.subject, r.deadline.due if r.deadline else None, r.deadline,
                           r.deadline.days_left(today) if r.deadline else None)
                 for r in deregistration.queue_rows(ctx, queue, limit=limit)]
+    if queue == "evaluation_expiring":
+        return _evaluation_items(ctx, today, limit)
     cal = ctx.calendar
     stmt, kind = _statement(ctx, queue, today)
     out: list[QueueItem] = []
@@ -370,6 +356,27 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     return out
 
 
+def _evaluation_items(ctx: ServiceContext, today: date, limit: int) -> list[QueueItem]:
+    """评估等级到期: the rows of ``services.supervision.evaluation.expiring`` (one rule: the
+    latest grade of each organization, not cancelled, expiring within the setting
+    ``evaluation_expiry_queue_days`` or expired; Order 39 Art 28)."""
+    from mca_tui.services.supervision import evaluation
+
+    rows = evaluation.expiring(ctx, today)[:limit]
+    with ctx.db.read() as s:
+        ids = [r.organization_id for r in rows]
+        usccs = dict(s.exec(select(Organization.id, Organization.uscc)
+                            .where(col(Organization.id).in_(ids))).all()) if ids else {}
+    out = []
+    for r in rows:
+        d = Deadline(add_years(r.valid_until, -5), r.valid_until, "clock.evaluation_grade_expiry",
+                     "《社会组织评估管理办法》第二十八条", "years", 5)
+        out.append(QueueItem("evaluation_expiring", r.organization_id, None, r.name,
+                             usccs.get(r.organization_id), "queue.subject.evaluation_expiring",
+                             r.valid_until, d, (r.valid_until - today).days))
+    return out
+
+
 def _row_deadline(ctx: ServiceContext, queue: str, row: Any) -> Deadline | None:
     cal, params = ctx.calendar, ctx.settings.legal
     if queue == "rectifications":
@@ -380,9 +387,4 @@ def _row_deadline(ctx: ServiceContext, queue: str, row: Any) -> Deadline | None:
         return clocks.penalty_decision_deadline(row.filed_on, cal)
     if queue == "abnormal_two_years":
         return clocks.abnormal_list_promotion_date(row.listed_on, cal, params)
-    if queue == "evaluation_expiring":
-        if row.valid_until:
-            return Deadline(row.record_date, row.valid_until, "clock.evaluation_grade_expiry",
-                            "《社会组织评估管理办法》第二十八条", "years", 5)
-        return clocks.evaluation_grade_expiry(row.record_date, cal)
     return None
