@@ -59,6 +59,8 @@ class Runtime:
             # creating a registry is explicit: the app's first start, ``init`` or --demo
             create = self.demo or getattr(self.args, "command", None) in (None, "init")
             self._db = Database.open(self.db_target, create=create, checked=True)
+            if getattr(self.args, "command", None) is None and not self.demo:
+                start_daily_backup(self._db, self.settings)
             if self.demo:
                 from mca_tui.demo import ensure_demo
 
@@ -85,6 +87,24 @@ class Runtime:
             ctx = replace(ctx, actor=replace(actor))
         self._ctx = ctx
         return ctx
+
+
+def start_daily_backup(db, settings: cfg.Settings) -> None:  # noqa: ANN001 - Database
+    """The app's first start of a day backs the registry up (``[backup]`` settings: the
+    newest ``keep_daily`` kept in ``folder``, default ``<data dir>/backups``), in the
+    background so that signing in does not wait for it."""
+    import threading
+    from datetime import date
+
+    from mca_tui.storage.backups import daily_backup
+
+    def work() -> None:
+        try:
+            daily_backup(db, settings.backups_path(), settings.backup.keep_daily, date.today())
+        except Exception:  # noqa: BLE001 - a failed backup must not stop the clerk
+            log.exception("daily backup failed")
+
+    threading.Thread(target=work, name="daily-backup", daemon=True).start()
 
 
 def read_sign_in_password() -> str:

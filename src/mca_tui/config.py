@@ -130,6 +130,16 @@ class DocumentSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    """Automatic daily backups (issue 13): on the app's first start of a day the SQLite
+    registry is backed up (SQLite backup API, temporary name then rename) into ``folder``
+    as ``<registry name>-YYYY-MM-DD.db``; only the newest ``keep_daily`` are kept."""
+
+    keep_daily: int = 7  # 0 = no automatic backups
+    folder: str = ""  # "" = <data dir>/backups
+
+
+@dataclass(frozen=True)
 class Settings:
     office: OfficeSettings = field(default_factory=OfficeSettings)
     code_pool: CodePool = field(default_factory=CodePool)
@@ -137,9 +147,13 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     documents: DocumentSettings = field(default_factory=DocumentSettings)
     documents_dir: str = ""  # "" = <data dir>/documents
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def documents_path(self) -> Path:
         return Path(self.documents_dir) if self.documents_dir else data_dir() / "documents"
+
+    def backups_path(self) -> Path:
+        return Path(self.backup.folder) if self.backup.folder else data_dir() / "backups"
 
 
 def _coerce(cls, table: dict):  # noqa: ANN001, ANN202
@@ -250,7 +264,21 @@ def load_settings(path: Path | None = None, *, create: bool = True) -> Settings:
         ui=_coerce(UISettings, data.get("ui", {})),
         documents=_coerce(DocumentSettings, data.get("documents", {})),
         documents_dir=str(data.get("documents_dir", "")),
+        backup=_backup_settings(path, data.get("backup", {})),
     )
+
+
+def _backup_settings(path: Path, table: object) -> BackupSettings:
+    """[backup]: keep_daily a whole number 0-366, folder a path (else the start stops)."""
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: [backup] must be a table")
+    keep = table.get("keep_daily", BackupSettings.keep_daily)
+    folder = table.get("folder", BackupSettings.folder)
+    unknown = set(table) - {"keep_daily", "folder"}
+    if unknown or not _whole(keep, 0, 366) or not isinstance(folder, str):
+        raise SettingsError(f"{path}: [backup] keep_daily = 0..366, folder = \"PATH\" "
+                            f"(got {dict(table)!r})")
+    return BackupSettings(keep_daily=keep, folder=folder)
 
 
 _LEGAL_COMMENTS = {
@@ -341,6 +369,13 @@ def write_settings(settings: Settings, path: Path | None = None) -> Path:
         item.comment(_DOCUMENT_COMMENTS[k])
         documents.add(k, item)
     doc.add("documents", documents)
+    backup = tomlkit.table()
+    backup.add(tomlkit.comment("自动备份 / daily backups: 每天首次启动时备份登记库，保留最近 keep_daily 份"))
+    backup.add("keep_daily", settings.backup.keep_daily)
+    backup["keep_daily"].comment("保留最近几天的每日备份（0 = 不自动备份）")
+    backup.add("folder", settings.backup.folder)
+    backup["folder"].comment("备份文件夹；空 = <数据目录>/backups")
+    doc.add("backup", backup)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return path

@@ -149,3 +149,50 @@ def test_commits_are_durable_on_power_loss(registry):
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         db.dispose()
+
+
+def test_daily_backups_keep_the_newest_n(tmp_path, registry):
+    from datetime import date, timedelta
+
+    from mca_tui.storage.backups import daily_backup
+
+    db = Database.open(registry, create=False, checked=True)
+    folder = tmp_path / "backups"
+    try:
+        for day in range(5):
+            written = daily_backup(db, folder, 3, date(2027, 3, 1) + timedelta(days=day))
+            assert written is not None and written.exists()
+        first = (folder / "registry-2027-03-05.db").stat().st_mtime_ns
+        assert daily_backup(db, folder, 3, date(2027, 3, 5)) == folder / "registry-2027-03-05.db"
+        assert (folder / "registry-2027-03-05.db").stat().st_mtime_ns == first  # not redone
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "registry-2027-03-03.db", "registry-2027-03-04.db", "registry-2027-03-05.db"]
+        conn = sqlite3.connect(folder / "registry-2027-03-05.db")
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+        assert daily_backup(db, folder, 0, date(2027, 3, 6)) is None
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("table", ["[backup]\nkeep_daily = -1\n", "[backup]\nkeep_daily = 1.5\n",
+                                   "[backup]\nkept = 3\n", "[backup]\nfolder = 3\n"])
+def test_backup_settings_are_checked(tmp_path, table):
+    from mca_tui.config import SettingsError, load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text(table, encoding="utf-8")
+    with pytest.raises(SettingsError, match="backup"):
+        load_settings(path)
+
+
+def test_backup_settings_are_read_and_written(tmp_path):
+    from mca_tui.config import load_settings
+
+    path = tmp_path / "settings.toml"
+    defaults = load_settings(path)  # writes the commented defaults
+    assert defaults.backup.keep_daily == 7 and "keep_daily" in path.read_text(encoding="utf-8")
+    assert defaults.backups_path().name == "backups"
+    path.write_text(f'[backup]\nkeep_daily = 30\nfolder = "{tmp_path / "b"}"\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.backup.keep_daily == 30 and settings.backups_path() == tmp_path / "b"
