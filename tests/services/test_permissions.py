@@ -257,6 +257,7 @@ CALLS = {
     "user.password_of_another": lambda c, r: users.set_password(c, "target", "another-pass-9"),
     "user.disable": lambda c, r: users.set_disabled(c, "target", True),
     "user.enable": lambda c, r: users.set_disabled(c, "target", False),
+    "user.unlock": lambda c, r: users.unlock(c, "target"),
     "user.roles": lambda c, r: users.set_roles(c, "target", ["reviewer"]),
     "user.list": lambda c, r: users.list_users(c),
     "calendar.set_day": lambda c, r: calendar_admin.set_day(c, date(2027, 2, 6), False, "春节"),

@@ -30,6 +30,9 @@ def register(sub) -> None:  # noqa: ANN001
     e = us.add_parser("enable", help=t("cli.user_enable_help"))
     e.add_argument("username")
     e.set_defaults(handler=lambda rt: run_disable(rt, False))
+    u = us.add_parser("unlock", help=t("user.unlock_help"))
+    u.add_argument("username")
+    u.set_defaults(handler=run_unlock)
 
 
 def _password(args) -> str:  # noqa: ANN001
@@ -75,4 +78,12 @@ def run_disable(rt, disabled: bool) -> int:  # noqa: ANN001
     users.set_disabled(rt.context(), rt.args.username, disabled)
     print(t("cli.user_disabled_done" if disabled else "cli.user_enabled_done",
             username=rt.args.username))
+    return 0
+
+
+def run_unlock(rt) -> int:  # noqa: ANN001
+    from mca_tui.services import users
+
+    users.unlock(rt.context(), rt.args.username)
+    print(t("user.unlocked", username=rt.args.username))
     return 0

@@ -39,6 +39,7 @@ _OTHER: dict[str, frozenset[Role]] = {
     "user.password": EVERY_ROLE,
     "user.disable": _ADMIN,
     "user.enable": _ADMIN,
+    "user.unlock": _ADMIN,  # end a sign-in lock-out (the registry file's owner holds every role)
     "user.roles": _ADMIN,
     "user.list": _ADMIN,
     # sign-in events are written by services.users.authenticate for any user

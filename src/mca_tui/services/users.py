@@ -10,7 +10,12 @@ from sqlmodel import Session, select
 
 from mca_tui.domain.actor import Actor
 from mca_tui.domain.enums import Role
-from mca_tui.domain.passwords import hash_password, password_problem, verify_password
+from mca_tui.domain.passwords import (
+    hash_password,
+    password_problem,
+    verify_nobody,
+    verify_password,
+)
 from mca_tui.domain.text import normalize_text
 from mca_tui.services.context import ServiceContext, ensure_office, open_unit
 from mca_tui.services.errors import FieldProblem, NotFound, ServiceError, ValidationFailed
@@ -161,6 +166,22 @@ def set_disabled(ctx: ServiceContext, username: str, disabled: bool = True) -> N
         unit.record("user_account", user.id, {"disabled": before}, {"disabled": disabled})
 
 
+def unlock(ctx: ServiceContext, username: str) -> None:
+    """End a user's sign-in lock-out (``mca-tui user unlock NAME``). The owner of the
+    registry file holds every role on the command line, so a lock-out can never keep
+    the last administrator out for good."""
+    ctx.require(Role.ADMIN)
+    with ctx.unit("user.unlock", subject=_subject(ctx, username)) as unit:
+        user = _get(unit.session, username)
+        before = {"failed_attempts": user.failed_attempts,
+                  "locked_until": user.locked_until}
+        user.failed_attempts, user.locked_until = 0, None
+        user.version += 1
+        unit.session.add(user)
+        unit.record("user_account", user.id, before, {"failed_attempts": 0,
+                                                      "locked_until": None})
+
+
 def set_roles(ctx: ServiceContext, username: str, roles: list[str]) -> None:
     ctx.require(Role.ADMIN)
     parsed = _parse_roles(roles)
@@ -201,9 +222,13 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
     with ctx.db.read() as s:
         user = s.exec(select(UserAccount).where(UserAccount.username == name)).first()
         if user is None or user.disabled:
+            # the same KDF run as for a real user: the time taken tells no one which
+            # user names exist (no account enumeration)
+            verify_nobody(password)
             raise SignInRefused()
         locked = _aware(user.locked_until)
         if locked and locked > now:
+            verify_nobody(password)
             raise SignInLocked(seconds=int((locked - now).total_seconds()) + 1)
         office = s.get(Office, user.office_id)
         assert office is not None  # a user's office (foreign key)
