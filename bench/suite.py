@@ -212,6 +212,49 @@ class Suite:
                        ms / 1000 * (1_000_000 / self.n) <= 60)
         self.add_value("reindex.peak_mb", mb, "-", None, "<= 250 MB", mb <= 250)
 
+    def ledger_import(self, rows: int = 3000) -> None:
+        """Ledger import of ``rows`` new organizations (plus a report each) into a copy:
+        rows per second and peak memory, beside executemany of the same organization
+        rows (the raw write rate)."""
+        import bench_import
+
+        with tempfile.TemporaryDirectory() as tmp:
+            book = Path(tmp) / "ledger.xlsx"
+            bench_import.build(book, rows, rows, 0)
+            copy = Path(tmp) / "copy.db"
+            shutil.copy(self.path, copy)
+            code = ("import resource,time; from mca_tui.storage.engine import Database; "
+                    "from mca_tui.config import Settings; from mca_tui.services.context import "
+                    "cli_context; from mca_tui.services.ledger_import import import_ledger; "
+                    f"db=Database.open({str(copy)!r}); ctx=cli_context(db, Settings("
+                    f"documents_dir={tmp!r})); t=time.perf_counter(); "
+                    f"r=import_ledger(ctx, {str(book)!r}); assert r.written; "
+                    "print(time.perf_counter()-t, resource.getrusage("
+                    "resource.RUSAGE_SELF).ru_maxrss/1024)")
+            out = subprocess.check_output([sys.executable, "-c", code]).split()
+            seconds, mb = float(out[0]), float(out[1])
+            raw = sqlite3.connect(copy)
+            cols = [r[1] for r in raw.execute("PRAGMA table_info(organization)")]
+            sample = raw.execute("SELECT * FROM organization LIMIT 1").fetchone()
+            batch = []
+            for i in range(rows):
+                row = list(sample)
+                row[cols.index("id")] = f"bench{i:027d}"
+                row[cols.index("uscc")] = f"X{i:017d}"
+                row[cols.index("search_rowid")] = None
+                batch.append(row)
+            t0 = time.perf_counter()
+            raw.execute("BEGIN")
+            raw.executemany(f"INSERT INTO organization ({','.join(cols)}) VALUES "
+                            f"({','.join('?' * len(cols))})", batch)
+            raw.execute("ROLLBACK")
+            raw_rate = rows / (time.perf_counter() - t0)
+            raw.close()
+        rate = 2 * rows / seconds
+        self.add_value("import.rows_per_s", rate, "executemany rows/s (organization rows)",
+                       round(raw_rate), ">= 30 % of raw", rate >= 0.3 * raw_rate)
+        self.add_value("import.peak_mb", mb, "-", None, "<= 250 MB", mb <= 250)
+
     def sizes(self) -> None:
         total = self.path.stat().st_size
         fts = self.raw.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat "
@@ -231,7 +274,8 @@ def run(size: str, repeat: int, json_path: str | None, skip: set[str]) -> int:
     suite = Suite(path, n, repeat)
     steps = [("search", suite.search), ("paging", suite.paging), ("record", suite.record),
              ("home", suite.home), ("stats", suite.stats), ("dormancy", suite.dormancy_list),
-             ("startup", suite.startup), ("reindex", suite.reindex), ("size", suite.sizes),
+             ("startup", suite.startup), ("reindex", suite.reindex), ("import", suite.ledger_import),
+             ("size", suite.sizes),
              ("memory", suite.memory)]
     for name, step in steps:
         if name in skip:
