@@ -192,10 +192,20 @@ def _pre_language(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command (or the terminal UI). Every file and folder it creates — the
+    registry and its -wal/-shm, logs, backups, exports, documents, receipts — is
+    readable by its owner only (umask 077, restored on return)."""
+    if not hasattr(os, "umask"):  # pragma: no cover - no umask: the folder's ACL applies
+        return _main(argv)
+    previous = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous)
+
+
+def _main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    if hasattr(os, "umask"):
-        # registry, -wal/-shm, logs, backups, exports, receipts: readable by the owner only
-        os.umask(0o077)
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--version"]:
         print(f"mca-tui {__version__}")
