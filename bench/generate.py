@@ -189,6 +189,7 @@ def _audit(conn: sqlite3.Connection, orgs: list[Org], rnd: random.Random) -> int
                    key=lambda i: orgs[i].established)
     start = datetime(2024, 1, 1)
     events, changes, subjects = [], [], []
+    os_account = audit.process_os_account()  # keyed like every event (hash version 3)
     step = max(1, int(2.5 * 365 * 86400 / max(1, len(picks))))
     for k, i in enumerate(picks):
         org = orgs[i]
@@ -201,20 +202,20 @@ def _audit(conn: sqlite3.Connection, orgs: list[Org], rnd: random.Random) -> int
                         office_code=code, action="org.update", organization_id=org.id,
                         entity="organization", entity_id=org.id, before_json="{}",
                         after_json=after, note="", prev_hash=prev, hash="",
-                        hash_version=2)
+                        hash_version=audit.HASH_VERSION, os_account=os_account)
         change = _Change(0, "organization", org.id, "update", '{"phone":""}', after)
         ev.hash = audit.event_hash(ev, [change])
         prev = ev.hash
         stamp = at.isoformat(sep=" ", timespec="microseconds")
         events.append((ev.id, chain, seq, stamp, "user", None, actor, office_id, code,
                        ev.action, org.id, "organization", org.id, "{}", after, "", ev.prev_hash,
-                       ev.hash, 2))
+                       ev.hash, audit.HASH_VERSION, os_account))
         changes.append((ev.id, 0, "organization", org.id, "update", '{"phone":""}', after))
         subjects.append(("organization", org.id, stamp, ev.id))
     conn.executemany("INSERT INTO audit_event (id, chain, seq, at, actor_kind, actor_id, "
                      "actor_name, office_id, office_code, action, organization_id, entity, "
-                     "entity_id, before_json, after_json, note, prev_hash, hash, hash_version)"
-                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
+                     "entity_id, before_json, after_json, note, prev_hash, hash, hash_version, "
+                     "os_account) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", events)
     conn.executemany("INSERT INTO audit_change (event_id, ordinal, entity, entity_id, "
                      "operation, before_json, after_json) VALUES (?,?,?,?,?,?,?)", changes)
     conn.executemany("INSERT INTO audit_subject (entity, entity_id, at, event_id) "
