@@ -263,3 +263,12 @@ def test_backup_and_export_leave_receipts_the_registry_extends(ctx, db, tmp_path
     _cut_tail(db, keep=5)
     code, out = _verify(db, capsys, "--anchor", str(receipts[0]))
     assert code == 1 and "第 7 号事件" in out
+
+
+def test_another_machines_key_is_told_apart_in_the_message(ctx, db, tmp_path, capsys,
+                                                            monkeypatch):
+    _make_events(ctx, 1)
+    monkeypatch.setenv(anchor.ENV_KEY_FILE, str(tmp_path / "other.key"))
+    code, out = _verify(db, capsys)
+    assert code == 1 and "第 1 号事件" in out and "链密钥" in out
+    assert (tmp_path / "other.key").exists()  # a key of its own, never the registry's

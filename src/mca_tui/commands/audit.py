@@ -44,7 +44,8 @@ def run_verify(rt) -> int:  # noqa: ANN001
         b = result.broken
         assert b is not None  # not ok: the first broken link
         print(t("cli.audit_broken", chain=b.chain, seq=b.seq if b.seq is not None else "-",
-                id=b.event_id or "-", reason=t(f"audit.reason.{b.reason}")))
+                id=b.event_id or "-",
+                reason=t("audit.reason.keyed_mismatch" if b.keyed else f"audit.reason.{b.reason}")))
         status = 1
     if heads is not None:
         if problem is None:

@@ -548,6 +548,7 @@ class BrokenLink:
     # hash_mismatch | prev_mismatch | gap | head_mismatch | missing_head | downgrade |
     # no_events
     reason: str
+    keyed: bool = False  # the event's hash is keyed (HMAC with the chain key)
 
 
 @dataclass(frozen=True)
@@ -621,8 +622,10 @@ def verify_chains(session: Session) -> VerifyResult:
                                     BrokenLink(chain, event.seq, event.id, "prev_mismatch"))
             if event_hash(event, changes) != event.hash or (
                     changes and (event.hash_version or 1) < 2):  # no rows added to old events
+                # (a keyed event also fails where this machine's chain key is another one)
                 return VerifyResult(False, total, len(chains),
-                                    BrokenLink(chain, event.seq, event.id, "hash_mismatch"))
+                                    BrokenLink(chain, event.seq, event.id, "hash_mismatch",
+                                               keyed=(event.hash_version or 1) >= 3))
             if keyed and (event.hash_version or 1) < 3:
                 # an unkeyed event after a keyed one: written without the key (a forgery)
                 return VerifyResult(False, total, len(chains),
