@@ -178,8 +178,11 @@ def _spread(conn: Executor, prev: int, nxt: int) -> int:
         if len(after) < width:
             hi = (after[-1] if after else prev) + GAP * (slots + 1)
         else:
-            hi = int(conn.execute(text("SELECT min(search_rowid) FROM organization "
-                                       "WHERE search_rowid > :a"), {"a": after[-1]}).scalar_one())
+            # (the window may end at the last row: then there is no upper neighbour)
+            hi = int(conn.execute(text("SELECT coalesce(min(search_rowid), :top) FROM organization "
+                                       "WHERE search_rowid > :a"),
+                                  {"a": after[-1], "top": after[-1] + GAP * (slots + 1)}
+                                  ).scalar_one())
         step = (hi - lo) // (slots + 1)
         if step >= 2:
             break
