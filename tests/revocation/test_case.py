@@ -116,6 +116,14 @@ def test_full_case_from_filing_to_revoked_across_spring_festival(ctx, db, people
         entry = s.exec(select(CreditListEntry).where(
             CreditListEntry.organization_id == org_id)).one()
         assert (entry.list_kind, entry.ground) == ("serious", "registration_revoked")
+        notice = s.get(IssuedDocument, entry.notice_document_id)
+        assert (notice.kind, notice.case_id) == ("credit_listing_notice", case_id)
+    # listed through the credit-list service: on the publication list with its notice
+    from mca_tui.services.supervision import credit_lists
+
+    assert [(r.event, r.document_number) for r in credit_lists.publication_list(
+        ctx, kind="serious")] == [("listed", notice.number)]
+    with db.read() as s:
         assert s.exec(select(Announcement).where(Announcement.kind == "revocation")).one()
     # one audit event per step, each about the case
     assert _events(db) == 12

@@ -1,6 +1,10 @@
 """Administration of the working-day calendar: holidays and make-up working days (调休)
 that the State Council publishes each year, entered by an administrator for the years
-the calendar library does not know yet (domain.md §10.8)."""
+the calendar library does not know yet (domain.md §10.8).
+
+A changed working day moves the deadlines the dormancy summary was computed with (report
+deadlines rolled to the next working day): every summary is recomputed under the new
+calendar in the same unit (``_recompute_dormancy``)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlmodel import col, select
 
 from mca_tui.domain.enums import Role
 from mca_tui.domain.text import normalize_text
-from mca_tui.services.context import ServiceContext
+from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import CalendarOverride, CalendarYear, utcnow
 
@@ -21,6 +25,26 @@ class OverrideInfo:
     day: date
     working: bool
     note: str
+
+
+def _recompute_dormancy(unit: Unit, ctx: ServiceContext) -> None:
+    """Rewrite every dormancy summary under the calendar as this unit leaves it (the
+    context's calendar is replaced for the unit and dropped afterwards by
+    ``refresh_calendar``, whether the unit commits or not)."""
+    from mca_tui.domain.calendar import WorkingCalendar
+    from mca_tui.services import dormancy
+    from mca_tui.storage.models import DormancySummaryRow
+
+    s = unit.session
+    s.flush()
+    overrides = {o.day: o.working for o in s.exec(select(CalendarOverride))}
+    years = set(s.exec(select(CalendarYear.year)).all())
+    ctx.__dict__["calendar"] = WorkingCalendar(overrides, complete_years=years)
+    try:
+        dormancy.refresh_many(unit, ctx, s.exec(select(DormancySummaryRow.organization_id)).all())
+    except BaseException:
+        ctx.refresh_calendar()
+        raise
 
 
 def set_day(ctx: ServiceContext, day: date, working: bool, note: str = "") -> None:
@@ -38,6 +62,7 @@ def set_day(ctx: ServiceContext, day: date, working: bool, note: str = "") -> No
         unit.session.add(row)
         unit.record("calendar_override", day.isoformat(), before,
                     {"working": working, "note": note})
+        _recompute_dormancy(unit, ctx)
     ctx.refresh_calendar()
 
 
@@ -52,6 +77,7 @@ def clear_day(ctx: ServiceContext, day: date) -> bool:
         unit.record("calendar_override", day.isoformat(),
                     {"working": row.working, "note": row.note}, None)
         unit.session.delete(row)
+        _recompute_dormancy(unit, ctx)
     ctx.refresh_calendar()
     return True
 

@@ -347,7 +347,15 @@ def _move(ctx: ServiceContext, unit: Unit, app: Application, action: str,
             office_id=app.office_id, application_id=app.id, step=tr.step, on_date=on,
             actor_id=ctx.actor.user_id, note=normalize_text(note),
             data_json=json.dumps(payload, ensure_ascii=False, default=str)))
+    if app.organization_id:  # an open deregistration (liquidation) excludes it from the
+        _refresh_dormancy(unit, ctx, app.organization_id)  # dormancy list (§6.3)
     return tr
+
+
+def _refresh_dormancy(unit: Unit, ctx: ServiceContext, organization_id: str) -> None:
+    from mca_tui.services import dormancy
+
+    dormancy.refresh(unit, ctx, organization_id)
 
 
 def _user_names(session: Session, ids: set[str | None]) -> dict[str, str]:
@@ -838,10 +846,20 @@ def approve(ctx: ServiceContext, app_id: str, *, decided_on: date | None = None,
         doc = _issue(unit, ctx, "dereg_approval_decision", on, app, org, {
             "decided_on": on, "custody_items": [i.value for i in CustodyItem],
             "note": normalize_text(note) or None})
-        unit.record("application", app.id, {"status": "reviewed"},
-                    {"status": app.status, "decided_on": on, "document": doc.number,
-                     "organization_status": {"before": before_status,
-                                             "after": OrgStatus.DEREGISTERED.value}},
+        after: dict[str, Any] = {
+            "status": app.status, "decided_on": on, "document": doc.number,
+            "organization_status": {"before": before_status,
+                                    "after": OrgStatus.DEREGISTERED.value}}
+        # a serious listing on ground (七) (registration revoked) ends with the
+        # deregistration (Order 60), with its removal notice, in this unit
+        from mca_tui.services.supervision import credit_lists
+
+        removed = credit_lists.remove_on_deregistration_in_unit(unit, ctx, org.id,
+                                                                removed_on=on)
+        if removed is not None:
+            after["serious_list_removed"] = removed.document_number
+        _refresh_dormancy(unit, ctx, org.id)
+        unit.record("application", app.id, {"status": "reviewed"}, after,
                     organization_id=org.id)
         s.flush()
         return _info(ctx, s, app)

@@ -70,7 +70,6 @@ from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
     Announcement,
     CaseStep,
-    CreditListEntry,
     DocumentService,
     IssuedDocument,
     Organization,
@@ -674,28 +673,17 @@ def _ground_summary(case: PenaltyCase) -> list[dict[str, Any]]:
 
 def _serious_list(u: Unit, ctx: ServiceContext, org: Organization, case: PenaltyCase,
                   on: date) -> None:
-    """Ground (七) of the serious list (Order 60: registration revoked), with its listing
-    notice, written in the case's unit (one event)."""
-    from mca_tui.domain.supervision import credit_list as cl
+    """Ground (七) of the serious list (Order 60: registration revoked), written in the
+    case's unit (one event) through the credit-list service's listing: the same
+    transition and rule checks, listing notice and publication-list entry as any
+    other listing."""
+    from mca_tui.services.supervision import credit_lists
 
-    s = u.session
-    ground = SeriousListGround.REGISTRATION_REVOKED.value
-    info = cl.ground_info(CreditListKind.SERIOUS, ground)
-    dec = s.get(IssuedDocument, _details(case).get("decision_document_id"))
+    dec = u.session.get(IssuedDocument, _details(case).get("decision_document_id"))
     reason = t("case.doc.serious_reason", _lang(ctx), number=dec.number if dec else "")
-    doc = docs.issue(u, ctx, "credit_listing_notice", issued_on=on, organization_id=org.id,
-                     case_id=case.id, data={
-                         "org_name": org.name, "uscc": org.uscc or "",
-                         "org_type": org.org_type, "list_kind": CreditListKind.SERIOUS.value,
-                         "ground_codes": [ground], "reason": reason,
-                         "legal_basis": info.article, "action_on": on, "restarted": False})
-    entry = CreditListEntry(office_id=ctx.actor.office_id, organization_id=org.id,
-                            list_kind=CreditListKind.SERIOUS.value, ground=ground,
-                            listed_on=on, listing_reason=reason, notice_document_id=doc.id)
-    s.add(entry)
-    u.record("credit_list_entry", entry.id, None,
-             {"list_kind": CreditListKind.SERIOUS.value, "ground": ground, "listed_on": on,
-              "notice": doc.number})
+    credit_lists.list_in_unit(u, ctx, org.id, CreditListKind.SERIOUS,
+                              SeriousListGround.REGISTRATION_REVOKED.value, on=on,
+                              evidence=reason, case_id=case.id)
 
 
 # --------------------------------------------------------------------------- batch

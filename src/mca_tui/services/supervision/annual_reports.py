@@ -51,7 +51,7 @@ from mca_tui.domain.supervision.rectification import (
 from mca_tui.domain.supervision.workflows import ANNUAL_REPORT, RECTIFICATION, AnnualReportState
 from mca_tui.domain.workflow import NEW, History
 from mca_tui.i18n import t
-from mca_tui.services.context import ServiceContext
+from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
 from mca_tui.services.supervision import (
     events_of,
@@ -295,6 +295,7 @@ def receive(ctx: ServiceContext, organization_id: str, year: int, *, received_on
         report.conclusion = None
         report.concluded_on = None
         s.add(report)
+        _refresh_dormancy(u, ctx, organization_id)
         u.record("annual_report", report_id, before,
                  {"report_year": year, "submitted_on": received_on,
                   "supervisory_opinion": report.supervisory_opinion})
@@ -375,6 +376,7 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
             rect_id = rect.id
             after["rectification"] = {"due_on": order.due_on,
                                       "items": [i.text for i in order.items]}
+        _refresh_dormancy(u, ctx, report.organization_id)
         u.record("annual_report", report_id, {"conclusion": None}, after)
     return rect_id
 
@@ -382,6 +384,14 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
 @dataclass
 class _Stateful:
     status: str
+
+
+def _refresh_dormancy(u: Unit, ctx: ServiceContext, organization_id: str) -> None:
+    """A report filed, concluded or adjusted changes the dormancy signals (§6.3: two years
+    without a report or with a failed one): the summary is rewritten in the same unit."""
+    from mca_tui.services import dormancy
+
+    dormancy.refresh(u, ctx, organization_id)
 
 
 def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on: date,
@@ -449,6 +459,7 @@ def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on:
             rect_id = rect.id
             after["rectification"] = {"due_on": order.due_on,
                                       "items": [i.text for i in order.items]}
+        _refresh_dormancy(u, ctx, report.organization_id)
         u.record("annual_report", report_id, before, after)
     return rect_id
 

@@ -264,7 +264,6 @@ def list_organization(ctx: ServiceContext, organization_id: str, kind: str, grou
     (证据/事实). A current listing on the same list gets the ground added and its period
     restarts. The notice is issued in the same unit."""
     k = _kind(kind)
-    wf = _workflow(k)
     problems: list[FieldProblem] = []
     if not evidence.strip():
         problems.append(FieldProblem("evidence", "supervision.ui.error.evidence"))
@@ -275,43 +274,72 @@ def list_organization(ctx: ServiceContext, organization_id: str, kind: str, grou
         org_facts(org), k, ground, on, ctx.today(), current=cur.listing))
     if problems:
         raise ValidationFailed(problems)
-    info = cl.ground_info(k, ground)
     adding = cur.listing is not None
     action = f"credit.{k.value}.add_ground" if adding else f"credit.{k.value}.list"
     entry_id = new_id()
+    with ctx.unit(action, subject=Subject("credit_list_entry", entry_id, organization_id)) as u:
+        return list_in_unit(u, ctx, organization_id, k, ground, on=on, evidence=evidence,
+                            report_year=report_year, entry_id=entry_id, adding=adding)
+
+
+def list_in_unit(u: Unit, ctx: ServiceContext, organization_id: str, kind: str | CreditListKind,
+                 ground: str, *, on: date, evidence: str, report_year: int | None = None,
+                 entry_id: str | None = None, adding: bool | None = None,
+                 case_id: str | None = None) -> ListingResult:
+    """The listing written inside another service's unit (a revocation case's 列入严重违法
+    失信名单 step, Order 60): the same transition check, rule check, listing notice and
+    entry (so the publication list shows it) as :func:`list_organization`. ``adding``
+    (None: whatever the current listing says) guards against a listing that changed
+    since the caller read it."""
+    k = _kind(kind)
+    wf = _workflow(k)
+    s = u.session
+    entry_id = entry_id or new_id()
+    cur = _current(s, organization_id, k)
+    if adding is not None and (cur.listing is not None) != adding:
+        from mca_tui.services.workflow import WrongState
+
+        raise WrongState(status=_state_label(cur.state), expected="-")
+    adding = cur.listing is not None
+    action = f"credit.{k.value}.add_ground" if adding else f"credit.{k.value}.list"
+    org = _org(s, organization_id)
+    problems = rule_problems("ground", cl.check_listing(
+        org_facts(org), k, ground, on, ctx.today(), current=cur.listing))
+    if problems:
+        raise ValidationFailed(problems)
+    if adding:
+        u.about("credit_list_entry", cur.anchor.id)
+        apply_transition(ctx, wf, action, _Stateful(cur.state),
+                         history=history_of(wf, cur.events), state_label=_state_label)
+    else:
+        # the proposal shown to the clerk is the 拟列入 step (nothing written); with
+        # the written notice before listing (legal.notice_before_listing) the notice
+        # issued here is that notice
+        start = (ListingState.NOTIFIED.value if ctx.settings.legal.notice_before_listing
+                 else ListingState.PROPOSED.value)
+        apply_transition(ctx, wf, action, _Stateful(start), state_label=_state_label)
+    info = cl.ground_info(k, ground)
     reason = evidence.strip()
     if report_year is not None:
         reason = f"[{report_year}] {reason}"
-    with ctx.unit(action, subject=Subject("credit_list_entry", entry_id, organization_id)) as u:
-        s = u.session
-        cur = _current(s, organization_id, k)
-        if (cur.listing is not None) != adding:
-            from mca_tui.services.workflow import WrongState
+    extra: dict[str, Any] = {"restarted": adding}
+    data = {"org_name": org.name, "uscc": org.uscc or "", "org_type": org.org_type,
+            "list_kind": k.value, "ground_codes": [str(ground)], "reason": evidence.strip(),
+            "legal_basis": info.article, "action_on": on, **extra}
+    doc = docs.issue(u, ctx, LISTING_DOC, issued_on=on, data=data, organization_id=org.id,
+                     **({"case_id": case_id} if case_id else {}))
+    entry = CreditListEntry(id=entry_id, office_id=ctx.actor.office_id,
+                            organization_id=organization_id, list_kind=k.value,
+                            ground=str(ground), listed_on=on, listing_reason=reason,
+                            notice_document_id=doc.id)
+    s.add(entry)
+    u.about("credit_list_entry", entry_id)
+    from mca_tui.services import dormancy
 
-            raise WrongState(status=_state_label(cur.state), expected="-")
-        if adding:
-            u.about("credit_list_entry", cur.anchor.id)
-            apply_transition(ctx, wf, action, _Stateful(cur.state),
-                             history=history_of(wf, cur.events), state_label=_state_label)
-        else:
-            # the proposal shown to the clerk is the 拟列入 step (nothing written); with
-            # the written notice before listing (legal.notice_before_listing) the notice
-            # issued here is that notice
-            start = (ListingState.NOTIFIED.value if ctx.settings.legal.notice_before_listing
-                     else ListingState.PROPOSED.value)
-            apply_transition(ctx, wf, action, _Stateful(start), state_label=_state_label)
-        org = _org(s, organization_id)
-        doc = _issue(u, ctx, LISTING_DOC, org, k, on=on, grounds_=[str(ground)],
-                     reason=evidence.strip(), article=info.article,
-                     extra={"restarted": adding})
-        entry = CreditListEntry(id=entry_id, office_id=ctx.actor.office_id,
-                                organization_id=organization_id, list_kind=k.value,
-                                ground=str(ground), listed_on=on, listing_reason=reason,
-                                notice_document_id=doc.id)
-        s.add(entry)
-        u.record("credit_list_entry", entry_id, None,
-                 {"list_kind": k.value, "ground": str(ground), "listed_on": on,
-                  "listing_reason": reason, "notice": doc.number, "article": info.article})
+    dormancy.refresh(u, ctx, organization_id)  # an abnormal listing is a dormancy input
+    u.record("credit_list_entry", entry_id, None,
+             {"list_kind": k.value, "ground": str(ground), "listed_on": on,
+              "listing_reason": reason, "notice": doc.number, "article": info.article})
     return ListingResult(entry_id, doc.id, doc.number)
 
 
@@ -440,20 +468,50 @@ def remove(ctx: ServiceContext, organization_id: str, kind: str, *, removed_on: 
 
 def _remove_unit(ctx: ServiceContext, organization_id: str, k: CreditListKind, action: str,
                  removed_on: date, reason: str, way: str, text: str = "") -> ListingResult:
-    wf = _workflow(k)
     with ctx.db.read() as s:
         anchor = _current(s, organization_id, k).anchor
     with ctx.unit(action, subject=Subject("credit_list_entry", anchor.id, organization_id)) as u:
-        s = u.session
-        cur = _current(s, organization_id, k)
-        if not cur.entries:
-            raise ValidationFailed([FieldProblem("kind", "supervision.ui.error.not_listed")])
-        apply_transition(ctx, wf, action, _Stateful(cur.state),
-                         history=history_of(wf, cur.events), state_label=_state_label)
-        org = _org(s, organization_id)
-        doc = _close(u, ctx, org, k, cur, on=removed_on, reason=reason, way=way, text=text)
+        cur, doc = _remove_in(u, ctx, organization_id, k, action, removed_on, reason, way, text)
         u.record("credit_list_entry", cur.anchor.id, None,
                  {"removed_on": removed_on, "removal_reason": reason, "notice": doc.number})
+    return ListingResult(cur.anchor.id, doc.id, doc.number)
+
+
+def _remove_in(u: Unit, ctx: ServiceContext, organization_id: str, k: CreditListKind,
+               action: str, removed_on: date, reason: str, way: str,
+               text: str = "") -> tuple[_Current, docs.IssuedDocumentInfo]:
+    wf = _workflow(k)
+    s = u.session
+    cur = _current(s, organization_id, k)
+    if not cur.entries:
+        raise ValidationFailed([FieldProblem("kind", "supervision.ui.error.not_listed")])
+    apply_transition(ctx, wf, action, _Stateful(cur.state),
+                     history=history_of(wf, cur.events), state_label=_state_label)
+    org = _org(s, organization_id)
+    doc = _close(u, ctx, org, k, cur, on=removed_on, reason=reason, way=way, text=text)
+    from mca_tui.services import dormancy
+
+    dormancy.refresh(u, ctx, organization_id)  # an abnormal listing is a dormancy input
+    return cur, doc
+
+
+def remove_on_deregistration_in_unit(u: Unit, ctx: ServiceContext, organization_id: str, *,
+                                     removed_on: date) -> ListingResult | None:
+    """Inside the deregistration approval's unit: a serious listing on ground (七)
+    (registration revoked) is removed once deregistration is completed (Order 60), with
+    its removal notice. None when the organization is not on the serious list for that
+    ground (its other listings stay)."""
+    k = CreditListKind.SERIOUS
+    cur = _current(u.session, organization_id, k)
+    if cur.listing is None:
+        return None
+    verdict = cl.serious_removal(cur.listing, removed_on, ctx.calendar, ctx.settings.legal,
+                                 deregistered_on=removed_on)
+    if not verdict.allowed or verdict.way != "deregistered":
+        return None
+    cur, doc = _remove_in(u, ctx, organization_id, k, "credit.serious.remove_on_deregistration",
+                          removed_on, _removal_reason("deregistered", ""), "deregistered")
+    u.about("credit_list_entry", cur.anchor.id)
     return ListingResult(cur.anchor.id, doc.id, doc.number)
 
 
@@ -570,6 +628,9 @@ def promote(ctx: ServiceContext, organization_id: str, *, on: date) -> ListingRe
                                 listed_on=on, listing_reason=reason, notice_document_id=doc.id)
         s.add(entry)
         u.about("credit_list_entry", entry_id)
+        from mca_tui.services import dormancy
+
+        dormancy.refresh(u, ctx, organization_id)  # the abnormal listing ended
         u.record("credit_list_entry", anchor.id, None,
                  {"promoted_on": on, "serious_entry": entry_id, "notice": doc.number})
     return ListingResult(entry_id, doc.id, doc.number)
