@@ -3,6 +3,7 @@
 
     python3 tasks.py demo    # set up .venv if needed, start mca-tui on the demo database
     python3 tasks.py test    # set up .venv if needed, run lint and the whole test suite
+    python3 tasks.py test --slow   # the same plus the long reliability runs (marked slow)
     python3 tasks.py lint    # ruff, then mypy (config in pyproject.toml)
     python3 tasks.py bench   # run the benchmarks in bench/ (prints figures)
     python3 tasks.py bench --size 10k|100k|1m [--json FILE]  # the suite (bench/suite.py)
@@ -82,6 +83,8 @@ def main() -> int:
     if code:
         print("lint failed", file=sys.stderr)
         return code
+    if "--slow" in rest:  # also the tests marked slow (pyproject's addopts leave them out)
+        rest = ["-m", "", *(a for a in rest if a != "--slow")]
     return run(str(PY), "-m", "pytest", "-q", *rest)
 
 

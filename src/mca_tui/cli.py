@@ -59,6 +59,7 @@ class Runtime:
             # creating a registry is explicit: the app's first start, ``init`` or --demo
             create = self.demo or getattr(self.args, "command", None) in (None, "init")
             self._db = Database.open(self.db_target, create=create, checked=True)
+            self._db.on_busy = print_busy_notice
             if getattr(self.args, "command", None) is None and not self.demo:
                 start_daily_backup(self._db, self.settings)
             if self.demo:
@@ -87,6 +88,15 @@ class Runtime:
             ctx = replace(ctx, actor=replace(actor))
         self._ctx = ctx
         return ctx
+
+
+def busy_notice(reason: str) -> str:
+    """The line shown while a write waits for the registry (``reason``: what holds it)."""
+    return t("registry_file.busy_import" if reason == "import" else "registry_file.busy_wait")
+
+
+def print_busy_notice(reason: str) -> None:
+    print(busy_notice(reason), file=sys.stderr, flush=True)
 
 
 def start_daily_backup(db, settings: cfg.Settings) -> None:  # noqa: ANN001 - Database

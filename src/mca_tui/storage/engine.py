@@ -10,7 +10,7 @@ advance (code counters, the audit-chain head) are rows locked with SELECT ... FO
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,10 @@ class Database:
         elif self.is_postgres:
             kwargs.update(postgres_support.engine_options())
         self.engine: Engine = create_engine(url, **kwargs)
+        # told (with what holds the registry, e.g. "import") when a writer has to wait
+        self.on_busy: Callable[[str], None] | None = None
         if self.is_sqlite:
-            sqlite_support.configure(self.engine)
+            sqlite_support.configure(self.engine, lambda: self.on_busy)
         self._write_engine = self.engine.execution_options(**{sqlite_support.WRITE_OPTION: True})
 
     @classmethod

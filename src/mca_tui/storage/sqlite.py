@@ -14,7 +14,11 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -27,8 +31,81 @@ WRITE_OPTION = "mca_write"
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs", "ceph"}
 
 
-def configure(engine: Engine) -> None:
-    """Install the pragmas and BEGIN handling on a SQLite engine."""
+# A writer that finds the registry locked says so after FIRST_WAIT_MS and keeps trying
+# (BEGIN IMMEDIATE is its first statement, so nothing is lost by retrying) for at most
+# WRITE_WAIT_S; long operations (the ledger import) commit in short transactions.
+FIRST_WAIT_MS = 2_000
+WRITE_WAIT_S = 120.0
+
+BusyHook = Callable[[str], None]
+
+
+def busy_marker_path(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + ".busy")
+
+
+@contextmanager
+def busy_marker(db_file: Path | None, what: str) -> Iterator[None]:
+    """While a long operation runs, a small file beside the registry names it, so that a
+    writer kept waiting can say why ("an import is running")."""
+    marker = busy_marker_path(db_file) if db_file is not None else None
+    try:
+        if marker is not None:
+            try:
+                marker.write_text(f"{what} {os.getpid()}\n", encoding="utf-8")
+            except OSError:
+                marker = None
+        yield
+    finally:
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+
+def busy_reason(db_file: Path | None) -> str:
+    """What holds the registry, from its busy marker ("import"), or ""."""
+    if db_file is None:
+        return ""
+    try:
+        return busy_marker_path(db_file).read_text(encoding="utf-8").split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def begin_immediate(dbapi_conn: sqlite3.Connection, db_file: Path | None,
+                    hook: BusyHook | None) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer within WRITE_WAIT_S and telling
+    ``hook`` once (with busy_reason) when the wait is longer than FIRST_WAIT_MS."""
+    deadline = time.monotonic() + WRITE_WAIT_S
+    told = False
+    dbapi_conn.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _locked(exc) or time.monotonic() >= deadline:
+                    raise
+                if not told and hook is not None:
+                    told = True
+                    try:
+                        hook(busy_reason(db_file))
+                    except Exception:  # noqa: BLE001 - a failing notice must not stop the write
+                        log.exception("busy notice failed")
+                log.info("registry busy (%s), retrying", busy_reason(db_file) or "another writer")
+                dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def configure(engine: Engine, busy_hook: Callable[[], BusyHook | None] | None = None) -> None:
+    """Install the pragmas and BEGIN handling on a SQLite engine. ``busy_hook`` returns
+    the callable told when a writer has to wait (see begin_immediate)."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -44,7 +121,10 @@ def configure(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get(WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            begin_immediate(cast(sqlite3.Connection, raw), database_path(str(engine.url)),
+                            busy_hook() if busy_hook is not None else None)
         else:
             conn.exec_driver_sql("BEGIN")
 

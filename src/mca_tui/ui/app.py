@@ -122,10 +122,17 @@ class McaApp(ServiceCalls, App[int]):
             self.notify(t("ui.keymap_problem", problem=self.keymap_problem),
                         severity="warning", markup=False)
 
+    def _registry_busy(self, reason: str) -> None:
+        """Called from a worker whose write waits for another writer: tell the clerk (the
+        form stays as typed; the write goes on by itself when the registry is free)."""
+        key = "registry_file.busy_import" if reason == "import" else "registry_file.busy_wait"
+        self.call_from_thread(self.notify, t(key), severity="warning", markup=False)
+
     def _database_open(self, db) -> None:  # noqa: ANN001
         from mca_tui.services.users import has_users
 
         self.db = db
+        db.on_busy = self._registry_busy  # a write waiting for the lock says so (issue 13)
         log.info("database ready after %d ms", (time.perf_counter() - self.started) * 1000)
         self.call_service(has_users, db, then=self._users_known, group="open-db")
 
