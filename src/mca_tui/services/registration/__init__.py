@@ -60,7 +60,13 @@ from mca_tui.services.registration.correction import (
 )
 from mca_tui.services.registration.deadlines import applicant_due
 from mca_tui.services.registration.decisions import approve, extend_decision_period, refuse
-from mca_tui.services.registration.drafts import discard_draft, new_form, save_draft, start_change
+from mca_tui.services.registration.drafts import (
+    DraftConflict,
+    discard_draft,
+    new_form,
+    save_draft,
+    start_change,
+)
 from mca_tui.services.registration.dto import (
     ApplicationInfo,
     ApplicationSummary,
@@ -104,6 +110,7 @@ __all__ = [
     "current_items",
     "current_items_in",
     "default_correction_items",
+    "DraftConflict",
     "discard_draft",
     "extend_decision_period",
     "field_message",

@@ -11,7 +11,7 @@ from mca_tui.domain.registration import REGISTRATION
 from mca_tui.domain.workflow import NEW
 from mca_tui.i18n import label
 from mca_tui.services.context import ServiceContext
-from mca_tui.services.errors import NotFound
+from mca_tui.services.errors import Conflict, NotFound
 from mca_tui.services.registration.base import _dump, _form, _load, _touch
 from mca_tui.services.registration.dto import ApplicationInfo
 from mca_tui.services.registration.errors import FoundationNotRegistered, WrongStatus
@@ -35,12 +35,45 @@ def new_form(org_type: OrgType, today: date, *, persons: int = 3) -> dict[str, A
 
 
 
+class DraftConflict(Conflict):
+    """Another clerk saved the draft since this one read it (optimistic version check,
+    issue 13): the save is refused, nothing is written, and the message shows what the
+    other save changed against the form being saved (the clerk's text stays in the form)."""
+
+    key = "draft_conflict.message"
+
+    def __init__(self, name: str, theirs: dict[str, Any], fields: list[str]) -> None:
+        self.theirs = theirs
+        self.fields = fields
+        super().__init__(name=name, fields="; ".join(
+            f"{f} = {_shown(theirs.get(f))}" for f in fields) or "-")
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _check_draft_version(app: Application, expected_version: int | None,
+                         form: dict[str, Any]) -> None:
+    if expected_version is None or app.version == expected_version:
+        return
+    theirs = _form(app)
+    fields = sorted(k for k in set(theirs) | set(form) if theirs.get(k) != form.get(k))
+    raise DraftConflict(name=str(theirs.get("name") or app.number or app.id),
+                        theirs={k: theirs.get(k) for k in fields}, fields=fields)
+
+
 def save_draft(ctx: ServiceContext, form: dict[str, Any], *, org_type: OrgType | str | None = None,
                application_id: str | None = None,
                kind: ApplicationKind = ApplicationKind.ESTABLISHMENT,
-               organization_id: str | None = None, autosave: bool = False) -> ApplicationInfo:
+               organization_id: str | None = None, autosave: bool = False,
+               expected_version: int | None = None) -> ApplicationInfo:
     """Create or update a draft with everything typed, as typed. ``autosave`` updates an
-    existing draft's form without an audit event (see the module docstring)."""
+    existing draft's form without an audit event (see the module docstring). With
+    ``expected_version`` (the version the clerk's form was read or last saved at) a draft
+    someone else saved meanwhile is not overwritten: DraftConflict. Every save that
+    changes the form, autosave included, advances the version."""
     ctx.permit("application.draft" if application_id is None else "application.draft_save")
     if application_id is None:
         if org_type is None:
@@ -69,8 +102,10 @@ def save_draft(ctx: ServiceContext, form: dict[str, Any], *, org_type: OrgType |
             app = _load(s, application_id)
             check_transition(ctx, REGISTRATION, "application.draft_save", app.status,
                              wrong_state=WrongStatus, state_label=_status_label)
+            _check_draft_version(app, expected_version, form)
             if _dump(form) != app.form_json:
                 app.form_json = _dump(form)
+                app.version += 1  # so that another clerk's later save sees the change
                 app.updated_at = utcnow()
                 s.add(app)
             s.flush()
@@ -78,6 +113,7 @@ def save_draft(ctx: ServiceContext, form: dict[str, Any], *, org_type: OrgType |
     with ctx.unit("application.draft_save",
                   subject=Subject("application", application_id)) as unit:
         app = _load(unit.session, application_id)
+        _check_draft_version(app, expected_version, form)
         _move(ctx, unit.session, app, "application.draft_save")
         before = _form(app)
         app.form_json = _dump(form)

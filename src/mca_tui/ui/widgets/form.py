@@ -143,6 +143,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         self.correction_items: tuple[str, ...] = ()
         self._loading = True
         self._save_lock = threading.Lock()
+        self.draft_version: int | None = None  # the version last read or saved
         self._persons = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -373,6 +374,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
                           then=self._loaded, failed=self.show_error, group="registration-load")
 
     async def _loaded(self, info: reg.ApplicationInfo) -> None:
+        self.draft_version = info.version
         self.org_type = info.org_type
         self.status = info.status
         self.form = dict(info.form)
@@ -575,9 +577,13 @@ class RegistrationFormScreen(ServiceCalls, Screen):
             if self.application_id is None:
                 info = self.create_draft(form)
                 self.application_id = info.id
+                self.draft_version = info.version
                 return info
-            return reg.save_draft(self.ctx, form, application_id=self.application_id,
-                                  autosave=autosave)
+            # refused (DraftConflict) if another clerk saved the draft meanwhile (issue 13)
+            info = reg.save_draft(self.ctx, form, application_id=self.application_id,
+                                  autosave=autosave, expected_version=self.draft_version)
+            self.draft_version = info.version
+            return info
 
     def create_draft(self, form: dict) -> reg.ApplicationInfo:
         return reg.save_draft(self.ctx, form, org_type=self.org_type)
