@@ -166,13 +166,15 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                       col(Organization.established_on) > cutoff,
                       col(Organization.deregistered_on) < next_jan,
                       col(Organization.revoked_on) < next_jan)
+        # (IN over the not-due ids: the small set is read once by its indexes, instead of
+        # one organization lookup per accepted report)
         accepted = s.execute(
             select(func.count()).select_from(AnnualReport).where(*of_year)
         ).scalar_one() - s.execute(
             select(func.count())
             .select_from(AnnualReport)
-            .join(Organization, col(Organization.id) == col(AnnualReport.organization_id))
-            .where(*of_year, not_due)
+            .where(*of_year, col(AnnualReport.organization_id).in_(
+                select(col(Organization.id)).where(not_due)))
         ).scalar_one()
         kinds = dict(s.execute(
             select(col(SupervisionRecord.kind),

@@ -104,7 +104,8 @@ class Organization(SQLModel, table=True):
         Index("ix_organization_status_type", "status", "org_type"),
         Index("ix_organization_name_sort", "name_sort_key", "id"),
         # covering index of the statistics' "due to report" count (reports.stats)
-        Index("ix_organization_lifespan", "established_on", "deregistered_on", "revoked_on"),
+        Index("ix_organization_lifespan", "established_on", "deregistered_on", "revoked_on",
+              "id"),
     )
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", index=True, max_length=32)
@@ -635,3 +636,21 @@ class DormancyDelay(SQLModel, table=True):
     granted_on: date
     until: date
     reason: str = Field(default="")
+
+
+class ApplicationTerm(SQLModel, table=True):
+    """Search terms of an application (storage.application_search): every suffix of its
+    number, proposed name and applicant, normalized, so that a fragment typed in the
+    search box is a prefix range on ``(office_id, term)`` (no scan of ``application``).
+    Derived: rewritten from the application on every flush that writes it."""
+
+    __tablename__ = "application_term"
+    __table_args__ = (Index("ix_application_term_office_id_term", "office_id", "term"),)
+    application_id: str = Field(primary_key=True, max_length=32)  # derived: no foreign key
+    term: str = Field(primary_key=True, max_length=200)
+    office_id: str = Field(max_length=32)
+
+
+# The listener keeping ApplicationTerm in step with Application (imported last: it
+# reads the models above).
+from mca_tui.storage import application_search as _application_search  # noqa: E402,F401
