@@ -123,3 +123,35 @@ def test_after_the_bound_the_writer_gets_one_plain_line(registry, monkeypatch, c
     assert "another user is saving, retrying" in err  # told while waiting
     assert "registry is busy" in err and "unexpected" not in err.lower()
     assert _count(registry, "select count(*) from calendar_override") == 0
+
+
+def test_sign_in_does_not_wait_for_the_write_lock(make_ctx, db):
+    import time as _time
+
+    from mca_tui.domain.enums import Role
+    from mca_tui.services import users
+    from mca_tui.storage.models import AuditEvent
+
+    admin = make_ctx("admin1", Role.ADMIN)
+    users.add_user(admin, "clerk9", "窗口九", "correct-horse-battery-9", [Role.CLERK])
+    holder = sqlite3.connect(db.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # e.g. an import holding the write lock
+    try:
+        started = _time.monotonic()
+        actor = users.authenticate(admin, "clerk9", "correct-horse-battery-9")
+        assert actor.name == "clerk9"
+        assert _time.monotonic() - started < sqlite_support.FIRST_WAIT_MS / 1000
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    # the sign-in is recorded as soon as the registry is free
+    deadline = _time.monotonic() + 30
+    while _time.monotonic() < deadline:
+        with db.read() as s:
+            from sqlmodel import select
+
+            if s.exec(select(AuditEvent).where(AuditEvent.action == "user.sign_in")).first():
+                break
+        _time.sleep(0.05)
+    else:
+        pytest.fail("the sign-in was never recorded")

@@ -237,22 +237,48 @@ def authenticate(ctx: ServiceContext, username: str, password: str,
                       roles=frozenset(Role(r) for r in s.exec(
                           select(UserRole.role).where(UserRole.user_id == user.id))))
     ok = verify_password(password, user.password_hash)
-    # Not ctx.unit: the actor signing in is not yet ctx.actor (no role check applies).
-    with open_unit(ctx.db, actor, "user.sign_in" if ok else "user.sign_in_failed",
-                   subject=Subject("user_account", user.id)) as unit:
-        user = unit.session.get(UserAccount, user.id)
-        assert user is not None  # read just above
-        if ok:
-            user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
-        else:
-            user.failed_attempts += 1
-            extra = user.failed_attempts - ui.max_failed_sign_ins
-            if extra >= 0:
-                user.locked_until = now + timedelta(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
-            unit.record("user_account", user.id, None,
-                        {"failed_attempts": user.failed_attempts})
-        unit.session.add(user)
-        failed = user.failed_attempts
+    user_id = user.id
+    extra = 0
+
+    def record() -> int:
+        nonlocal extra
+        # Not ctx.unit: the actor signing in is not yet ctx.actor (no role check applies).
+        with open_unit(ctx.db, actor, "user.sign_in" if ok else "user.sign_in_failed",
+                       subject=Subject("user_account", user_id)) as unit:
+            account = unit.session.get(UserAccount, user_id)
+            assert account is not None  # read just above
+            if ok:
+                account.failed_attempts, account.locked_until, account.last_login_at = (
+                    0, None, now)
+            else:
+                account.failed_attempts += 1
+                extra = account.failed_attempts - ui.max_failed_sign_ins
+                if extra >= 0:
+                    account.locked_until = now + timedelta(
+                        seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))
+                unit.record("user_account", account.id, None,
+                            {"failed_attempts": account.failed_attempts})
+            unit.session.add(account)
+            return account.failed_attempts
+
+    if ok and ctx.db.is_sqlite:
+        # A sign-in never waits for the write lock (issue 13): when another process (an
+        # import) holds it, the clerk is let in and the sign-in is recorded in the
+        # background as soon as the registry is free.
+        from mca_tui.storage import sqlite as sqlite_support
+
+        try:
+            with sqlite_support.no_wait():
+                failed = record()
+        except Exception as exc:
+            if not sqlite_support.is_registry_busy(exc):
+                raise
+            import threading
+
+            threading.Thread(target=record, name="record-sign-in", daemon=True).start()
+            return actor
+    else:
+        failed = record()
     if not ok:
         if extra >= 0:
             raise SignInLocked(seconds=ui.sign_in_wait_seconds * 2**min(extra, 6))

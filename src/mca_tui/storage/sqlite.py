@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import cast
 
@@ -38,6 +39,28 @@ FIRST_WAIT_MS = 2_000
 WRITE_WAIT_S = 120.0
 
 BusyHook = Callable[[str], None]
+
+_NO_WAIT: ContextVar[bool] = ContextVar("mca_no_wait", default=False)
+
+
+class RegistryBusy(sqlite3.OperationalError):
+    """A write begun under ``no_wait`` found the registry locked."""
+
+
+def is_registry_busy(exc: BaseException) -> bool:
+    """RegistryBusy, also as SQLAlchemy wraps it (``.orig``)."""
+    return isinstance(exc, RegistryBusy) or isinstance(getattr(exc, "orig", None), RegistryBusy)
+
+
+@contextmanager
+def no_wait() -> Iterator[None]:
+    """Writes begun inside do not wait for the lock: RegistryBusy at once (a sign-in that
+    can be recorded a moment later lets the clerk in instead of waiting)."""
+    token = _NO_WAIT.set(True)
+    try:
+        yield
+    finally:
+        _NO_WAIT.reset(token)
 
 
 def busy_marker_path(db_file: Path) -> Path:
@@ -80,6 +103,17 @@ def begin_immediate(dbapi_conn: sqlite3.Connection, db_file: Path | None,
                     hook: BusyHook | None) -> None:
     """BEGIN IMMEDIATE, waiting for another writer within WRITE_WAIT_S and telling
     ``hook`` once (with busy_reason) when the wait is longer than FIRST_WAIT_MS."""
+    if _NO_WAIT.get():
+        dbapi_conn.execute("PRAGMA busy_timeout=0")
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _locked(exc):
+                raise RegistryBusy(str(exc)) from exc
+            raise
+        finally:
+            dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return
     deadline = time.monotonic() + WRITE_WAIT_S
     told = False
     dbapi_conn.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
