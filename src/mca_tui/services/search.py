@@ -73,3 +73,64 @@ def search_organizations(ctx: ServiceContext, query: str, *, limit: int = 50,
     )
     next_after = items[-1].keyset if len(rows) > limit and items else None
     return SearchPage(query=query, items=items, total=total, next_after=next_after)
+
+
+@dataclass(frozen=True)
+class ApplicationHit:
+    """An application or draft found by number, proposed name or applicant."""
+
+    id: str
+    number: str | None
+    kind: str
+    status: str
+    name: str
+    applicant: str
+    organization_id: str | None
+    updated_at: object
+
+
+APPLICATION_LIMIT = 20
+
+
+def search_applications(ctx: ServiceContext, query: str, *,
+                        limit: int = APPLICATION_LIMIT) -> tuple[ApplicationHit, ...]:
+    """The office's applications (drafts included) whose number, proposed name or
+    applicant contains ``query``: read through the term index
+    (storage.application_search), then the rows by primary key; newest change first.
+    Empty for a role that may not read applications."""
+    import json
+
+    from sqlmodel import col, select
+
+    from mca_tui.services.errors import PermissionDenied
+    from mca_tui.storage import application_search
+    from mca_tui.storage.models import Application, Organization
+
+    try:
+        ctx.permit("application.read")
+    except PermissionDenied:
+        return ()
+    q = application_search.fragment(query)
+    if not q:
+        return ()
+    with ctx.db.read() as s:
+        ids = application_search.matching_ids(s, ctx.actor.office_id, q, limit)
+        if not ids:
+            return ()
+        apps = list(s.exec(select(Application).where(col(Application.id).in_(ids))))
+        org_ids = {a.organization_id for a in apps if a.organization_id}
+        orgs = {o.id: o.name for o in s.exec(select(Organization).where(
+            col(Organization.id).in_(org_ids)))} if org_ids else {}
+    out = []
+    for a in apps:
+        try:
+            form = json.loads(a.form_json or "{}")
+        except ValueError:
+            form = {}
+        name = str(form.get("name") or "") or orgs.get(a.organization_id or "", "")
+        applicant = str(form.get("legal_rep_name") or form.get("applicant") or "")
+        out.append(ApplicationHit(id=a.id, number=a.number, kind=a.kind, status=a.status,
+                                  name=name, applicant=applicant,
+                                  organization_id=a.organization_id, updated_at=a.updated_at))
+    out.sort(key=lambda h: (str(h.updated_at), h.id), reverse=True)
+    return tuple(out)

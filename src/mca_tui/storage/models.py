@@ -649,8 +649,3 @@ class ApplicationTerm(SQLModel, table=True):
     application_id: str = Field(primary_key=True, max_length=32)  # derived: no foreign key
     term: str = Field(primary_key=True, max_length=200)
     office_id: str = Field(max_length=32)
-
-
-# The listener keeping ApplicationTerm in step with Application (imported last: it
-# reads the models above).
-from mca_tui.storage import application_search as _application_search  # noqa: E402,F401

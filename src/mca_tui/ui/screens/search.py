@@ -49,6 +49,26 @@ def hit_line(hit) -> Text:  # noqa: ANN001 - services.search.OrgHit
     return line
 
 
+def app_line(hit) -> Text:  # noqa: ANN001 - services.search.ApplicationHit
+    """One application or draft row, marked as such (listed before the organizations)."""
+    mark = t("ui.search.draft_mark" if hit.status == "draft" else "ui.search.app_mark")
+    line = Text()
+    line.append(fit(mark, 6), style="bold cyan")
+    line.append(fit(hit.name or "-", NAME_CELLS - 6))
+    line.append(" ")
+    line.append(fit(hit.number or "-", 18))
+    line.append(" ")
+    line.append(fit(hit.applicant or "-", 8))
+    return line
+
+
+def search_all(ctx: ServiceContext, query: str, *, limit: int) -> tuple:  # noqa: ANN001
+    """One worker call: the first page of organizations and the matching applications."""
+    from mca_tui.services.search import search_applications, search_organizations
+
+    return search_organizations(ctx, query, limit=limit), search_applications(ctx, query)
+
+
 class SearchScreen(ServiceCalls, Screen):
     BINDINGS = [
         Binding("escape", "back", t("ui.key.back"), id="search.back"),
@@ -63,6 +83,7 @@ class SearchScreen(ServiceCalls, Screen):
         self.ctx = ctx
         self.initial = query
         self.hits: list = []
+        self.app_hits: list = []  # applications and drafts, listed before self.hits
         self.next_after = None
         self.total = 0
         self.query_text = ""
@@ -89,7 +110,7 @@ class SearchScreen(ServiceCalls, Screen):
 
     def action_to_results(self) -> None:
         results = self.query_one("#results", OptionList)
-        if self.hits:
+        if self.hits or self.app_hits:
             results.focus()
             if results.highlighted is None:
                 results.highlighted = 0
@@ -107,14 +128,12 @@ class SearchScreen(ServiceCalls, Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.hits and event.value == self.query_text:
+        if (self.hits or self.app_hits) and event.value == self.query_text:
             self.action_open()  # Enter in the query box opens the highlighted result
         else:
             self._run(event.value)
 
     def _run(self, query: str) -> None:
-        from mca_tui.services.search import search_organizations
-
         self._seq += 1
         seq = self._seq
         self._pending = None
@@ -122,51 +141,63 @@ class SearchScreen(ServiceCalls, Screen):
             self._show(seq, query, None)
             return
         self._searching = query
-        self.call_service(search_organizations, self.ctx, query, limit=PAGE,
-                          then=lambda page: self._finished(seq, query, page),
+        self.call_service(search_all, self.ctx, query, limit=PAGE,
+                          then=lambda both: self._finished(seq, query, both),
                           failed=lambda _message: self._finished(seq, query, None))
 
     @property
     def searching(self) -> bool:
         """A search is running or waiting to run (tests wait for this to clear)."""
-        return self._running is not None or self._pending is not None
+        return self._searching is not None or self._pending is not None
 
-    def _finished(self, seq: int, query: str, page) -> None:  # noqa: ANN001
+    def _finished(self, seq: int, query: str, both) -> None:  # noqa: ANN001
         """A search ended: run the query typed meanwhile, else paint this result."""
         self._searching = None
         if self._pending is not None:
             self._run(self._pending)
-        elif page is not None:
-            self._show(seq, query, page)
+        elif both is not None:
+            self._show(seq, query, both)
 
-    def _show(self, seq: int, query: str, page) -> None:  # noqa: ANN001
+    def _show(self, seq: int, query: str, both) -> None:  # noqa: ANN001
         if seq != self._seq:  # a newer query was typed meanwhile: drop this result
             return
         self.query_text = query
         results = self.query_one("#results", OptionList)
         results.clear_options()
+        page, apps = both if both else (None, ())
+        self.app_hits = list(apps)
         self.hits = list(page.items) if page else []
         self.next_after = page.next_after if page else None
         self.total = page.total if page else 0
+        results.add_options([Option(app_line(h), id=f"a{i}")
+                             for i, h in enumerate(self.app_hits)])
         results.add_options([Option(hit_line(h), id=str(i)) for i, h in enumerate(self.hits)])
         self._status()
-        if self.hits:
+        if self.hits or self.app_hits:
             results.highlighted = 0
 
     def _status(self) -> None:
         status = self.query_one("#search-status", Static)
         if not self.query_text.strip():
             status.update(t("ui.search.hint"))
-        elif not self.hits:
+        elif not self.hits and not self.app_hits:
             status.update(Text(t("search.none", query=self.query_text)))
         else:
             total = f"{self.total}+" if self.total >= 1000 else str(self.total)
             key = "ui.search.count" if self.next_after else "ui.search.count_all"
-            status.update(Text(t(key, total=total, shown=len(self.hits))))
+            line = t(key, total=total, shown=len(self.hits))
+            if self.app_hits:
+                line += " " + t("ui.search.applications", count=len(self.app_hits))
+            status.update(Text(line))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        index = event.option_index
-        if 0 <= index < len(self.hits):
+        index = event.option_index - len(self.app_hits)
+        if index < 0:
+            a = self.app_hits[event.option_index]
+            self.query_one("#search-detail", Static).update(Text(
+                f"{t('enum.ApplicationKind.' + a.kind)}  {t('enum.ApplicationStatus.' + a.status)}"
+                f"  {a.number or '-'}"))
+        elif index < len(self.hits):
             h = self.hits[index]
             detail = Text(f"{t('enum.OrgType.' + h.org_type)}  {t('enum.OrgStatus.' + h.status)}"
                           f"  {h.domicile or '-'}")
@@ -216,5 +247,27 @@ class SearchScreen(ServiceCalls, Screen):
                      empty_message=t("ui.search.nothing_to_export"))
 
     def _open_index(self, index: int) -> None:
+        if 0 <= index < len(self.app_hits):
+            self._open_application(self.app_hits[index])
+            return
+        index -= len(self.app_hits)
         if 0 <= index < len(self.hits):
             self.app.open_record(self.hits[index].id)  # type: ignore[attr-defined]
+
+    def _open_application(self, hit) -> None:  # noqa: ANN001 - services.search.ApplicationHit
+        """As the applications list does: a 注销登记 file on its own page, a draft in its
+        form for whoever may save it, any other application on its page."""
+        from mca_tui.domain import permissions
+        from mca_tui.services import registration as reg
+        from mca_tui.ui import router
+
+        if hit.kind == "deregistration" and hit.organization_id:
+            self.app.push_screen(router.screen("deregistration", self.ctx, hit.organization_id,
+                                               application_id=hit.id))
+        elif hit.status == "draft" and self.ctx.actor.has(
+                *permissions.roles_for("application.draft_save")):
+            self.call_service(reg.get_application, self.ctx, hit.id, then=lambda info:
+                              self.app.push_screen(router.screen("application_form",
+                                                                 self.ctx, info)))
+        else:
+            self.app.push_screen(router.screen("application", self.ctx, hit.id))
