@@ -17,8 +17,11 @@ overdue work on the home screen when the demo is opened later.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from mca_tui.config import Settings
 from mca_tui.domain.clocks import must_report
@@ -582,36 +585,70 @@ def ensure_demo(db: Database, settings: Settings) -> None:
     with db.read() as s:
         has_orgs = s.exec(select(Organization.id).limit(1)).first() is not None
     if not has_orgs:
-        from mca_tui.services.ledger_import import import_ledger
+        with _fast_build(db):
+            _build(db, settings)
 
-        ctx = _admin_context(db, settings)
-        result = import_ledger(ctx, build_ledger(settings), accept_legacy_codes=True)
-        if not result.written:  # pragma: no cover - the demo data is checked by tests
-            raise RuntimeError("demo ledger import failed: " + "; ".join(
-                p.describe("en") for p in result.errors[:5]))
 
-        # ---- registration workflow (helper R): in-flight applications go here ------
-        from mca_tui.demo.applications import seed_demo_applications
+@contextmanager
+def _fast_build(db: Database) -> Iterator[None]:
+    """The demo registry is built in a few hundred short units. Its document files are
+    rendered when first opened (``documents.files_deferred``), the dormancy summaries are
+    computed once at the end (``dormancy.deferred``), and on SQLite its commits
+    skip the fsync of ``synchronous=FULL`` (a throw-away registry, rebuilt from the same
+    seed; every pooled connection goes back to the normal settings afterwards)."""
+    from sqlalchemy import event
 
-        seed_demo_applications(db, settings)
+    from mca_tui.services import documents, dormancy
 
-        # ---- supervision (issue 10): the 2022 spot check through its services --------
-        from mca_tui.services.supervision.demo_spot_check import seed_demo_spot_check
+    def fast(dbapi_conn: Any, _record: object, _proxy: object) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.close()
 
-        seed_demo_spot_check(db, settings)
+    if db.is_sqlite:
+        event.listen(db.engine, "checkout", fast)
+    try:
+        # summaries: computed once, by the revocation seeder's rebuild_all at the end
+        with documents.files_deferred(), dormancy.deferred():
+            yield
+    finally:
+        if db.is_sqlite:
+            event.remove(db.engine, "checkout", fast)
+            db.engine.dispose()  # connections reopen with synchronous=FULL
 
-        # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
-        from mca_tui.services.supervision.demo_reports import seed_demo_reports
 
-        seed_demo_reports(db, settings)
+def _build(db: Database, settings: Settings) -> None:
+    """The demo data: the ledger import, then each workflow's seeder, in order."""
+    from mca_tui.services.ledger_import import import_ledger
 
-        # ---- deregistration (issue 11): the 2022 deregistrations through the services
-        from mca_tui.services.deregistration_demo import seed_demo_deregistrations
+    ctx = _admin_context(db, settings)
+    result = import_ledger(ctx, build_ledger(settings), accept_legacy_codes=True)
+    if not result.written:  # pragma: no cover - the demo data is checked by tests
+        raise RuntimeError("demo ledger import failed: " + "; ".join(
+            p.describe("en") for p in result.errors[:5]))
 
-        seed_demo_deregistrations(db, settings, service_deregistrations(settings))
+    # ---- registration workflow (helper R): in-flight applications go here ------
+    from mca_tui.demo.applications import seed_demo_applications
 
-        # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
-        # case at the serious-list step, and the dormancy summary of every organization
-        from mca_tui.services.revocation_demo import seed_demo_revocations
+    seed_demo_applications(db, settings)
 
-        seed_demo_revocations(db, settings, service_revocations(settings))
+    # ---- supervision (issue 10): the 2022 spot check through its services --------
+    from mca_tui.services.supervision.demo_spot_check import seed_demo_spot_check
+
+    seed_demo_spot_check(db, settings)
+
+    # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
+    from mca_tui.services.supervision.demo_reports import seed_demo_reports
+
+    seed_demo_reports(db, settings)
+
+    # ---- deregistration (issue 11): the 2022 deregistrations through the services
+    from mca_tui.services.deregistration_demo import seed_demo_deregistrations
+
+    seed_demo_deregistrations(db, settings, service_deregistrations(settings))
+
+    # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
+    # case at the serious-list step, and the dormancy summary of every organization
+    from mca_tui.services.revocation_demo import seed_demo_revocations
+
+    seed_demo_revocations(db, settings, service_revocations(settings))

@@ -22,7 +22,9 @@ checks, calls) are recorded with :func:`record_contact` (one unit, one audit eve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -61,6 +63,7 @@ __all__ = [
     "Candidate",
     "candidates",
     "contacts_of",
+    "deferred",
     "grant_delay",
     "count_candidates",
     "rebuild_all",
@@ -142,9 +145,31 @@ def _write(s: Session, ctx: ServiceContext, summary: dm.DormancySummary) -> Dorm
     return row
 
 
+_DEFERRED = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Within this block (this thread) :func:`refresh` and :func:`refresh_many` write
+    nothing: a batch build that ends with :func:`rebuild_all` (the demo registry)
+    computes every summary once instead of once per unit."""
+    previous = getattr(_DEFERRED, "on", False)
+    _DEFERRED.on = True
+    try:
+        yield
+    finally:
+        _DEFERRED.on = previous
+
+
+def _is_deferred() -> bool:
+    return bool(getattr(_DEFERRED, "on", False))
+
+
 def refresh(unit: Unit, ctx: ServiceContext, organization_id: str) -> None:
     """Rewrite the organization's summary row inside ``unit`` (call it from every unit
     that changes a report, listing, contact attempt, case, liquidation or status)."""
+    if _is_deferred():
+        return
     s = unit.session
     s.flush()
     org = s.get(Organization, organization_id)
@@ -156,6 +181,11 @@ def refresh(unit: Unit, ctx: ServiceContext, organization_id: str) -> None:
 def refresh_many(unit: Unit, ctx: ServiceContext, organization_ids: Iterable[str]) -> None:
     """:func:`refresh` for many organizations at once (a ledger import, a rebuild): the
     inputs are read in chunks with one query per table, new rows are bulk-inserted."""
+    if not _is_deferred():
+        _refresh_many(unit, ctx, organization_ids)
+
+
+def _refresh_many(unit: Unit, ctx: ServiceContext, organization_ids: Iterable[str]) -> None:
     s = unit.session
     s.flush()
     ids = list(dict.fromkeys(organization_ids))
@@ -246,7 +276,7 @@ def rebuild_all(ctx: ServiceContext) -> int:
     with ctx.db.read() as s:
         ids = list(s.exec(select(Organization.id)))
     with ctx.unit("dormancy.rebuild", subject=Subject("dormancy_summary", None)) as u:
-        refresh_many(u, ctx, ids)
+        _refresh_many(u, ctx, ids)  # also inside deferred(): this is the rebuild
         u.record("dormancy_summary", None, None, {"organizations": len(ids)})
     return len(ids)
 
