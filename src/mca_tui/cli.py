@@ -248,7 +248,9 @@ def _main(argv: list[str] | None = None) -> int:
 
             precheck_registry(runtime.db_target, create=True)
             return run_app(runtime, started)
-        return int(args.handler(runtime) or 0)
+        code = int(args.handler(runtime) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, while BrokenPipeError is handled
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

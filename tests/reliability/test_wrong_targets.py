@@ -170,3 +170,23 @@ def test_a_reader_who_may_not_write_opens_read_only_and_leaves_nothing_behind(tm
     finally:
         for p, mode in modes.items():
             p.chmod(mode)
+
+
+def test_export_does_not_overwrite_unless_forced(tmp_path, registry, capsys):
+    out = tmp_path / "out.csv"
+    out.write_text("keep me\n", encoding="utf-8")
+    assert cli.main(["--lang", "en", "--db", str(registry), "export", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+    assert cli.main(["--db", str(registry), "export", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8-sig") != "keep me\n"
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    codes = " ".join(["52350205MJ0000018D"] * 5000)  # far more than a pipe buffer holds
+    env = {**os.environ, "MCA_TUI_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(f"{sys.executable} -m mca_tui check-code {codes} | head -n 1",
+                          shell=True, capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+    assert proc.stdout.count("\n") == 1
+    assert proc.stderr == "", proc.stderr
