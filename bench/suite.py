@@ -260,7 +260,7 @@ class Suite:
         fts = self.raw.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat "
                                "WHERE name LIKE 'organization_fts%'").fetchone()[0]
         self.add_value("db.bytes_per_org", total / self.n, "search index bytes per org",
-                       fts / self.n, "<= 2 GiB at 1M (2147 bytes/org)",
+                       round(fts / self.n), "<= 2 GiB at 1M (2147 bytes/org)",
                        total / self.n <= 2 * 1024**3 / 1_000_000)
 
     def memory(self) -> None:
