@@ -388,6 +388,9 @@ async def test_search_results_export_what_is_shown(make_app, registry, settings)
         await settle(app, pilot)
     files = list((settings.documents_path() / "exports").glob("search-*.xlsx"))
     assert len(files) == 1
+    from mca_tui.storage import anchor  # every export leaves a receipt of the chain heads
+
+    assert len(list(anchor.receipts_dir().glob("anchor-*.json"))) == 1
     rows = list(load_workbook(files[0]).active.iter_rows(values_only=True))
     assert rows[0][0] == "名称" and [r[0] for r in rows[1:]] == shown
     assert "海沧区[/]测试[b]协会" in shown

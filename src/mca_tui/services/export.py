@@ -186,12 +186,12 @@ def export_ledger(ctx: ServiceContext, path: str | Path, *, unmasked: bool = Fal
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)
-    _anchor_after_export(ctx)
+    write_export_receipt(ctx)
     return ExportResult(str(path), counter["orgs"], counter["reports"], counter["records"],
                         not unmasked)
 
 
-def _anchor_after_export(ctx: ServiceContext) -> None:
+def write_export_receipt(ctx: ServiceContext) -> None:
     """Every export leaves a receipt of the audit chain heads in the data folder's
     ``anchors/`` (storage.anchor): the trail as it was when data left the registry."""
     from mca_tui.storage import anchor

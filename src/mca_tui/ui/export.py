@@ -41,7 +41,14 @@ def export_sheets(node: Any, ctx: Any, name: str,  # noqa: ANN401 - a ServiceCal
         write_workbook(path, materialised)
         return path
 
-    node.call_service(write, then=lambda p: node.app.notify(
+    def write_and_anchor() -> Path:
+        written = write()
+        from mca_tui.services.export import write_export_receipt
+
+        write_export_receipt(ctx)  # every export leaves a receipt of the audit chain heads
+        return written
+
+    node.call_service(write_and_anchor, then=lambda p: node.app.notify(
         t("ui.exported", path=str(p)), markup=False), group="export")
 
 
