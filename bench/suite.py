@@ -128,7 +128,8 @@ class Suite:
         ms = timed(lambda: search_organizations(self.ctx, "会", limit=50, after=after,
                                                 with_count=False), self.repeat * 3)
         key = self.raw.execute("SELECT name_sort_key, id FROM organization "
-                               "ORDER BY name_sort_key, id LIMIT 1 OFFSET 2000").fetchone()
+                               "ORDER BY name_sort_key, id LIMIT 1 OFFSET ?",
+                               (min(2000, self.n // 2),)).fetchone()
         base = timed(lambda: self.raw.execute(
             "SELECT id, name FROM organization WHERE (name_sort_key, id) > (?, ?) "
             "ORDER BY name_sort_key, id LIMIT 51", key).fetchall(), self.repeat * 3)
