@@ -130,3 +130,11 @@ def test_reenabled_user_writes_again(db, ctx, make_ctx, tmp_path):
     users.set_disabled(ctx, "appr", False)
     export_ledger(approver, tmp_path / "full.csv", unmasked=True)
     assert _last_event(db).actor_name == "appr"
+
+
+def test_other_os_account_cannot_copy_the_registry_away(db, ctx, monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(context, "registry_owner", lambda _db: False)
+    target = tmp_path / "copy.db"
+    assert cli.main(["--db", rawdb.db_arg(db), "copy-registry", f"sqlite:///{target}"]) == 1
+    assert "不是该登记库文件的所有者" in capsys.readouterr().err
+    assert not target.exists()

@@ -14,7 +14,7 @@ def register(sub) -> None:  # noqa: ANN001
 
 
 def run(rt) -> int:  # noqa: ANN001
-    from mca_tui.services.context import os_actor
+    from mca_tui.domain.enums import Role
     from mca_tui.storage import transfer
     from mca_tui.storage.engine import Database, to_url
 
@@ -23,7 +23,9 @@ def run(rt) -> int:  # noqa: ANN001
     if target_url == source.url:
         print(t("transfer.same"))
         return 2
-    actor = os_actor(source, rt.settings)
+    ctx = rt.context()  # the file owner, or a user signed in with --user
+    ctx.require(Role.ADMIN)  # the whole registry leaves: an administrator's act
+    actor = ctx.actor
     target = Database.open(target_url)
     try:
         result = transfer.copy_registry(
