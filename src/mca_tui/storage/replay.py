@@ -96,9 +96,11 @@ def replay(session: Session) -> tuple[int, list[RecordProblem]]:
     history = _history(session)
     complete = session.exec(select(AuditEvent.id)
                             .where(col(AuditEvent.hash_version) < 2).limit(1)).first() is None
-    tables = sorted({entity for entity, _ in history})
+    by_table: dict[str, dict[str, dict[str, Any] | None]] = {}
+    for (entity, ident), state in history.items():
+        by_table.setdefault(entity, {})[ident] = state
     problems: list[RecordProblem] = []
-    for name in tables:
+    for name, rows in sorted(by_table.items()):
         table = SQLModel.metadata.tables.get(name)
         if table is None or name in DERIVED_TABLES:
             continue
@@ -107,11 +109,11 @@ def replay(session: Session) -> tuple[int, list[RecordProblem]]:
         for row in session.connection().execute(sa_select(table)).mappings():
             ident = _row_key(pk, row)
             seen.add(ident)
-            if (name, ident) not in history:
+            if ident not in rows:
                 if complete:
                     problems.append(RecordProblem(name, ident, "record_without_history"))
                 continue
-            expected = history[(name, ident)]
+            expected = rows[ident]
             if expected is None:
                 problems.append(RecordProblem(name, ident, "record_differs"))
                 continue
@@ -120,7 +122,7 @@ def replay(session: Session) -> tuple[int, list[RecordProblem]]:
                 if k not in REDACTED_COLUMNS and k not in DERIVED_COLUMNS and k in row and _normal(row[k]) != _normal(v)))
             if differing:
                 problems.append(RecordProblem(name, ident, "record_differs", differing))
-        for (entity, ident), expected in history.items():
-            if entity == name and expected is not None and ident not in seen:
+        for ident, expected in rows.items():
+            if expected is not None and ident not in seen:
                 problems.append(RecordProblem(name, ident, "record_deleted"))
     return len(history), problems
