@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
