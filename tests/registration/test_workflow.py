@@ -394,6 +394,11 @@ def test_change_of_legal_rep_reissues_certificate_and_requires_audit(people, db)
         assert (audit.kind, audit.trigger, audit.completed_on) == (
             "financial_audit", "change_of_legal_rep", None)
         assert json.loads(audit.details_json)["status"] == "required"
+        # proposed through services.supervision.audits.propose_for_change (one code path)
+        details = json.loads(audit.details_json)
+        assert (details["items"], details["required_on"]) == (["legal_rep"],
+                                                               audit.record_date.isoformat())
+        assert audit.description.startswith("法定代表人由 陈明 变更为 王强")
         reps = s.exec(select(OrganizationPerson).where(
             OrganizationPerson.organization_id == org_id,
             OrganizationPerson.role == "legal_rep")).all()

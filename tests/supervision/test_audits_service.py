@@ -74,7 +74,8 @@ def test_audit_with_findings_orders_a_rectification(ctx, make_ctx):
 @pytest.mark.parametrize(("org_type", "items", "expected"), [
     (OrgType.SOCIAL_GROUP, ["change_of_term"], "change_of_term"),
     (OrgType.PRIVATE_NON_ENTERPRISE, ["change_of_term"], None),
-    (OrgType.FOUNDATION, ["legal_rep"], "legal_rep_change"),
+    # a new legal representative: stored as the pending trigger the statistics read
+    (OrgType.FOUNDATION, ["legal_rep"], "change_of_legal_rep"),
     (OrgType.SOCIAL_GROUP, ["domicile"], None),
 ])
 def test_a_registered_change_proposes_the_audit_it_calls_for(ctx, org_type, items, expected):

@@ -3,13 +3,12 @@ the audit on a change of legal representative, the announcement and documents.""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
-from mca_tui.domain.enums import OrgType, SupervisionKind
+from mca_tui.domain.enums import OrgType
 from mca_tui.domain.forms import PRINTED_ITEMS
 from mca_tui.domain.money import format_fen, parse_yuan
 from mca_tui.domain.text import normalize_code, normalize_name, normalize_phone, normalize_text
@@ -28,7 +27,6 @@ from mca_tui.storage.models import (
     Organization,
     Person,
     RegistrationChange,
-    SupervisionRecord,
 )
 
 if TYPE_CHECKING:  # services.documents is imported where it is used
@@ -181,21 +179,15 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application,
         docs.append(_issue(unit, ctx, "certificate_sheet", today, app, organization_id=org.id,
                            data=_sheet_data(org, cert)))
     if rep_changed:
-        record = SupervisionRecord(
-            office_id=app.office_id, organization_id=org.id,
-            kind=SupervisionKind.FINANCIAL_AUDIT.value, record_date=today,
-            trigger="change_of_legal_rep",
+        # the mandatory financial (departure) audit: one code path with the supervision
+        # service (a change of term would propose its audit the same way)
+        from mca_tui.services.supervision.audits import propose_for_change
+
+        propose_for_change(
+            unit, ctx, org, [i for i, _, _ in items], today, application_id=app.id,
             description=t("registration.audit_required", RECORD_LANGUAGE, before=previous_rep,
                           after=org.legal_rep_name),
-            details_json=json.dumps({"status": "required", "application_id": app.id,
-                                     "previous_legal_rep": previous_rep,
-                                     "new_legal_rep": org.legal_rep_name},
-                                    ensure_ascii=False))
-        s.add(record)
-        s.flush()
-        unit.record("supervision_record", record.id, None,
-                    {"kind": "financial_audit", "trigger": "change_of_legal_rep",
-                     "status": "required"}, organization_id=org.id)
+            details={"previous_legal_rep": previous_rep, "new_legal_rep": org.legal_rep_name})
     announced = [i for i, _, _ in items if i in _ANNOUNCED_ITEMS]
     if announced:
         # 变更公告 (社团条例 Art 23, 民非条例 Art 18): name, domicile, legal representative.

@@ -102,11 +102,16 @@ def pending(ctx: ServiceContext) -> list[AuditView]:
 
 
 def propose_for_change(unit: Unit, ctx: ServiceContext, org: Organization, items: list[str],
-                       on: date, application_id: str | None = None) -> SupervisionRecord | None:
-    """Inside the caller's unit (the approval of a change): open the required audit a
-    change of term or of legal representative calls for
+                       on: date, application_id: str | None = None, *,
+                       description: str = "",
+                       details: dict[str, object] | None = None) -> SupervisionRecord | None:
+    """Inside the caller's unit (the approval of a change, services.registration): open
+    the required audit a change of term or of legal representative calls for
     (``domain.supervision.rectification.audit_trigger_for_change``), unless one is
-    already pending. Returns the row, or None when the change calls for no audit."""
+    already pending. Returns the row, or None when the change calls for no audit. A
+    change of legal representative is stored with the trigger ``PENDING_TRIGGER`` (what
+    the statistics, the ledger export and the record's flag read as "required, not done";
+    ``trigger_of`` reads it as ``legal_rep_change``)."""
     trig = rules.audit_trigger_for_change(items, OrgType(org.org_type))
     if trig is None:
         return None
@@ -116,15 +121,17 @@ def propose_for_change(unit: Unit, ctx: ServiceContext, org: Organization, items
             col(SupervisionRecord.completed_on).is_(None))).all():
         if _rows.details(row).get("status") == "required":
             return row
+    stored = PENDING_TRIGGER if trig is AuditTrigger.LEGAL_REP_CHANGE else trig.value
     row = SupervisionRecord(id=new_id(), office_id=ctx.actor.office_id,
                             organization_id=org.id, kind=KIND, record_date=on,
-                            trigger=trig.value)
+                            trigger=stored, description=description)
     _rows.set_details(row, {"status": "required", "required_on": on.isoformat(),
-                            "application_id": application_id, "items": sorted(items)})
+                            "application_id": application_id, "items": sorted(items),
+                            **(details or {})})
     s.add(row)
     s.flush()
     unit.record("supervision_record", row.id, None,
-                {"kind": KIND, "trigger": trig.value, "status": "required"},
+                {"kind": KIND, "trigger": stored, "status": "required"},
                 organization_id=org.id)
     return row
 
