@@ -115,6 +115,9 @@ class ApplicationScreen(_Worker, Screen):
                 id="registration.app.correction"),
         # F7 exports on every screen; refusal (不予登记) has its own key
         Binding("f8", "refuse", t("registration.ui.key_refuse"), id="registration.app.refuse"),
+        # the head's approval extending a change's 20-working-day decision period (行政许可法
+        # Art 42): approvers, a change in flight, not extended yet
+        Binding("f10", "extend", t("registration.ui.key_extend"), id="registration.app.extend"),
         Binding("f4", "preview", t("registration.ui.key_preview"),
                 id="registration.app.preview"),
         Binding("f5", "refresh", t("registration.ui.key_refresh"),
@@ -269,7 +272,17 @@ class ApplicationScreen(_Worker, Screen):
             return bool(info and _OTHER[action] in info.actions)
         if action == "preview":
             return bool(info and info.documents)
+        if action == "extend":
+            return self._may_extend()
         return True
+
+    def _may_extend(self) -> bool:
+        info = self.info
+        return bool(
+            info and info.kind == ApplicationKind.CHANGE
+            and info.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.REVIEWED)
+            and self.ctx.actor.has(*permissions.roles_for("application.extend_decision"))
+            and not any(step.step == reg.EXTENSION_STEP for step in info.steps))
 
     # ------------------------------------------------------------------ actions
 
@@ -330,6 +343,19 @@ class ApplicationScreen(_Worker, Screen):
         self.app.push_screen(TextPromptDialog(t("registration.ui.refuse_title"),
                                               t("registration.ui.refuse_prompt"), reasons),
                              given)
+
+    def action_extend(self) -> None:
+        info = self.info
+        if info is None or not self._may_extend():
+            return
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.call(reg.extend_decision_period, self._after, self.ctx, info.id, reason,
+                          expected_version=info.version)
+
+        self.app.push_screen(TextPromptDialog(t("registration.ui.extend_title"),
+                                              t("registration.ui.extend_prompt")), given)
 
     def _after(self, info: reg.ApplicationInfo) -> None:
         self.notify(t("registration.ui.done", status=label(info.status)))

@@ -1,0 +1,67 @@
+"""Screens for two registration rules that had only a service: the approver extends a
+change's decision period (行政许可法 Art 42), and the clerk gives a 材料接收凭证 instead of
+the 补正材料通知书 for an incomplete file (Art 32)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import TextArea
+
+from mca_tui.domain.enums import ApplicationStatus, Role
+from mca_tui.domain.forms import materials_for
+from mca_tui.services import registration as reg
+from mca_tui.ui.screens.application import ApplicationScreen
+
+from .helpers import TODAY, sg_form
+from .test_screens import Harness, settle
+
+SG = "social_group"
+
+
+@pytest.fixture
+def people(make_ctx):
+    return {
+        "clerk": make_ctx("clerk", Role.CLERK, today=TODAY),
+        "reviewer": make_ctx("reviewer", Role.REVIEWER, today=TODAY),
+        "approver": make_ctx("approver", Role.APPROVER, today=TODAY),
+    }
+
+
+def _change(people, make_ctx) -> str:
+    draft = reg.save_draft(people["clerk"], sg_form(), org_type=SG)
+    app = reg.submit(people["clerk"], draft.id)
+    reg.review(people["reviewer"], app.id)
+    org_id = reg.approve(people["approver"], app.id).organization_id
+    clerk = make_ctx("clerk2", Role.CLERK, today=TODAY)
+    change = reg.start_change(clerk, org_id)
+    form = {**change.form, "domicile": "厦门市海沧区沧林路8号",
+            "received_on": TODAY.isoformat(), "supervisory_approval_on": "2025-02-20",
+            "materials": {m.key: True for m in materials_for(SG, change=True)}}
+    reg.save_draft(clerk, form, application_id=change.id)
+    return reg.submit(clerk, change.id).id
+
+
+async def test_the_approver_extends_a_change_decision_period_from_the_page(people, make_ctx):
+    app_id = _change(people, make_ctx)
+    head = make_ctx("head", Role.APPROVER, today=date(2025, 3, 20))
+    # the clerk is not offered the extension; the approver is, once
+    assert not ApplicationScreen(people["clerk"], app_id).check_action("extend", ())
+    app = Harness(ApplicationScreen(head, app_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot, 0.2)
+        assert app.screen.check_action("extend", ())
+        await pilot.press("f10")
+        await settle(app, pilot)
+        app.screen.query_one("#dialog-text", TextArea).text = "需征求业务主管单位意见"
+        await pilot.press("f9")
+        await settle(app, pilot, 0.3)
+        page = app.screen
+        assert isinstance(page, ApplicationScreen)
+        assert not page.check_action("extend", ())  # once
+    info = reg.get_application(head, app_id)
+    assert info.decision_deadline.amount == 30
+    [step] = [s for s in info.steps if s.step == reg.EXTENSION_STEP]
+    assert step.note == "需征求业务主管单位意见"
+    assert info.status is ApplicationStatus.ACCEPTED
