@@ -183,6 +183,70 @@ def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
     return {name: sheet} if sheet is not None else {}
 
 
+# A cell longer than this is refused with a message (csv's own limit is 131072 and fails
+# with a bare "field larger than field limit").
+MAX_CELL_CHARS = 10_000
+
+
+def _read_csv_file(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
+    """A CSV file: UTF-8 or GB18030. A UTF-16 file (Excel's "Unicode text") and a file
+    with a cell longer than MAX_CELL_CHARS are named, never read as garbage (issue 13)."""
+    data = path.read_bytes()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+        problems.append(Problem(None, None, None, "csv_utf16", {}))
+        return {}
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_CELL_CHARS * 4)
+        sheets = read_csv_text(_decode(data), problems)
+    except csv.Error as exc:
+        problems.append(Problem(None, None, None, "csv_huge_cell",
+                                {"limit": MAX_CELL_CHARS, "error": str(exc)}))
+        return {}
+    finally:
+        csv.field_size_limit(limit)
+    return sheets
+
+
+def _refuse_huge_cells(sheets: dict[str, RawSheet], problems: list[Problem]) -> None:
+    for sheet in sheets.values():
+        for row_no, values in sheet.rows:
+            for i, v in enumerate(values):
+                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
+                    problems.append(Problem(sheet.name, row_no, sheet.headers[i] if i < len(
+                        sheet.headers) else None, "huge_cell", {"limit": MAX_CELL_CHARS}))
+                    values[i] = v[:MAX_CELL_CHARS]
+
+
+def _refuse_formulas_without_values(path: Path, sheets: dict[str, RawSheet],
+                                    problems: list[Problem]) -> None:
+    """A formula cell whose workbook holds no computed value (saved by a program that
+    does not calculate) reads as empty: name it instead (issue 13)."""
+    import openpyxl
+
+    empty = {name: {row_no: [i for i, v in enumerate(values) if v is None]
+                    for row_no, values in sheet.rows} for name, sheet in sheets.items()}
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - read once already; nothing more to learn
+        return
+    try:
+        for ws in wb.worksheets:
+            name = sheet_name_for(ws.title)
+            if name not in sheets:
+                continue
+            headers = sheets[name].headers
+            for row_no, row in enumerate(ws.iter_rows(values_only=True), 1):
+                for i in empty[name].get(row_no, ()):
+                    v = row[i] if i < len(row) else None
+                    if isinstance(v, str) and v.startswith("="):
+                        problems.append(Problem(name, row_no, headers[i] if i < len(headers)
+                                                else None, "formula_no_value",
+                                                {"formula": v[:60]}))
+    finally:
+        wb.close()
+
+
 def read_ledger(path: str | Path) -> RawLedger:
     """Read an .xlsx or .csv ledger (cells as found, headers bound to columns)."""
     path = Path(path)
@@ -194,12 +258,14 @@ def read_ledger(path: str | Path) -> RawLedger:
     if suffix in (".xlsx", ".xlsm"):
         sheets = read_xlsx(path, problems)
         kind = "xlsx"
+        if sheets:
+            _refuse_formulas_without_values(path, sheets, problems)
     elif suffix in (".csv", ".txt"):
-        sheets = read_csv_text(_decode(path.read_bytes()), problems)
-        kind = "csv"
+        sheets, kind = _read_csv_file(path, problems), "csv"
     else:
         problems.append(Problem(None, None, None, "unsupported_file", {"suffix": suffix}))
         sheets, kind = {}, suffix.lstrip(".")
+    _refuse_huge_cells(sheets, problems)
     return RawLedger(path.name, kind, sheets, problems)
 
 

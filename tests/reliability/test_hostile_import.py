@@ -1,0 +1,56 @@
+"""Hostile ledger files get a clear message, never a crash or a silently empty cell
+(issue 13): a UTF-16 CSV, a huge cell, a formula without a computed value."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from mca_tui import cli
+from mca_tui.reports import ledger as L
+
+from ..reports.helpers import code
+
+HEADER = "统一社会信用代码,名称,类型,成立登记日期,登记状态\n"
+
+
+def _keys(path) -> list[str]:
+    return [p.key for p in L.read_ledger(path).problems]
+
+
+def test_a_utf16_csv_is_named(tmp_path, capsys):
+    path = tmp_path / "unicode.csv"
+    path.write_text(HEADER + f"{code(1)},海沧区测试协会,社会团体,2020-03-05,正常\n",
+                    encoding="utf-16")
+    assert _keys(path) == ["csv_utf16"]
+    db = tmp_path / "r.db"
+    assert cli.main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+    assert cli.main(["--lang", "en", "--db", str(db), "import", str(path), "--dry-run"]) == 1
+    out = capsys.readouterr()
+    assert "UTF-16" in out.out and "unexpected" not in (out.out + out.err).lower()
+
+
+def test_huge_cells_are_named(tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text(HEADER + f'{code(1)},"{"海" * 200_000}\n', encoding="utf-8")
+    assert _keys(broken) == ["csv_huge_cell"]
+    long = tmp_path / "long.csv"
+    long.write_text(HEADER + f"{code(1)},{'海' * 10_001},社会团体,2020-03-05,正常\n",
+                    encoding="utf-8")
+    raw = L.read_ledger(long)
+    huge = [p for p in raw.problems if p.key == "huge_cell"]
+    assert len(huge) == 1 and huge[0].row == 2 and huge[0].is_error
+
+
+def test_a_formula_without_a_computed_value_is_named_not_read_as_empty(tmp_path):
+    path = tmp_path / "formula.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = L.SHEET_ORGS
+    ws.append(["统一社会信用代码", "名称", "类型", "成立登记日期", "登记状态"])
+    ws.append([code(1), '="海沧区"&"测试协会"', "社会团体", "2020-03-05", "正常"])
+    wb.save(path)  # openpyxl stores formulas without computed values
+    raw = L.read_ledger(path)
+    found = [p for p in raw.problems if p.key == "formula_no_value"]
+    assert len(found) == 1 and found[0].row == 2 and found[0].is_error
+    assert "测试协会" in found[0].describe("en")
