@@ -124,6 +124,10 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         Binding("f6", "add_person", t("registration.ui.key_add_person"),
                 id="registration.add_person"),
         Binding("f9", "submit", t("registration.ui.key_submit"), id="registration.submit"),
+        # an incomplete file: 材料接收凭证 now, the 补正 notice within 5 working days
+        # (行政许可法 Art 32) instead of the 补正材料通知书 on the spot (F9)
+        Binding("f10", "submit_receipt", t("registration.ui.key_submit_receipt"),
+                id="registration.submit_receipt"),
         Binding("f8", "discard", t("registration.ui.key_discard"), id="registration.discard"),
         Binding("escape", "back", t("registration.ui.key_back"), id="registration.back"),
     ]
@@ -147,7 +151,7 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         self._persons = 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("save", "discard"):
+        if action in ("save", "discard", "submit_receipt"):
             return self.status == ApplicationStatus.DRAFT
         return True
 
@@ -701,12 +705,20 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         self.dirty = False
         self.run_submit(form)
 
-    def run_submit(self, form: dict) -> None:
+    def action_submit_receipt(self) -> None:
+        if self.status != ApplicationStatus.DRAFT:
+            return
+        form = self.collect()
+        self.dirty = False
+        self.run_submit(form, on_the_spot=False)
+
+    def run_submit(self, form: dict, *, on_the_spot: bool = True) -> None:
         def submit() -> reg.ApplicationInfo:
             if self.status == ApplicationStatus.CORRECTION:
                 return reg.complete_correction(self.ctx, self.application_id or "", form)
             self._save(form, autosave=False)
-            return reg.submit(self.ctx, self.application_id or "")  # saved just above
+            return reg.submit(self.ctx, self.application_id or "",  # saved just above
+                              on_the_spot=on_the_spot)
 
         def refused(exc: ServiceError) -> None:
             self.dirty = True  # what was typed is still to be accepted
