@@ -5,7 +5,7 @@
 same registry.
 
 What is written, per N organizations (Haicang-like names, USCC, legal representative,
-domicile; about 90 % active): five report years 2020-2024 of annual reports for each
+domicile; about 90 % active): five report years 2021-2025 of annual reports for each
 organization registered by the year (about 4.4 N rows), supervision records (~0.2 N),
 credit-list entries (~0.03 N), penalty cases (~0.005 N) and audit events (~0.3 N, each
 with its change row and its subject index rows).
@@ -47,11 +47,11 @@ from mca_tui.storage.audit import Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AuditEvent
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = {"400": 400, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 SEED = 20261129
-REPORT_YEARS = range(2020, 2025)
+REPORT_YEARS = range(2021, 2026)  # five closed years as of TODAY
 TODAY = date(2026, 6, 30)
 DORMANCY_CHUNK = 50_000
 
@@ -283,7 +283,6 @@ def build(path: Path, n: int, log=print) -> None:  # noqa: ANN001
     db.dispose()
     conn = sqlite3.connect(tmp)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
     tmp.replace(path)
     log(f"built {n:,} organizations in {time.perf_counter() - t0:.1f} s -> {path}")
