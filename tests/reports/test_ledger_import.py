@@ -39,7 +39,7 @@ def count(db, model) -> int:
 
 
 @pytest.mark.parametrize("value", [
-    datetime(2022, 3, 5), date(2022, 3, 5), 44625, 44625.0, "44625", "2022-03-05",
+    datetime(2022, 3, 5), date(2022, 3, 5), 44625, 44625.0, "2022-03-05",
     "2022/3/5", "2022.3.5", "20220305", "2022年3月5日", "２０２２－０３－０５", " 2022 年 3 月 5 日 ",
     "2022-03-05 00:00:00",
 ])
@@ -49,6 +49,7 @@ def test_date_formats(value):
 
 @pytest.mark.parametrize("value,key", [
     ("2022-02-30", "date_impossible"), ("下周一", "date_invalid"), ("2022-3", "date_invalid"),
+    ("44625", "date_serial_text"), ("1949-09-30", "date_too_early"), (1000, "date_too_early"),
 ])
 def test_bad_dates(value, key):
     with pytest.raises(L.CellError) as exc:

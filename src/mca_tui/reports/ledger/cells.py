@@ -84,16 +84,29 @@ def parse_date(value: object) -> date | None:
     if isinstance(value, bool):
         raise CellError("date_invalid", value=str(value))
     if isinstance(value, (int, float)):
-        return _serial_date(value)
+        return _not_before_prc(_serial_date(value), value)
     text = unneutralise(value) if isinstance(value, str) else value
     if isinstance(text, str):
         digits = normalize_value(text).replace(" ", "")
         if digits.isdigit() and len(digits) <= 5:
-            return _serial_date(int(digits))
+            # "44000" typed as text is a number, not a date (issue 13): a date column
+            # formatted as text shows the serial; say so instead of guessing
+            raise CellError("date_serial_text", value=str(value))
     try:
-        return read_date(text)
+        return _not_before_prc(read_date(text), value)
     except DateTextError as exc:
         raise CellError(f"date_{exc.reason}", value=str(value)) from None
+
+
+# No date of a social organization's registration record can precede the founding of
+# the People's Republic (registration began under the 1950 provisional measures).
+EARLIEST_DATE = date(1949, 10, 1)
+
+
+def _not_before_prc(day: date | None, value: object) -> date | None:
+    if day is not None and day < EARLIEST_DATE:
+        raise CellError("date_too_early", value=str(value), earliest=EARLIEST_DATE.isoformat())
+    return day
 
 
 def choice(value: object, words: Mapping[str, E],
