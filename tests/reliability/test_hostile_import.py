@@ -54,3 +54,29 @@ def test_a_formula_without_a_computed_value_is_named_not_read_as_empty(tmp_path)
     found = [p for p in raw.problems if p.key == "formula_no_value"]
     assert len(found) == 1 and found[0].row == 2 and found[0].is_error
     assert "测试协会" in found[0].describe("en")
+
+
+def test_skip_bad_rows_where_the_rejected_file_cannot_be_written(tmp_path, monkeypatch,
+                                                                 capsys):
+    from mca_tui.services import ledger_import
+
+    path = tmp_path / "ledger.csv"
+    path.write_text(HEADER + f"{code(1)},海沧区测试一协会,社会团体,2020-03-05,正常\n"
+                    + "bad,海沧区测试二协会,社会团体,2020-03-05,正常\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    assert cli.main(["--db", str(db), "init"]) == 0
+
+    def read_only_folder(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(ledger_import.L, "write_rejected", read_only_folder)
+    capsys.readouterr()
+    assert cli.main(["--lang", "en", "--db", str(db), "import", str(path),
+                     "--skip-bad-rows"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be written" in err and "nothing was imported" in err
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from organization").fetchone()[0] == 0
+    conn.close()

@@ -55,7 +55,7 @@ from mca_tui.domain.enums import OrgStatus, ReportConclusion, SupervisionKind
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
 from mca_tui.services.context import ServiceContext, Unit
-from mca_tui.services.errors import FieldProblem, ValidationFailed
+from mca_tui.services.errors import FieldProblem, ServiceError, ValidationFailed
 from mca_tui.services.organizations import (
     PersonInput,
     insert_organization,
@@ -480,6 +480,13 @@ def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, parsed: L.ParsedLedger,
             "record_changes": record_changes}
 
 
+class RejectedRowsNotWritable(ServiceError):
+    """--skip-bad-rows writes the rejected rows beside the ledger; that folder cannot be
+    written, so nothing is imported (issue 13)."""
+
+    key = "ledger_rejected.not_writable"
+
+
 def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
     """A dry run checks a file (any role); writing needs ``ledger.import``'s roles
     (domain.permissions), checked again by the unit."""
@@ -527,7 +534,11 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
         return result(False)
     rejected_path = None
     if parsed.bad_rows and path is not None:
-        rejected_path = L.write_rejected(raw, parsed.bad_rows, path)
+        try:
+            rejected_path = L.write_rejected(raw, parsed.bad_rows, path)
+        except OSError as exc:  # e.g. --skip-bad-rows on a read-only folder: nothing written
+            raise RejectedRowsNotWritable(folder=str(path.parent), error=exc.strerror or
+                                          type(exc).__name__) from exc
     if plan.empty:
         return result(False, rejected=rejected_path)
     sha = _file_sha256(path)
