@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from mca_tui.domain.enums import ApplicationStatus, OrgType, Role
 from mca_tui.services import registration as reg
+from mca_tui.ui.calls import wait_for_closing_calls
 from mca_tui.ui.screens.application import ApplicationScreen, ApplicationsScreen
 from mca_tui.ui.screens.intake import IntakeScreen
 
@@ -100,6 +101,7 @@ async def test_field_checked_on_leaving_and_draft_autosaved(people):
         screen.query_one("#f-domicile", Input).focus()
         await pilot.press(*"海沧大道1号")
         await pilot.pause()
+    assert wait_for_closing_calls()  # saved off the event loop as the app closed
     again = reg.get_application(clerk, draft.id)
     assert again.form["domicile"] == "海沧大道1号"
 

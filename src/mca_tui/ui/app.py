@@ -32,6 +32,8 @@ from mca_tui.ui.palette import ShellCommands  # noqa: E402
 from mca_tui.ui.themes import DEFAULT, HIGH_CONTRAST, theme_name  # noqa: E402
 
 if TYPE_CHECKING:  # imported when needed: they are not needed to draw the first screen
+    from textual.notifications import SeverityLevel
+
     from mca_tui.services.context import ServiceContext
     from mca_tui.storage.engine import Database
 
@@ -241,6 +243,29 @@ class McaApp(ServiceCalls, App[int]):
 
     # ------------------------------------------------------------------ actions
 
+    # Toasts sit over the top rows of the screen: a long message (a list of findings, a
+    # multi-line error) is cut to TOAST_LINES lines of at most TOAST_CELLS cells so that it
+    # never covers the panels below; the whole text goes to the log.
+    TOAST_LINES = 3
+    TOAST_CELLS = 44  # Toast max-width 60% of 80 columns, less its padding
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        plain = message
+        if markup:
+            from rich.errors import MarkupError
+            from rich.text import Text
+
+            try:
+                plain = Text.from_markup(message).plain
+            except MarkupError:
+                plain = message
+        short = toast_text(plain, self.TOAST_LINES, self.TOAST_CELLS)
+        if short != plain:  # shortened: shown as plain text (a cut never splits a tag)
+            log.info("notification (shown shortened): %s", message)
+            message, markup = short, False
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
@@ -349,6 +374,32 @@ class McaApp(ServiceCalls, App[int]):
         self.push_screen(LockScreen(self.ctx), unlocked)
 
 
+def toast_text(message: str, lines: int, cells: int) -> str:
+    """``message`` as at most ``lines`` display lines of ``cells`` terminal cells (CJK
+    characters are 2 wide); a cut is marked with an ellipsis."""
+    from rich.cells import cell_len
+
+    out: list[str] = []
+    for raw in message.splitlines() or [""]:
+        row, used = "", 0
+        for ch in raw:
+            w = cell_len(ch)
+            if used + w > cells:
+                out.append(row)
+                row, used = "", 0
+            row += ch
+            used += w
+        out.append(row)
+    if len(out) <= lines:
+        return message if all(cell_len(r) <= cells for r in out) else "\n".join(out)
+    kept = out[:lines]
+    last = kept[-1]
+    while last and cell_len(last) + 1 > cells:
+        last = last[:-1]
+    kept[-1] = last + "…"
+    return "\n".join(kept)
+
+
 def _restart_argv(lang: str) -> list[str]:
     args, skip = [], False
     for a in sys.argv[1:]:
@@ -368,6 +419,9 @@ def run_app(runtime, started: float) -> int:  # noqa: ANN001 - cli.Runtime
     """Run the terminal UI; returns the process exit code."""
     app = McaApp(runtime.settings, runtime.database, demo=runtime.demo, started=started)
     code = app.run()
+    from mca_tui.ui.calls import wait_for_closing_calls
+
+    wait_for_closing_calls()  # a form's last draft save, started as it closed
     if code == SWITCH_LANGUAGE:
         other = "en" if get_language() == "zh" else "zh"
         argv = _restart_argv(other)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -60,6 +61,45 @@ def plain_message(exc: BaseException) -> str:
     return t("ui.error.unexpected_plain")
 
 
+# Calls started as a node closes (the intake form's last draft save when the screen or
+# the app closes): each runs in its own non-daemon thread, never on the event loop; the
+# process waits for them before it exits or restarts (run_app), and every later service
+# call waits for them first, so a screen opened next reads what they wrote.
+_closing: set[threading.Thread] = set()
+_closing_lock = threading.Lock()
+
+
+def call_on_close(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> threading.Thread:
+    """Run ``fn(*args, **kwargs)`` off the event loop although its node is closing (a
+    Textual worker would be cancelled with it); a failure is logged (nobody is left to
+    read it). :func:`wait_for_closing_calls` waits for it."""
+
+    def runner() -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - closing: log, never crash the exit
+            log.exception("call on close %s failed", getattr(fn, "__name__", fn))
+        finally:
+            with _closing_lock:
+                _closing.discard(thread)
+
+    thread = threading.Thread(target=runner, name="mca-closing-call", daemon=False)
+    with _closing_lock:
+        _closing.add(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_closing_calls(timeout: float = 30.0) -> bool:
+    """Wait (bounded) until every call started on close has ended; True if none is left."""
+    with _closing_lock:
+        pending = [th for th in _closing if th is not threading.current_thread()]
+    for th in pending:
+        th.join(timeout)
+    with _closing_lock:
+        return not any(th.is_alive() for th in _closing)
+
+
 class ServiceCalls:
     """Mixin for screens, widgets and the app (before the Textual base class)."""
 
@@ -79,6 +119,7 @@ class ServiceCalls:
         pending[call_id] = (then, failed, on_error)
 
         def runner() -> None:
+            wait_for_closing_calls()  # read what a closing form saved last
             try:
                 result = fn(*args, **kwargs)
             except ServiceError as exc:

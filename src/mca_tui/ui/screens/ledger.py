@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Log, ProgressBar, Static
 
@@ -76,14 +77,25 @@ class LedgerScreen(ServiceCalls, Screen):
     def _status(self, text: str) -> None:
         self.query_one("#ledger-status", Static).update(Text(text))
 
+    class Progress(Message):
+        """The import's progress, posted from its worker thread (post_message is
+        thread-safe and never waits for the event loop, unlike call_from_thread)."""
+
+        def __init__(self, stage: str, done: int, total: int) -> None:
+            super().__init__()
+            self.stage, self.done, self.total = stage, done, total
+
     def _progress(self, stage: str, done: int, total: int) -> None:
-        def update() -> None:
-            bar = self.query_one("#ledger-progress", ProgressBar)
-            bar.update(total=max(total, 1), progress=done)
-            if total:
-                self._status(t("ledger.cli.progress", stage=t(f"ledger.cli.stage_{stage}"),
-                               done=done, total=total))
-        self.app.call_from_thread(update)
+        """Called by the service (in the worker) as it goes: only posts a message."""
+        self.post_message(self.Progress(stage, done, total))
+
+    def on_ledger_screen_progress(self, message: Progress) -> None:
+        message.stop()
+        bar = self.query_one("#ledger-progress", ProgressBar)
+        bar.update(total=max(message.total, 1), progress=message.done)
+        if message.total:
+            self._status(t("ledger.cli.progress", stage=t(f"ledger.cli.stage_{message.stage}"),
+                           done=message.done, total=message.total))
 
     def _show(self, result, title: str) -> None:  # noqa: ANN001
         log = self.query_one("#ledger-log", Log)

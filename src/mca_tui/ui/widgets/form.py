@@ -39,7 +39,7 @@ from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError
 from mca_tui.ui import router
-from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.calls import ServiceCalls, call_on_close
 
 log = logging.getLogger(__name__)
 
@@ -398,13 +398,12 @@ class RegistrationFormScreen(ServiceCalls, Screen):
         return self.application_id is not None or meaningful(form)
 
     def on_unmount(self) -> None:
-        # The last keystrokes must not be lost when the screen or the app closes.
+        # The last keystrokes must not be lost when the screen or the app closes: saved
+        # off the event loop, and waited for before the process exits (ui.calls).
         if self.dirty and self.status == ApplicationStatus.DRAFT and not self._loading \
                 and self._worth_saving(self._last_form):
-            try:
-                self._save(self._last_form, autosave=True)
-            except Exception:  # noqa: BLE001 - closing: log, never crash the exit
-                log.exception("final draft save failed")
+            self.dirty = False
+            call_on_close(self._save, dict(self._last_form), autosave=True)
 
     # ------------------------------------------------------------------ changes and checks
 
