@@ -155,3 +155,38 @@ def test_sign_in_does_not_wait_for_the_write_lock(make_ctx, db):
         _time.sleep(0.05)
     else:
         pytest.fail("the sign-in was never recorded")
+
+
+def test_two_processes_starting_on_an_old_schema_registry_both_succeed(tmp_path, settings):
+    import json
+
+    from alembic import command
+
+    from mca_tui.storage.engine import Database
+    from mca_tui.storage.migrate import alembic_config, current_revision, head_revision
+
+    path = tmp_path / "old.db"
+    db = Database.open(path)
+    cfg = alembic_config(db)
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn.execution_options(mca_write=True)
+        command.downgrade(cfg, "0008_search_code_grams")
+        conn.commit()
+    assert current_revision(db) == "0008_search_code_grams"
+    db.dispose()
+    start = tmp_path / "start"
+    args = {"db": str(path), "documents_dir": settings.documents_dir, "first_start": True,
+            "start_file": str(start)}
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.storage.concurrent_worker",
+                               json.dumps(args)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    start.touch()
+    for p in procs:
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err[-3000:]
+    db = Database.open(path, upgrade=False)
+    try:
+        assert current_revision(db) == head_revision()
+    finally:
+        db.dispose()
+    assert cli.main(["--db", str(path), "audit", "verify"]) == 0
