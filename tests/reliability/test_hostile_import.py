@@ -80,3 +80,13 @@ def test_skip_bad_rows_where_the_rejected_file_cannot_be_written(tmp_path, monke
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from organization").fetchone()[0] == 0
     conn.close()
+
+
+def test_names_and_texts_have_length_limits(tmp_path):
+    path = tmp_path / "long-name.csv"
+    path.write_text(HEADER + f"{code(1)},{'海沧区' * 70}协会,社会团体,2020-03-05,正常\n"
+                    + f"{code(2)},海沧区测试二协会,社会团体,2020-03-05,正常\n", encoding="utf-8")
+    raw = L.read_ledger(path)
+    long = [p for p in raw.problems if p.key == "too_long"]
+    assert len(long) == 1 and long[0].row == 2 and long[0].is_error
+    assert "200" in long[0].describe("en")

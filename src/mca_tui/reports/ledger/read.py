@@ -208,14 +208,27 @@ def _read_csv_file(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
     return sheets
 
 
+# Length limits of the text columns (the registry's column sizes, storage.models): a
+# longer value is a row error, never cut or left to the database to refuse.
+TEXT_LIMITS = {"name": 200, "legal_rep": 64, "domicile": 300, "supervisory_unit": 200,
+               "phone": 40, "business_scope": 2000, "description": 2000}
+
+
 def _refuse_huge_cells(sheets: dict[str, RawSheet], problems: list[Problem]) -> None:
     for sheet in sheets.values():
         for row_no, values in sheet.rows:
             for i, v in enumerate(values):
-                if isinstance(v, str) and len(v) > MAX_CELL_CHARS:
-                    problems.append(Problem(sheet.name, row_no, sheet.headers[i] if i < len(
-                        sheet.headers) else None, "huge_cell", {"limit": MAX_CELL_CHARS}))
+                if not isinstance(v, str):
+                    continue
+                header = sheet.headers[i] if i < len(sheet.headers) else None
+                key = sheet.keys[i] if i < len(sheet.keys) else None
+                if len(v) > MAX_CELL_CHARS:
+                    problems.append(Problem(sheet.name, row_no, header, "huge_cell",
+                                            {"limit": MAX_CELL_CHARS}))
                     values[i] = v[:MAX_CELL_CHARS]
+                elif key in TEXT_LIMITS and len(v.strip()) > TEXT_LIMITS[key]:
+                    problems.append(Problem(sheet.name, row_no, header, "too_long",
+                                            {"limit": TEXT_LIMITS[key], "length": len(v.strip())}))
 
 
 def _refuse_formulas_without_values(path: Path, sheets: dict[str, RawSheet],
