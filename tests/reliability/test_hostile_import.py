@@ -90,3 +90,18 @@ def test_names_and_texts_have_length_limits(tmp_path):
     long = [p for p in raw.problems if p.key == "too_long"]
     assert len(long) == 1 and long[0].row == 2 and long[0].is_error
     assert "200" in long[0].describe("en")
+
+
+def test_a_merged_range_is_reported_not_read_as_empty(tmp_path):
+    path = tmp_path / "merged.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = L.SHEET_ORGS
+    ws.append(["统一社会信用代码", "名称", "类型", "成立登记日期", "登记状态"])
+    ws.append([code(1), "海沧区测试一协会", "社会团体", "2020-03-05", "正常"])
+    ws.append([code(2), "海沧区测试二协会", None, "2020-03-05", "正常"])
+    ws.merge_cells("C2:C3")  # one 类型 for two rows: the second would read as empty
+    wb.save(path)
+    merged = [p for p in L.read_ledger(path).problems if p.key == "merged_cells"]
+    assert sorted(p.row for p in merged) == [2, 3]
+    assert all(p.is_error and "C2:C3" in p.describe("en") for p in merged)

@@ -231,6 +231,52 @@ def _refuse_huge_cells(sheets: dict[str, RawSheet], problems: list[Problem]) -> 
                                             {"limit": TEXT_LIMITS[key], "length": len(v.strip())}))
 
 
+def _merged_ranges(path: Path) -> dict[str, list[str]]:
+    """Sheet title -> merged ranges ("A2:A5"), read from the workbook's XML (openpyxl's
+    read-only mode does not see them). A merged range shows its value in the first cell
+    only: the other rows would read as empty, so they are reported (issue 13)."""
+    import posixpath
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out: dict[str, list[str]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            for sheet in book.iter(f"{main}sheet"):
+                target = targets.get(sheet.get(rel), "")
+                member = (target.lstrip("/") if target.startswith("/")
+                          else posixpath.normpath(posixpath.join("xl", target)))
+                if member not in z.namelist():
+                    continue
+                xml = z.read(member).decode("utf-8", errors="replace")
+                refs = re.findall(r'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml)
+                if refs:
+                    out[sheet.get("name", "")] = refs
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return out
+
+
+def _refuse_merged_ranges(path: Path, sheets: dict[str, RawSheet],
+                          problems: list[Problem]) -> None:
+    import re
+
+    for title, refs in _merged_ranges(path).items():
+        name = sheet_name_for(title)
+        if name not in sheets:
+            continue
+        for ref in refs:
+            rows = [int(x) for x in re.findall(r"[0-9]+", ref)]
+            for row_no in range(min(rows), max(rows) + 1):
+                problems.append(Problem(name, row_no, None, "merged_cells", {"range": ref}))
+
+
 def _refuse_formulas_without_values(path: Path, sheets: dict[str, RawSheet],
                                     problems: list[Problem]) -> None:
     """A formula cell whose workbook holds no computed value (saved by a program that
@@ -273,6 +319,7 @@ def read_ledger(path: str | Path) -> RawLedger:
         kind = "xlsx"
         if sheets:
             _refuse_formulas_without_values(path, sheets, problems)
+            _refuse_merged_ranges(path, sheets, problems)
     elif suffix in (".csv", ".txt"):
         sheets, kind = _read_csv_file(path, problems), "csv"
     else:
