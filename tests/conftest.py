@@ -74,6 +74,8 @@ def settings(tmp_path: Path) -> Settings:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--pg", default=None, metavar="URL",
                      help="run the db fixture on this PostgreSQL database (MCA_TUI_TEST_PG)")
+    parser.addoption("--snapshot-update", action="store_true", default=False,
+                     help="rewrite the screen snapshots under tests/ui/snapshots/")
 
 
 def pytest_configure(config: pytest.Config) -> None:
