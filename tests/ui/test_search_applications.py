@@ -84,6 +84,7 @@ async def test_f3_lists_applications_marked_and_opens_them(make_app, ctx, regist
         marks = {str(results.get_option_at_index(i).prompt)[:2] for i in (0, 1)}
         assert marks == {"申请", "草稿"}  # newest change first
         assert str(results.get_option_at_index(2).prompt).startswith("海沧区")  # an organization
+        assert results.highlighted == 2  # the cursor starts on the first organization
         assert len(screen.app_hits) == 2 and len(screen.hits) >= 3
         # Enter on the filed application opens its page
         box.value = ""

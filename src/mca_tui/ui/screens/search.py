@@ -174,7 +174,9 @@ class SearchScreen(ServiceCalls, Screen):
         results.add_options([Option(hit_line(h), id=str(i)) for i, h in enumerate(self.hits)])
         self._status()
         if self.hits or self.app_hits:
-            results.highlighted = 0
+            # the cursor starts on the first organization (Enter in the box opens it, as
+            # before); the applications listed above it are one Up away
+            results.highlighted = len(self.app_hits) if self.hits else 0
 
     def _status(self) -> None:
         status = self.query_one("#search-status", Static)
