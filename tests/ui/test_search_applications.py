@@ -4,6 +4,7 @@ opening the application; the lookup reads the term index, never the application 
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from textual.widgets import Input, OptionList, Static
 
@@ -47,6 +48,7 @@ def test_service_finds_by_number_name_and_applicant(ctx, registry):  # noqa: ANN
     assert [h.id for h in search_applications(ctx, "篆刻")] == [draft.id]
 
 
+@pytest.mark.sqlite_only
 def test_lookup_reads_the_index_not_the_application_table(ctx, db):  # noqa: ANN001
     with db.read() as s:
         q = application_search.fragment("书法")

@@ -29,9 +29,13 @@ def upgrade() -> None:
         sa.Column('office_id', sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint('application_id', 'term', name=op.f('pk_application_term')),
     )
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        # byte order, as on SQLite: the prefix range (term < q || U+10FFFF) needs it
+        op.execute('ALTER TABLE application_term ALTER COLUMN term TYPE varchar(200) '
+                   'COLLATE "C"')
     op.create_index('ix_application_term_office_id_term', 'application_term',
                     ['office_id', 'term'], unique=False)
-    bind = op.get_bind()
     rows = [r for a in bind.execute(sa.text(
         "SELECT id, office_id, number, form_json FROM application")).mappings()
         for r in rows_for(a["id"], a["office_id"], a["number"], a["form_json"])]
