@@ -130,15 +130,20 @@ def normalize_code(s: str | None) -> str:
     without any whitespace or hyphen/dash."""
     if not s:
         return ""
-    return "".join(ch for ch in _clean(s, keep_punctuation=False).upper()
-                   if not ch.isspace() and ch not in _DASHES)
+    joined = "".join(ch for ch in _clean(s, keep_punctuation=False).upper()
+                     if not ch.isspace() and ch not in _DASHES)
+    # removing a space can join a letter and a combining mark ("Y¯" -> "Y\u0304"):
+    # compose again so that the result is its own normal form
+    return unicodedata.normalize("NFC", joined).upper()
 
 
 def normalize_name(s: str | None) -> str:
     """An organization or person name: normalize_text without any space (Chinese names
     contain none; stray spaces come from IMEs and pasted text), round brackets in their
     full-width form as official names print them."""
-    return normalize_text(s).replace(" ", "").translate(_ASCII_TO_FULLWIDTH_BRACKETS)
+    # NFC: a removed space may have separated a letter from a combining mark
+    return unicodedata.normalize("NFC", normalize_text(s).replace(" ", "")).translate(
+        _ASCII_TO_FULLWIDTH_BRACKETS)
 
 
 def normalize_phone(s: str | None) -> str:

@@ -62,6 +62,8 @@ def parse_code(value: object) -> str:
     if isinstance(value, bool):
         return normalize_code(str(value))
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN, #DIV/0!-like
+            raise CellError("code_scientific", value=str(value))
         if value.is_integer() and abs(value) < 1e15:
             return normalize_code(str(int(value)))  # exact: at most 15 digits
         raise CellError("code_scientific", value=excel_number_text(value))
