@@ -171,6 +171,14 @@ def test_daily_backups_keep_the_newest_n(tmp_path, registry):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
         assert daily_backup(db, folder, 0, date(2027, 3, 6)) is None
+        # a backup killed half-way a day ago left its temporary file: removed next time
+        stale = folder / ".registry-2027-03-06.db.part-99999"
+        stale.write_bytes(b"partial")
+        os.utime(stale, (time.time() - 2 * 86_400,) * 2)
+        fresh = folder / ".registry-2027-03-06.db.part-99998"
+        fresh.write_bytes(b"being written")
+        daily_backup(db, folder, 3, date(2027, 3, 6))
+        assert not stale.exists() and fresh.exists()
     finally:
         db.dispose()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import date
 from pathlib import Path
 
@@ -30,4 +31,12 @@ def daily_backup(db: Database, folder: Path, keep: int, today: date) -> Path | N
     for old in dated[:-keep]:
         old.unlink()
         log.info("daily backup removed (keeping %d): %s", keep, old)
+    # what a backup killed half-way left under its temporary name (sqlite.backup)
+    stale = time.time() - 86_400
+    for part in folder.glob(f".{path.stem}-*.db.part-*"):
+        try:
+            if part.stat().st_mtime < stale:
+                part.unlink()
+        except OSError:
+            pass
     return target
