@@ -21,7 +21,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
 
 PAGE = 50
-NAME_CELLS = 46
+NAME_CELLS = 36  # with code, person and a closed mark: one row at 80 columns
 
 
 def fit(text: str, cells: int) -> str:
