@@ -247,14 +247,17 @@ def test_not_a_receipt_is_one_line(ctx, db, tmp_path, capsys):
 def test_backup_and_export_leave_receipts_the_registry_extends(ctx, db, tmp_path, capsys):
     _make_events(ctx)
     backup = tmp_path / "b.db"
-    assert cli.main(["--db", rawdb.db_arg(db), "backup", str(backup)]) == 0
+    code = cli.main(["--db", rawdb.db_arg(db), "backup", str(backup)])
+    out = capsys.readouterr()
+    assert code == 0, out
     receipt = anchor.backup_receipt_path(backup)
-    assert str(receipt) in capsys.readouterr().out
+    assert str(receipt) in out.out
     assert stat.S_IMODE(os.stat(receipt).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
     assert anchor.read_receipt(receipt)[0].count == 6
     out_file = tmp_path / "x.csv"
-    assert cli.main(["--db", rawdb.db_arg(db), "export", str(out_file), "--unmasked"]) == 0
+    code = cli.main(["--db", rawdb.db_arg(db), "export", str(out_file), "--unmasked"])
+    assert code == 0, capsys.readouterr()
     assert stat.S_IMODE(os.stat(out_file).st_mode) == 0o600
     receipts = list(anchor.receipts_dir().glob("anchor-*.json"))
     assert len(receipts) == 1 and anchor.read_receipt(receipts[0])[0].count == 7
