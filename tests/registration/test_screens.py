@@ -16,6 +16,7 @@ from mca_tui.ui.calls import wait_for_closing_calls
 from mca_tui.ui.screens.application import ApplicationScreen, ApplicationsScreen
 from mca_tui.ui.screens.intake import IntakeScreen
 
+from ..ui.waiting import wait_until
 from .helpers import FOUNDER_ID, REP_ID, TODAY, sg_form
 
 
@@ -91,7 +92,12 @@ async def test_field_checked_on_leaving_and_draft_autosaved(people):
         await settle(app, pilot)
         assert "校验码" in problem(screen, "legal_rep_id_number")
         # the typed text is kept and autosaved (as typed) within a few seconds
-        await pilot.pause(2.6)
+        def autosaved() -> bool:
+            drafts = reg.list_applications(clerk, statuses=(ApplicationStatus.DRAFT,))
+            return bool(drafts) and reg.get_application(clerk, drafts[0].id).form.get(
+                "legal_rep_id_number") == "350205198001010011"
+
+        await wait_until(pilot, autosaved, timeout=15)  # the tick, then its worker
         await settle(app, pilot)
         [draft] = reg.list_applications(clerk, statuses=(ApplicationStatus.DRAFT,))
         saved = reg.get_application(clerk, draft.id)
