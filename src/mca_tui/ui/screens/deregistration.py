@@ -149,7 +149,7 @@ class DeregistrationScreen(_Calls, Screen):
                     prompt=t("dereg.ui.choose"), compact=True, id="f-audit_result"))
                 yield _row(t("dereg.ui.field_residual"), Input(compact=True, id="f-residual_assets"))
             yield Static(Text(""), id="dr-info")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -612,7 +612,7 @@ class CustodyDialog(ModalScreen[list[CustodyRecord] | None]):
                                         allow_blank=False, id=f"o-{item.value}"),
                                  Input(self.today.isoformat(), id=f"d-{item.value}"),
                                  classes="cd-row")
-            yield Footer(show_command_palette=False)
+            yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         if self.items:
@@ -656,7 +656,7 @@ class DeregistrationListScreen(_Calls, Screen):
         yield Static(Text(t("dereg.ui.list_title")), id="drl-title")
         yield DataTable(id="drl-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("dereg.ui.list_hint")), id="drl-hint")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=True, compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#drl-table", DataTable)
