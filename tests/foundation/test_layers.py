@@ -135,3 +135,9 @@ def test_the_graph_is_read():
     edges = _graph()
     assert "mca_tui.services.context" in edges["mca_tui.services.users"]
     assert "mca_tui.domain.identifiers" in {t for ts in edges.values() for t in ts}
+
+
+def test_demo_data_lives_in_the_demo_package():
+    """Services are the product's use cases; the demo's seeders live in ``mca_tui.demo``."""
+    stray = [m for m in _modules() if m.startswith("mca_tui.services") and "demo" in m]
+    assert not stray, f"demo code under services/: {stray}"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from mca_tui import cli, demo
+from mca_tui.demo.spot_check import SEED
 from mca_tui.reports.stats import year_stats
 from mca_tui.services.supervision import spot_checks
-from mca_tui.services.supervision.demo_spot_check import SEED
 from mca_tui.storage.models import SpotCheckPlanRow, SupervisionRecord
 
 

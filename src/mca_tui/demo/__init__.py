@@ -68,17 +68,17 @@ DEREGISTRATIONS = {2016: (1, 1), 2017: (1, 1), 2018: (1, 2), 2019: (1, 2), 2020:
                    2021: (1, 3), 2022: (2, 8), 2023: (2, 6), 2024: (2, 5), 2025: (1, 5),
                    2026: (1, 2)}
 # Deregistrations of these years are written through services.deregistration after the
-# import (services.deregistration_demo): in the ledger those organizations are active.
+# import (demo.deregistrations): in the ledger those organizations are active.
 SERVICE_DEREGISTRATION_YEARS = (2022,)
 # Dormant revocations written through services.revocation (full penalty cases, H12)
-# instead of being imported as revoked: the 7 of 2022 (revocation_demo).
+# instead of being imported as revoked: the 7 of 2022 (demo.revocations).
 SERVICE_REVOCATION_YEARS = (2022,)
 # Revocations per year: (dormant, other).
 REVOCATIONS = {2021: (3, 0), 2022: (7, 0), 2023: (6, 0), 2024: (1, 1), 2025: (1, 0)}
 # Report year -> organizations not accepted (None: about 8 % of those due).
 NOT_ACCEPTED = {2021: 23}
 # Supervision records the demo writes through the supervision services instead of the
-# ledger: the 2022 random spot check (services.supervision.demo_spot_check: a plan, its
+# ledger: the 2022 random spot check (demo.spot_check: a plan, its
 # seeded draw of 30, the results), so `mca-tui --demo spotcheck verify` proves a draw.
 SERVICE_WRITTEN = {(2022, "抽查")}
 # Supervision: year -> {kind: (organizations, extra records for some of them)}.
@@ -633,22 +633,22 @@ def _build(db: Database, settings: Settings) -> None:
     seed_demo_applications(db, settings)
 
     # ---- supervision (issue 10): the 2022 spot check through its services --------
-    from mca_tui.services.supervision.demo_spot_check import seed_demo_spot_check
+    from mca_tui.demo.spot_check import seed_demo_spot_check
 
     seed_demo_spot_check(db, settings)
 
     # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
-    from mca_tui.services.supervision.demo_reports import seed_demo_reports
+    from mca_tui.demo.annual_reports import seed_demo_reports
 
     seed_demo_reports(db, settings)
 
     # ---- deregistration (issue 11): the 2022 deregistrations through the services
-    from mca_tui.services.deregistration_demo import seed_demo_deregistrations
+    from mca_tui.demo.deregistrations import seed_demo_deregistrations
 
     seed_demo_deregistrations(db, settings, service_deregistrations(settings))
 
     # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
     # case at the serious-list step, and the dormancy summary of every organization
-    from mca_tui.services.revocation_demo import seed_demo_revocations
+    from mca_tui.demo.revocations import seed_demo_revocations
 
     seed_demo_revocations(db, settings, service_revocations(settings))

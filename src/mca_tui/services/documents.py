@@ -295,7 +295,7 @@ def files_deferred() -> Iterator[None]:
     """Within this block (this thread), documents are numbered and recorded as usual but
     their files are not rendered after the commit: ``preview`` and ``render_missing`` /
     ``mca-tui documents render`` write them from the record when they are wanted. Used
-    by the demo build (services.deregistration_demo), where dozens of past documents are
+    by the demo build (demo.deregistrations), where dozens of past documents are
     recorded and few are ever opened."""
     previous = getattr(_DEFERRED, "on", False)
     _DEFERRED.on = True

@@ -5,7 +5,7 @@ event whose action is the transition's action (``services.workflow``).
 Modules: ``annual_reports`` (the report cycle: who must report, intake, conclusion, the
 abnormal-list proposal for missing reports), ``credit_lists`` (活动异常名录 and
 严重违法失信名单: listing, new grounds, removal, promotion, the publication list),
-``demo_reports`` (the demo's 2025 cycle and listings through them). Audits, rectification,
+``mca_tui.demo.annual_reports`` (the demo's 2025 cycle and listings through them). Audits, rectification,
 interviews, spot checks and evaluation live beside them (``_rows`` is their plumbing).
 
 Who decides what follows ``domain.supervision.workflows``: the clerk receives a report, a
