@@ -47,6 +47,7 @@ def registry(ctx):
         {"统一社会信用代码": code(3, "2"), "日期": "2021-12-31", "类别": "财务审计"},
         {"统一社会信用代码": code(5, "1"), "日期": "2022-12-31", "类别": "财务审计"},
         {"统一社会信用代码": code(8, "1"), "日期": "2022-03-03", "类别": "约谈"},
+        {"统一社会信用代码": code(8, "1"), "日期": "2022-09-09", "类别": "约谈", "说明": "再次"},
         {"统一社会信用代码": code(6, "2"), "日期": "2022-12-31", "类别": "抽查"},
         {"统一社会信用代码": code(10, "3"), "日期": "2023-01-01", "类别": "评估"},
     ]
@@ -202,3 +203,12 @@ def test_accepted_counts_only_organizations_that_were_due(registry, settings):
     after = stats.year_stats(registry.db, settings, 2022).annual_report
     assert after == before == {"report_year": 2021, "due": 5, "accepted": 2}
     assert after["accepted"] <= after["due"]
+
+
+def test_interviews_are_counted_per_interview_in_the_paragraph(registry, settings):
+    """约谈…家次: one organization interviewed twice is two 家次 in the paragraph, while the
+    fixed JSON shape keeps counting organizations."""
+    y = stats.year_stats(registry.db, settings, 2022)
+    assert y.interview == 1 and y.interview_times == 2
+    assert "interview_times" not in y.to_dict()
+    assert "约谈社会组织负责人2家次" in stats.draft_paragraph(y, "zh")

@@ -72,11 +72,15 @@ class YearStats:
     # services.supervision.credit_lists): in the table, not in the fixed JSON shape nor
     # in equality (the ledger, which a registry round-trips through, has no credit lists)
     credit_lists: dict[str, int] = field(default_factory=dict, compare=False)
+    # interviews held in the year, counted per interview (the report's 家次: one
+    # organization interviewed twice is two); ``interview`` counts organizations
+    interview_times: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the JSON shape of ``mca-tui stats --json``."""
         out = asdict(self)
         out.pop("credit_lists", None)
+        out.pop("interview_times", None)
         return out
 
 
@@ -193,6 +197,11 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                        col(SupervisionRecord.trigger) != PENDING_EVALUATION_TRIGGER))
             .group_by(col(SupervisionRecord.kind))
         ).all())
+        interview_times = s.execute(
+            select(func.count()).select_from(SupervisionRecord)
+            .where(col(SupervisionRecord.kind) == SupervisionKind.INTERVIEW.value,
+                   _in_year(col(SupervisionRecord.record_date), year))
+        ).scalar_one()
     return YearStats(
         year=year,
         registered=registered,
@@ -202,6 +211,7 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                        "accepted": int(accepted)},
         **{k.value: int(kinds.get(k.value, 0)) for k in SUPERVISION},
         credit_lists=_credit_list_counts(db, year),
+        interview_times=int(interview_times),
     )
 
 
@@ -312,9 +322,10 @@ def draft_paragraph(stats: YearStats, lang: str | None = None) -> str:
         else:
             first.append(tx("revoked", total=v["total"]))
     sentences.append(first)
-    supervision = [tx(key, count=getattr(stats, key))
-                   for key in ("financial_audit", "rectification", "interview")
-                   if getattr(stats, key)]
+    # 约谈…家次 counts interviews, the other two organizations
+    counts = {"financial_audit": stats.financial_audit, "rectification": stats.rectification,
+              "interview": max(stats.interview_times, stats.interview)}
+    supervision = [tx(key, count=n) for key, n in counts.items() if n]
     if supervision:
         supervision[0] = tx("supervision_lead") + supervision[0]
         sentences.append(supervision)
