@@ -28,8 +28,8 @@ async def test_sign_out_key_in_footer_and_help(make_app, registry):
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(app, pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "注销" in footer_text(app)
-        assert ("^o", "注销") in [(k.lower(), d) for k, d in key_lines(app, app.screen)]
+        assert "退出登录" in footer_text(app)
+        assert ("^o", "退出登录") in [(k.lower(), d) for k, d in key_lines(app, app.screen)]
         await pilot.press("ctrl+o")
         await wait_until(pilot, lambda: isinstance(app.screen, SignInScreen))
         assert app.ctx is None
