@@ -268,7 +268,7 @@ def ensure_office(db: Database, settings: Settings) -> Office:
             s = unit.session
             office = s.exec(select(Office).where(Office.code == code)).first()
             if office is not None:
-                raise _OfficeExists(office)
+                raise _OfficeExists
             office = Office(id=office_id_for(code), code=code, name=settings.office.name,
                             kind="district")
             s.add(office)
@@ -280,9 +280,10 @@ def ensure_office(db: Database, settings: Settings) -> Office:
             unit.record("office", office.id, None,
                         {"code": code, "name": office.name,
                          "subdistricts": [f"{o.code} {o.name}" for o in subs]})
-    except _OfficeExists as found:  # created meanwhile by another process
-        return found.office
-    except IntegrityError:  # the same where writers run at once (a PostgreSQL server)
+    except (_OfficeExists, IntegrityError):
+        # created meanwhile by another process (found inside the unit, or the insert hit
+        # the unique code where writers run at once on a server). The unit rolled back,
+        # which expires what it read, so the office is read again in a session of its own.
         with db.read() as s:
             office = s.exec(select(Office).where(Office.code == code)).first()
         if office is None:
@@ -291,8 +292,7 @@ def ensure_office(db: Database, settings: Settings) -> Office:
 
 
 class _OfficeExists(Exception):  # noqa: N818 - control flow inside ensure_office
-    def __init__(self, office: Office) -> None:
-        self.office = office
+    """The office row exists already: leave the unit without writing."""
 
 
 def owns_registry_file(db: Database) -> bool:
