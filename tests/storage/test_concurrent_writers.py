@@ -57,7 +57,10 @@ def test_two_processes_write_at_once_lose_nothing_and_share_no_number(db, make_c
     same = [_accept_and_review(clerk, reviewer, 90 + w, "厦门市海沧区同名体育协会")
             for w in range(2)]
     with db.read() as s:
-        events_before = len(s.exec(select(AuditEvent.id)).all())
+        events_before = len(s.exec(select(AuditEvent.id).where(
+            AuditEvent.action != "user.sign_in")).all())
+        sign_ins_before = len(s.exec(select(AuditEvent.id).where(
+            AuditEvent.action == "user.sign_in")).all())
 
     start = tmp_path / "start"
     procs = []
@@ -106,11 +109,16 @@ def test_two_processes_write_at_once_lose_nothing_and_share_no_number(db, make_c
         counter = s.exec(select(CodeCounter).where(
             CodeCounter.name.startswith("uscc:"))).one()
         assert counter.last_value >= 2 * PER_WORKER + 1
-        events = len(s.exec(select(AuditEvent.id)).all())
+        events = len(s.exec(select(AuditEvent.id).where(
+            AuditEvent.action != "user.sign_in")).all())
+        sign_ins = len(s.exec(select(AuditEvent.id).where(
+            AuditEvent.action == "user.sign_in")).all())
         chain = verify_chains(s)
-    # one event per write that happened (a refused approval writes nothing), and each
-    # worker's sign-in
-    assert events - events_before == len(approved) + len(recorded) + 2
+    # one event per write that happened (a refused approval writes nothing); a sign-in's
+    # event is written in the background once the registry is free (it never waits for
+    # the write lock), so a worker that exits at once may leave it unwritten
+    assert events - events_before == len(approved) + len(recorded)
+    assert sign_ins - sign_ins_before <= 2
     assert chain.ok, chain.broken
 
 
