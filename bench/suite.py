@@ -204,6 +204,15 @@ class Suite:
         self.add("startup.database_ready", ms, "import of a bare Textual app", base, 600.0,
                  note="in-process time from the first import, not the first frame")
 
+    def keystroke(self) -> None:
+        """Keystroke -> results repainted in the search screen (bench/keystroke.py), beside
+        the same screen repainting a cursor move (the frame alone)."""
+        out = subprocess.check_output([sys.executable, str(Path(__file__).parent / "keystroke.py"),
+                                       str(self.path)])
+        got = json.loads(out)
+        self.add("ui.keystroke_to_repaint", got["keys_ms"], "cursor move repaint (no search)",
+                 got["frames_ms"], 50.0)
+
     def reindex(self) -> None:
         """search --reindex on a copy: organizations per second and peak memory."""
         with tempfile.TemporaryDirectory() as tmp:
@@ -282,7 +291,8 @@ def run(size: str, repeat: int, json_path: str | None, skip: set[str]) -> int:
     suite = Suite(path, n, repeat)
     steps = [("search", suite.search), ("paging", suite.paging), ("record", suite.record),
              ("home", suite.home), ("stats", suite.stats), ("dormancy", suite.dormancy_list),
-             ("startup", suite.startup), ("reindex", suite.reindex), ("import", suite.ledger_import),
+             ("startup", suite.startup), ("keystroke", suite.keystroke), ("reindex", suite.reindex),
+             ("import", suite.ledger_import),
              ("size", suite.sizes),
              ("memory", suite.memory)]
     for name, step in steps:

@@ -1,0 +1,87 @@
+"""Keystroke -> results repainted, in the app itself (issue 12's "keystroke" row).
+
+Runs the real search screen headless (Textual's Pilot) on a registry and types each
+query one key at a time, as a clerk does. For every key it measures from the key press
+to the moment the screen shows the results of everything typed so far and has been
+repainted: the search worker, the stale-result handling and the option list repaint
+are all inside the figure. The baseline is the same screen repainting without a search
+(the cursor moved in the result list), i.e. the cost of the terminal frame alone.
+
+``python bench/keystroke.py PATH`` prints the figures; ``bench/suite.py`` calls
+``measure`` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+QUERIES = ["海沧区社会", "社工", "老年协会", "hcq", "M0000", "陈伟", "莆田商会", "3502"]
+
+
+async def _measure(path: Path, queries: list[str]) -> tuple[list[float], list[float]]:
+    from textual.app import App
+    from textual.widgets import Input, OptionList
+
+    from mca_tui.config import Settings
+    from mca_tui.services.context import cli_context
+    from mca_tui.storage.engine import Database
+    from mca_tui.ui.screens.search import SearchScreen
+
+    db = Database.open(path)
+    ctx = cli_context(db, Settings(documents_dir=str(path.parent / "documents")))
+
+    class Bench(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(SearchScreen(ctx))
+
+    async def until(pilot, cond, timeout: float = 30.0) -> None:  # noqa: ANN001
+        deadline = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the search screen did not settle")
+            await asyncio.sleep(0.0005)
+
+    keys: list[float] = []
+    frames: list[float] = []
+    app = Bench()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        box = screen.query_one("#query", Input)
+        results = screen.query_one("#results", OptionList)
+        for q in queries:
+            box.value = ""
+            await until(pilot, lambda: not screen.searching and screen.query_text == "")
+            await pilot.pause()
+            typed = ""
+            for ch in q:
+                typed += ch
+                t0 = time.perf_counter()
+                await pilot.press(ch)
+                await until(pilot, lambda typed=typed: not screen.searching
+                            and screen.query_text == typed)
+                await pilot.pause()  # the repaint of what the worker returned
+                keys.append((time.perf_counter() - t0) * 1000)
+            if results.option_count > 1:
+                results.focus()
+                for _ in range(3):
+                    t0 = time.perf_counter()
+                    await pilot.press("down")
+                    await pilot.pause()
+                    frames.append((time.perf_counter() - t0) * 1000)
+                box.focus()
+    db.dispose()
+    return keys, frames
+
+
+def measure(path: Path, queries: list[str] | None = None) -> tuple[list[float], list[float]]:
+    return asyncio.run(_measure(path, queries or QUERIES))
+
+
+if __name__ == "__main__":
+    ks, fs = measure(Path(sys.argv[1]))
+    print(json.dumps({"keys_ms": ks, "frames_ms": fs}))
