@@ -330,13 +330,7 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
                                      {"on": concluded_on.isoformat()}))
     order: RectificationOrder | None = None
     if ar.opens_rectification(value):
-        order = RectificationOrder(
-            RectificationSource.REPORT_CONCLUSION, concluded_on,
-            rectify_by or concluded_on,
-            tuple(RectificationItem(i.strip()) for i in (items or []) if i.strip()))
-        if rectify_by is None:
-            problems.append(FieldProblem("rectify_by", "supervision.ui.error.rectify_by"))
-        problems += rule_problems("items", check_order(order, today))
+        order = _draft_order(concluded_on, items, rectify_by, today, problems)
     with ctx.db.read() as s:
         report = s.get(AnnualReport, report_id)
         if report is None:
@@ -363,19 +357,9 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
         s.add(report)
         after: dict[str, Any] = {"conclusion": value.value, "concluded_on": concluded_on}
         if order is not None:
-            # the order is the reviewer's (RECTIFICATION table: 下达整改 by a reviewer),
-            # written by the rectification service in this unit, with its notice
-            from mca_tui.services.supervision.rectification import open_order
-
+            # the order is the reviewer's (RECTIFICATION table: 下达整改 by a reviewer)
             check_transition(ctx, RECTIFICATION, "rectification.order", NEW)
-            org = s.get(Organization, report.organization_id)
-            assert org is not None
-            rect = open_order(u, ctx, org, source=RectificationSource.REPORT_CONCLUSION,
-                              items=[i.text for i in order.items], due_on=order.due_on,
-                              ordered_on=order.ordered_on, source_ref=report.id)
-            rect_id = rect.id
-            after["rectification"] = {"due_on": order.due_on,
-                                      "items": [i.text for i in order.items]}
+            rect_id = _open_report_order(u, ctx, report, order, after)
         _refresh_dormancy(u, ctx, report.organization_id)
         u.record("annual_report", report_id, {"conclusion": None}, after)
     return rect_id
@@ -384,6 +368,35 @@ def conclude(ctx: ServiceContext, report_id: str, conclusion: str, *, concluded_
 @dataclass
 class _Stateful:
     status: str
+
+
+def _draft_order(on: date, items: list[str] | None, rectify_by: date | None, today: date,
+                 problems: list[FieldProblem]) -> RectificationOrder:
+    """The rectification order a conclusion (or an adjusted one) of 基本合格 / 不合格 opens,
+    checked: the deadline is required and the order must pass ``check_order`` (its
+    problems are appended to ``problems``)."""
+    order = RectificationOrder(
+        RectificationSource.REPORT_CONCLUSION, on, rectify_by or on,
+        tuple(RectificationItem(i.strip()) for i in (items or []) if i.strip()))
+    if rectify_by is None:
+        problems.append(FieldProblem("rectify_by", "supervision.ui.error.rectify_by"))
+    problems += rule_problems("items", check_order(order, today))
+    return order
+
+
+def _open_report_order(u: Unit, ctx: ServiceContext, report: AnnualReport,
+                       order: RectificationOrder, after: dict[str, Any]) -> str:
+    """Write ``order`` in the caller's unit through the rectification service (with its
+    notice), its source the report; the event's headline gets the order. Returns its id."""
+    from mca_tui.services.supervision.rectification import open_order
+
+    org = u.session.get(Organization, report.organization_id)
+    assert org is not None
+    rect = open_order(u, ctx, org, source=RectificationSource.REPORT_CONCLUSION,
+                      items=[i.text for i in order.items], due_on=order.due_on,
+                      ordered_on=order.ordered_on, source_ref=report.id)
+    after["rectification"] = {"due_on": order.due_on, "items": [i.text for i in order.items]}
+    return rect.id
 
 
 def _refresh_dormancy(u: Unit, ctx: ServiceContext, organization_id: str) -> None:
@@ -424,12 +437,7 @@ def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on:
         old = report.conclusion
     order: RectificationOrder | None = None
     if ar.opens_rectification(value) and not ar.opens_rectification(old):
-        order = RectificationOrder(
-            RectificationSource.REPORT_CONCLUSION, adjusted_on, rectify_by or adjusted_on,
-            tuple(RectificationItem(i.strip()) for i in (items or []) if i.strip()))
-        if rectify_by is None:
-            problems.append(FieldProblem("rectify_by", "supervision.ui.error.rectify_by"))
-        problems += rule_problems("items", check_order(order, ctx.today()))
+        order = _draft_order(adjusted_on, items, rectify_by, ctx.today(), problems)
     if problems:
         raise ValidationFailed(problems)
     rect_id: str | None = None
@@ -449,16 +457,7 @@ def adjust(ctx: ServiceContext, report_id: str, conclusion: str, *, adjusted_on:
         after: dict[str, Any] = {"conclusion": value.value, "concluded_on": adjusted_on,
                        "reason": reason.strip()}
         if order is not None:
-            from mca_tui.services.supervision.rectification import open_order
-
-            org = s.get(Organization, report.organization_id)
-            assert org is not None
-            rect = open_order(u, ctx, org, source=RectificationSource.REPORT_CONCLUSION,
-                              items=[i.text for i in order.items], due_on=order.due_on,
-                              ordered_on=order.ordered_on, source_ref=report.id)
-            rect_id = rect.id
-            after["rectification"] = {"due_on": order.due_on,
-                                      "items": [i.text for i in order.items]}
+            rect_id = _open_report_order(u, ctx, report, order, after)
         _refresh_dormancy(u, ctx, report.organization_id)
         u.record("annual_report", report_id, before, after)
     return rect_id
