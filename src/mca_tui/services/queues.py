@@ -225,7 +225,9 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
                 .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                 .where(SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
                        col(SupervisionRecord.due_on).is_not(None),
-                       col(SupervisionRecord.completed_on).is_(None))), "record"
+                       col(SupervisionRecord.completed_on).is_(None),
+                       # an order cancelled by the approver (rectification.cancel)
+                       col(SupervisionRecord.outcome) != "cancelled")), "record"
     if queue == "case_steps":
         horizon = today + timedelta(days=7 + 90)  # decision due within ~7 working days
         return (select(PenaltyCase, Organization)

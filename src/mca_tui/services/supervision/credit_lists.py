@@ -200,7 +200,8 @@ def outstanding_reasons(ctx: ServiceContext, s: Session, org_id: str,
         SupervisionRecord.organization_id == org_id,
         SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
         col(SupervisionRecord.completed_on).is_(None),
-        col(SupervisionRecord.due_on).is_not(None))).all()
+        col(SupervisionRecord.due_on).is_not(None),
+        col(SupervisionRecord.outcome) != "cancelled")).all()  # rectification.cancel
     for order in open_orders:
         assert order.due_on is not None  # selected above
         out.append(t("supervision.ui.outstanding_rectification", on=order.due_on.isoformat()))

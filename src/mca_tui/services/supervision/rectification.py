@@ -40,6 +40,7 @@ RS = RectificationState
 
 __all__ = [
     "OrderView",
+    "cancel",
     "extend",
     "list_overdue",
     "load_order",
@@ -83,17 +84,26 @@ class OrderView:
     due_on: date | None
     items: tuple[tuple[str, date | None], ...]
     status: str
-    state: str  # rules.order_state: open / overdue / completed / verified / failed
+    state: str  # rules.order_state: open / overdue / completed / verified / failed; cancelled
     document_id: str | None
+    cancel_reason: str = ""
+
+
+CANCELLED_OUTCOME = RS.CANCELLED.value
+"""``SupervisionRecord.outcome`` of a cancelled order: the readers of open orders (the
+home queue, what is left to rectify before a removal from the abnormal list) leave it out
+in SQL (the state itself lives in ``details_json``)."""
 
 
 def _view(row: SupervisionRecord, org_name: str, today: date) -> OrderView:
     order_ = to_rule(row)
     data = _rows.details(row)
+    status = str(data.get("status") or "")
+    state = (RS.CANCELLED.value if status == RS.CANCELLED.value
+             else rules.order_state(order_, today))
     return OrderView(row.id, row.organization_id, org_name, row.trigger, row.record_date,
                      row.due_on, tuple((i.text, i.completed_on) for i in order_.items),
-                     str(data.get("status") or ""), rules.order_state(order_, today),
-                     data.get("document_id"))
+                     status, state, data.get("document_id"), str(data.get("cancel_reason") or ""))
 
 
 def load_order(ctx: ServiceContext, record_id: str) -> OrderView:
@@ -259,6 +269,30 @@ def extend(ctx: ServiceContext, record_id: str, new_due: date, reason: str) -> N
         unit.record("supervision_record", row.id,
                     {"due_on": before.isoformat() if before else None},
                     {"due_on": new_due.isoformat(), "reason": reason})
+
+
+def cancel(ctx: ServiceContext, record_id: str, reason: str, on: date | None = None) -> None:
+    """The approver cancels an order made in error (撤回整改通知), always with its reason;
+    only an order still open or waiting for verification (the RECTIFICATION table refuses
+    a verified or cancelled one). The order leaves the deadline queue and the abnormal-list
+    proposal; its notice and steps stay on the record."""
+    on = on or ctx.today()
+    with _write(ctx, "rectification.cancel", record_id) as unit:
+        row = _rows.load(unit.session, record_id, KIND)
+        reason = _rows.require_text("reason", reason)
+        _rows.not_future(ctx, "on", on)
+        before = _rows.details(row).get("status")
+        _rows.move(ctx, RECTIFICATION, "rectification.cancel", row, on, reason=reason)
+        data = _rows.details(row)
+        data["cancel_reason"] = reason
+        data["cancelled_on"] = on.isoformat()
+        _rows.set_details(row, data)
+        row.outcome = CANCELLED_OUTCOME
+        unit.session.add(row)
+        unit.note = reason
+        unit.record("supervision_record", row.id, {"status": before},
+                    {"status": RS.CANCELLED.value, "cancelled_on": on.isoformat(),
+                     "reason": reason}, organization_id=row.organization_id)
 
 
 # -- the abnormal-list proposal for overdue orders (ground (三)) ------------------------------

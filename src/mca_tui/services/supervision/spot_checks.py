@@ -71,6 +71,7 @@ __all__ = [
     "PublicationRow",
     "approve",
     "available",
+    "cancel",
     "create_plan",
     "declare_conflict",
     "draw",
@@ -117,10 +118,11 @@ def _steps(row: SpotCheckPlanRow) -> list[dict[str, Any]]:
     return steps
 
 
-def _add_step(ctx: ServiceContext, row: SpotCheckPlanRow, step: str, on: date) -> None:
+def _add_step(ctx: ServiceContext, row: SpotCheckPlanRow, step: str, on: date,
+              **extra: object) -> None:
     steps = _steps(row)
     steps.append({"step": step, "on": on.isoformat(), "user_id": ctx.actor.user_id,
-                  "name": ctx.actor.name})
+                  "name": ctx.actor.name, **extra})
     row.steps_json = json.dumps(steps, ensure_ascii=False)
 
 
@@ -128,12 +130,13 @@ def _state_label(state: str) -> str:
     return t(f"enum.SpotCheckPlanState.{state}") if state in {s.value for s in SP} else state
 
 
-def _move(ctx: ServiceContext, action: str, row: SpotCheckPlanRow, on: date) -> None:
+def _move(ctx: ServiceContext, action: str, row: SpotCheckPlanRow, on: date,
+          **extra: object) -> None:
     tr = wf.apply_transition(ctx, SPOT_CHECK_PLAN, action, row,
                              history=_rows.history(SPOT_CHECK_PLAN, _steps(row)),
                              state_label=_state_label)
     if tr.step:
-        _add_step(ctx, row, tr.step, on)
+        _add_step(ctx, row, tr.step, on, **extra)
 
 
 def plan_of(row: SpotCheckPlanRow) -> rules.SpotCheckPlan:
@@ -183,6 +186,7 @@ class PlanView:
     drawn_on: date | None
     published_on: date | None
     actions: tuple[str, ...]
+    cancel_reason: str = ""  # a cancelled plan: the approver's reason
 
 
 def _view(ctx: ServiceContext, s: Session, row: SpotCheckPlanRow) -> PlanView:
@@ -203,7 +207,9 @@ def _view(ctx: ServiceContext, s: Session, row: SpotCheckPlanRow) -> PlanView:
         inspectors, {k: tuple(v) for k, v in json.loads(row.conflicts_json or "{}").items()},
         results, row.drawn_on, row.published_on,
         wf.available_actions(ctx, SPOT_CHECK_PLAN, row.status,
-                             _rows.history(SPOT_CHECK_PLAN, _steps(row))))
+                             _rows.history(SPOT_CHECK_PLAN, _steps(row))),
+        next((str(x.get("reason") or "") for x in reversed(_steps(row))
+              if x.get("step") == "cancelled"), ""))
 
 
 def officers(ctx: ServiceContext) -> list[Officer]:
@@ -338,6 +344,21 @@ def approve(ctx: ServiceContext, plan_id: str) -> None:
         unit.session.add(row)
         unit.record("spot_check_plan", plan_id, {"status": SP.DRAFT.value},
                     {"status": SP.APPROVED.value})
+
+
+def cancel(ctx: ServiceContext, plan_id: str, reason: str) -> None:
+    """The approver cancels a plan before its draw (a draft or an approved plan; once
+    drawn, the draw is public and stays: the SPOT_CHECK_PLAN table refuses), always with
+    its reason, kept in the plan's steps and the event."""
+    reason = _rows.require_text("reason", reason)
+    with ctx.unit("spot_check.cancel", subject=Subject("spot_check_plan", plan_id),
+                  note=reason) as unit:
+        row = _load(unit.session, plan_id)
+        before = row.status
+        _move(ctx, "spot_check.cancel", row, ctx.today(), reason=reason)
+        unit.session.add(row)
+        unit.record("spot_check_plan", plan_id, {"status": before},
+                    {"status": SP.CANCELLED.value, "reason": reason})
 
 
 def _population(s: Session) -> list[OrgFacts]:
