@@ -4,7 +4,8 @@ the organizations drawn with their inspector pairs and results.
 Keys: F4 new plan; F9 the plan's next step (approve, draw — after a confirmation, the
 seed and the list's fingerprint are shown —, send the notices, finish, publish); F6 an
 officer's declared conflict (回避) before the draw; F8 the result of the organization under
-the cursor; F7 export the publication list (公示); F5 refresh; Tab between the two lists;
+the cursor; F7 export the publication list (公示); F10 (approver) cancel the plan before its
+draw, with its reason; F5 refresh; Tab between the two lists;
 Esc back. Every step runs in a worker through ``services.supervision.spot_checks``.
 """
 
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from mca_tui.domain import permissions
 from mca_tui.domain.enums import OrgType, SpotCheckKind
 from mca_tui.domain.supervision.spot_check import CHECK_ITEMS
 from mca_tui.i18n import label, t
@@ -46,6 +48,8 @@ class SpotCheckScreen(ServiceCalls, Screen):
         Binding("f6", "conflict", t("sv.spot.key_conflict"), id="spot.conflict"),
         Binding("f8", "result", t("sv.spot.key_result"), id="spot.result"),
         Binding("f7", "export", t("ui.key.export"), id="spot.export"),
+        # the approver cancels a plan before its draw (SPOT_CHECK_PLAN: cancel)
+        Binding("f10", "cancel_plan", t("sv.spot.key_cancel"), id="spot.cancel"),
         Binding("f5", "refresh", t("ui.key.refresh"), id="spot.refresh"),
     ]
 
@@ -62,6 +66,11 @@ class SpotCheckScreen(ServiceCalls, Screen):
         yield DataTable(id="spot-drawn", cursor_type="row", zebra_stripes=True)
         yield Static("", id="spot-status", markup=False)
         yield Footer(show_command_palette=True, compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_plan":  # offered to whoever the table lets cancel
+            return self.ctx.actor.has(*permissions.roles_for("spot_check.cancel"))
+        return True
 
     def on_mount(self) -> None:
         plans = self.query_one("#spot-plans", DataTable)
@@ -115,7 +124,9 @@ class SpotCheckScreen(ServiceCalls, Screen):
         if plan is None:
             info.update("")
             return
-        if plan.seed:
+        if plan.status == "cancelled":
+            info.update(Text(t("sv.spot.info_cancelled", reason=plan.cancel_reason)))
+        elif plan.seed:
             info.update(Text(t("sv.spot.info_drawn", population=plan.population_size,
                                hash=plan.population_hash[:16], seed=plan.seed,
                                drawn=len(plan.drawn))))
@@ -222,6 +233,33 @@ class SpotCheckScreen(ServiceCalls, Screen):
 
         self.call_service(fn, self.ctx, plan_id, then=done,
                           failed=lambda m: self._say(m, error=True), group="spot-step")
+
+    def action_cancel_plan(self) -> None:
+        """Cancel the plan under the cursor before its draw, with its reason (the form is
+        the confirmation; the service refuses a drawn plan)."""
+        plan = self.plan
+        if plan is None:
+            self._say(t("sv.spot.none"), error=True)
+            return
+        if "spot_check.cancel" not in plan.actions:
+            self._say(t("sv.spot.cannot_cancel",
+                        state=t(f"enum.SpotCheckPlanState.{plan.status}")), error=True)
+            return
+        ctx = self.ctx
+
+        def submit(v: dict) -> bool:
+            svc.cancel(ctx, plan.id, v["reason"])
+            return True
+
+        def done(result: object) -> None:
+            if result:
+                self._say(t("sv.spot.cancelled"))
+            self.action_refresh(plan.id)
+
+        self.app.push_screen(
+            SupervisionForm(t("sv.spot.cancel_title", title=plan.title)[:30],
+                            [Field("reason", t("sv.spot.f_cancel_reason"))], submit,
+                            t("sv.spot.cancel_hint")), done)
 
     def action_conflict(self) -> None:
         plan = self.plan

@@ -6,7 +6,8 @@ Keys: F9 the next step of the row under the cursor (mark a required audit done, 
 item / report completion / verify a rectification, record an interview, take the next
 evaluation step, lower or cancel a grade); F4 record a financial audit; F6 order a
 rectification; F8 notify an interview; F2 an evaluation application (the eligibility check
-of Order 39 Art 6–7 answers at once); F5 refresh; Esc back. Every step opens a small form
+of Order 39 Art 6–7 answers at once); F10 (approver) withdraw the rectification order under
+the cursor, with its reason; F5 refresh; Esc back. Every step opens a small form
 (ui.screens.supervision_forms): a refusal keeps what was typed.
 """
 
@@ -96,6 +97,8 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         Binding("f6", "order", t("sv.org.key_order"), id="svorg.order"),
         Binding("f8", "interview", t("sv.org.key_interview"), id="svorg.interview"),
         Binding("f2", "evaluation", t("sv.org.key_evaluation"), id="svorg.evaluation"),
+        # the approver withdraws an order made in error (RECTIFICATION: cancel)
+        Binding("f10", "cancel_order", t("sv.org.key_cancel"), id="svorg.cancel_order"),
         Binding("f5", "refresh", t("ui.key.refresh"), id="svorg.refresh"),
     ]
 
@@ -111,6 +114,11 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         yield Static("", id="svo-detail", markup=False)
         yield Static("", id="svo-status", markup=False)
         yield Footer(show_command_palette=True, compact=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_order":  # offered to whoever the table lets cancel
+            return self.ctx.actor.has(*permissions.roles_for("rectification.cancel"))
+        return True
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -146,8 +154,12 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
     def _detail(self, row: Row) -> str:
         v = row.view
         if row.kind == "rectification":
-            return "\n".join(f"{i}. {text}" + (f"（{d.isoformat()}）" if d else "")
-                             for i, (text, d) in enumerate(v.items, 1))  # type: ignore[attr-defined]
+            lines = [f"{i}. {text}" + (f"（{d.isoformat()}）" if d else "")
+                     for i, (text, d) in enumerate(v.items, 1)]  # type: ignore[attr-defined]
+            if v.cancel_reason:  # type: ignore[attr-defined]
+                lines.insert(0, t("sv.org.cancelled_line",
+                                  reason=v.cancel_reason))  # type: ignore[attr-defined]
+            return "\n".join(lines)
         if row.kind == "financial_audit":
             return f"{v.article}"  # type: ignore[attr-defined]
         return row.summary
@@ -345,6 +357,29 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
             return True
 
         self._form(t("sv.org.extend_title"), fields, submit)
+
+    def action_cancel_order(self) -> None:
+        """Withdraw the order under the cursor (撤回整改通知), with its reason: a small
+        form is the confirmation; the service refuses a state the table does not allow."""
+        row = self._current()
+        if row is None or row.kind != "rectification":
+            self._say(t("sv.org.cancel_pick"), error=True)
+            return
+        v: rectification.OrderView = row.view  # type: ignore[assignment]
+        if v.status not in ("ordered", "completed"):
+            self._say(t("sv.org.cannot_cancel", state=row.state), error=True)
+            return
+        ctx = self.ctx
+        fields = [Field("reason", t("sv.org.f_cancel_reason")),
+                  Field("on", t("sv.org.f_cancelled_on"), "date", self._today())]
+
+        def submit(values: dict) -> bool:
+            rectification.cancel(ctx, v.id, values["reason"], values["on"] or ctx.today())
+            return True
+
+        first = v.items[0][0] if v.items else ""
+        self._form(f"{t('sv.org.cancel_title')}：{first}"[:30], fields, submit,
+                   t("sv.org.cancel_hint"))
 
     def _refresh_said(self) -> None:
         self._say(t("sv.ui.done"))
