@@ -38,6 +38,7 @@ from mca_tui.ui.dialogs.registration_dialogs import (
     PreviewDialog,
     TextPromptDialog,
 )
+from mca_tui.ui.widgets.info_text import InfoText, date_text
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ _MAIN = {"application.accept": "form", "application.correction_complete": "form"
 _OTHER = {"correction": "application.correction", "refuse": "application.refuse"}
 
 
-def _d(value: Any) -> str:
-    return value.isoformat() if value else "-"
+_d = date_text
 
 
 def _days_text(left: int) -> str:
@@ -165,27 +165,16 @@ class ApplicationScreen(_Worker, Screen):
 
     def render_info(self, info: reg.ApplicationInfo) -> Text:
         today = self.ctx.today()
-        out = Text()
-
-        def section(title: str) -> None:
-            out.append(f"\n{title}\n", style="bold")
-
-        def line(text: str, style: str = "") -> None:
-            out.append(text + "\n", style=style)
-
+        out = InfoText()
+        section, line = out.section, out.line
         line(t("registration.ui.summary", type=label(info.org_type), kind=label(info.kind),
                status=label(info.status)))
         if info.uscc:
             line(t("registration.ui.uscc", uscc=info.uscc), "bold")
         section(t("registration.ui.sec_clocks"))
-        if info.decision_deadline:
-            d = info.decision_deadline
-            line(t("registration.ui.clock_line", rule=d.rule_text(), due=_d(d.due),
-                   state=d.describe(today), article=d.article))
-        if info.correction_deadline:
-            d = info.correction_deadline
-            line(t("registration.ui.clock_line", rule=d.rule_text(), due=_d(d.due),
-                   state=d.describe(today), article=d.article))
+        for clock in (info.decision_deadline, info.correction_deadline):
+            if clock:
+                out.clock("registration.ui.clock_line", clock, today)
         if info.applicant_due is not None:
             left = (info.applicant_due - today).days
             line(t("registration.ui.applicant_due", due=_d(info.applicant_due),
@@ -224,9 +213,10 @@ class ApplicationScreen(_Worker, Screen):
                     before = t(f"registration.direct.{before}")
                 elif name == "civil_form" and before != "-":
                     before = t(f"enum.CivilForm.{before}")
-                line(f"  {t(key)}：{before} {t('registration.ui.new_value')}{value}")
+                out.field(t(key), f"{before} {t('registration.ui.new_value')}{value}",
+                          indent="  ")
             else:
-                line(f"  {t(key)}：{value}")
+                out.field(t(key), value, indent="  ")
         if info.findings:
             section(t("registration.ui.sec_findings"))
             for f in sorted(info.findings, key=lambda f: 0 if f.blocks else 1):
@@ -244,14 +234,9 @@ class ApplicationScreen(_Worker, Screen):
             section(t("registration.ui.sec_reasons"))
             line("  " + info.decision_reasons)
         section(t("registration.ui.sec_steps"))
-        for step in info.steps:
-            line(f"  {_d(step.on_date)}  {t(f'registration.step.{step.step}')}  "
-                 f"{step.actor_name}  {step.note}".rstrip())
-        if info.documents:
-            section(t("registration.ui.sec_documents"))
-            for doc in info.documents:
-                line(f"  {doc.number}  {doc.title}")
-        return out
+        out.steps("registration.step.", info.steps)
+        out.documents(t("registration.ui.sec_documents"), info.documents)
+        return out.text
 
     # ------------------------------------------------------------------ what may be done
 

@@ -1,4 +1,6 @@
-"""注销登记: one deregistration file, and the list of those in progress.
+"""注销登记: one deregistration file (the list of those in progress is in
+``deregistration_list``, the 收缴登记 dialog in ``deregistration_custody``, the file's text
+in ``deregistration_view``; all three are importable from here too).
 
 The file page is the form the clerk fills at the counter (application date, trigger, the
 liquidation body and its dates, the checklist of materials, the liquidation audit) while
@@ -20,48 +22,26 @@ Reached from the organization record (申请注销), the home queues (注销登�
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.casework import CustodyRecord
-from mca_tui.domain.dates import parse_date
 from mca_tui.domain.deregistration import triggers_for
-from mca_tui.domain.enums import (
-    ApplicationStatus,
-    CustodyItem,
-    CustodyOutcome,
-    DeregistrationMaterial,
-    OrgType,
-)
+from mca_tui.domain.enums import ApplicationStatus, DeregistrationMaterial, OrgType
 from mca_tui.i18n import label, t
 from mca_tui.services import deregistration as dereg
 from mca_tui.services.context import ServiceContext
-from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.screens.deregistration_custody import CustodyDialog
+from mca_tui.ui.screens.deregistration_list import DeregistrationListScreen
+from mca_tui.ui.screens.deregistration_view import CSS, DeregistrationCalls, render_info
 
-CSS = """
-DeregistrationScreen, DeregistrationListScreen { layout: vertical; }
-#dr-title, #drl-title { height: 1; background: $primary; color: $text; padding: 0 1;
-    text-style: bold; }
-#dr-body { height: 1fr; padding: 0 1; }
-#dr-form { height: auto; }
-#dr-form.hidden { display: none; }
-.dr-row { height: 1; margin-bottom: 1; }
-.dr-row Label { width: 26; }
-.dr-row Input, .dr-row Select { width: 1fr; background: $boost; }
-.dr-row Input:focus, .dr-row Select:focus-within { background: $accent 30%; }
-.dr-material { height: 1; border: none; padding: 0; }
-.dr-section { text-style: bold; margin-top: 1; }
-#drl-table { height: 1fr; }
-#drl-hint { height: 1; color: $text-muted; padding: 0 1; }
-"""
+__all__ = ["CustodyDialog", "DeregistrationListScreen", "DeregistrationScreen"]
 
 # F9: the first of these the file offers this user now, in this order.
 _MAIN = {"deregistration.accept": "accept", "deregistration.correction_complete": "continue",
@@ -70,27 +50,11 @@ _MAIN = {"deregistration.accept": "accept", "deregistration.correction_complete"
 _AUDIT_RESULTS = dereg.AUDIT_RESULTS
 
 
-def _d(value: object) -> str:
-    return value.isoformat() if isinstance(value, date) else "-"
-
-
-class _Calls(ServiceCalls):
-    ctx: ServiceContext
-
-    def call(self, fn: Callable[..., Any], then: Callable[..., Any], *args: Any,  # noqa: ANN401
-             **kwargs: Any) -> None:  # noqa: ANN401
-        self.call_service(fn, *args, then=then, failed=self.show_error,
-                          group="deregistration", **kwargs)
-
-    def show_error(self, message: str) -> None:
-        self.notify(message, severity="error", markup=False, timeout=10)  # type: ignore[attr-defined]
-
-
 def _row(caption: str, widget) -> Horizontal:  # noqa: ANN001 - a form widget
     return Horizontal(Label(caption), widget, classes="dr-row")
 
 
-class DeregistrationScreen(_Calls, Screen):
+class DeregistrationScreen(DeregistrationCalls, Screen):
     """One deregistration file (see the module docstring)."""
 
     DEFAULT_CSS = CSS
@@ -262,84 +226,7 @@ class DeregistrationScreen(_Calls, Screen):
     # ------------------------------------------------------------------ display
 
     def render_info(self, info: dereg.DeregistrationInfo) -> Text:
-        today = self.ctx.today()
-        out = Text()
-
-        def section(title: str) -> None:
-            out.append(f"\n{title}\n", style="bold")
-
-        def line(text: str, style: str = "") -> None:
-            out.append(text + "\n", style=style)
-
-        line(f"{info.org_name}  {info.uscc or '-'}  {label(info.org_type)}  "
-             f"{t('enum.OrgStatus.' + info.org_status)}")
-        if info.number:
-            line(f"{t('dereg.ui.col_number')}：{info.number}")
-        if info.facts.trigger is not None:
-            line(f"{t('dereg.ui.field_trigger')}：{label(info.facts.trigger)}")
-        liq = info.facts.liquidation
-        if liq.members or liq.ended_on:
-            line(f"{t('dereg.ui.field_members')}：{'、'.join(liq.members) or '-'}；"
-                 f"{t('dereg.ui.field_ended_on')}：{_d(liq.ended_on)}")
-        section(t("dereg.ui.sec_clocks"))
-        deadline = info.application_deadline
-        if deadline is not None:
-            line(t("dereg.ui.app_deadline", due=_d(deadline.due), article=deadline.article))
-            if info.late:
-                line(t("dereg.ui.late", applied=_d(info.applied_on), due=_d(deadline.due)),
-                     "bold red")
-            elif info.applied_on:
-                line(t("dereg.ui.on_time", applied=_d(info.applied_on)))
-        clock = info.decision_deadline
-        if clock is not None:
-            overdue = clock.days_left(today) < 0
-            line(t("dereg.ui.clock_line", rule=clock.rule_text(), due=_d(clock.due),
-                   state=clock.describe(today), article=clock.article),
-                 "bold red" if overdue else "bold")
-        elif info.status in (ApplicationStatus.DRAFT,):
-            line(t("dereg.ui.no_clock"))
-        if info.extension is not None:
-            ext = info.extension
-            line(t("dereg.ui.extension", on=_d(ext.approved_on), by=ext.approved_by,
-                   reason=ext.reason))
-        section(t("dereg.ui.sec_findings"))
-        for f in info.missing:
-            kind = t("dereg.ui.statutory" if f.statutory else "dereg.ui.practice")
-            line("  " + t("dereg.ui.missing", item=label(f.material), kind=kind),
-                 "red" if f.statutory else "yellow")
-        if not info.missing:
-            line("  " + t("dereg.ui.nothing_missing"))
-        for problem in info.liquidation_problems:
-            line("  " + problem.describe(), "red")
-        if info.audit_status:
-            line("  " + t(f"dereg.ui.audit_{info.audit_status}"))
-        if info.decision_reasons:
-            line(t("dereg.ui.reasons", reasons=info.decision_reasons))
-        if info.status is ApplicationStatus.APPROVED:
-            section(t("dereg.ui.sec_custody"))
-            for r in info.custody:
-                line("  " + t("dereg.ui.custody_line", item=label(r.item),
-                              outcome=label(r.outcome), on=_d(r.on)))
-            if info.custody_status.complete:
-                line("  " + t("dereg.ui.custody_complete"))
-            else:
-                line("  " + t("dereg.ui.custody_todo", items="、".join(
-                    label(i) for i in info.custody_status.outstanding)), "bold")
-            line("  " + (t("dereg.ui.announced", on=_d(info.announced_on))
-                         if info.announced_on else t("dereg.ui.not_announced")))
-            if info.complete:
-                line("  " + t("dereg.ui.complete"), "bold")
-        section(t("dereg.ui.sec_steps"))
-        line(t("dereg.ui.people", accepted=info.accepted_by or "-",
-               reviewed=info.reviewed_by or "-", decided=info.decided_by or "-"))
-        for st in info.steps:
-            line(f"  {_d(st.on_date)}  {t('dereg.step.' + st.step)}  {st.actor_name}  "
-                 f"{st.note}".rstrip())
-        if info.documents:
-            section(t("dereg.ui.sec_documents"))
-            for doc in info.documents:
-                line(f"  {doc.number}  {doc.title}")
-        return out
+        return render_info(info, self.ctx.today())
 
     # ------------------------------------------------------------------ what may be done
 
@@ -573,143 +460,3 @@ def _accept(ctx: ServiceContext, info: dereg.DeregistrationInfo) -> tuple:
         return dereg.accept(ctx, info.id, expected_version=info.version), None
     except ServiceError as exc:
         return dereg.get(ctx, info.id), exc.message()
-
-
-class CustodyDialog(ModalScreen[list[CustodyRecord] | None]):
-    """收缴登记: for each item still outstanding, collected or declared void, and the date
-    (F9 records those given, Esc cancels)."""
-
-    DEFAULT_CSS = """
-    CustodyDialog { align: center middle; }
-    #cd-box { width: 76; height: auto; max-height: 22; border: round $primary;
-        padding: 0 1; background: $surface; }
-    .cd-row { height: auto; }
-    .cd-row Label { width: 18; padding: 1 0 0 0; }
-    .cd-row Select { width: 30; }
-    .cd-row Input { width: 16; }
-    """
-    BINDINGS = [
-        Binding("f9", "confirm", t("dereg.ui.key_confirm"), id="dereg.custody.confirm"),
-        Binding("escape", "cancel", t("dereg.ui.key_cancel"), id="dereg.custody.cancel"),
-    ]
-
-    def __init__(self, info: dereg.DeregistrationInfo, today: date) -> None:
-        super().__init__()
-        self.info = info
-        self.today = today
-        self.items = [i for i in CustodyItem if i in info.custody_status.outstanding]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="cd-box"):
-            yield Static(Text(t("dereg.ui.custody_title")), classes="dr-section")
-            yield Static(Text(t("dereg.ui.custody_hint", decided=_d(self.info.decided_on))))
-            outcomes = [(label(o), o.value) for o in (CustodyOutcome.COLLECTED,
-                                                      CustodyOutcome.VOID_ANNOUNCED,
-                                                      CustodyOutcome.PENDING)]
-            for item in self.items:
-                yield Horizontal(Label(label(item)),
-                                 Select(outcomes, value=CustodyOutcome.COLLECTED.value,
-                                        allow_blank=False, id=f"o-{item.value}"),
-                                 Input(self.today.isoformat(), id=f"d-{item.value}"),
-                                 classes="cd-row")
-            yield Footer(show_command_palette=True, compact=True)
-
-    def on_mount(self) -> None:
-        if self.items:
-            self.query_one(f"#o-{self.items[0].value}", Select).focus()
-
-    def records(self) -> list[CustodyRecord]:
-        out = []
-        for item in self.items:
-            outcome = CustodyOutcome(str(self.query_one(f"#o-{item.value}", Select).value))
-            if outcome is CustodyOutcome.PENDING:
-                continue
-            on = parse_date(self.query_one(f"#d-{item.value}", Input).value.strip())
-            out.append(CustodyRecord(item, outcome, on))
-        return out
-
-    def action_confirm(self) -> None:
-        self.dismiss(self.records())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class DeregistrationListScreen(_Calls, Screen):
-    """注销登记: the files in progress (drafts, in flight, custody or announcement
-    outstanding), oldest first; Enter opens one."""
-
-    DEFAULT_CSS = CSS
-    BINDINGS = [
-        Binding("enter", "open", t("registration.ui.key_open"), id="dereg.list.open"),
-        Binding("f5", "refresh", t("dereg.ui.key_refresh"), id="dereg.list.refresh"),
-        Binding("f7", "export", t("dereg.ui.key_export"), id="dereg.list.export"),
-        Binding("escape", "back", t("dereg.ui.key_back"), id="dereg.list.back"),
-    ]
-
-    def __init__(self, ctx: ServiceContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.rows: list[dereg.DeregistrationInfo] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(t("dereg.ui.list_title")), id="drl-title")
-        yield DataTable(id="drl-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(t("dereg.ui.list_hint")), id="drl-hint")
-        yield Footer(show_command_palette=True, compact=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#drl-table", DataTable)
-        for key, width in (("col_number", 17), ("col_name", 24), ("col_status", 6),
-                           ("col_due", 12), ("col_todo", 12)):
-            table.add_column(t(f"dereg.ui.{key}"), width=width)
-        table.focus()
-        self.action_refresh()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
-
-    def action_refresh(self) -> None:
-        self.call(dereg.list_open, self._fill, self.ctx)
-
-    def _cells(self, r: dereg.DeregistrationInfo) -> list[str]:
-        due = r.decision_deadline
-        todo = ""
-        if r.status is ApplicationStatus.APPROVED:
-            todo = t("queue.subject.custody_outstanding") if not r.custody_status.complete \
-                else t("queue.subject.announcement_outstanding")
-        return [r.number or "-", r.org_name, label(r.status),
-                _d(due.due) if due else "-", todo]
-
-    def _fill(self, rows: list[dereg.DeregistrationInfo]) -> None:
-        self.rows = rows
-        table = self.query_one("#drl-table", DataTable)
-        table.clear()
-        for r in rows:
-            table.add_row(*(Text(c) for c in self._cells(r)), key=r.id)
-        self.query_one("#drl-hint", Static).update(Text(
-            t("dereg.ui.list_hint") if rows else t("dereg.ui.list_empty")))
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value:
-            self.app.push_screen(DeregistrationScreen(self.ctx,
-                                                      application_id=event.row_key.value))
-
-    def action_open(self) -> None:
-        table = self.query_one("#drl-table", DataTable)
-        if self.rows and table.cursor_row is not None:
-            self.app.push_screen(DeregistrationScreen(
-                self.ctx, application_id=self.rows[table.cursor_row].id))
-
-    def action_export(self) -> None:
-        from mca_tui.ui.export import export_table
-
-        headers = [t(f"dereg.ui.{k}") for k in ("col_number", "col_name", "col_status",
-                                                "col_due", "col_todo")]
-        export_table(self, self.ctx, "deregistrations", headers,
-                     [self._cells(r) for r in self.rows],
-                     empty_message=t("dereg.ui.list_empty"))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
