@@ -51,14 +51,14 @@ from typing import Any, TypeVar, cast
 
 from sqlmodel import Session, col, select
 
-from mca_tui.domain.enums import OrgStatus, ReportConclusion, SupervisionKind
+from mca_tui.domain.enums import OrgStatus
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
 from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.errors import FieldProblem, ServiceError, ValidationFailed
+from mca_tui.services.ledger import bulk
 from mca_tui.services.organizations import (
     PersonInput,
-    insert_organization,
     set_legal_rep,
     update_organization,
 )
@@ -71,13 +71,13 @@ from mca_tui.storage.models import (
     Organization,
     Person,
     SupervisionRecord,
+    utcnow,
 )
 
 ACTION = "ledger.import"
 WRITE_CHUNK = 2000  # rows per write transaction (bounds how long the import holds the lock)
 CHUNK_PAUSE_S = 0.2  # between parts: longer than SQLite's longest busy-handler sleep (100 ms)
 CHUNK = 500  # IN-list size for registry look-ups
-FLUSH_EVERY = 1000  # rows between flush + expunge while writing (bounded memory)
 
 # Organization columns an import may set, from the ledger row.
 _ORG_FIELDS = {
@@ -180,15 +180,6 @@ def _org_values(row: L.OrgRow) -> dict[str, Any]:
         out["revoked_on"] = None
         out["revocation_kind"] = None
     return out
-
-
-def _report_mode(conclusion: ReportConclusion | None, default: str) -> str:
-    if conclusion in (ReportConclusion.PASS, ReportConclusion.BASIC_PASS,
-                      ReportConclusion.FAIL):
-        return "inspection"
-    if conclusion in (ReportConclusion.ACCEPTED, ReportConclusion.RETURNED):
-        return "report"
-    return default
 
 
 def _file_sha256(path: Path | None) -> str:
@@ -296,7 +287,7 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
             wanted["submitted_on"] = r.submitted_on
         if r.conclusion is not None:
             wanted["conclusion"] = r.conclusion.value
-            wanted["mode"] = _report_mode(r.conclusion, rep.mode)
+            wanted["mode"] = bulk.report_mode(r.conclusion, rep.mode)
         before = {k: getattr(rep, k) for k in wanted}
         changed = {k: v for k, v in wanted.items() if before[k] != v}
         if not changed:
@@ -372,11 +363,14 @@ _Changed = TypeVar("_Changed", AnnualReport, SupervisionRecord)
 
 
 def _apply_changes(s: Session, model: type[_Changed],
-                   changes: list[Any], tick: Callable[[], None]) -> dict[str, dict[str, Any]]:
-    """Apply planned (row, id, before, after) changes to rows of ``model``; returns the
-    source row of each changed id for the batch summary (the change itself is in the
-    audit event's change rows)."""
+                   changes: list[Any]) -> dict[str, dict[str, Any]]:
+    """Apply planned (row, id, before, after) changes to rows of ``model`` through the
+    session (each update is captured as a change row); returns the source row of each
+    changed id for the batch summary."""
     out: dict[str, dict[str, Any]] = {}
+    ids = sorted({row_id for _r, row_id, _b, _a in changes})
+    for part in _chunks(ids):  # one query; s.get below finds them in the session
+        list(s.exec(select(model).where(col(model.id).in_(part))))
     for r, row_id, _before, after in changes:
         row = s.get(model, row_id)
         assert row is not None  # planned from this registry
@@ -385,48 +379,27 @@ def _apply_changes(s: Session, model: type[_Changed],
         s.add(row)
         # where it came from; what changed is in the audit event's change rows
         out[row_id] = {"organization_id": row.organization_id, "row": r.row}
-        tick()
     return out
 
 
-def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, parsed: L.ParsedLedger,
-           batch: ImportBatch, progress: L.Progress | None) -> dict[str, Any]:
+def _plan_size(plan: _Plan) -> int:
+    return (len(plan.org_create) + len(plan.org_change) + len(plan.report_create)
+            + len(plan.report_change) + len(plan.record_create) + len(plan.record_change))
+
+
+def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, batch: ImportBatch,
+           step: Callable[[int], None]) -> dict[str, Any]:
+    """Write one part's plan in ``unit``: new rows in bulk (``services.ledger.bulk``:
+    Core inserts, client-side ids, the search index in bulk, one change row each),
+    changes of existing rows through the session, then the dormancy summaries of every
+    organization touched, refreshed in bulk."""
     s = unit.session
     office_id = ctx.actor.office_id
+    now = utcnow()
+    org_ids = bulk.insert_organizations(unit, office_id, plan.org_create, batch.id, now)
+    step(len(plan.org_create))
+
     rec = cast(Unit, _Recorder(s))  # duck-typed: the organization services use these two
-    total = len(plan.org_create) + len(plan.org_change) + len(plan.report_create) + len(
-        plan.report_change) + len(plan.record_create) + len(plan.record_change)
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if done % FLUSH_EVERY == 0:
-            s.flush()
-            s.expunge_all()  # keep memory bounded; everything is flushed already
-            s.add(batch)
-        if progress and (done % 1000 == 0 or done == total):
-            progress("write", done, total)
-
-    org_ids: dict[str, str] = {}
-    for row in plan.org_create:
-        rep = None
-        if row.legal_rep:
-            rep = PersonInput(row.legal_rep, row.legal_rep_id, row.legal_rep_id_override)
-        org = insert_organization(
-            rec, office_id=office_id, org_type=row.org_type, name=row.name, legal_rep=rep,
-            uscc=row.uscc, uscc_override_reason=row.uscc_override_reason,
-            status=row.status.value, established_on=row.established_on,
-            deregistered_on=row.deregistered_on, revoked_on=row.revoked_on,
-            revocation_kind=row.revocation_kind.value if row.revocation_kind else None,
-            domicile=row.domicile, subdistrict_code=row.subdistrict_code,
-            supervisory_unit=row.supervisory_unit, funds_fen=row.funds_fen,
-            business_scope=row.business_scope, phone=row.phone,
-            import_batch_id=batch.id, source_sheet=L.SHEET_ORGS, source_row=row.row,
-        )
-        org_ids[row.uscc] = org.id
-        tick()
-
     changed: dict[str, dict[str, Any]] = {}
     for row, org_id, _before, after in plan.org_change:
         columns = {k: v for k, v in after.items() if k != "legal_rep"}
@@ -439,41 +412,25 @@ def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, parsed: L.ParsedLedger,
             s.add(holder)
         update_organization(rec, org_id, columns)
         changed[org_id] = {"sheet": L.SHEET_ORGS, "row": row.row}
-        tick()
+    step(len(plan.org_change))
 
-    def org_id_of(uscc: str) -> str:
-        if uscc not in org_ids:
-            found = s.exec(select(Organization.id).where(Organization.uscc == uscc)).first()
-            assert found is not None  # planned rows name known organizations (_plan)
-            org_ids[uscc] = found
-        return org_ids[uscc]
-
-    default_mode = ctx.settings.legal.annual_report_mode
-    for r in plan.report_create:
-        s.add(AnnualReport(
-            office_id=office_id, organization_id=org_id_of(r.uscc), report_year=r.report_year,
-            mode=_report_mode(r.conclusion, default_mode), submitted_on=r.submitted_on,
-            conclusion=r.conclusion.value if r.conclusion else None,
-            concluded_on=r.submitted_on if r.conclusion and r.conclusion not in (
-                ReportConclusion.NOT_SUBMITTED,) else None,
-            import_batch_id=batch.id, source_sheet=L.SHEET_REPORTS, source_row=r.row))
-        tick()
-    report_changes = _apply_changes(s, AnnualReport, plan.report_change, tick)
-    for sr in plan.record_create:
-        s.add(SupervisionRecord(
-            office_id=office_id, organization_id=org_id_of(sr.uscc), kind=sr.kind.value,
-            record_date=sr.record_date, description=sr.description, due_on=sr.due_on,
-            # A rectification is open until completed; other kinds are done on the day.
-            completed_on=sr.completed_on or (
-                sr.record_date if sr.kind != SupervisionKind.RECTIFICATION else None),
-            import_batch_id=batch.id, source_sheet=L.SHEET_SUPERVISION, source_row=sr.row))
-        tick()
-    record_changes = _apply_changes(s, SupervisionRecord, plan.record_change, tick)
+    # planned rows name organizations of the file or of the registry (_plan)
+    bulk.organization_ids(unit, [*(r.uscc for r in plan.report_create),
+                                 *(sr.uscc for sr in plan.record_create)], org_ids)
+    bulk.insert_reports(unit, office_id, plan.report_create, org_ids, batch.id,
+                        ctx.settings.legal.annual_report_mode, now)
+    step(len(plan.report_create))
+    report_changes = _apply_changes(s, AnnualReport, plan.report_change)
+    step(len(plan.report_change))
+    bulk.insert_records(unit, office_id, plan.record_create, org_ids, batch.id, now)
+    step(len(plan.record_create))
+    record_changes = _apply_changes(s, SupervisionRecord, plan.record_change)
+    step(len(plan.record_change))
     s.flush()
     # the dormancy summary of every organization the import touched (H12, services.dormancy)
     from mca_tui.services import dormancy
 
-    touched = {*(i for i in org_ids.values() if i), *changed,
+    touched = {*org_ids.values(), *changed,
                *(v["organization_id"] for v in report_changes.values())}
     dormancy.refresh_many(unit, ctx, sorted(touched))
     return {"changed": changed, "report_changes": report_changes,
@@ -545,6 +502,14 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
     batch_id = new_id()
     parts = _parts(parsed)
     details: dict[str, Any] = {"changed": {}, "report_changes": {}, "record_changes": {}}
+    total, done = _plan_size(plan), 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress and n:
+            progress("write", done, total)
+
     from mca_tui.storage.sqlite import busy_marker
 
     with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
@@ -565,7 +530,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                                         actor_name=ctx.actor.name)
                     s.add(batch)
                     s.flush()
-                written = _apply(ctx, unit, part_plan, part, batch, progress)
+                written = _apply(ctx, unit, part_plan, batch, step)
                 for key, value in written.items():
                     details[key].update(value)
                 summary = {

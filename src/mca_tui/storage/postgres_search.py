@@ -119,6 +119,22 @@ def upsert(conn: Executor, search_rowid: int | None, doc: str) -> int:
     return search_rowid
 
 
+def insert_many(conn: Executor, items: list[tuple[str, str]]) -> None:
+    """Index organizations that have no index row yet (a bulk insert such as the ledger
+    import): ``items`` are (org_id, tsvector literal); row numbers come from the sequence
+    in one statement, the index rows and the organizations' numbers are written with
+    one executemany each."""
+    if not items:
+        return
+    numbers = conn.execute(text(f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
+                           {"n": len(items)}).scalars().all()
+    rows = [{"rowid": int(r), "doc": doc, "id": org_id}
+            for r, (org_id, doc) in zip(numbers, items, strict=True)]
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
+                      "VALUES (:rowid, CAST(:doc AS tsvector))"), rows)
+    conn.execute(text("UPDATE organization SET search_rowid = :rowid WHERE id = :id"), rows)
+
+
 def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     """Index every organization again, in chunks (migration, ``search --reindex``, bulk
     loads); also refreshes the pinyin sort keys. Returns the number of organizations."""

@@ -10,7 +10,9 @@ one page of a search with keyset paging; on other databases it falls back to pla
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import RowMapping, text
 from sqlmodel import Session
@@ -39,6 +41,27 @@ def index_organization(session: Session, org: Organization) -> None:
     elif _is_postgres(session):
         pg_doc = postgres_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
         org.search_rowid = postgres_search.upsert(session, org.search_rowid, pg_doc)
+
+
+def index_new_organizations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Bulk counterpart of :func:`index_organization` for organizations just inserted
+    with a Core insert (the ledger import): ``rows`` are their inserted column values
+    (``id``, ``name``, ``legal_rep_name``, ``domicile``, ``uscc``, ``name_sort_key``).
+    Writes their index rows in bulk, in the same transaction. The pinyin of each distinct
+    name is computed once (``domain.pinyin`` caches it)."""
+    if not rows:
+        return
+    conn = session.connection()
+    if _is_sqlite(session):
+        sqlite_search.insert_many(conn, [
+            (r["id"], r["name_sort_key"] or "", sqlite_search.document(
+                r["name"], r.get("legal_rep_name"), r.get("domicile"), r.get("uscc")))
+            for r in rows])
+    elif _is_postgres(session):
+        postgres_search.insert_many(conn, [
+            (r["id"], postgres_search.document(r["name"], r.get("legal_rep_name"),
+                                               r.get("domicile"), r.get("uscc")))
+            for r in rows])
 
 
 def reindex_all(session: Session) -> int:

@@ -162,6 +162,12 @@ def _spread(conn: Executor, prev: int, nxt: int) -> int:
     """No free number between ``prev`` and ``nxt``: renumber a window of neighbours
     (growing until it has room) evenly and return the number for the new row between
     them. Amortised cost is a few rows; order is kept."""
+    return _spread_many(conn, prev, nxt, 1)[0]
+
+
+def _spread_many(conn: Executor, prev: int, nxt: int, count: int) -> list[int]:
+    """:func:`_spread` for ``count`` new rows between ``prev`` and ``nxt`` (a bulk insert):
+    their numbers, in order."""
     width = 16
     while True:
         before = [int(r[0]) for r in conn.execute(text(
@@ -174,7 +180,7 @@ def _spread(conn: Executor, prev: int, nxt: int) -> int:
         if len(before) == width:
             lo = int(conn.execute(text("SELECT coalesce(max(search_rowid), 0) FROM organization "
                                        "WHERE search_rowid < :b"), {"b": before[0]}).scalar_one())
-        slots = len(before) + len(after) + 1
+        slots = len(before) + len(after) + count
         if len(after) < width:
             hi = (after[-1] if after else prev) + GAP * (slots + 1)
         else:
@@ -188,9 +194,9 @@ def _spread(conn: Executor, prev: int, nxt: int) -> int:
             break
         width *= 4
     numbers = [lo + step * (j + 1) for j in range(slots)]
-    new = numbers[len(before)]
+    new = numbers[len(before):len(before) + count]
     olds = before + after
-    targets = numbers[:len(before)] + numbers[len(before) + 1:]
+    targets = numbers[:len(before)] + numbers[len(before) + count:]
     _move(conn, [(o, t) for o, t in zip(olds, targets, strict=True) if o != t])
     return new
 
@@ -238,6 +244,49 @@ def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str], *,
         {"rowid": rowid, **doc},
     )
     return rowid
+
+
+def insert_many(conn: Executor, items: list[tuple[str, str, dict[str, str]]]) -> None:
+    """Index organizations that have no index row yet (a bulk insert such as the ledger
+    import: their ``organization`` rows exist with ``search_rowid`` NULL and their sort
+    key set); ``items`` are (org_id, sort_key, document). The rows are numbered in pinyin
+    order among the indexed ones, like :func:`upsert`, but a run of new rows that falls
+    between the same two indexed neighbours shares that gap (a window of neighbours is
+    renumbered once if it is too narrow), so the cost is a few statements per run, not
+    per row."""
+    ordered = sorted(items, key=lambda it: (it[1], it[0]))
+    next_sql = text(
+        "SELECT search_rowid, name_sort_key, id FROM organization "
+        "WHERE (name_sort_key, id) > (:k, :id) AND search_rowid IS NOT NULL "
+        "ORDER BY name_sort_key, id LIMIT 1")
+    i = 0
+    while i < len(ordered):
+        org_id, key, _doc = ordered[i]
+        prev = conn.execute(text(
+            "SELECT search_rowid FROM organization WHERE (name_sort_key, id) < (:k, :id) "
+            "AND search_rowid IS NOT NULL ORDER BY name_sort_key DESC, id DESC LIMIT 1"),
+            {"k": key, "id": org_id}).scalar()
+        upper = conn.execute(next_sql, {"k": key, "id": org_id}).first()
+        j = i + 1
+        if upper is None:
+            j = len(ordered)
+        else:
+            while j < len(ordered) and (ordered[j][1], ordered[j][0]) < (upper[1], upper[2]):
+                j += 1
+        run, lo = ordered[i:j], int(prev or 0)
+        if upper is None:
+            numbers = [lo + GAP * (n + 1) for n in range(len(run))]
+        elif int(upper[0]) - lo > len(run):
+            numbers = [lo + (int(upper[0]) - lo) * (n + 1) // (len(run) + 1)
+                       for n in range(len(run))]
+        else:
+            numbers = _spread_many(conn, lo, int(upper[0]), len(run))
+        conn.execute(text("UPDATE organization SET search_rowid = :r WHERE id = :id"),
+                     [{"r": r, "id": it[0]} for r, it in zip(numbers, run, strict=True)])
+        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"),
+                     [{"rowid": r, **it[2]} for r, it in zip(numbers, run, strict=True)])
+        i = j
 
 
 REBUILD_CHUNK = 5000

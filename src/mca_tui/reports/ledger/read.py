@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,12 +278,40 @@ def _refuse_merged_ranges(path: Path, sheets: dict[str, RawSheet],
                 problems.append(Problem(name, row_no, None, "merged_cells", {"range": ref}))
 
 
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """True if a worksheet of the workbook holds a formula (``<f>`` element), found by
+    streaming its XML (much cheaper than a second openpyxl pass over every cell); True
+    also when the workbook cannot be scanned (the full check then decides)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for member in z.namelist():
+                if not (member.startswith("xl/worksheets/") and member.endswith(".xml")):
+                    continue
+                with z.open(member) as fh:
+                    tail = b""
+                    while block := fh.read(1 << 20):
+                        if _FORMULA.search(tail + block):
+                            return True
+                        tail = block[-16:]
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return True
+    return False
+
+
 def _refuse_formulas_without_values(path: Path, sheets: dict[str, RawSheet],
                                     problems: list[Problem]) -> None:
     """A formula cell whose workbook holds no computed value (saved by a program that
-    does not calculate) reads as empty: name it instead (issue 13)."""
+    does not calculate) reads as empty: name it instead (issue 13). A workbook without
+    formulas is not read a second time."""
     import openpyxl
 
+    if not _has_formulas(path):
+        return
     empty = {name: {row_no: [i for i, v in enumerate(values) if v is None]
                     for row_no, values in sheet.rows} for name, sheet in sheets.items()}
     try:
