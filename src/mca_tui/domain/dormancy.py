@@ -12,10 +12,17 @@ The rules (each :class:`Signal` carries its article):
   counts: an organization that missed two years long ago and reports again is not dormant.
 - Z2 :attr:`~DormancySignal.NO_ACTIVITY_FIRST_YEAR` — no evidence of activity on or before
   the end of the first year after registration ([S1] Art 29, [S3] Art 41, Z2;
-  ``clocks.no_activity_deadline``). Evidence of activity is the recorded first activity
-  or an accepted annual report (it describes that year's activity, [S1] Art 28). Not acting
-  is a continuing state ending with the first activity: a late first activity keeps the
-  signal for two more years, then the ground is barred (行政处罚法 Art 36).
+  ``clocks.no_activity_deadline``). Evidence of activity (:data:`ACTIVITY_SOURCES`): an
+  accepted annual report (it describes that year's activities, [S1] Art 28; counted on
+  the 31 December of its year), and the first recorded activity kept in the summary
+  (``first_activity_on``): a change registration approved (the organization applied for
+  it, [S1] Art 18, [S2] Art 15, [S3] Art 15), an evaluation it applied for (MCA Order 39
+  Art 6), a spot check that found it operating (民发〔2017〕45号 Art 6: annual report,
+  governance, finances and business activities checked; results ``no_problem`` or
+  ``fixed_on_site``). Being reachable, being listed, or a failed or returned report is not
+  activity. Not acting is a continuing state ending with the first activity: a late first
+  activity keeps the signal for two more years, then the ground is barred (行政处罚法
+  Art 36).
 - Z4 :attr:`~DormancySignal.UNREACHABLE` — two registered letters to the domicile sent
   ``unreachable_letters_min_gap_days``..``max_gap_days`` apart (20..60), both unsigned, and no
   successful contact since the first of them (Order 60 ground 6; the two-letter test is the
@@ -52,14 +59,16 @@ value falls in that year (report deadlines may move by a working day).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from mca_tui.domain import clocks
-from mca_tui.domain.calendar import WorkingCalendar, add_years
+from mca_tui.domain.calendar import Deadline, WorkingCalendar, add_years
 from mca_tui.domain.enums import (
     ContactFate,
     ContactKind,
@@ -76,19 +85,62 @@ _ONE_DAY = timedelta(days=1)
 
 # Report deadlines per calendar: the summary of every organization asks for the same
 # few (year, type) deadlines many times (watch_from walks the candidate days).
-_DEADLINES: WeakKeyDictionary[WorkingCalendar, dict[tuple[int, OrgType], date]] = (
+_DEADLINES: WeakKeyDictionary[WorkingCalendar, dict[Any, Any]] = (
     WeakKeyDictionary())
+
+
+_LAST: list[Any] = [None, None]  # the last (calendar, memo) pair: the common case
+
+
+def _memo(cal: WorkingCalendar) -> dict[Any, Any]:
+    if _LAST[0] is not cal:
+        _LAST[0], _LAST[1] = cal, _DEADLINES.setdefault(cal, {})
+    memo: dict[Any, Any] = _LAST[1]
+    return memo
 
 
 def _report_due(year: int, org_type: OrgType, cal: WorkingCalendar) -> date:
     """The authority deadline of report year ``year`` (memoized per calendar object)."""
-    memo = _DEADLINES.setdefault(cal, {})
+    memo = _memo(cal)
     key = (year, org_type)
-    if key not in memo:
-        memo[key] = clocks.annual_report_deadlines(year, org_type, cal)[1].due
-    return memo[key]
+    due = memo.get(key)
+    if due is None:
+        due = memo[key] = clocks.annual_report_deadlines(year, org_type, cal)[1].due
+    return due
+
+
+def _no_activity(registered_on: date, org_type: OrgType, cal: WorkingCalendar
+                 ) -> Deadline:
+    memo = _memo(cal)
+    key = ("z2", registered_on, org_type)
+    dl = memo.get(key)
+    if dl is None:
+        dl = memo[key] = clocks.no_activity_deadline(registered_on, cal, org_type=org_type)
+    return dl
+
+
+def _promotion(listed_on: date, cal: WorkingCalendar, params: LegalParams) -> Deadline:
+    memo = _memo(cal)
+    key = ("abnormal", listed_on, params.abnormal_to_serious_years)
+    dl = memo.get(key)
+    if dl is None:
+        dl = memo[key] = clocks.abnormal_list_promotion_date(listed_on, cal, params)
+    return dl
+
 
 ZOMBIE = clocks.ZOMBIE_CAMPAIGN
+
+# Z2 evidence of activity (domain.md §6.3 Z2, §6.1 "no activity for 1 year"): what the
+# summary's ``first_activity_on`` is the earliest of (services.dormancy.first_activity),
+# besides accepted annual reports (activity_evidence_on).
+ACTIVITY_SOURCES = {
+    "annual_report": "年度工作报告通过或合格（报告该年度开展的活动；《社会团体登记管理条例》第二十八条）",
+    "change_registration": "变更登记经核准（组织申请办理；《社会团体登记管理条例》第十八条、"
+                           "《民办非企业单位登记管理暂行条例》第十五条、《基金会管理条例》第十五条）",
+    "evaluation": "申请参加社会组织评估（《社会组织评估管理办法》第六条）",
+    "spot_check": "双随机抽查发现正常开展活动（《社会组织抽查暂行办法》第六条；结果为无问题或当场整改）",
+}
+ACTIVITY_SPOT_CHECK_RESULTS = ("no_problem", "fixed_on_site")
 ORDER_27 = "《民办非企业单位年度检查办法》（民政部令第27号）"
 _CERT_RULE = "登记证书有效期（domain.md §13.1，未确认；设置 certificate_validity_years）"
 _UNREACHABLE_RULE = (
@@ -181,18 +233,20 @@ class Assessment:
             "uscc": self.uscc,
             "name": self.name,
             "as_of": self.as_of.isoformat(),
-            "signals": [
-                {"kind": s.kind.value, "since": s.since.isoformat(), "article": s.article,
-                 "evidence": _jsonable(s.evidence)}
-                for s in self.signals
-            ],
-            "exclusions": [
-                {"kind": e.kind.value,
-                 "since": e.since.isoformat() if e.since else None,
-                 "until": e.until.isoformat() if e.until else None}
-                for e in self.exclusions
-            ],
+            "signals": [signal_json(s) for s in self.signals],
+            "exclusions": [exclusion_json(e) for e in self.exclusions],
         }
+
+
+def signal_json(s: Signal) -> dict[str, object]:
+    return {"kind": s.kind.value, "since": s.since.isoformat(), "article": s.article,
+            "evidence": _jsonable(s.evidence)}
+
+
+def exclusion_json(e: Exclusion) -> dict[str, object]:
+    return {"kind": e.kind.value,
+            "since": e.since.isoformat() if e.since else None,
+            "until": e.until.isoformat() if e.until else None}
 
 
 def _jsonable(value: object) -> object:
@@ -224,7 +278,9 @@ def _year_state(
     """("bad", since, outcome) | ("good", None, outcome) | ("open", None, "") | ("not_due" |
     "unknown", None, "")."""
     assert s.registered_on is not None
-    if not clocks.must_report(s.registered_on, year, None, params):
+    # registered in an earlier year: due (the cut-off falls inside ``year``)
+    if year <= s.registered_on.year and not clocks.must_report(s.registered_on, year, None,
+                                                                params):
         return "not_due", None, ""
     if s.reports_since_year is not None and year < s.reports_since_year:
         return "unknown", None, ""
@@ -289,7 +345,7 @@ def _z2(s: DormancySummary, as_of: date, cal: WorkingCalendar) -> Signal | None:
     """No activity within the first year. Not acting is a continuing state that ends with
     the first activity; two years after that, the ground is barred (行政处罚法 Art 36)."""
     assert s.registered_on is not None
-    dl = clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type)
+    dl = _no_activity(s.registered_on, s.org_type, cal)
     if as_of <= dl.due:
         return None
     evidence = activity_evidence_on(s)
@@ -362,7 +418,7 @@ def _abnormal(s: DormancySummary, as_of: date, cal: WorkingCalendar, params: Leg
               ) -> Signal | None:
     if s.abnormal_listed_on is None:
         return None
-    dl = clocks.abnormal_list_promotion_date(s.abnormal_listed_on, cal, params)
+    dl = _promotion(s.abnormal_listed_on, cal, params)
     if as_of < dl.due:
         return None
     return Signal(DormancySignal.ABNORMAL_TWO_YEARS, dl.due, dl.article,
@@ -373,19 +429,30 @@ def _abnormal(s: DormancySummary, as_of: date, cal: WorkingCalendar, params: Leg
 
 
 def exclusions(s: DormancySummary, as_of: date) -> tuple[Exclusion, ...]:
+    return exclusions_of(s.status, s.registered_on, s.open_case_filed_on,
+                         s.liquidation_started_on, s.delay_until, as_of)
+
+
+def exclusions_of(status: OrgStatus | str, registered_on: date | None,
+                  open_case_filed_on: date | None, liquidation_started_on: date | None,
+                  delay_until: date | None, as_of: date) -> tuple[Exclusion, ...]:
+    """The exclusions from the summary's columns (the list reads them from its rows)."""
+    if (status == OrgStatus.ACTIVE and registered_on is not None and open_case_filed_on is None
+            and liquidation_started_on is None and delay_until is None):
+        return ()
     out = []
-    if s.status is OrgStatus.DEREGISTERED:
+    if status == OrgStatus.DEREGISTERED:
         out.append(Exclusion(DormancyExclusion.DEREGISTERED))
-    elif s.status is OrgStatus.REVOKED:
+    elif status == OrgStatus.REVOKED:
         out.append(Exclusion(DormancyExclusion.REVOKED))
-    elif s.status is OrgStatus.APPLYING or s.registered_on is None:
+    elif status == OrgStatus.APPLYING or registered_on is None:
         out.append(Exclusion(DormancyExclusion.NOT_REGISTERED))
-    if s.open_case_filed_on is not None and s.open_case_filed_on <= as_of:
-        out.append(Exclusion(DormancyExclusion.CASE_OPEN, since=s.open_case_filed_on))
-    if s.liquidation_started_on is not None and s.liquidation_started_on <= as_of:
-        out.append(Exclusion(DormancyExclusion.IN_LIQUIDATION, since=s.liquidation_started_on))
-    if s.delay_until is not None and as_of <= s.delay_until:
-        out.append(Exclusion(DormancyExclusion.DELAY_GRANTED, until=s.delay_until))
+    if open_case_filed_on is not None and open_case_filed_on <= as_of:
+        out.append(Exclusion(DormancyExclusion.CASE_OPEN, since=open_case_filed_on))
+    if liquidation_started_on is not None and liquidation_started_on <= as_of:
+        out.append(Exclusion(DormancyExclusion.IN_LIQUIDATION, since=liquidation_started_on))
+    if delay_until is not None and as_of <= delay_until:
+        out.append(Exclusion(DormancyExclusion.DELAY_GRANTED, until=delay_until))
     return tuple(out)
 
 
@@ -434,6 +501,36 @@ def candidates(
 # -- the indexed column: the first day a signal can hold ------------------------------
 
 
+def _change_days(s: DormancySummary, today: date, cal: WorkingCalendar,
+                 params: LegalParams) -> list[date]:
+    """The days on which a signal or its evidence can change if nothing else is recorded
+    (a report year's deadline passing, an anniversary, a letter coming back, an expiry,
+    the first activity and the day its ground is barred), in order."""
+    assert s.registered_on is not None
+    days: set[date] = {s.registered_on}
+    days.add(_no_activity(s.registered_on, s.org_type, cal).due + _ONE_DAY)
+    activity = activity_evidence_on(s)
+    if activity is not None:
+        days.add(activity)
+        days.add(add_years(activity, 2) + _ONE_DAY)
+    if s.certificate_valid_until is not None:
+        days.add(s.certificate_valid_until + _ONE_DAY)
+    if s.abnormal_listed_on is not None:
+        days.add(_promotion(s.abnormal_listed_on, cal, params).due)
+    for c in s.contacts:
+        days.add(c.on)
+        if c.fate_on is not None:
+            days.add(c.fate_on)
+    last_year = max([s.registered_on.year, today.year] + [r.year for r in s.reports])
+    for year in range(s.registered_on.year, last_year + 4):
+        days.add(_report_due(year, s.org_type, cal) + _ONE_DAY)
+    for r in s.reports:
+        for d in (r.submitted_on, r.concluded_on):
+            if d is not None:
+                days.add(d)
+    return sorted(days)
+
+
 def watch_from(
     s: DormancySummary,
     today: date,
@@ -452,33 +549,97 @@ def watch_from(
       the candidates are those dates, checked in order. Signals that held in the past but no
       longer do (reports resumed) are ignored.
     """
+    return window(s, today, cal, params, until=False).watch_from
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the summary row stores beside its inputs: ``watch_from`` (indexed), and the
+    assessment's signals as they stand on every day of ``[assessed_on, until)`` — the
+    list "as of" a day in that window reads them from the row instead of assessing."""
+
+    watch_from: date | None
+    assessed_on: date | None = None
+    until: date | None = None
+    signals: tuple[Signal, ...] = ()
+
+
+def window(
+    s: DormancySummary,
+    today: date,
+    cal: WorkingCalendar,
+    params: LegalParams = _DEFAULT_PARAMS,
+    *,
+    until: bool = True,
+) -> Window:
+    """:func:`watch_from` and the signals that hold from ``max(today, watch_from)`` until
+    the next day on which they (or their evidence) change: the next report deadline of a
+    run of missing years, the day a ground is barred, ... (:func:`_change_days`; the
+    window never reaches past the last of those days, three report years ahead)."""
     if s.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED) or s.registered_on is None:
-        return None
+        return Window(None)
     now = signals(s, today, cal, params)
+    days = _change_days(s, today, cal, params)
     if now:
-        return min(x.since for x in now)
-    days: set[date] = {s.registered_on}
-    days.add(clocks.no_activity_deadline(s.registered_on, cal, org_type=s.org_type).due
-             + _ONE_DAY)
-    if s.certificate_valid_until is not None:
-        days.add(s.certificate_valid_until + _ONE_DAY)
-    if s.abnormal_listed_on is not None:
-        days.add(clocks.abnormal_list_promotion_date(s.abnormal_listed_on, cal, params).due)
-    for c in s.contacts:
-        days.add(c.on)
-        if c.fate_on is not None:
-            days.add(c.fate_on)
-    last_year = max([s.registered_on.year, today.year] + [r.year for r in s.reports])
-    for year in range(s.registered_on.year, last_year + 4):
-        days.add(_report_due(year, s.org_type, cal) + _ONE_DAY)
-    for r in s.reports:
-        for d in (r.submitted_on, r.concluded_on):
-            if d is not None:
-                days.add(d)
-    for day in sorted(d for d in days if d > today):
-        if signals(s, day, cal, params):
-            return day
-    return None
+        start, found, first = today, now, min(x.since for x in now)
+    else:
+        start, found = today, ()
+        for day in days:
+            if day > today:
+                found = signals(s, day, cal, params)
+                if found:
+                    start = day
+                    break
+        if not found:
+            return Window(None)
+        first = start
+    if not until:
+        return Window(first)
+    end = max(days[-1], start) + _ONE_DAY
+    for day in days:
+        if day > start and signals(s, day, cal, params) != found:
+            end = day
+            break
+    return Window(first, start, end, found)
+
+
+def window_columns(s: DormancySummary, today: date, cal: WorkingCalendar,
+                   params: LegalParams = _DEFAULT_PARAMS) -> dict[str, object]:
+    """The summary row's derived columns: ``watch_from`` (indexed) and the stored
+    assessment (:func:`window`), computed on ``today``."""
+    w = window(s, today, cal, params)
+    return {"watch_from": w.watch_from, "computed_on": today,
+            "signals_json": signals_text(w.signals) if w.assessed_on else "",
+            "assessed_on": w.assessed_on, "assessed_until": w.until,
+            "signals_since": min((x.since for x in w.signals), default=None)}
+
+
+def signals_text(found: tuple[Signal, ...] | list[Signal]) -> str:
+    """The signals as stored in the summary row (compact JSON, the ``--json`` shape)."""
+    return json.dumps([signal_json(x) for x in found], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def signals_from_text(text: str) -> tuple[Signal, ...]:
+    """The inverse of :func:`signals_text` (ISO dates in the evidence become dates)."""
+    return tuple(
+        Signal(DormancySignal(x["kind"]), date.fromisoformat(x["since"]), x["article"],
+               _dated(x["evidence"]))
+        for x in json.loads(text or "[]")
+    )
+
+
+def _dated(value: object) -> Any:  # noqa: ANN401 - JSON value
+    if isinstance(value, str) and len(value) == 10 and _ISO_DAY.fullmatch(value):
+        return date.fromisoformat(value)
+    if isinstance(value, dict):
+        return {k: _dated(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dated(v) for v in value]
+    return value
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # -- storage encoding (one row per organization) -------------------------------------------

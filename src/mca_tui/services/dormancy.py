@@ -25,16 +25,17 @@ import json
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import dormancy as dm
+from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import (
     ApplicationKind,
+    ApplicationStatus,
     CaseStatus,
     ContactFate,
     ContactKind,
@@ -42,7 +43,9 @@ from mca_tui.domain.enums import (
     OrgStatus,
     OrgType,
     ReportConclusion,
+    SupervisionKind,
 )
+from mca_tui.domain.params import LegalParams
 from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
 from mca_tui.storage.audit import Subject
@@ -57,6 +60,7 @@ from mca_tui.storage.models import (
     DormancySummaryRow,
     Organization,
     PenaltyCase,
+    SupervisionRecord,
 )
 
 __all__ = [
@@ -126,14 +130,47 @@ def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
                          ).first()
     delay = s.exec(select(func.max(DormancyDelay.until))
                    .where(DormancyDelay.organization_id == oid)).first()
-    return _summary(org, reports, contacts, valid_to, listed, case_filed, liquidation, delay)
+    return _summary(org, reports, contacts, valid_to, listed, case_filed, liquidation, delay,
+                    first_activity(s, [oid]).get(oid))
+
+
+def first_activity(s: Session, ids: list[str]) -> dict[str, date]:
+    """The first recorded activity of each organization other than its annual reports
+    (``domain.dormancy.ACTIVITY_SOURCES``): an approved change registration (the day it
+    was applied for), an evaluation applied for, a spot check that found it operating.
+    Grouped reads over the indexed ``organization_id`` columns."""
+    out: dict[str, date] = {}
+    changes = s.exec(
+        select(Application.organization_id,
+               func.min(func.coalesce(Application.received_on, Application.decided_on)))
+        .where(col(Application.organization_id).in_(ids),
+               col(Application.kind) == ApplicationKind.CHANGE.value,
+               col(Application.status) == ApplicationStatus.APPROVED.value)
+        .group_by(Application.organization_id)).all()
+    records = s.exec(
+        select(SupervisionRecord.organization_id, func.min(SupervisionRecord.record_date))
+        .where(col(SupervisionRecord.organization_id).in_(ids),
+               or_(col(SupervisionRecord.kind) == SupervisionKind.EVALUATION.value,
+                   and_(col(SupervisionRecord.kind) == SupervisionKind.SPOT_CHECK.value,
+                        col(SupervisionRecord.outcome).in_(dm.ACTIVITY_SPOT_CHECK_RESULTS))))
+        .group_by(SupervisionRecord.organization_id)).all()
+    for oid, day in (*changes, *records):
+        if oid is not None and day is not None:
+            out[oid] = min(day, out.get(oid, day))
+    return out
+
+
+def stored(summary: dm.DormancySummary, today: date, cal: WorkingCalendar,
+           params: LegalParams) -> dict[str, Any]:
+    """The row's columns: the inputs (``dm.encode``), ``watch_from`` and the stored
+    assessment (``dm.window``)."""
+    values: dict[str, Any] = dm.encode(summary)
+    values.update(dm.window_columns(summary, today, cal, params))
+    return values
 
 
 def _write(s: Session, ctx: ServiceContext, summary: dm.DormancySummary) -> DormancySummaryRow:
-    today = ctx.today()
-    values: dict[str, Any] = dm.encode(summary)
-    values["watch_from"] = dm.watch_from(summary, today, ctx.calendar, ctx.settings.legal)
-    values["computed_on"] = today
+    values = stored(summary, ctx.today(), ctx.calendar, ctx.settings.legal)
     row = s.get(DormancySummaryRow, summary.organization_id)
     if row is None:
         row = DormancySummaryRow(**values)
@@ -233,6 +270,7 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
     delays = dict(s.exec(select(DormancyDelay.organization_id, func.max(DormancyDelay.until))
                          .where(col(DormancyDelay.organization_id).in_(ids))
                          .group_by(DormancyDelay.organization_id)).all())
+    activity = first_activity(s, ids)
     existing = {r.organization_id: r for r in s.exec(
         select(DormancySummaryRow).where(col(DormancySummaryRow.organization_id).in_(ids)))}
     today, cal, params = ctx.today(), ctx.calendar, ctx.settings.legal
@@ -240,10 +278,8 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
     for org in orgs:
         summary = _summary(org, tuple(reports.get(org.id, ())), tuple(contacts.get(org.id, ())),
                            valid_to.get(org.id), listed.get(org.id), cases.get(org.id),
-                           liquidation.get(org.id), delays.get(org.id))
-        values = dm.encode(summary)
-        values["watch_from"] = dm.watch_from(summary, today, cal, params)
-        values["computed_on"] = today
+                           liquidation.get(org.id), delays.get(org.id), activity.get(org.id))
+        values = stored(summary, today, cal, params)
         row = existing.get(org.id)
         if row is None:
             new_rows.append(values)
@@ -258,7 +294,7 @@ def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
 def _summary(org: Organization, reports: tuple[dm.ReportYear, ...],
              contacts: tuple[dm.ContactAttempt, ...], valid_to: date | None,
              listed: date | None, case_filed: date | None, liquidation: date | None,
-             delay: date | None = None) -> dm.DormancySummary:
+             delay: date | None = None, activity: date | None = None) -> dm.DormancySummary:
     try:
         org_type = OrgType(org.org_type)
     except ValueError:
@@ -267,7 +303,8 @@ def _summary(org: Organization, reports: tuple[dm.ReportYear, ...],
         organization_id=org.id, org_type=org_type, registered_on=org.established_on,
         status=_status(org.status), uscc=org.uscc or "", name=org.name, reports=reports,
         contacts=contacts, certificate_valid_until=valid_to, abnormal_listed_on=listed,
-        open_case_filed_on=case_filed, liquidation_started_on=liquidation, delay_until=delay)
+        open_case_filed_on=case_filed, liquidation_started_on=liquidation, delay_until=delay,
+        first_activity_on=activity)
 
 
 def rebuild_all(ctx: ServiceContext) -> int:
@@ -365,66 +402,118 @@ def contacts_of(ctx: ServiceContext, organization_id: str) -> list[dm.ContactAtt
 # --------------------------------------------------------------------------- the list
 
 
-@dataclass(frozen=True)
 class Candidate:
-    organization_id: str
-    assessment: dm.Assessment
+    """One organization of the list on ``as_of``: its signals (with their evidence) and
+    exclusions. Built from the row's stored assessment (decoded when first asked), or
+    from an assessment made here when the row's is not valid on ``as_of``."""
+
+    __slots__ = ("organization_id", "uscc", "name", "as_of", "since", "exclusions",
+                 "_text", "_assessment")
+
+    def __init__(self, organization_id: str, uscc: str, name: str, as_of: date, since: date,
+                 exclusions: tuple[dm.Exclusion, ...], text: str = "",
+                 assessment: dm.Assessment | None = None) -> None:
+        self.organization_id = organization_id
+        self.uscc = uscc
+        self.name = name
+        self.as_of = as_of
+        self.since = since  # the earliest day among its signals
+        self.exclusions = exclusions
+        self._text = text
+        self._assessment = assessment
+
+    @classmethod
+    def of(cls, organization_id: str, a: dm.Assessment) -> Candidate:
+        return cls(organization_id, a.uscc, a.name, a.as_of, min(x.since for x in a.signals),
+                   a.exclusions, assessment=a)
 
     @property
-    def uscc(self) -> str:
-        return self.assessment.uscc
-
-    @property
-    def name(self) -> str:
-        return self.assessment.name
+    def assessment(self) -> dm.Assessment:
+        if self._assessment is None:
+            self._assessment = dm.Assessment(self.organization_id, self.uscc, self.name,
+                                             self.as_of, dm.signals_from_text(self._text),
+                                             self.exclusions)
+        return self._assessment
 
     def to_json(self) -> dict[str, object]:
-        return self.assessment.to_json()
+        if self._assessment is not None:
+            return self._assessment.to_json()
+        return {"uscc": self.uscc, "name": self.name, "as_of": self.as_of.isoformat(),
+                "signals": json.loads(self._text),
+                "exclusions": [dm.exclusion_json(e) for e in self.exclusions]}
 
 
 def _decode(row: DormancySummaryRow) -> dm.DormancySummary:
     return dm.decode(row.model_dump())
 
 
+_R = DormancySummaryRow
+
+
+def _fresh(day: date) -> Any:  # noqa: ANN401 - SQL expression
+    """The row's stored assessment holds on ``day``."""
+    return and_(col(_R.assessed_on) <= day, col(_R.assessed_until) > day)
+
+
+def _listed(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressions
+    """The rows of the list on ``day``: the index range ``watch_from <= day``, less the
+    rows whose stored assessment says no signal holds that day."""
+    return (col(_R.watch_from) <= day,
+            or_(col(_R.signals_json) != "[]", col(_R.assessed_on).is_(None),
+                col(_R.assessed_on) > day, col(_R.assessed_until) <= day))
+
+
+def _excluded(day: date) -> Any:  # noqa: ANN401 - SQL expression
+    return case((and_(*_not_excluded(day)), 0), else_=1)
+
+
 def candidates(ctx: ServiceContext, as_of: date | None = None, *,
                include_excluded: bool = True, limit: int | None = None) -> list[Candidate]:
     """The organizations with at least one signal on ``as_of`` (default today), with
     their evidence; excluded ones (a case open, in liquidation, …) are kept and marked
-    unless ``include_excluded`` is False. Reads only the summary rows whose
-    ``watch_from <= as_of`` (indexed), oldest first; ``limit`` bounds the rows read (a
-    screen's first page)."""
+    unless ``include_excluded`` is False. Not excluded first, then by the day the first
+    signal began. One indexed range read of the summary: each row's stored assessment
+    (``assessed_on <= as_of < assessed_until``) is used as it is; the few rows whose
+    assessment is not valid that day (an ``as_of`` in the past, a row not refreshed for a
+    year) are assessed here from their row. ``limit`` bounds the rows read (a screen's
+    first page)."""
     ctx.permit("dormancy.read")
     day = as_of or ctx.today()
-    # the organization's status is read live (by primary key) so that a status change a
-    # service did not report to the summary still takes the organization off the list
-    q = (select(DormancySummaryRow, Organization.status)
-         .join(Organization, col(Organization.id) == col(DormancySummaryRow.organization_id))
-         .where(col(DormancySummaryRow.watch_from) <= day)
-         # watch_from only: the index order (ties in row order), no sort of a tie group
-         .order_by(col(DormancySummaryRow.watch_from)))
+    # the status is the summary's (each service that changes it refreshes the row in the
+    # same unit: deregistration, revocation, ledger import): no read of the wide
+    # organization rows
+    q = (select(*(col(c) for c in (
+        _R.organization_id, _R.uscc, _R.name, _R.signals_json, _R.signals_since,
+        _R.assessed_on, _R.assessed_until, _R.registered_on, _R.open_case_filed_on,
+        _R.liquidation_started_on, _R.delay_until, _R.status))).where(*_listed(day)))
     if not include_excluded:
         q = q.where(*_not_excluded(day))
     if limit is not None:
-        q = q.limit(limit)
+        q = q.order_by(_excluded(day), col(_R.signals_since), col(_R.uscc)).limit(limit)
+    out: list[Candidate] = []
+    stale: list[str] = []
     with ctx.db.read() as s:
-        rows = list(s.exec(q))
-    out = []
-    for row, status in rows:
-        summary = replace(_decode(row), status=_status(status))
-        a = dm.assess(summary, day, ctx.calendar, ctx.settings.legal)
-        if a.signals and (include_excluded or not a.exclusions):
-            out.append(Candidate(row.organization_id, a))
-    out.sort(key=lambda c: (bool(c.assessment.exclusions),
-                            min(x.since for x in c.assessment.signals), c.uscc))
+        for (oid, uscc, name, text, since, on, until, registered, case_on, liquidation, delay,
+             status) in s.execute(q):
+            if on is None or not on <= day < until:
+                stale.append(oid)
+                continue
+            out.append(Candidate(oid, uscc, name, day, since, dm.exclusions_of(
+                status, registered, case_on, liquidation, delay, day), text))
+        for start in range(0, len(stale), 500):
+            for row in s.exec(select(DormancySummaryRow)
+                              .where(col(_R.organization_id).in_(stale[start:start + 500]))):
+                a = dm.assess(_decode(row), day, ctx.calendar, ctx.settings.legal)
+                if a.signals and (include_excluded or not a.exclusions):
+                    out.append(Candidate.of(row.organization_id, a))
+    out.sort(key=lambda c: (bool(c.exclusions), c.since, c.uscc))
     return out
 
 
 def _not_excluded(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressions
     """The exclusions (domain.dormancy.exclusions) as SQL on the summary's columns."""
-    from sqlalchemy import or_
-
     row = DormancySummaryRow
-    return (Organization.status == OrgStatus.ACTIVE.value,
+    return (row.status == OrgStatus.ACTIVE.value,
             or_(col(row.open_case_filed_on).is_(None), col(row.open_case_filed_on) > day),
             or_(col(row.liquidation_started_on).is_(None), col(row.liquidation_started_on) > day),
             or_(col(row.delay_until).is_(None), col(row.delay_until) < day))
@@ -433,15 +522,13 @@ def _not_excluded(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressio
 def count_candidates(ctx: ServiceContext, as_of: date | None = None) -> int:
     """How many organizations are candidates (no exclusion) on ``as_of``, for the home
     screen: one count over the index range of the summary (no assessment, no scan of
-    the report table)."""
+    the report table; a row whose stored assessment is not valid that day counts by its
+    ``watch_from``)."""
     ctx.permit("dormancy.read")
     day = as_of or ctx.today()
     with ctx.db.read() as s:
         return int(s.exec(select(func.count()).select_from(DormancySummaryRow)
-                          .join(Organization,
-                                col(Organization.id) == col(DormancySummaryRow.organization_id))
-                          .where(col(DormancySummaryRow.watch_from) <= day,
-                                 *_not_excluded(day))).one())
+                          .where(*_listed(day), *_not_excluded(day))).one())
 
 
 def summary_of(ctx: ServiceContext, organization_id: str) -> dm.DormancySummary | None:

@@ -621,6 +621,13 @@ class DormancySummaryRow(SQLModel, table=True):
     delay_until: date | None = None
     watch_from: date | None = Field(default=None, index=True)
     computed_on: date | None = None
+    # the assessment stored with the row (domain.dormancy.window): the signals with their
+    # evidence (JSON, the ``dormant --json`` shape) that hold on every day of
+    # [assessed_on, assessed_until), and the earliest ``since`` among them (sort key)
+    signals_json: str = Field(default="")
+    assessed_on: date | None = None
+    assessed_until: date | None = None
+    signals_since: date | None = None
 
 
 class DormancyDelay(SQLModel, table=True):
