@@ -49,6 +49,18 @@ HASH_VERSION = 3  # 3: HMAC keyed with the chain key (storage.anchor), covers os
 
 # Rows of these tables are the audit trail itself, never change rows.
 AUDIT_TABLES = frozenset({"audit_event", "audit_chain_head", "audit_change", "audit_subject"})
+# Derived tables: every row is computed from audited rows (and rebuilt from them in bulk),
+# so their writes are not change rows of their own: the capture skips them, as it skips
+# the audit tables. Services that keep one current add its name here (the search index
+# tables have no model and are never captured; they are listed for completeness).
+# tests/services/test_audit_subjects.py checks each against its derivation instead.
+DERIVED_TABLES = frozenset({
+    "application_term",  # storage.application_search
+    "dormancy_summary",  # services.dormancy
+    "report_summary",  # storage.report_summary
+    "organization_fts",  # storage.sqlite_search (FTS5, SQLite only)
+    "organization_search",  # storage.postgres_search (PostgreSQL only)
+})
 # Columns whose value is never copied into the trail (shown as changed only).
 REDACTED_COLUMNS = frozenset({"password_hash"})
 REDACTED = "[redacted]"
@@ -211,6 +223,8 @@ class ChangeLog:
         return len(self._by_key) + len(self._anonymous)
 
     def add(self, change: Change) -> None:
+        if change.entity in DERIVED_TABLES:
+            return
         if change.entity_id is None:
             self._anonymous.append(change)
             return
@@ -271,7 +285,7 @@ class ChangeLog:
         state: InstanceState[Any] = sa_inspect(obj)
         mapper = state.mapper
         shape = _shape(mapper)
-        if shape.table in AUDIT_TABLES:
+        if shape.table in AUDIT_TABLES or shape.table in DERIVED_TABLES:
             return
         values = state.dict
         before: JSONDict = {}
@@ -304,6 +318,8 @@ def change_rows_for(model: type[SQLModel], rows: Iterable[JSONDict]) -> list[Cha
     """Insert changes for rows written with a bulk Core insert of ``model``."""
     mapper: Mapper[Any] = sa_inspect(model)
     shape = _shape(mapper)
+    if shape.table in DERIVED_TABLES:
+        return []
     pk = [str(c.key) for c in mapper.primary_key]
     out = []
     for row in rows:

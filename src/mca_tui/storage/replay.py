@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+from mca_tui.storage import audit
 from mca_tui.storage.audit import (
     AUDIT_TABLES,
     DELETE,
@@ -32,7 +33,7 @@ from mca_tui.storage.audit import (
 from mca_tui.storage.models import AuditChange, AuditEvent
 
 # Tables derived from others and rebuilt in bulk (search index, summaries): not records.
-DERIVED_TABLES = frozenset({"alembic_version"})
+DERIVED_TABLES = frozenset({"alembic_version"}) | audit.DERIVED_TABLES
 # Columns the search index maintains with its own statements (its row numbering in
 # pinyin order, renumbered on inserts and rebuilds): derived, not part of a record.
 DERIVED_COLUMNS = frozenset({"search_rowid"})
