@@ -83,6 +83,9 @@ _OTHER: dict[str, frozenset[Role]] = {
     "interview.notify": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
     "interview.record": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
     "spot_check.declare_conflict": frozenset({Role.REVIEWER, Role.ENFORCEMENT}),
+    # a change of term (换届) filed with the authority is recorded at the counter or by a
+    # reviewer; it proposes the financial audit (services.registration.terms)
+    "term.record": frozenset({Role.CLERK, Role.REVIEWER}),
     # dormant organizations and revocation cases (services.dormancy, services.revocation):
     # everyone who works on the register reads the list and the cases; the counter and
     # the officers record contact attempts (letters, field checks); the summary rebuild

@@ -48,6 +48,10 @@ from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
 
 PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
 DEREGISTRATION_AUDIT_TRIGGER = "deregistration"  # AuditTrigger.DEREGISTRATION
+CHANGE_OF_TERM_AUDIT_TRIGGER = "change_of_term"  # AuditTrigger.CHANGE_OF_TERM (换届)
+# audits that may be opened as only *required* (completed_on None) and count once done
+REQUIRED_AUDIT_TRIGGERS = (PENDING_AUDIT_TRIGGER, DEREGISTRATION_AUDIT_TRIGGER,
+                           CHANGE_OF_TERM_AUDIT_TRIGGER)
 PENDING_EVALUATION_TRIGGER = "application"  # an evaluation not granted (yet)
 
 TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
@@ -187,9 +191,9 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                    # an audit the change of legal representative made *required* counts
                    # once it is done, not when it is opened (services.registration)
                    # (so does the liquidation audit a deregistration's acceptance
-                   # opens, services.deregistration)
-                   or_(col(SupervisionRecord.trigger).not_in(
-                       (PENDING_AUDIT_TRIGGER, DEREGISTRATION_AUDIT_TRIGGER)),
+                   # opens, services.deregistration, and the audit a recorded change
+                   # of term proposes, services.registration.terms)
+                   or_(col(SupervisionRecord.trigger).not_in(REQUIRED_AUDIT_TRIGGERS),
                        col(SupervisionRecord.completed_on).is_not(None)),
                    # an evaluation counts once its grade is granted, not while it is an
                    # application (services.supervision.evaluation; imported rows count)

@@ -24,7 +24,7 @@ from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import Role
 from mca_tui.i18n import label
 from mca_tui.services.errors import PermissionDenied, ServiceError
-from mca_tui.storage import audit
+from mca_tui.storage import audit, report_summary
 from mca_tui.storage.audit import Change, ChangeLog, JSONDict, Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import CalendarOverride, CalendarYear, Office, UserAccount, UserRole
@@ -87,6 +87,7 @@ class Unit:
             self.session.execute(insert(model), rows)
         finally:
             self._explicit -= 1
+        report_summary.after_insert_rows(self.session, model, rows)  # derived rows
         for change in audit.change_rows_for(model, rows):
             self.changes.add(change)
 

@@ -124,8 +124,7 @@ def _record_rows(session: Session, counter: Counter) -> Iterator[Row]:
                    # an audit only required (a change of legal representative, a
                    # deregistration's liquidation) is not an act done: not a ledger row,
                    # as it is not counted (reports.stats)
-                   or_(col(SupervisionRecord.trigger).not_in(
-                       (stats.PENDING_AUDIT_TRIGGER, stats.DEREGISTRATION_AUDIT_TRIGGER)),
+                   or_(col(SupervisionRecord.trigger).not_in(stats.REQUIRED_AUDIT_TRIGGERS),
                        col(SupervisionRecord.completed_on).is_not(None)))
             .order_by(col(SupervisionRecord.record_date), col(Organization.uscc),
                       col(SupervisionRecord.kind))

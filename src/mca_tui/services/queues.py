@@ -13,7 +13,11 @@ Queues and who sees them (an administrator sees all):
 - ``approval``          reviewed, awaiting the decision (核准/不予登记)           approver
 - ``reports_overdue``   no annual report submitted for the last report year whose
                         authority deadline has passed (§4, §10.4, §10.10; one graded
-                        不合格 was submitted and is not listed)                 clerk, reviewer
+                        不合格 was submitted and is not listed); count and first page are
+                        index ranges of ``report_summary`` (storage.report_summary),
+                        the organizations longest without a report first  clerk, reviewer
+- ``reports_awaiting_conclusion`` annual reports received and not yet concluded (§4.2,
+                        §4.4; the action annual_report.conclude), oldest first   reviewer
 - ``rectifications``    rectification orders not completed, by deadline (§9)   clerk, reviewer, enforcement
 - ``case_steps``        penalty cases whose decision is due within 7 working days
                         (行政处罚法 Art 60)                                       enforcement
@@ -44,25 +48,26 @@ from mca_tui.domain import clocks
 from mca_tui.domain.actor import Actor
 from mca_tui.domain.calendar import Deadline, add_years
 from mca_tui.domain.enums import (
-    ACCEPTED_CONCLUSIONS,
     ApplicationKind,
     ApplicationStatus,
     CaseStatus,
     CreditListKind,
     OrgStatus,
     OrgType,
-    ReportConclusion,
     Role,
     SupervisionKind,
 )
 from mca_tui.domain.registration import REGISTRATION
+from mca_tui.domain.supervision.workflows import ANNUAL_REPORT
 from mca_tui.services.context import ServiceContext
+from mca_tui.storage import report_summary
 from mca_tui.storage.models import (
     AnnualReport,
     Application,
     CreditListEntry,
     Organization,
     PenaltyCase,
+    ReportSummary,
     SupervisionRecord,
 )
 
@@ -87,6 +92,7 @@ class QueueItem:
     due: date | None
     deadline: Deadline | None
     days_left: int | None  # negative when overdue
+    year: int | None = None  # the report year of an annual-report item
 
     @property
     def overdue(self) -> bool:
@@ -118,6 +124,8 @@ QUEUE_ROLES: dict[str, tuple[Role, ...]] = {
     "correction": _roles("application.correction_complete", Role.REVIEWER),
     "approval": _roles("application.approve"),
     "reports_overdue": (Role.CLERK, Role.REVIEWER),
+    # the reviewer concludes what the clerk received (annual_report.conclude)
+    "reports_awaiting_conclusion": tuple(sorted(ANNUAL_REPORT.roles_for("annual_report.conclude"))),
     "rectifications": (Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT),
     "case_steps": (Role.ENFORCEMENT,),
     "abnormal_two_years": (Role.REVIEWER, Role.ENFORCEMENT),
@@ -153,13 +161,15 @@ def last_closed_report_year(ctx: ServiceContext, today: date) -> int:
 
 # A report counts as submitted once it is concluded (合格, 基本合格, 不合格 or accepted) or
 # is in and awaiting its conclusion; 退回 (returned) and 未提交 mean it is not in.
-SUBMITTED_CONCLUSIONS: tuple[str, ...] = (*ACCEPTED_CONCLUSIONS, ReportConclusion.FAIL.value)
+SUBMITTED_CONCLUSIONS = report_summary.SUBMITTED_CONCLUSIONS
 
 
 def _report_due_filter(ctx: ServiceContext, year: int) -> ColumnElement[bool]:
     """Organizations that must report for ``year`` (clocks.must_report, in SQL) and have
     not submitted it: Order 60 ground 1 is "not submitted on time"; a report graded
-    不合格 was submitted and is a different matter (domain.md §10.10)."""
+    不合格 was submitted and is a different matter (domain.md §10.10). The definition
+    the queue's summary ranges (:func:`_overdue_ranges`) are tested against; it reads
+    every organization, so the queue does not use it."""
     cutoff = clocks.report_cutoff(year, ctx.settings.legal)
     year_end = date(year, 12, 31)
     submitted = exists().where(
@@ -174,6 +184,56 @@ def _report_due_filter(ctx: ServiceContext, year: int) -> ColumnElement[bool]:
         col(Organization.status) == OrgStatus.ACTIVE.value,
         ~submitted,
     )
+
+
+def _overdue_ranges(ctx: ServiceContext, year: int) -> list[ColumnElement[bool]]:
+    """:func:`_report_due_filter` on the per-organization summary: two ranges of its
+    index ``(status, last_year, established_on, previous_year, closed_on)``. A report
+    for year N is filed after N has ended (services.supervision.annual_reports.receive),
+    so on a day whose last closed year is ``year`` no report later than ``year + 1``
+    exists, and
+    ``year`` is missing exactly when the latest submitted year is earlier, or later with
+    the one before it earlier (storage.report_summary)."""
+    t = ReportSummary.__table__  # type: ignore[attr-defined]
+    due = and_(t.c.status == OrgStatus.ACTIVE.value,
+               t.c.established_on <= clocks.report_cutoff(year, ctx.settings.legal),
+               or_(t.c.closed_on.is_(None), t.c.closed_on > date(year, 12, 31)))
+    return [and_(due, t.c.last_year < year),
+            and_(due, t.c.last_year > year, t.c.previous_year < year)]
+
+
+def _overdue_count(ctx: ServiceContext, year: int) -> int:
+    t = ReportSummary.__table__  # type: ignore[attr-defined]
+    with ctx.db.read() as s:
+        return sum(int(s.exec(select(func.count()).select_from(t).where(r)).one())
+                   for r in _overdue_ranges(ctx, year))
+
+
+def _overdue_orgs(ctx: ServiceContext, year: int, limit: int) -> list[tuple[str, str, str | None, str]]:
+    """The first ``limit`` organizations of the queue, longest without a submitted
+    report first (then earliest registered): each range read in its index order.
+    (id, name, uscc, org_type) each."""
+    t = ReportSummary.__table__  # type: ignore[attr-defined]
+    keyed: list[tuple[int, date, str]] = []
+    with ctx.db.read() as s:
+        for r in _overdue_ranges(ctx, year):
+            keyed += [(int(last), on, str(oid)) for oid, last, on in s.exec(
+                select(t.c.organization_id, t.c.last_year, t.c.established_on).where(r)
+                .order_by(t.c.last_year, t.c.established_on).limit(limit))]
+        keyed.sort(key=lambda k: (k[0], k[1]))
+        ids = [oid for _, _, oid in keyed[:limit]]
+        orgs = {r[0]: r for r in s.exec(
+            select(Organization.id, Organization.name, Organization.uscc, Organization.org_type)
+            .where(col(Organization.id).in_(ids)))} if ids else {}
+    return [(str(o[0]), str(o[1]), o[2], str(o[3])) for i in ids if (o := orgs.get(i))]
+
+
+def _awaiting_statement() -> Any:  # noqa: ANN401 - a select
+    """Reports received and not concluded (the partial index ix_annual_report_awaiting)."""
+    return (select(AnnualReport, Organization)
+            .join(Organization, col(Organization.id) == col(AnnualReport.organization_id))
+            .where(col(AnnualReport.conclusion).is_(None),
+                   col(AnnualReport.submitted_on).is_not(None)))
 
 
 # --------------------------------------------------------------------------- queries
@@ -217,9 +277,6 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
     """(select of rows, kind) for a queue, filtered SQL-side."""
     if (app_q := _app_statement(queue, ctx.actor.office_id, ctx.actor)) is not None:
         return app_q, "application"
-    if queue == "reports_overdue":
-        year = last_closed_report_year(ctx, today)
-        return select(Organization).where(_report_due_filter(ctx, year)), "org"
     if queue == "rectifications":
         return (select(SupervisionRecord, Organization)
                 .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
@@ -264,6 +321,13 @@ _FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}  # the latter: evalu
 
 
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
+    if queue == "reports_overdue":
+        return _overdue_count(ctx, last_closed_report_year(ctx, today))
+    if queue == "reports_awaiting_conclusion":
+        with ctx.db.read() as s:
+            return int(s.exec(select(func.count()).select_from(AnnualReport)
+                              .where(col(AnnualReport.conclusion).is_(None),
+                                     col(AnnualReport.submitted_on).is_not(None))).one())
     if queue in _REVOCATION_QUEUES:
         from mca_tui.services import revocation
 
@@ -308,6 +372,28 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
     if queue == "evaluation_expiring":
         return _evaluation_items(ctx, today, limit)
     cal = ctx.calendar
+    if queue == "reports_overdue":
+        year = last_closed_report_year(ctx, today)
+        overdue: list[QueueItem] = []
+        deadlines: dict[str, Deadline] = {}  # by type: the same for every organization
+        for oid, name, uscc, org_type in _overdue_orgs(ctx, year, limit):
+            if org_type not in deadlines:
+                deadlines[org_type] = clocks.annual_report_deadlines(year, OrgType(org_type),
+                                                                     cal)[1]
+            authority = deadlines[org_type]
+            overdue.append(QueueItem(queue, oid, None, name, uscc,
+                                     "queue.subject.reports_overdue", authority.due, authority,
+                                     authority.days_left(today), year=year))
+        overdue.sort(key=lambda i: (i.due is None, i.due or date.max))
+        return overdue
+    if queue == "reports_awaiting_conclusion":
+        with ctx.db.read() as s:
+            rows = list(s.exec(_awaiting_statement()
+                               .order_by(col(AnnualReport.submitted_on)).limit(limit)))
+        return [QueueItem(queue, org.id, None, org.name, org.uscc,
+                          "queue.subject.reports_awaiting_conclusion", None, None, None,
+                          year=report.report_year)
+                for report, org in rows]
     stmt, kind = _statement(ctx, queue, today)
     out: list[QueueItem] = []
     with ctx.db.read() as s:
@@ -329,14 +415,6 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
                 out.append(QueueItem(queue, app.organization_id, app.id, summary.org_name,
                                      None, f"queue.subject.{queue}", d.due if d else None, d,
                                      d.days_left(today) if d else None))
-        elif kind == "org":
-            year = last_closed_report_year(ctx, today)
-            for org in s.exec(stmt.order_by(Organization.name_sort_key, Organization.id)
-                              .limit(limit)):
-                _, authority = clocks.annual_report_deadlines(year, OrgType(org.org_type), cal)
-                out.append(QueueItem(queue, org.id, None, org.name, org.uscc,
-                                     "queue.subject.reports_overdue", authority.due, authority,
-                                     authority.days_left(today)))
         else:
             order = {
                 "record": SupervisionRecord.due_on if queue == "rectifications"

@@ -333,9 +333,10 @@ def _flags(session: Session, org: Organization, today: date) -> list[str]:
     if session.exec(select(SupervisionRecord.id).where(
             SupervisionRecord.organization_id == org.id,
             SupervisionRecord.kind == "financial_audit",
-            SupervisionRecord.trigger == "change_of_legal_rep",
+            col(SupervisionRecord.trigger).in_(("change_of_legal_rep", "change_of_term")),
             col(SupervisionRecord.completed_on).is_(None))).first():
-        flags.append("audit_required")  # opened by a change of legal representative (§2)
+        # opened by a change of legal representative or a recorded change of term (§2)
+        flags.append("audit_required")
     for app in session.exec(select(Application).where(
             Application.organization_id == org.id, Application.kind == "deregistration",
             Application.status == "approved")):

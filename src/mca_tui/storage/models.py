@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 from mca_tui.storage.ids import new_id
@@ -276,6 +277,10 @@ class AnnualReport(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organization_id", "report_year"),
         Index("ix_annual_report_year_conclusion", "report_year", "conclusion"),
+        # the reviewer's queue of reports received and awaiting a conclusion (small)
+        Index("ix_annual_report_awaiting", "submitted_on",
+              sqlite_where=sql_text("conclusion IS NULL AND submitted_on IS NOT NULL"),
+              postgresql_where=sql_text("conclusion IS NULL AND submitted_on IS NOT NULL")),
     )
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", max_length=32)
@@ -656,3 +661,21 @@ class ApplicationTerm(SQLModel, table=True):
     application_id: str = Field(primary_key=True, max_length=32)  # derived: no foreign key
     term: str = Field(primary_key=True, max_length=200)
     office_id: str = Field(max_length=32)
+
+
+class ReportSummary(SQLModel, table=True):
+    """Per organization, its latest two submitted report years (storage.report_summary):
+    the home queue of overdue annual reports is an index range on ``(status, last_year,
+    established_on, previous_year)`` instead of an anti-join with ``annual_report``.
+    Derived: rewritten on every flush that writes the organization's reports, status or
+    registration date."""
+
+    __tablename__ = "report_summary"
+    __table_args__ = (Index("ix_report_summary_due", "status", "last_year", "established_on",
+                            "previous_year", "closed_on"),)
+    organization_id: str = Field(primary_key=True, max_length=32)  # derived: no foreign key
+    status: str = Field(max_length=20)
+    established_on: date | None = None
+    closed_on: date | None = None  # the earlier of deregistered_on and revoked_on
+    last_year: int = Field(default=0)  # latest submitted report year, 0: none
+    previous_year: int = Field(default=0)  # latest submitted year before it, 0: none

@@ -219,6 +219,16 @@ QUEUE_OPENERS["revocation_cases"] = _case_item
 QUEUE_OPENERS["dormant_candidates"] = lambda ctx, _item: _dormancy(ctx, None)
 
 
+def _report_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN401
+    from mca_tui.ui.screens.annual_report import AnnualReportScreen
+
+    # a report awaiting its conclusion: the report's page (the reviewer concludes there)
+    return AnnualReportScreen(ctx, item.organization_id, item.year)
+
+
+QUEUE_OPENERS["reports_awaiting_conclusion"] = _report_item
+
+
 # Screens other screens open by name (ui.router): the record (search results, queues)
 router.register("record", _record)
 
