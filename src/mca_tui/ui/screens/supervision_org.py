@@ -7,7 +7,9 @@ item / report completion / verify a rectification, record an interview, take the
 evaluation step, lower or cancel a grade); F4 record a financial audit; F6 order a
 rectification; F8 notify an interview; F2 an evaluation application (the eligibility check
 of Order 39 Art 6–7 answers at once); F10 (approver) withdraw the rectification order under
-the cursor, with its reason; F5 refresh; Esc back. Every step opens a small form
+the cursor, with its reason; F11 record a change of term (换届: the term, its leading
+persons; the departure audit is proposed with it); F5 refresh; Esc back. The recorded
+terms are rows of the list too. Every step opens a small form
 (ui.screens.supervision_forms): a refusal keeps what was typed.
 """
 
@@ -23,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from mca_tui.domain import permissions
+from mca_tui.domain.calendar import add_years
 from mca_tui.domain.enums import (
     AuditTrigger,
     EvaluationGrade,
@@ -31,8 +34,10 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.supervision.evaluation import GRADE_CHANGE_REASONS
 from mca_tui.domain.supervision.rectification import Interviewee, InterviewOutcome
+from mca_tui.domain.supervision.term import leaders_from
 from mca_tui.i18n import label, t
 from mca_tui.services.context import ServiceContext
+from mca_tui.services.registration import terms
 from mca_tui.services.supervision import _rows, audits, evaluation, interviews, rectification
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.screens.supervision_forms import Field, SupervisionForm
@@ -84,6 +89,13 @@ def load(ctx: ServiceContext, org_id: str) -> Overview:
         until = t("sv.org.valid_until", on=e.valid_until.isoformat()) if e.valid_until else ""
         rows.append(Row("evaluation", e.id, e.granted_on or e.applied_on, state,
                         f"{grade} {until}".strip(), e))
+    for term in terms.terms_of(ctx, org_id):
+        chair = next((f"{p.title} {p.name}" for p in term.leaders), "")
+        until = term.ends_on.isoformat() if term.ends_on else "-"
+        summary = (t("term.row_summary", number=term.term_number, chair=chair, until=until)
+                   if term.term_number else
+                   t("term.row_summary_no_number", chair=chair, until=until))
+        rows.append(Row("term", term.id, term.elected_on, t("term.state"), summary, term))
     rows.sort(key=lambda r: r.on or date.min, reverse=True)
     return Overview(_rows.organization_name(ctx, org_id), tuple(rows))
 
@@ -99,6 +111,8 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         Binding("f2", "evaluation", t("sv.org.key_evaluation"), id="svorg.evaluation"),
         # the approver withdraws an order made in error (RECTIFICATION: cancel)
         Binding("f10", "cancel_order", t("sv.org.key_cancel"), id="svorg.cancel_order"),
+        # a change of term (换届) filed: proposes the departure audit (services.registration.terms)
+        Binding("f11", "change_of_term", t("term.key"), id="svorg.change_of_term"),
         Binding("f5", "refresh", t("ui.key.refresh"), id="svorg.refresh"),
     ]
 
@@ -118,6 +132,8 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_order":  # offered to whoever the table lets cancel
             return self.ctx.actor.has(*permissions.roles_for("rectification.cancel"))
+        if action == "change_of_term":
+            return self.ctx.actor.has(*permissions.roles_for(terms.ACTION))
         return True
 
     def on_mount(self) -> None:
@@ -162,6 +178,8 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
             return "\n".join(lines)
         if row.kind == "financial_audit":
             return f"{v.article}"  # type: ignore[attr-defined]
+        if row.kind == "term":
+            return "　".join(f"{p.title} {p.name}" for p in v.leaders)  # type: ignore[attr-defined]
         return row.summary
 
     def _current(self) -> Row | None:
@@ -380,6 +398,46 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         first = v.items[0][0] if v.items else ""
         self._form(f"{t('sv.org.cancel_title')}：{first}"[:30], fields, submit,
                    t("sv.org.cancel_hint"))
+
+    def action_change_of_term(self) -> None:
+        """Record a change of term (换届) as the meeting resolved it: the term and its
+        leading persons; the service proposes the departure audit in the same unit."""
+        ctx, org = self.ctx, self.organization_id
+        today = ctx.today()
+        titles = tuple((x, x) for x in ("理事长", "会长", "主席"))
+        fields = [
+            Field("term_number", t("term.f_term_number"), "number"),
+            Field("elected_on", t("term.f_elected_on"), "date", today.isoformat()),
+            Field("starts_on", t("term.f_starts_on"), "date"),
+            Field("ends_on", t("term.f_ends_on"), "date",
+                  (add_years(today, 5) - timedelta(days=1)).isoformat()),
+            Field("chair_title", t("term.f_chair_title"), "choice", "理事长", titles),
+            Field("chair", t("term.f_chair")),
+            Field("vice_chairs", t("term.f_vice_chairs"), "lines"),
+            Field("secretary", t("term.f_secretary")),
+        ]
+
+        def submit(v: dict) -> terms.TermResult:
+            return terms.record_change_of_term(
+                ctx, org, term_number=v["term_number"], elected_on=v["elected_on"] or today,
+                starts_on=v["starts_on"], ends_on=v["ends_on"],
+                leaders=leaders_from(v["chair_title"] or "理事长", v["chair"],
+                                     v["vice_chairs"], v["secretary"]))
+
+        def done(result: object) -> None:
+            if isinstance(result, terms.TermResult):
+                said = (t("term.done_audit", article=result.audit_article) if result.audit_id
+                        else t("term.done_no_audit"))
+                if result.legal_rep_differs:
+                    said += "\n" + t("term.legal_rep_differs")
+                self._say(said)
+            self.action_refresh()
+
+        self.app.push_screen(SupervisionForm(t("term.title"), fields, submit, t("term.hint")),
+                             done)
+
+    def _next_term(self, row: Row) -> None:
+        self._say(t("sv.org.nothing_to_do"))
 
     def _refresh_said(self) -> None:
         self._say(t("sv.ui.done"))
