@@ -206,3 +206,19 @@ def test_cli_search_json_and_text(ctx, orgs, capsys, tmp_path):
     text_out = capsys.readouterr().out
     assert NAMES[1] in text_out and code(2) in text_out
     assert main(["--db", str(db_path), "search", "无此组织"]) == 1
+
+
+def test_a_code_like_query_is_looked_up_in_codes_only(ctx):
+    """Four or more credit-code characters with a digit are a code fragment
+    (search_tokens.looks_like_code): the digits of addresses are not searched for them,
+    shorter digit strings still are."""
+    from mca_tui.storage.search_tokens import looks_like_code
+
+    assert looks_like_code("3502") and looks_like_code("m0009")
+    assert not looks_like_code("350") and not looks_like_code("hcqsg")
+    assert not looks_like_code("沧林路1") and not looks_like_code("ab12cs")  # S: not a code char
+    add_orgs(ctx, [{"name": "海沧区门牌协会", "domicile": "海沧大道9876号"},
+                   {"name": "海沧区代码协会", "uscc": code(987654)}])
+    assert names(ctx, "9876") == ["海沧区代码协会"]
+    assert set(names(ctx, "987")) == {"海沧区门牌协会", "海沧区代码协会"}
+    assert names(ctx, "大道9876") == ["海沧区门牌协会"]

@@ -2,7 +2,7 @@
 application is found by a fragment of its application number (受理号), proposed name or
 applicant (the legal representative typed on the form).
 
-Each of those texts is normalized (storage.sqlite_search.chars: NFKC, case-folded,
+Each of those texts is normalized (storage.search_tokens.chars: NFKC, case-folded,
 letters/digits/Han only) and every suffix of it is stored as one row of
 ``application_term``; a fragment then matches as the prefix range
 ``term >= q AND term < q + U+10FFFF`` on the index ``(office_id, term)``: any substring
@@ -20,16 +20,12 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
-from mca_tui.domain.text import normalize_text
 from mca_tui.storage.models import Application, ApplicationTerm
+from mca_tui.storage.search_tokens import chars
 
 FORM_FIELDS = ("name", "legal_rep_name", "applicant")
 MAX_TERM = 200
 TOP = "\U0010ffff"
-
-
-def _chars(s: str) -> str:
-    return "".join(ch for ch in normalize_text(s).casefold() if ch.isalnum())
 
 
 def terms_of(number: str | None, form_json: str | None) -> set[str]:
@@ -43,14 +39,14 @@ def terms_of(number: str | None, form_json: str | None) -> set[str]:
     texts = [number or ""] + [str(form.get(k) or "") for k in FORM_FIELDS]
     out: set[str] = set()
     for text in texts:
-        c = _chars(text)[:MAX_TERM]
+        c = chars(text)[:MAX_TERM]
         out.update(c[i:] for i in range(len(c)))
     return out
 
 
 def fragment(query: str) -> str:
     """The normalized form of a typed fragment ('' when nothing searchable is left)."""
-    return _chars(query)[:MAX_TERM]
+    return chars(query)[:MAX_TERM]
 
 
 def term_range(q: str) -> tuple[str, str]:

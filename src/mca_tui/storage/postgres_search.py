@@ -37,7 +37,13 @@ from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code
-from mca_tui.storage.sqlite_search import GRAM, chars
+from mca_tui.storage.search_tokens import (
+    chars,
+    first_letters,
+    grams,
+    looks_like_code,
+    query_grams,
+)
 
 Executor = Connection | Session
 
@@ -101,8 +107,8 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     if code:
         doc.add(["k" + code, *("c" + code[i:] for i in range(len(code)))])
     for j, variant in enumerate(pinyin.initials_variants(name or "")):
-        grams = ["p" + variant[i:i + GRAM] for i in range(len(variant))]
-        doc.add(["p^", *grams] if j == 0 else grams)
+        tokens = ["p" + g for g in grams(variant)]
+        doc.add(["p^", *tokens] if j == 0 else tokens)
     return doc.literal()
 
 
@@ -177,10 +183,11 @@ def _phrase(lexemes: Sequence[str]) -> str:
 def _initials_query(letters: str, anchored: bool = False) -> str:
     """``letters`` anywhere in (or, anchored, at the start of) the first reading's
     initials: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
-    if len(letters) <= GRAM:
+    found = query_grams(letters)
+    if not found:  # up to GRAM letters: a prefix of a gram
         parts = [_lexeme("p" + letters) + ":*"]
     else:
-        parts = [_lexeme("p" + letters[j:j + GRAM]) for j in range(len(letters) - GRAM + 1)]
+        parts = [_lexeme("p" + g) for g in found]
     if anchored:
         parts.insert(0, _lexeme("p^"))
     return "(" + _phrase(parts) + ")"
@@ -194,6 +201,8 @@ def _term_expression(term: str) -> str:
     c = chars(term)
     if not c:
         return ""
+    if looks_like_code(c):  # codes only (search_tokens.looks_like_code)
+        return "(" + _lexeme("c" + c) + ":*)"
     parts = [_chars_phrase(p, c) for p in "nra"]
     if c.isascii():
         parts.append(_lexeme("c" + c) + ":*")
@@ -214,21 +223,15 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
     c = chars(terms[0])
     if not c:
         return "", "", None
+    if looks_like_code(c):
+        return "", _lexeme("k" + c) + ":*", None
     head = "(" + _phrase([_lexeme("n^"), *(_lexeme("n" + ch) for ch in c)]) + ")"
     code = ""
     if c.isascii():
         code = _lexeme("k" + c) + ":*"
         if c.isalpha():
             head = f"({head} | {_initials_query(c, anchored=True)})"
-    first = c[0]
-    if first.isascii():
-        letters: tuple[str, ...] = (first,)
-    elif pinyin.is_han(first):
-        letters = pinyin.char_initials(first)
-    else:
-        letters = ()
-    bounds = (min(letters), chr(ord(max(letters)) + 1)) if letters else None
-    return head, code, bounds
+    return head, code, first_letters(c)
 
 
 @contextmanager

@@ -37,7 +37,16 @@ from sqlalchemy import Connection, RowMapping, text
 from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
-from mca_tui.domain.text import normalize_code, normalize_text
+from mca_tui.domain.text import normalize_code
+from mca_tui.storage.search_tokens import (
+    GRAM,
+    chars,
+    first_letters,
+    grams,
+    looks_like_code,
+    query_grams,
+    spaced,
+)
 
 # The index is written inside a migration (a Connection) and by the services (a Session).
 Executor = Connection | Session
@@ -65,22 +74,8 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
-def chars(s: str) -> str:
-    """Letters, digits and Han characters of ``s``, NFKC and lower-cased."""
-    return "".join(ch for ch in normalize_text(s).casefold() if ch.isalnum())
-
-
-def spaced(s: str) -> str:
-    """One token per character."""
-    return " ".join(chars(s))
-
-
-GRAM = 4
-
-
 def _grams(s: str) -> str:
-    """Overlapping GRAM-letter tokens, one per position (shorter at the end)."""
-    return " ".join(s[i:i + GRAM] for i in range(len(s)))
+    return " ".join(grams(s))
 
 
 def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
@@ -89,8 +84,7 @@ def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
     caret = "^ " if anchored else ""
     if len(letters) <= GRAM:
         return f"{column} : {caret}{letters}*"
-    grams = " ".join(letters[j:j + GRAM] for j in range(len(letters) - GRAM + 1))
-    return f'{column} : {caret}"{grams}"'
+    return f'{column} : {caret}"{" ".join(query_grams(letters))}"'
 
 
 def _initials_query(letters: str, anchored: bool = False) -> str:
@@ -355,6 +349,8 @@ def _term_expression(term: str) -> str:
     c = chars(term)
     if not c:
         return ""
+    if looks_like_code(c):
+        return _gram_query("code", c)
     phrase = '{name rep addr} : "' + " ".join(c) + '"'
     if c.isascii():
         parts = [phrase, _gram_query("code", c)]
@@ -380,21 +376,15 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
     c = chars(terms[0])
     if not c:
         return "", "", None
+    if looks_like_code(c):
+        return "", _gram_query("code", c, anchored=True), None
     head = 'name : ^"' + " ".join(c) + '"'
     code = ""
     if c.isascii():
         code = _gram_query("code", c, anchored=True)
         if c.isalpha():
             head += " OR " + _initials_query(c, anchored=True)
-    first = c[0]
-    if first.isascii():
-        letters: tuple[str, ...] = (first,)
-    elif pinyin.is_han(first):
-        letters = pinyin.char_initials(first)
-    else:
-        letters = ()
-    bounds = (min(letters), chr(ord(max(letters)) + 1)) if letters else None
-    return head, code, bounds
+    return head, code, first_letters(c)
 
 
 def match_prefix(terms: Sequence[str]) -> str:
