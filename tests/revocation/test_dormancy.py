@@ -172,3 +172,154 @@ def test_a_delay_granted_is_excluded_until_it_ends(ctx, people):
     assert dormancy.count_candidates(ctx, D("2025-09-30")) == 0
     assert _signals(ctx, org, "2025-10-01")[1] == set()  # the delay ran out
     assert dormancy.count_candidates(ctx, D("2025-10-01")) == 1
+
+
+# --------------------------------------------------------------------------- the stored assessment
+
+
+def _expected(ctx, ids, day):
+    from mca_tui.domain import dormancy as dm
+
+    out = {}
+    for oid in ids:
+        a = dm.assess(dormancy.summary_of(ctx, oid), day, ctx.calendar, ctx.settings.legal)
+        if a.signals:
+            out[oid] = a.to_json()
+    return out
+
+
+def test_the_list_reads_each_rows_stored_assessment(ctx, db, monkeypatch):
+    """Rows refreshed on a day carry their assessment (signals and evidence) until the next
+    day it changes: the list on a day inside that window assesses nothing in Python and
+    gives exactly the assessment; after the window (the next report deadline passed, no
+    refresh) the row is assessed from its inputs and the run of missing years grows."""
+    from mca_tui.domain import dormancy as dm
+
+    day = D("2025-06-10")
+    c = at(ctx, day)
+    z1 = add_org(c, "连续未报协会", reports=good_years(2016, 2022))
+    z2 = add_org(c, "新设未活动协会", established=D("2024-03-01"))
+    cert = add_org(c, "证书过期协会", reports=good_years(2016, 2024), valid_to=D("2025-05-03"))
+    ok = add_org(c, "按时年报协会", reports=good_years(2016, 2024))
+    ids = (z1, z2, cert, ok)
+    with db.read() as s:
+        row = s.get(DormancySummaryRow, z1)
+        assert row.assessed_on == day and row.assessed_until > D("2026-05-31")
+        assert row.signals_since == D("2025-06-04")
+    expected = {d: _expected(ctx, ids, D(d)) for d in ("2025-06-10", "2025-12-31")}
+    assert set(expected["2025-06-10"]) == {z1, z2, cert}
+
+    def no_assessment(*args, **kw):  # noqa: ANN002, ANN003
+        raise AssertionError("assessed in Python although the row's assessment holds")
+
+    monkeypatch.setattr(dm, "assess", no_assessment)
+    for d, want in expected.items():
+        found = dormancy.candidates(ctx, D(d))
+        assert {x.organization_id: x.to_json() for x in found} == want
+        assert [x.organization_id for x in found] == sorted(
+            want, key=lambda o: (min(s["since"] for s in want[o]["signals"]),
+                                 want[o]["uscc"]))
+        assert dormancy.count_candidates(ctx, D(d)) == len(want)
+        z1_signal = next(x for x in found if x.organization_id == z1).assessment.signals[0]
+        assert z1_signal.evidence["years"] == [2023, 2024]
+        assert z1_signal.since == D("2025-06-04")  # dates again, not ISO text
+    monkeypatch.undo()
+    later = D("2026-07-01")  # the 2025 deadline passed: the row's window has ended
+    found = {x.organization_id: x for x in dormancy.candidates(ctx, later)}
+    assert {o: x.to_json() for o, x in found.items()} == _expected(ctx, ids, later)
+    assert found[z1].assessment.signals[0].evidence["years"] == [2023, 2024, 2025]
+    first_page = dormancy.candidates(ctx, later, limit=2)
+    assert len(first_page) == 2
+
+
+def test_list_and_counts_are_index_range_reads(ctx, db):
+    """EXPLAIN QUERY PLAN of every statement the list, its first page and the home count
+    run: the watch_from index, no SCAN of a table."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite query plans")
+    day = D("2025-06-10")
+    add_org(at(ctx, day), "连续未报协会", reports=good_years(2016, 2022))
+    seen: list[tuple[str, object]] = []
+
+    def spy(conn, cursor, statement, parameters, *args):  # noqa: ANN001
+        if "dormancy_summary" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        dormancy.candidates(ctx, day)
+        dormancy.candidates(ctx, day, limit=200, include_excluded=False)
+        dormancy.count_candidates(ctx, day)
+        revocation.queue_count(ctx, "dormant_candidates", day)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert len(seen) >= 4
+    with db.read() as s:
+        for statement, parameters in seen:
+            plan = " | ".join(str(r[-1]) for r in s.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).fetchall())
+            assert "ix_dormancy_summary_watch_from" in plan, plan
+            assert "SCAN" not in plan.replace("SCAN CONSTANT ROW", ""), plan
+            assert "annual_report" not in statement and "organization " not in statement
+
+
+# --------------------------------------------------------------------------- Z2: first activity
+
+
+def test_first_activity_from_change_registration_and_spot_check(ctx):
+    """Z2 evidence of activity besides accepted reports (domain.dormancy.ACTIVITY_SOURCES):
+    an approved change registration (the day applied for) and a spot check that found the
+    organization operating; a spot check that referred it, or a refused change, is not
+    activity."""
+    from mca_tui.storage.models import SupervisionRecord
+
+    c = at(ctx, D("2025-04-01"))
+    acted = add_org(c, "变更登记协会", established=D("2024-03-01"))
+    checked = add_org(c, "抽查正常协会", established=D("2024-03-01"))
+    idle = add_org(c, "未活动协会", established=D("2024-03-01"))
+    with c.unit("test.add", subject=Subject("organization", acted)) as u:
+        s = u.session
+        s.add(Application(office_id=c.actor.office_id, kind="change", org_type="social_group",
+                          organization_id=acted, status="approved",
+                          received_on=D("2024-09-02"), decided_on=D("2024-09-20")))
+        s.add(Application(office_id=c.actor.office_id, kind="change", org_type="social_group",
+                          organization_id=idle, status="refused", received_on=D("2024-08-01"),
+                          decided_on=D("2024-08-20")))
+        for oid, outcome, on in ((checked, "no_problem", D("2024-11-05")),
+                                 (idle, "referred", D("2024-11-06"))):
+            s.add(SupervisionRecord(office_id=c.actor.office_id, organization_id=oid,
+                                    kind="spot_check", record_date=on, outcome=outcome))
+        dormancy.refresh_many(u, c, [acted, checked, idle])
+    assert dormancy.summary_of(ctx, acted).first_activity_on == D("2024-09-02")
+    assert dormancy.summary_of(ctx, checked).first_activity_on == D("2024-11-05")
+    assert dormancy.summary_of(ctx, idle).first_activity_on is None
+    assert _signals(ctx, acted, "2025-04-01")[0] == set()
+    assert _signals(ctx, checked, "2025-04-01")[0] == set()
+    assert _signals(ctx, idle, "2025-04-01")[0] == {"no_activity_first_year"}
+    with c.unit("test.add", subject=Subject("organization", idle)) as u:
+        dormancy.refresh(u, c, idle)  # one row refreshed alone reads the same sources
+    assert dormancy.summary_of(ctx, idle).first_activity_on is None
+
+
+def test_a_late_first_activity_recorded_by_a_service_is_kept_and_shown(ctx, make_ctx):
+    """evaluation.apply (the organization applies) refreshes the summary in its unit: the
+    first activity is kept; an organization that first acted late keeps the Z2 signal
+    with that date as evidence, and leaves the list two years after it (行政处罚法 Art 36)."""
+    from mca_tui.services.supervision import evaluation
+    from tests.supervision.h10_helpers import people
+
+    applied = D("2024-09-02")
+    c = at(ctx, applied)
+    org = add_org(c, "迟延活动协会", established=D("2021-01-01"),
+                  reports={2021: "fail", 2022: "fail", 2023: "pass"})
+    assert dormancy.summary_of(ctx, org).first_activity_on is None
+    evaluation.apply(people(make_ctx, today=applied)["clerk"], org, applied)
+    assert dormancy.summary_of(ctx, org).first_activity_on == applied
+    c = next(x for x in dormancy.candidates(ctx, D("2024-10-01"))
+             if x.organization_id == org)
+    z2 = next(s for s in c.to_json()["signals"] if s["kind"] == "no_activity_first_year")
+    # the 2023 report (accepted, counted on 31 Dec 2023) is earlier than the evaluation
+    assert z2["evidence"]["first_activity_on"] == "2023-12-31"
+    assert "no_activity_first_year" not in _signals(ctx, org, "2026-01-01")[0]

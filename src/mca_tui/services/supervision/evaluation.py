@@ -182,6 +182,9 @@ def apply(ctx: ServiceContext, org_id: str, applied_on: date | None = None) -> s
         unit.record("supervision_record", rid, None,
                     {"kind": KIND, "status": EV.APPLIED.value, "applied_on": on.isoformat()},
                     organization_id=org_id)
+        from mca_tui.services import dormancy  # applying for evaluation is activity (Z2)
+
+        dormancy.refresh(unit, ctx, org_id)
     return rid
 
 

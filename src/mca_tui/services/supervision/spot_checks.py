@@ -496,6 +496,9 @@ def record_result(ctx: ServiceContext, plan_id: str, org_id: str, *, checked_on:
                     {"kind": KIND, "plan": plan_id, "checked_on": checked_on.isoformat(),
                      "result": result, "inspectors": sorted(inspectors_present)},
                     organization_id=org_id)
+        from mca_tui.services import dormancy  # a check finding it operating is activity (Z2)
+
+        dormancy.refresh(unit, ctx, org_id)
     return rid
 
 
