@@ -68,7 +68,11 @@ def test_year_figures(registry, settings):
         "annual_report": {"report_year": 2021, "due": 5, "accepted": 2},
         "financial_audit": 1, "rectification": 1, "interview": 1, "spot_check": 1,
         "evaluation": 0,
+        # added after the keys issue 5 fixed (none renamed): the ledger has no lists
+        "credit_lists": {"abnormal_listed": 0, "abnormal_removed": 0, "serious_listed": 0,
+                         "serious_removed": 0},
     }
+    assert list(got)[:len(stats.FIXED_KEYS)] == list(stats.FIXED_KEYS)
 
 
 def test_year_boundaries_other_years(registry, settings):
@@ -212,3 +216,47 @@ def test_interviews_are_counted_per_interview_in_the_paragraph(registry, setting
     assert y.interview == 1 and y.interview_times == 2
     assert "interview_times" not in y.to_dict()
     assert "约谈社会组织负责人2家次" in stats.draft_paragraph(y, "zh")
+
+
+def test_credit_listings_of_the_year_in_the_table_and_the_json(registry, settings,
+                                                               make_ctx, capsys):
+    """Listings on / removals from the credit lists written by the services count in the
+    year they are dated (organizations), in the table and in --json (a key added after
+    the fixed ones: issue 5 allows more keys, none renamed)."""
+    import json
+
+    from sqlmodel import select
+
+    from mca_tui import cli
+    from mca_tui.domain.enums import Role
+    from mca_tui.services.supervision import credit_lists
+
+    with registry.db.read() as s:
+        ids = {o.uscc: o.id for o in s.exec(select(Organization)).all()}
+    a, e = ids[code(1, "1")], ids[code(5, "1")]
+    listed, applied, removed = date(2022, 3, 1), date(2022, 6, 1), date(2022, 6, 2)
+
+    def as_(role: Role, day: date):
+        return make_ctx(f"{role.value}-s", role, today=day)
+
+    for org_id, day in ((a, listed), (e, date(2022, 12, 30))):
+        credit_lists.list_organization(as_(Role.APPROVER, day), org_id, "abnormal", "unreachable",
+                                       on=day, evidence="挂号信两次退回")
+    credit_lists.apply_removal(as_(Role.CLERK, applied), a, "abnormal", applied_on=applied)
+    credit_lists.verify_removal(as_(Role.REVIEWER, applied), a, verified_on=applied)
+    credit_lists.remove(as_(Role.APPROVER, removed), a, "abnormal", removed_on=removed)
+
+    y22 = stats.year_stats(registry.db, settings, 2022)
+    assert y22.credit_lists == {"abnormal_listed": 2, "abnormal_removed": 1,
+                                "serious_listed": 0, "serious_removed": 0}
+    assert stats.year_stats(registry.db, settings, 2023).credit_lists["abnormal_listed"] == 0
+    rows = dict(stats.table_rows(y22, "zh"))
+    assert rows["列入活动异常名录（家）"] == "2" and rows["移出活动异常名录（家）"] == "1"
+    args = ["--db", str(registry.db.path or registry.db.url), "stats", "--year", "2022"]
+    assert cli.main([*args, "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["credit_lists"] == y22.credit_lists
+    assert list(got)[:len(stats.FIXED_KEYS)] == list(stats.FIXED_KEYS)
+    assert got["financial_audit"] == 1  # the fixed keys unchanged
+    assert cli.main(args) == 0
+    assert "列入活动异常名录（家）" in capsys.readouterr().out

@@ -6,9 +6,14 @@ year, deregistrations, revocations of dormant organizations in the 2021-2023 cam
 annual reports for every report year from 2016, and supervision records. Calendar year
 2022 reproduces the figures of the bureau's 2022 report exactly (``FIGURES_2022``).
 
-Everything is written through the services: the users through ``services.users`` and
-the register as an in-memory ledger through ``services.ledger_import`` (so every record
-carries its import batch and source row, and the audit trail holds the import). The
+Everything is written through the services: the users through ``services.users``, the
+register as an in-memory ledger through ``services.ledger_import`` (so every imported
+record carries its import batch and source row, and the audit trail holds the import),
+then each workflow's seeder through its own services (``_build``): in-flight
+applications, the 2025 report cycle and credit lists, and the whole of 2022's
+deregistrations, dormant revocations and supervision (spot check, financial audits,
+rectification orders, interviews, evaluations), which the ledger therefore leaves out
+(``SERVICE_WRITTEN``, ``SERVICE_DEREGISTRATION_YEARS``, ``SERVICE_REVOCATION_YEARS``). The
 data is dated up to ``DEMO_AS_OF`` (30 June 2026) and does not depend on today's date:
 reports for 2025 still missing and rectifications not completed by then show up as
 overdue work on the home screen when the demo is opened later.
@@ -78,9 +83,13 @@ REVOCATIONS = {2021: (3, 0), 2022: (7, 0), 2023: (6, 0), 2024: (1, 1), 2025: (1,
 # Report year -> organizations not accepted (None: about 8 % of those due).
 NOT_ACCEPTED = {2021: 23}
 # Supervision records the demo writes through the supervision services instead of the
-# ledger: the 2022 random spot check (demo.spot_check: a plan, its
-# seeded draw of 30, the results), so `mca-tui --demo spotcheck verify` proves a draw.
-SERVICE_WRITTEN = {(2022, "抽查")}
+# ledger (issue 10): the whole of 2022 — the random spot check (demo.spot_check: a plan,
+# its seeded draw of 30, the results, so `mca-tui --demo spotcheck verify` proves a
+# draw), and the financial audits, rectification orders, interviews and evaluations
+# (demo.supervision). The rows the ledger would have held are still drawn (the same
+# random sequence for everything else) and become the seeders' plan.
+SERVICE_WRITTEN = {(2022, "抽查"), (2022, "财务审计"), (2022, "整改"), (2022, "约谈"),
+                   (2022, "评估")}
 # Supervision: year -> {kind: (organizations, extra records for some of them)}.
 SUPERVISION_2022 = {"财务审计": (34, 2), "整改": (35, 3), "约谈": (3, 0), "抽查": (30, 0),
                     "评估": (11, 0)}
@@ -223,6 +232,8 @@ class _Builder:
         self.next_mj = 1
         self.subs = [s for s in settings.office.subdistricts if s.code in SUBDISTRICT_ROADS] \
             or list(settings.office.subdistricts)
+        # (year, kind) -> the drawn rows written through the services instead (SERVICE_WRITTEN)
+        self.service_records: dict[tuple[int, str], list[dict]] = {}
 
     # ---- small generators
 
@@ -448,6 +459,7 @@ class _Builder:
             for kind, (n, extra) in plan.items():
                 records = self._records(year, kind, n, extra)  # drawn either way: same RNG
                 if (year, kind) in SERVICE_WRITTEN:
+                    self.service_records[(year, kind)] = records
                     continue  # written through the services (ensure_demo)
                 rows.extend(records)
         return rows
@@ -522,8 +534,21 @@ class _Builder:
         } for o in sorted(self.orgs, key=lambda o: (o.established_on, o.uscc))]
 
 
-def build_ledger(settings: Settings):  # noqa: ANN201 - reports.ledger.RawLedger
-    """The demo register as an in-memory ledger (deterministic)."""
+@dataclass
+class DemoPlan:
+    """Everything the demo build writes, drawn once from the seed: the ledger it imports
+    and the records its seeders write through the services afterwards."""
+
+    ledger: Any  # reports.ledger.RawLedger
+    deregistrations: list[tuple[str, date]]
+    revocations: list[tuple[str, date]]
+    # 2022 supervision rows drawn for the ledger but written through the services:
+    # kind (ledger word) -> rows {"统一社会信用代码", "日期", "说明", ...}
+    supervision_2022: dict[str, list[dict]]
+
+
+def build_plan(settings: Settings) -> DemoPlan:
+    """The demo's plan (deterministic: the same seed gives the same plan)."""
     from mca_tui.reports import ledger
 
     b = _Builder(settings)
@@ -531,11 +556,19 @@ def build_ledger(settings: Settings):  # noqa: ANN201 - reports.ledger.RawLedger
     b.close()
     reports = b.reports()
     records = b.supervision()
-    return ledger.ledger_from_rows(DEMO_FILE_NAME, {
+    raw = ledger.ledger_from_rows(DEMO_FILE_NAME, {
         ledger.SHEET_ORGS: b.org_rows(),
         ledger.SHEET_REPORTS: reports,
         ledger.SHEET_SUPERVISION: records,
     })
+    return DemoPlan(raw, b.service_deregistrations(), b.service_revocations(),
+                    {kind: rows for (year, kind), rows in b.service_records.items()
+                     if year == 2022})
+
+
+def build_ledger(settings: Settings):  # noqa: ANN201 - reports.ledger.RawLedger
+    """The demo register as an in-memory ledger (deterministic)."""
+    return build_plan(settings).ledger
 
 
 def service_revocations(settings: Settings) -> list[tuple[str, date]]:
@@ -622,7 +655,8 @@ def _build(db: Database, settings: Settings) -> None:
     from mca_tui.services.ledger_import import import_ledger
 
     ctx = _admin_context(db, settings)
-    result = import_ledger(ctx, build_ledger(settings), accept_legacy_codes=True)
+    plan = build_plan(settings)
+    result = import_ledger(ctx, plan.ledger, accept_legacy_codes=True)
     if not result.written:  # pragma: no cover - the demo data is checked by tests
         raise RuntimeError("demo ledger import failed: " + "; ".join(
             p.describe("en") for p in result.errors[:5]))
@@ -643,12 +677,19 @@ def _build(db: Database, settings: Settings) -> None:
     seed_demo_reports(db, settings)
 
     # ---- deregistration (issue 11): the 2022 deregistrations through the services
+    # (with their liquidation audits)
     from mca_tui.demo.deregistrations import seed_demo_deregistrations
 
-    seed_demo_deregistrations(db, settings, service_deregistrations(settings))
+    seed_demo_deregistrations(db, settings, plan.deregistrations)
+
+    # ---- supervision (issue 10): the rest of 2022 — audits, rectification orders,
+    # interviews, evaluations — through their services, up to the bureau's figures
+    from mca_tui.demo.supervision import seed_demo_supervision
+
+    seed_demo_supervision(db, settings, plan.supervision_2022)
 
     # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
     # case at the serious-list step, and the dormancy summary of every organization
     from mca_tui.demo.revocations import seed_demo_revocations
 
-    seed_demo_revocations(db, settings, service_revocations(settings))
+    seed_demo_revocations(db, settings, plan.revocations)

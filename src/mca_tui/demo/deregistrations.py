@@ -7,8 +7,9 @@ events, and ``mca-tui --demo stats --year 2022`` counts them from what the servi
 
 Called by ``demo.ensure_demo`` after the ledger import (the organizations are in the
 ledger as active). Dates are fixed (2022) and do not depend on today. The liquidation
-audit report is on the checklist but its details were not typed: the audit stays
-*required* (a pending audit does not count in the statistics).
+audit report came with each application (firm, date, opinion typed at intake), so the
+liquidation audit is recorded as done (trigger ``deregistration``) and counts among the
+year's financial audits (``demo.supervision`` writes the others up to the bureau's 34).
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from mca_tui.storage.models import Organization
 
 log = logging.getLogger(__name__)
 
+# Accounting firms of the liquidation audits (fictitious names).
+AUDIT_FIRMS = ("厦门鹭江联合会计师事务所有限公司", "厦门海韵会计师事务所（普通合伙）",
+               "福建闽信会计师事务所有限公司厦门分所")
 
 
 def _contexts(db: Database, settings: Settings) -> dict[str, ServiceContext]:
@@ -82,6 +86,11 @@ def _seed(db: Database, plan: list[tuple[str, date]], clerk: ServiceContext,
                             "guided_by": org.supervisory_unit or "厦门市海沧区民政局",
                             "ended_on": ended.isoformat()},
             "materials": {m.value: True for m in DeregistrationMaterial},
+            # the liquidation audit report came with the application: the audit is
+            # recorded as done (trigger deregistration) and counts in its year
+            "audit_firm": AUDIT_FIRMS[i % len(AUDIT_FIRMS)],
+            "audit_on": (ended + timedelta(days=5)).isoformat(),
+            "audit_result": "unqualified",
         }
         try:
             draft = dereg.start(_on(clerk, accepted), org.id, form)

@@ -5,7 +5,8 @@ The reviewer plans a regular check of the organizations registered before 2022 a
 ratio that draws the bureau's 30, the approver approves it, the reviewer draws it with a
 fixed seed (so the demo stays deterministic and ``mca-tui --demo spotcheck verify``
 proves the draw), the clerk sends the notices, the two enforcement officers record the
-results in April 2022, the reviewer finishes and the approver publishes.
+results in April 2022 (three with a rectification order), the reviewer finishes and the
+approver publishes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ DRAWN_ON = date(2022, 3, 7)
 CHECKED_FROM = date(2022, 4, 6)
 FINISHED_ON = date(2022, 5, 16)
 PUBLISHED_ON = date(2022, 5, 20)
+# What the inspectors found that could not be put right on the spot (民发〔2017〕45号第六条
+# items): the order's items, due in RECTIFY_DAYS; completed and verified by
+# demo.supervision with the other 2022 orders.
+RECTIFY = (("未按规定建立会计账簿，财务收支未全部纳入单位账户核算",),
+           ("理事会未按章程每年召开，会议记录不全", "重大事项未按规定报告登记管理机关"),
+           ("年度工作报告所报活动与实际开展情况不符",))
+RECTIFY_DAYS = 60
 
 
 def _ctx(db: Database, settings: Settings, info: users.UserInfo, office_id: str,
@@ -101,9 +109,18 @@ def seed_demo_spot_check(db: Database, settings: Settings) -> str | None:
     for i, (org_id, _name) in enumerate(plan.drawn):
         pair = inspectors[org_id]
         who = _ctx(db, settings, by_id[pair[0]], office.id, FINISHED_ON)
+        checked_on = days[i // 2]
+        if i % 10 == 9:  # three problems that need time: a rectification order each
+            items = list(RECTIFY[(i // 10) % len(RECTIFY)])
+            spot_checks.record_result(
+                who, pid, org_id, checked_on=checked_on, inspectors_present=list(pair),
+                items_checked=list(CHECK_ITEMS), findings="；".join(items),
+                result="rectification_ordered", rectify_items=items,
+                rectify_by=checked_on + timedelta(days=RECTIFY_DAYS))
+            continue
         fixed = i % 6 == 5
         spot_checks.record_result(
-            who, pid, org_id, checked_on=days[i // 2], inspectors_present=list(pair),
+            who, pid, org_id, checked_on=checked_on, inspectors_present=list(pair),
             items_checked=list(CHECK_ITEMS),
             findings="档案管理不规范，已当场指出并整改" if fixed else "",
             result="fixed_on_site" if fixed else "no_problem")

@@ -13,7 +13,9 @@ calendar year Y, each counting DISTINCT organizations:
   before 1 January of Y (``domain.clocks.must_report``); accepted: those of the due with a
   report for Y-1 concluded 合格, 基本合格 or accepted in report mode (accepted ⊆ due);
 - financial_audit, rectification, interview, spot_check, evaluation: organizations with
-  such a supervision record dated in Y.
+  such a supervision record dated in Y (an audit once done, an evaluation once granted);
+- credit_lists: organizations listed on / removed from the abnormal list and the serious
+  list in Y (a key added after those issue 5 fixed, ``FIXED_KEYS``).
 
 ``register_as_of(db, day)`` gives the register as it stood at the end of a day, by type
 and status, derived from the dates (established_on, deregistered_on, revoked_on), so a
@@ -60,6 +62,11 @@ SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
                SupervisionKind.EVALUATION)
 
 
+# The keys of ``mca-tui stats --json`` that issue 5 fixed, in its order (more may follow).
+FIXED_KEYS = ("year", "registered", "deregistered", "revoked", "annual_report",
+              "financial_audit", "rectification", "interview", "spot_check", "evaluation")
+
+
 @dataclass(frozen=True)
 class YearStats:
     year: int
@@ -73,17 +80,20 @@ class YearStats:
     spot_check: int
     evaluation: int
     # organizations listed on / removed from the credit lists in the year (Order 60;
-    # services.supervision.credit_lists): in the table, not in the fixed JSON shape nor
-    # in equality (the ledger, which a registry round-trips through, has no credit lists)
+    # services.supervision.credit_lists): in the table and, as a key added after the
+    # fixed ones, in the JSON; not in equality (the ledger, which a registry round-trips
+    # through, has no credit lists)
     credit_lists: dict[str, int] = field(default_factory=dict, compare=False)
     # interviews held in the year, counted per interview (the report's 家次: one
     # organization interviewed twice is two); ``interview`` counts organizations
     interview_times: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the JSON shape of ``mca-tui stats --json``."""
+        """The JSON of ``mca-tui stats --json``: the keys issue 5 fixed (``FIXED_KEYS``,
+        never renamed), then the keys added since, which the issue allows ("more keys may
+        be added, none renamed"): ``credit_lists`` (``abnormal_listed``,
+        ``abnormal_removed``, ``serious_listed``, ``serious_removed``: organizations)."""
         out = asdict(self)
-        out.pop("credit_lists", None)
         out.pop("interview_times", None)
         return out
 

@@ -1,0 +1,352 @@
+"""The demo's supervision work of 2022 (issue 10), written through the supervision services
+by the demo users instead of being imported as ledger rows: the financial audits, the
+rectification orders, the interviews and the evaluations. Called by ``demo.ensure_demo``
+after the spot check (``demo.spot_check``, whose results order three rectifications) and
+the deregistrations (``demo.deregistrations``, whose liquidation audits count among the
+year's audits); each kind is then written up to the bureau's 2022 figure
+(``demo.FIGURES_2022``: audited 34, rectifications 35, interviews 3, evaluated 11).
+
+The plan is the rows the ledger would have held (``DemoPlan.supervision_2022``: the
+organizations, days and descriptions drawn from the demo's seed), so the rest of the
+demo is unchanged. What the services write:
+
+- interviews (民发〔2016〕39号): the reviewer notifies the legal representative (理事长/
+  会长) and the secretary general a week ahead with the notice; the enforcement officer
+  records the interview, which orders a rectification (source ``interview``);
+- financial audits with their triggers (change of term or of the legal representative,
+  [S1] Art 27 / [S2] Art 22; the spot check; other): firm, findings, opinion; a qualified
+  opinion orders a rectification (source ``financial_audit``);
+- rectification orders of other checks (source ``other``: a change not registered, a term
+  not renewed, finances not in order), with their notices;
+- every 2022 order, whoever ordered it, completed by the organization before its deadline
+  (the clerk records each item and the completion) and verified by the reviewer;
+- evaluations (MCA Order 39): applied for in June–July after the eligibility check of
+  Art 6–7 (an ineligible organization of the plan is replaced by the next eligible one),
+  assessed by the reviewer, graded and publicized, and confirmed by the approver in
+  November 2022 (valid five years).
+
+Dates are fixed (2022) and do not depend on today. Document files are rendered when first
+opened (``documents.files_deferred``). A record the rules refuse is logged and skipped,
+never failing the demo; the build's test checks the figures.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from mca_tui.config import Settings
+from mca_tui.domain.enums import AuditTrigger, InterviewRole, RectificationSource, SupervisionKind
+from mca_tui.domain.supervision.rectification import Interviewee, InterviewOutcome
+from mca_tui.services import documents
+from mca_tui.services.context import ServiceContext, ensure_office
+from mca_tui.services.errors import ServiceError, ValidationFailed
+from mca_tui.services.supervision import audits, evaluation, interviews, rectification
+from mca_tui.storage.engine import Database
+from mca_tui.storage.models import Organization, SupervisionRecord
+
+log = logging.getLogger(__name__)
+
+YEAR = 2022
+TARGETS = {"财务审计": 34, "整改": 35, "约谈": 3, "评估": 11}  # demo.FIGURES_2022
+KIND_OF = {"财务审计": SupervisionKind.FINANCIAL_AUDIT, "整改": SupervisionKind.RECTIFICATION,
+           "约谈": SupervisionKind.INTERVIEW, "评估": SupervisionKind.EVALUATION}
+
+AUDIT_FIRMS = ("厦门鹭江联合会计师事务所有限公司", "厦门海韵会计师事务所（普通合伙）",
+               "福建闽信会计师事务所有限公司厦门分所", "厦门嘉禾会计师事务所有限公司")
+# every QUALIFIED_EVERY-th audit finds what must be put right (a qualified opinion)
+QUALIFIED_EVERY = 5
+AUDIT_FINDINGS = (
+    ("部分支出未取得合法票据", "建立健全票据管理制度，补齐支出凭证"),
+    ("会费收入未全部纳入单位账户核算", "会费收入全部纳入单位账户，规范会计核算"),
+    ("固定资产未登记入账", "清查固定资产并登记入账"),
+)
+# what the interviews are about (their reasons, in turn) -> the items each orders
+INTERVIEW_ITEMS = {
+    "未按时报送年度报告": ("报送2021年度工作报告", "建立年度报告工作责任制度"),
+    "负责人超龄任职": ("按章程程序调整超龄负责人",),
+    "擅自设立分支机构": ("撤销擅自设立的分支机构并报告处理情况",),
+}
+# a stand-alone order's description (the plan's) -> its items
+ORDER_ITEMS = {
+    "年度报告": ("按要求更正年度工作报告中与实际不符的内容",),
+    "变更登记": ("办理住所变更登记",),
+    "财务管理": ("规范财务管理，建立健全财务收支审批制度",),
+    "换届": ("按章程召开会员（代表）大会完成换届",),
+    "内部治理": ("按章程定期召开理事会，完善会议记录",),
+}
+SECRETARIES = ("林志远", "陈雅琴", "黄少斌", "吴丽清", "郑明华", "蔡文静")
+
+APPLIED_FROM = date(2022, 6, 15)  # after the 2021 reports' deadline (1 June 2022)
+ASSESSED_FROM = date(2022, 9, 5)
+GRADED_ON = date(2022, 11, 7)
+PUBLICITY_TO = date(2022, 11, 14)
+CONFIRMED_ON = date(2022, 11, 21)
+
+
+class _People:
+    """The demo users' contexts, one per user, moved to the day of each step (the
+    calendar read once per user)."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        from mca_tui.services import users
+        from mca_tui.services.context import cli_context
+
+        office = ensure_office(db, settings)
+        self.ctx = {u.username: ServiceContext(db=db, settings=settings,
+                                               actor=users.actor_for(db, u, office.id))
+                    for u in users.list_users(cli_context(db, settings)) if not u.disabled}
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.ctx for n in names)
+
+    def on(self, name: str, day: date) -> ServiceContext:
+        ctx = self.ctx[name]
+        ctx.today = lambda: day
+        return ctx
+
+
+def seed_demo_supervision(db: Database, settings: Settings,
+                          plan: dict[str, list[dict]]) -> dict[str, int]:
+    """Write the 2022 interviews, audits, rectification orders and evaluations (see the
+    module docstring); returns, per ledger kind, how many organizations have one."""
+    people = _People(db, settings)
+    if not people.has("clerk", "reviewer", "approver", "enforcer"):
+        log.warning("demo users missing: the 2022 supervision records are not seeded")
+        return {}
+    with db.read() as s:
+        orgs = {o.uscc: o for o in s.exec(select(Organization)) if o.uscc}
+    seeder = _Seeder(db, people, orgs)
+    with documents.files_deferred():  # rendered from their records when opened
+        seeder.interviews(plan.get("约谈", []))
+        seeder.audits(plan.get("财务审计", []))
+        seeder.orders(plan.get("整改", []))
+        seeder.close_orders()
+        seeder.evaluations(plan.get("评估", []))
+    return {kind: seeder.count(kind) for kind in TARGETS}
+
+
+def _rows(plan_rows: Iterable[dict]) -> list[tuple[str, date, str]]:
+    return [(r["统一社会信用代码"], r["日期"], str(r.get("说明") or "")) for r in plan_rows]
+
+
+class _Seeder:
+    def __init__(self, db: Database, people: _People, orgs: dict[str, Organization]) -> None:
+        self.db = db
+        self.people = people
+        self.orgs = orgs
+        self.cal = people.ctx["clerk"].calendar
+        self.rng = random.Random(f"demo-supervision-{YEAR}")
+
+    # ---- counting what is there (the other seeders write some of each kind)
+
+    def _orgs_with(self, kind: SupervisionKind) -> set[str]:
+        with self.db.read() as s:
+            rows = s.exec(select(SupervisionRecord).where(
+                SupervisionRecord.kind == kind.value,
+                col(SupervisionRecord.record_date) >= date(YEAR, 1, 1),
+                col(SupervisionRecord.record_date) <= date(YEAR, 12, 31))).all()
+        return {r.organization_id for r in rows if self._counts(r)}
+
+    @staticmethod
+    def _counts(row: SupervisionRecord) -> bool:
+        """Counted by the statistics (reports.stats): an audit once done, an evaluation
+        once granted."""
+        if row.kind == SupervisionKind.FINANCIAL_AUDIT.value:
+            return row.completed_on is not None
+        if row.kind == SupervisionKind.EVALUATION.value:
+            return row.grade is not None
+        return True
+
+    def count(self, kind: str) -> int:
+        return len(self._orgs_with(KIND_OF[kind]))
+
+    def _org(self, uscc: str) -> Organization | None:
+        org = self.orgs.get(uscc)
+        return org if org is not None and org.status == "active" else None
+
+    def _skip(self, what: str, uscc: str, exc: Exception) -> None:
+        message = exc.message("en") if isinstance(exc, ServiceError) else str(exc)
+        log.warning("demo %s of %s skipped: %s", what, uscc, message)
+
+    # ---- interviews (约谈), each ordering a rectification
+
+    def interviews(self, plan_rows: list[dict]) -> None:
+        need = TARGETS["约谈"] - self.count("约谈")
+        reasons = list(INTERVIEW_ITEMS)
+        for i, (uscc, day, _desc) in enumerate(_rows(plan_rows)[:max(0, need)]):
+            org = self._org(uscc)
+            if org is None:
+                continue
+            reason = reasons[i % len(reasons)]
+            items = list(INTERVIEW_ITEMS[reason])
+            persons = [Interviewee(org.legal_rep_name or "法定代表人", InterviewRole.CHAIR),
+                       Interviewee(self.rng.choice(SECRETARIES), InterviewRole.SECRETARY_GENERAL)]
+            notified = self.cal.subtract_working_days(day, 5)
+            try:
+                rid = interviews.notify(self.people.on("reviewer", notified), org.id,
+                                        interview_on=day, reason=reason, persons=persons,
+                                        place="区民政局社会组织管理科会议室")
+                interviews.record(
+                    self.people.on("enforcer", day), rid, held_on=day,
+                    record_text=f"约谈{persons[0].name}、{persons[1].name}，指出{reason}的问题，"
+                                "宣讲有关法规，当事人表示接受并限期整改。",
+                    outcome=InterviewOutcome.RECTIFICATION_ORDERED, rectify_items=items,
+                    rectify_by=day + timedelta(days=30))
+            except ServiceError as exc:
+                self._skip("interview", uscc, exc)
+
+    # ---- financial audits (财务审计) with their triggers
+
+    def _trigger(self, org: Organization, desc: str, drawn: set[str]) -> AuditTrigger:
+        social_group = org.org_type == "social_group"
+        if org.id in drawn:
+            return AuditTrigger.SPOT_CHECK
+        if "换届" in desc:
+            return AuditTrigger.CHANGE_OF_TERM if social_group else AuditTrigger.LEGAL_REP_CHANGE
+        if "离任" in desc:
+            return AuditTrigger.LEGAL_REP_CHANGE
+        return AuditTrigger.OTHER
+
+    def audits(self, plan_rows: list[dict]) -> None:
+        done = self._orgs_with(SupervisionKind.FINANCIAL_AUDIT)
+        need = TARGETS["财务审计"] - len(done)
+        drawn = self._orgs_with(SupervisionKind.SPOT_CHECK)
+        audited: dict[str, int] = {}  # org id -> audits written
+        for i, (uscc, day, desc) in enumerate(_rows(plan_rows)):
+            org = self._org(uscc)
+            if org is None or org.id in done:
+                continue
+            again = org.id in audited  # the plan's second audit of an organization
+            if not again and len(audited) >= need:
+                continue
+            trigger = self._trigger(org, desc, drawn)
+            qualified = not again and len(audited) % QUALIFIED_EVERY == 2
+            finding, item = AUDIT_FINDINGS[i % len(AUDIT_FINDINGS)]
+            who = "reviewer" if qualified else "clerk"
+            try:
+                audits.record_audit(
+                    self.people.on(who, day), org.id, trigger=trigger, audited_on=day,
+                    auditor=AUDIT_FIRMS[i % len(AUDIT_FIRMS)],
+                    findings=(finding if qualified else
+                              "复审：前次审计指出的问题已整改" if again else
+                              "财务收支基本规范，未发现重大问题"),
+                    result="qualified" if qualified else "unqualified",
+                    rectify_items=[item] if qualified else None,
+                    rectify_by=day + timedelta(days=60) if qualified else None)
+            except ServiceError as exc:
+                self._skip("audit", uscc, exc)
+                continue
+            audited[org.id] = audited.get(org.id, 0) + 1
+
+    # ---- rectification orders (整改) of other checks, up to the figure
+
+    def orders(self, plan_rows: list[dict]) -> None:
+        have = self._orgs_with(SupervisionKind.RECTIFICATION)
+        need = TARGETS["整改"] - len(have)
+        for uscc, day, desc in _rows(plan_rows):
+            if need <= 0:
+                break
+            org = self._org(uscc)
+            if org is None or org.id in have:
+                continue
+            items = next((v for k, v in ORDER_ITEMS.items() if k in desc),
+                         ORDER_ITEMS["内部治理"])
+            try:
+                rectification.order(self.people.on("reviewer", day), org.id,
+                                    source=RectificationSource.OTHER, items=list(items),
+                                    due_on=day + timedelta(days=(30, 60, 90)[need % 3]),
+                                    ordered_on=day)
+            except ServiceError as exc:
+                self._skip("rectification order", uscc, exc)
+                continue
+            have.add(org.id)
+            need -= 1
+        if need > 0:
+            log.warning("demo: %d rectification orders of 2022 short of the figure", need)
+
+    def close_orders(self) -> None:
+        """Every 2022 order completed before its deadline and verified."""
+        with self.db.read() as s:
+            rows = s.exec(select(SupervisionRecord).where(
+                SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
+                col(SupervisionRecord.record_date) >= date(YEAR, 1, 1),
+                col(SupervisionRecord.record_date) <= date(YEAR, 12, 31),
+                col(SupervisionRecord.verified_on).is_(None))
+                .order_by(col(SupervisionRecord.record_date), col(SupervisionRecord.id))).all()
+        for row in rows:
+            view = rectification.to_rule(row)
+            due = row.due_on or row.record_date + timedelta(days=30)
+            span = max(1, (due - row.record_date).days - 2)
+            finished = row.record_date + timedelta(days=max(1, span * 2 // 3))
+            verified = self.cal.roll_forward(finished + timedelta(days=4))
+            try:
+                clerk = self.people.on("clerk", finished)
+                for index, item in enumerate(view.items):
+                    if item.completed_on is None:
+                        rectification.record_item(clerk, row.id, index, finished)
+                rectification.report_completed(clerk, row.id, finished)
+                rectification.verify(self.people.on("reviewer", verified), row.id,
+                                     passed=True, on=verified, note="经核查，整改事项均已完成")
+            except ServiceError as exc:
+                self._skip("rectification closure", row.organization_id, exc)
+
+    # ---- evaluations (评估): one round, confirmed in November
+
+    def _candidates(self, plan_rows: list[dict]) -> list[tuple[Organization, str]]:
+        """The plan's organizations with their grades first, then the other active ones
+        registered at least two full years before the round (in a fixed order)."""
+        out: list[tuple[Organization, str]] = []
+        seen: set[str] = set()
+        for uscc, _day, desc in _rows(plan_rows):
+            org = self._org(uscc)
+            m = re.search(r"评为(\dA)级", desc)
+            if org is not None and org.id not in seen:
+                out.append((org, m.group(1) if m else "3A"))
+                seen.add(org.id)
+        rest = sorted((o for o in self.orgs.values() if o.status == "active"
+                       and o.id not in seen and o.established_on is not None
+                       and o.established_on <= date(YEAR - 2, 6, 1)), key=lambda o: o.uscc or "")
+        self.rng.shuffle(rest)
+        out += [(o, ("3A", "3A", "4A", "2A")[i % 4]) for i, o in enumerate(rest)]
+        return out
+
+    def evaluations(self, plan_rows: list[dict]) -> None:
+        need = TARGETS["评估"] - self.count("评估")
+        written = 0
+        for org, grade in self._candidates(plan_rows):
+            if written >= need:
+                break
+            applied = self.cal.add_working_days(APPLIED_FROM, 2 * written)
+            try:
+                rid = evaluation.apply(self.people.on("clerk", applied), org.id, applied)
+            except ValidationFailed:
+                continue  # not eligible (Order 39 Art 6-7): the next organization instead
+            try:
+                assessed = self.cal.add_working_days(ASSESSED_FROM, written)
+                evaluation.assess(self.people.on("reviewer", assessed), rid, on=assessed,
+                                  note="实地考察：材料齐全，内部治理和业务活动情况良好",
+                                  score=assessment_score(grade))
+                evaluation.decide_grade(self.people.on("approver", GRADED_ON), rid, grade,
+                                        on=GRADED_ON, publicity_to=PUBLICITY_TO)
+                evaluation.confirm(self.people.on("approver", CONFIRMED_ON), rid,
+                                   on=CONFIRMED_ON)
+            except ServiceError as exc:
+                self._skip("evaluation", org.uscc or org.id, exc)
+                continue
+            written += 1
+        if written < need:
+            log.warning("demo: %d evaluations of 2022 short of the figure", need - written)
+
+
+def assessment_score(grade: str) -> int:
+    """A plausible assessment score (of 1000) for the grade the committee gives."""
+    return {"5A": 920, "4A": 830, "3A": 720, "2A": 640, "1A": 560}.get(grade, 700)
+
+
+__all__ = ["seed_demo_supervision"]
