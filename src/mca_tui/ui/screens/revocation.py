@@ -97,7 +97,7 @@ class DormancyScreen(ServiceCalls, Screen):
             sel.value = options[0][1]
 
     def action_refresh(self) -> None:
-        self.call_service(dormancy.candidates, self.ctx, self.as_of, limit=PAGE,
+        self.call_service(dormancy.current, self.ctx, self.as_of, limit=PAGE,
                           then=self._show, failed=self._error, group="dormancy",
                           exclusive=True)
 

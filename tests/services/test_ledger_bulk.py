@@ -1,0 +1,170 @@
+"""The ledger import's bulk path (issue 12): new rows are written by Core inserts in
+parts, yet the registry ends as the services would leave it - searchable in pinyin order
+as after a rebuild of the index, every row a change row of its part's audit event, the
+chain valid, legal representatives found by ID number, and a crash between parts leaves
+whole parts that a second import completes. Runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import func, select
+
+from mca_tui.services import dormancy, ledger_import
+from mca_tui.services.ledger_import import import_ledger
+from mca_tui.storage import audit, search, sqlite_search
+from mca_tui.storage.models import (
+    AuditEvent,
+    Organization,
+    OrganizationPerson,
+    Person,
+)
+
+from ..registration.helpers import make_id
+from ..reports.helpers import code, ledger, org
+
+TODAY = date(2024, 1, 31)
+# Names spread over the pinyin order, so that new rows fall between indexed ones.
+PLACES = ["安溪", "北京", "长泰", "鼓浪屿", "海沧", "集美", "莆田", "思明", "同安", "厦门", "翔安",
+          "漳州"]
+
+
+def _name(n: int) -> str:
+    return f"{PLACES[n % len(PLACES)]}第{n}测试协会"
+
+
+def _orgs(numbers, **extra):
+    return [org(n, 名称=_name(n), **extra) for n in numbers]
+
+
+@pytest.fixture
+def ictx(ctx):
+    ctx.today = lambda: TODAY
+    return ctx
+
+
+def _count(db, model) -> int:
+    with db.read() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def _pages(db, queries=("协会", "海沧", "第1", "xm", "ax")) -> dict[str, list[str]]:
+    with db.read() as s:
+        return {q: [r["id"] for r in search.find(s, search.parse_query(q), limit=500)]
+                for q in queries}
+
+
+def test_bulk_rows_are_found_in_the_order_a_rebuilt_index_gives(ictx, db, monkeypatch):
+    import_ledger(ictx, ledger(_orgs(range(1, 120, 3))))
+    # a narrow gap between row numbers makes the new rows renumber their neighbours
+    monkeypatch.setattr(sqlite_search, "GAP", 4)
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 25)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    result = import_ledger(ictx, ledger(_orgs(n for n in range(1, 121) if n % 3 != 1)))
+    assert result.written and result.counts["社会组织"]["create"] == 80
+    assert _count(db, Organization) == 120
+    with db.read() as s:
+        for n in (2, 3, 59, 120):
+            found = search.find(s, search.parse_query(_name(n)), limit=5)
+            assert [r["name"] for r in found][:1] == [_name(n)]
+        if db.is_sqlite:
+            by_number = s.exec(text("SELECT id FROM organization ORDER BY search_rowid")).all()
+            by_key = s.exec(text("SELECT id FROM organization ORDER BY name_sort_key, id")).all()
+            assert by_number == by_key
+    pages = _pages(db)
+    assert all(pages.values())
+    with db.write() as s:
+        search.reindex_all(s)
+    assert _pages(db) == pages
+
+
+def test_every_row_is_a_change_row_of_its_part_and_people_are_found_by_id_number(
+        ictx, db, monkeypatch):
+    known = make_id("35020519800101001")
+    import_ledger(ictx, ledger([org(1, 法定代表人="张三", 法定代表人身份证号=known)]))
+    shared = make_id("35020519900202002")
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 10)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    rows = ([org(n, 法定代表人="李四", 法定代表人身份证号=shared) for n in range(2, 14)]
+            + [org(14, 法定代表人="张三丰", 法定代表人身份证号=known), org(15, 法定代表人="王五"),
+               org(16)])
+    reports = [{"统一社会信用代码": code(n), "报告年度": 2022, "结论": "合格"} for n in range(1, 17)]
+    before = set(_ids(db))
+    result = import_ledger(ictx, ledger(rows, reports))
+    assert result.written
+    with db.read() as s:
+        events = [e for e in s.exec(select(AuditEvent).where(AuditEvent.action == "ledger.import"))
+                  if e.id not in before]
+        assert len(events) == 4  # 31 rows in parts of at most 10
+        assert {e.entity_id for e in events} == {result.batch_id}
+        changes = [c for e in events for c in audit.changes_of(s, e.id)]
+        inserted = {(c.entity, c.entity_id) for c in changes if c.operation == "insert"}
+        batch = {"b": result.batch_id}
+        for table, sql in (
+                ("organization", "SELECT id FROM organization WHERE import_batch_id = :b"),
+                ("annual_report", "SELECT id FROM annual_report WHERE import_batch_id = :b"),
+                ("organization_person", "SELECT l.id FROM organization_person l JOIN "
+                 "organization o ON o.id = l.organization_id WHERE o.import_batch_id = :b"),
+                ("person", "SELECT id FROM person WHERE id_number IS NULL OR id_number != :k")):
+            written = {(table, r[0]) for r in s.exec(text(sql), params={**batch, "k": known})}
+            assert written and written <= inserted, table
+        reports_written = s.exec(text("SELECT id FROM annual_report WHERE import_batch_id = :b"),
+                                 params=batch).all()
+        assert len(reports_written) == 16
+        # one person per ID number; the one on record is renamed (an audited update)
+        assert s.exec(select(func.count()).select_from(Person)
+                      .where(Person.id_number == shared)).one() == 1
+        renamed = s.exec(select(Person).where(Person.id_number == known)).one()
+        assert renamed.name == "张三丰"
+        assert ("person", renamed.id) in {(c.entity, c.entity_id) for c in changes
+                                          if c.operation == "update"}
+        org14 = s.exec(select(Organization).where(Organization.uscc == code(14))).one()
+        assert (org14.legal_rep_person_id, org14.legal_rep_name) == (renamed.id, "张三丰")
+        link = s.exec(select(OrganizationPerson).where(
+            OrganizationPerson.organization_id == org14.id)).one()
+        assert (link.role, link.from_date, link.to_date) == (
+            "legal_rep", org14.established_on, None)
+        org16 = s.exec(select(Organization).where(Organization.uscc == code(16))).one()
+        assert (org16.legal_rep_person_id, org16.legal_rep_name) == (None, "")
+        assert org16.name_sort_key and org16.version == 1
+        assert audit.verify_chains(s).ok
+    again = import_ledger(ictx, ledger(rows, reports))
+    assert not again.written and again.total("create") == again.total("change") == 0
+
+
+def _ids(db):
+    with db.read() as s:
+        return s.exec(select(AuditEvent.id)).all()
+
+
+def test_a_crash_between_parts_leaves_whole_parts_and_the_import_again_completes(
+        ictx, db, monkeypatch):
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 10)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    real = dormancy.refresh_many
+    calls = []
+
+    def crash_in_third_part(unit, ctx, ids):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("power cut")
+        real(unit, ctx, ids)
+
+    monkeypatch.setattr(dormancy, "refresh_many", crash_in_third_part)
+    rows = _orgs(range(1, 36))
+    with pytest.raises(RuntimeError):
+        import_ledger(ictx, ledger(rows))
+    assert _count(db, Organization) == 20  # two whole parts, nothing of the third
+    with db.read() as s:
+        assert s.exec(select(func.count()).select_from(AuditEvent)
+                      .where(AuditEvent.action == "ledger.import")).one() == 2
+    monkeypatch.setattr(dormancy, "refresh_many", real)
+    again = import_ledger(ictx, ledger(rows))
+    assert again.counts["社会组织"] == {"create": 15, "change": 0, "skip": 20, "reject": 0}
+    assert _count(db, Organization) == 35
+    with db.read() as s:
+        assert audit.verify_chains(s).ok
+        assert [r["name"] for r in search.find(s, search.parse_query(_name(35)), limit=1)] == [
+            _name(35)]
