@@ -80,6 +80,8 @@ _ASCII_TO_FULLWIDTH_BRACKETS = str.maketrans("()", "\uff08\uff09")
 def _nfkc_keep_punctuation(s: str) -> str:
     """NFKC everything but full-width punctuation (runs are normalised together so that
     combining sequences still compose)."""
+    if _CJK_PUNCTUATION.isdisjoint(s):  # the common case: one NFKC of the whole text
+        return unicodedata.normalize("NFKC", s)
     parts: list[str] = []
     run: list[str] = []
     for ch in s:
@@ -99,6 +101,10 @@ def _clean(s: str, *, keep_punctuation: bool = True) -> str:
     soft hyphen, bidi marks) removed."""
     out = []
     folded = _nfkc_keep_punctuation(s) if keep_punctuation else unicodedata.normalize("NFKC", s)
+    if folded.isprintable():
+        # no control or format character, and no whitespace but " " (str.isprintable:
+        # categories C* and Z* other than the ASCII space are not printable): as is
+        return folded
     for ch in folded:
         if ch.isspace():
             out.append(" ")
