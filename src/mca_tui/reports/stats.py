@@ -45,8 +45,9 @@ from mca_tui.domain.enums import (
     SupervisionKind,
 )
 from mca_tui.i18n import label, t
+from mca_tui.storage import report_summary
 from mca_tui.storage.engine import Database
-from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
+from mca_tui.storage.models import AnnualReport, Organization, ReportSummary, SupervisionRecord
 
 PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
 DEREGISTRATION_AUDIT_TRIGGER = "deregistration"  # AuditTrigger.DEREGISTRATION
@@ -140,13 +141,46 @@ def _by_type(session: Session, column: Any, year: int) -> dict[str, int]:
     return out
 
 
+def _registered_by_type(session: Session, year: int) -> dict[str, int]:
+    """Organizations registered in ``year`` by type, from the per-organization report
+    summary's index ``(established_on, closed_on, org_type, ...)`` alone (one row per
+    organization, storage.report_summary)."""
+    t = ReportSummary.__table__  # type: ignore[attr-defined]
+    found: dict[str, int] = dict(session.execute(
+        select(t.c.org_type, func.count())
+        .where(_in_year(t.c.established_on, year))
+        .group_by(t.c.org_type)).all())
+    out = {"total": sum(found.values())}
+    for ot in TYPES:
+        out[ot.value] = int(found.get(ot.value, 0))
+    return out
+
+
+def _due_and_accepted_from_summary(session: Session, report_year: int, cutoff: date,
+                                   next_jan: date) -> tuple[int, int] | None:
+    """(due, accepted) of ``report_year`` in one pass over the summary's index
+    ``(established_on, closed_on, org_type, accepted_years)``: due = registered on or
+    before the cut-off and not closed before 1 January of the next year
+    (``must_report``); accepted = those of the due whose report of the year was accepted
+    (its bit in ``accepted_years``). None for a year outside the bits."""
+    if not report_summary.ACCEPTED_BASE <= report_year <= report_summary.ACCEPTED_LAST:
+        return None
+    t = ReportSummary.__table__  # type: ignore[attr-defined]
+    bit = t.c.accepted_years.op(">>")(report_year - report_summary.ACCEPTED_BASE).op("&")(1)
+    due, accepted = session.execute(
+        select(func.count(), func.coalesce(func.sum(bit), 0))
+        .where(t.c.established_on <= cutoff,
+               or_(t.c.closed_on.is_(None), t.c.closed_on >= next_jan))).one()
+    return int(due), int(accepted)
+
+
 def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
     """The figures of calendar year ``year`` (see the module docstring)."""
     report_year = year - 1
     cutoff = report_cutoff(report_year, settings.legal)
     next_jan = date(year, 1, 1)
     with db.read() as s:
-        registered = _by_type(s, col(Organization.established_on), year)
+        registered = _registered_by_type(s, year)
         deregistered = _by_type(s, col(Organization.deregistered_on), year)
         revoked_total, dormant = s.execute(
             select(func.count(),
@@ -155,45 +189,49 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                         col(Organization.id)))))
             .where(_in_year(col(Organization.revoked_on), year))
         ).one()
-        # must_report(established_on, report_year, closed_on) in SQL: registered on or
-        # before the cut-off and not closed before 1 January of the next year.
-        # Written with coalesce so that no single-column index is chosen to select most
-        # of the table row by row (established_on: ~80 % of rows; "deregistered_on IS
-        # NULL OR ..." became a multi-index OR): the count reads the covering index
-        # ix_organization_lifespan from end to end, and the accepted count starts from the
-        # report year's reports.
-        established = func.coalesce(col(Organization.established_on),
-                                    col(Organization.established_on))
-        is_due = and_(
-            established.is_not(None),
-            established <= cutoff,
-            func.coalesce(col(Organization.deregistered_on), _NEVER) >= next_jan,
-            func.coalesce(col(Organization.revoked_on), _NEVER) >= next_jan,
-        )
-        due = s.execute(
-            select(func.count()).select_from(Organization).where(is_due)
-        ).scalar_one()
-        # accepted ⊆ due (domain.md §10.10): only organizations that were due count, so a
-        # report filed by one registered after the cut-off or closed before the year's
-        # end never lifts the figure. Counted as all accepted reports of the year (one
-        # per organization: index-only) less those of organizations not due, a small set
-        # found by its indexes, instead of looking up every reporting organization.
-        of_year = (col(AnnualReport.report_year) == report_year,
-                   col(AnnualReport.conclusion).in_(ACCEPTED_CONCLUSIONS))
-        not_due = or_(col(Organization.established_on).is_(None),
-                      col(Organization.established_on) > cutoff,
-                      col(Organization.deregistered_on) < next_jan,
-                      col(Organization.revoked_on) < next_jan)
-        # (IN over the not-due ids: the small set is read once by its indexes, instead of
-        # one organization lookup per accepted report)
-        accepted = s.execute(
-            select(func.count()).select_from(AnnualReport).where(*of_year)
-        ).scalar_one() - s.execute(
-            select(func.count())
-            .select_from(AnnualReport)
-            .where(*of_year, col(AnnualReport.organization_id).in_(
-                select(col(Organization.id)).where(not_due)))
-        ).scalar_one()
+        fast = _due_and_accepted_from_summary(s, report_year, cutoff, next_jan)
+        if fast is not None:
+            due, accepted = fast
+        else:  # a report year outside the summary's bits: from the tables
+            # must_report(established_on, report_year, closed_on) in SQL: registered on or
+            # before the cut-off and not closed before 1 January of the next year.
+            # Written with coalesce so that no single-column index is chosen to select most
+            # of the table row by row (established_on: ~80 % of rows; "deregistered_on IS
+            # NULL OR ..." became a multi-index OR): the count reads the covering index
+            # ix_organization_lifespan from end to end, and the accepted count starts from the
+            # report year's reports.
+            established = func.coalesce(col(Organization.established_on),
+                                        col(Organization.established_on))
+            is_due = and_(
+                established.is_not(None),
+                established <= cutoff,
+                func.coalesce(col(Organization.deregistered_on), _NEVER) >= next_jan,
+                func.coalesce(col(Organization.revoked_on), _NEVER) >= next_jan,
+            )
+            due = s.execute(
+                select(func.count()).select_from(Organization).where(is_due)
+            ).scalar_one()
+            # accepted ⊆ due (domain.md §10.10): only organizations that were due count, so a
+            # report filed by one registered after the cut-off or closed before the year's
+            # end never lifts the figure. Counted as all accepted reports of the year (one
+            # per organization: index-only) less those of organizations not due, a small set
+            # found by its indexes, instead of looking up every reporting organization.
+            of_year = (col(AnnualReport.report_year) == report_year,
+                       col(AnnualReport.conclusion).in_(ACCEPTED_CONCLUSIONS))
+            not_due = or_(col(Organization.established_on).is_(None),
+                          col(Organization.established_on) > cutoff,
+                          col(Organization.deregistered_on) < next_jan,
+                          col(Organization.revoked_on) < next_jan)
+            # (IN over the not-due ids: the small set is read once by its indexes, instead of
+            # one organization lookup per accepted report)
+            accepted = s.execute(
+                select(func.count()).select_from(AnnualReport).where(*of_year)
+            ).scalar_one() - s.execute(
+                select(func.count())
+                .select_from(AnnualReport)
+                .where(*of_year, col(AnnualReport.organization_id).in_(
+                    select(col(Organization.id)).where(not_due)))
+            ).scalar_one()
         kinds = dict(s.execute(
             select(col(SupervisionRecord.kind),
                    func.count(func.distinct(col(SupervisionRecord.organization_id))))

@@ -19,8 +19,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from mca_tui.storage import application_search  # noqa: F401 - its flush listener keeps the terms
-from mca_tui.storage import report_summary  # noqa: F401 - its flush listener keeps the rows
+from mca_tui.storage import (
+    application_search,  # noqa: F401 - its flush listener keeps the terms
+    report_summary,  # noqa: F401 - its flush listener keeps the rows
+)
 from mca_tui.storage import postgres as postgres_support
 from mca_tui.storage import sqlite as sqlite_support
 

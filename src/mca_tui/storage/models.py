@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
@@ -666,16 +666,22 @@ class ApplicationTerm(SQLModel, table=True):
 class ReportSummary(SQLModel, table=True):
     """Per organization, its latest two submitted report years (storage.report_summary):
     the home queue of overdue annual reports is an index range on ``(status, last_year,
-    established_on, previous_year)`` instead of an anti-join with ``annual_report``.
-    Derived: rewritten on every flush that writes the organization's reports, status or
-    registration date."""
+    established_on, previous_year, closed_on)`` instead of an anti-join with
+    ``annual_report``; the statistics' due and accepted counts of a report year read
+    ``(established_on, closed_on, org_type, accepted_years)`` alone. Derived: rewritten on
+    every flush that writes the organization's reports, type, status or dates."""
 
     __tablename__ = "report_summary"
     __table_args__ = (Index("ix_report_summary_due", "status", "last_year", "established_on",
-                            "previous_year", "closed_on"),)
+                            "previous_year", "closed_on"),
+                      Index("ix_report_summary_lifespan", "established_on", "closed_on",
+                            "org_type", "accepted_years"))
     organization_id: str = Field(primary_key=True, max_length=32)  # derived: no foreign key
     status: str = Field(max_length=20)
     established_on: date | None = None
     closed_on: date | None = None  # the earlier of deregistered_on and revoked_on
     last_year: int = Field(default=0)  # latest submitted report year, 0: none
     previous_year: int = Field(default=0)  # latest submitted year before it, 0: none
+    org_type: str = Field(default="", max_length=32)
+    # bit (Y - ACCEPTED_BASE) set: the report of year Y was accepted (合格, 基本合格, 通过)
+    accepted_years: int = Field(default=0, sa_type=BigInteger)

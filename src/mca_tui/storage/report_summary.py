@@ -17,6 +17,12 @@ both ranges of the index ``(status, last_year, established_on, previous_year,
 closed_on)`` (with ``established_on <= cutoff(Y)`` and the closing date read from the
 same index entries).
 
+For the statistics (reports.stats) the row also holds the organization's type and
+``accepted_years``, a bit set: bit ``Y - ACCEPTED_BASE`` is set when the report of year
+Y was accepted (合格, 基本合格 or 通过; years ``ACCEPTED_BASE`` to ``ACCEPTED_LAST``, others
+are counted from the report table). A report year's "due" and "accepted" figures are
+then one pass over the index ``(established_on, closed_on, org_type, accepted_years)``.
+
 The rows are derived: an ``after_flush`` listener rewrites them for every organization
 whose reports, status or registration date the flush wrote, with Core statements on the
 flush's connection (so they are not audited changes of their own and commit or roll back
@@ -29,7 +35,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
@@ -39,6 +57,9 @@ from mca_tui.storage.models import AnnualReport, Organization, ReportSummary
 # A report counts as submitted once it is concluded (合格, 基本合格, 不合格 or accepted) or
 # is in and awaiting its conclusion; 退回 (returned) and 未提交 mean it is not in.
 SUBMITTED_CONCLUSIONS: tuple[str, ...] = (*ACCEPTED_CONCLUSIONS, ReportConclusion.FAIL.value)
+
+ACCEPTED_BASE = 2000
+ACCEPTED_LAST = ACCEPTED_BASE + 62  # bits 0..62 of a signed 64-bit integer
 
 _CHUNK = 500
 
@@ -72,15 +93,23 @@ def _source(ids: list[str] | None) -> Any:  # noqa: ANN401 - a Core select
     dereg, revoked = org.c.deregistered_on, org.c.revoked_on
     closed = case((dereg.is_(None), revoked), (revoked.is_(None), dereg),
                   (revoked < dereg, revoked), else_=dereg)
+    acc = aliased(AnnualReport.__table__)  # type: ignore[attr-defined]
+    bit = cast(1, BigInteger).op("<<")(acc.c.report_year - ACCEPTED_BASE)
+    accepted = (select(func.sum(bit))
+                .where(acc.c.organization_id == org.c.id,
+                       acc.c.conclusion.in_(ACCEPTED_CONCLUSIONS),
+                       acc.c.report_year.between(ACCEPTED_BASE, ACCEPTED_LAST))
+                .scalar_subquery())
     q = select(org.c.id, org.c.status, org.c.established_on, closed,
-               func.coalesce(last, 0), func.coalesce(previous, 0))
+               func.coalesce(last, 0), func.coalesce(previous, 0), org.c.org_type,
+               func.coalesce(accepted, 0))
     if ids is not None:
         q = q.where(org.c.id.in_(ids))
     return q
 
 
 _COLUMNS = ["organization_id", "status", "established_on", "closed_on", "last_year",
-            "previous_year"]
+            "previous_year", "org_type", "accepted_years"]
 
 
 def refresh(conn: Connection, organization_ids: Iterable[str]) -> None:
@@ -102,7 +131,7 @@ def rebuild(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-_ORG_INPUTS = ("status", "established_on", "deregistered_on", "revoked_on")
+_ORG_INPUTS = ("status", "established_on", "deregistered_on", "revoked_on", "org_type")
 
 
 def _touched(session: Session) -> set[str]:

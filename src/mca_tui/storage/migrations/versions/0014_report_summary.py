@@ -7,7 +7,8 @@ Create Date: 2026-11-29 03:00:00
 ``report_summary``: per organization its status, registration date and latest two
 submitted report years (storage.report_summary), so the home queue of overdue annual
 reports is an index range instead of an anti-join of every organization with the report
-table. Derived rows, filled here from the existing organizations and reports.
+table. Derived rows, filled from the existing organizations and reports by
+0016_report_summary_stats (which adds the columns the statistics read).
 ``ix_annual_report_awaiting``: a partial index of the reports received and not yet
 concluded (the reviewer's queue).
 """
@@ -35,9 +36,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('organization_id', name=op.f('pk_report_summary')),
     )
     bind = op.get_bind()
-    from mca_tui.storage.report_summary import rebuild
-
-    rebuild(bind)
     op.create_index('ix_report_summary_due', 'report_summary',
                     ['status', 'last_year', 'established_on', 'previous_year', 'closed_on'],
                     unique=False)
