@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mca_tui.config import Settings
 from mca_tui.domain.casework import CustodyRecord
@@ -69,9 +69,11 @@ def _seed(db: Database, plan: list[tuple[str, date]], clerk: ServiceContext,
           reviewer: ServiceContext, approver: ServiceContext) -> int:
     cal = clerk.calendar
     done = 0
+    with db.read() as s:  # the plan's organizations, read once
+        orgs = {o.uscc: o for o in s.exec(select(Organization).where(
+            col(Organization.uscc).in_([u for u, _ in plan])))}
     for i, (uscc, day) in enumerate(plan):
-        with db.read() as s:
-            org = s.exec(select(Organization).where(Organization.uscc == uscc)).first()
+        org = orgs.get(uscc)
         if org is None:
             continue
         accepted = cal.subtract_working_days(day, 12)
