@@ -24,12 +24,32 @@ def _order_holds(ctx) -> list[tuple[str, str, int]]:  # noqa: ANN001
     with ctx.db.read() as s:
         rows = s.execute(text("SELECT name_sort_key, id, search_rowid FROM organization "
                               "ORDER BY name_sort_key, id")).all()
-        fts = set(s.execute(text(f"SELECT rowid FROM {sqlite_search.FTS_TABLE}")).scalars())
+        fts = sqlite_search.indexed_rowids(s)
     rowids = [r[2] for r in rows]
     assert None not in rowids
     assert rowids == sorted(rowids) and len(set(rowids)) == len(rowids)
     assert fts == set(rowids)
     return [tuple(r) for r in rows]
+
+
+def _index_equals_rows(ctx) -> None:  # noqa: ANN001
+    """The contentless index holds exactly the tokens of each organization's stored row
+    (sqlite_search.stored_document): deletes on renames and renumbering removed the old
+    ones and left nothing behind."""
+    with ctx.db.read() as s:
+        s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING "
+                       f"fts5vocab(main, {sqlite_search.FTS_TABLE}, instance)"))
+        held = {(int(d), c, t) for t, d, c in s.execute(text(
+            "SELECT term, doc, col FROM temp.vocab"))}
+        s.execute(text("DROP TABLE temp.vocab"))
+        expected = set()
+        for row in s.execute(text(
+                "SELECT search_rowid, name, legal_rep_name, domicile, uscc, name_sort_key "
+                "FROM organization")):
+            doc = sqlite_search.stored_document(*row[1:])
+            expected |= {(row[0], col, tok) for col, value in doc.items()
+                         for tok in value.split()}
+    assert held and held == expected
 
 
 def test_inserts_between_neighbours_keep_pinyin_order(ctx, monkeypatch):
@@ -47,6 +67,7 @@ def test_inserts_between_neighbours_keep_pinyin_order(ctx, monkeypatch):
     hits = search_organizations(ctx, "海", limit=100).items
     keys = [h.keyset for h in hits]
     assert keys == sorted(keys) and len(hits) == 19
+    _index_equals_rows(ctx)
 
 
 def test_rename_moves_the_row_and_paging_continues(ctx, monkeypatch):
@@ -54,7 +75,11 @@ def test_rename_moves_the_row_and_paging_continues(ctx, monkeypatch):
     ids = add_orgs(ctx, [{"name": f"海沧区{c}协会"} for c in "甲乙丙丁戊己庚辛"])
     with ctx.unit("test.rename", subject=Subject("organization", ids[0])) as unit:
         update_organization(unit, ids[0], {"name": "海沧区庚一协会"})
+    with ctx.unit("test.rename", subject=Subject("organization", ids[1])) as unit:
+        update_organization(unit, ids[1], {"legal_rep_name": "欧阳修", "domicile": "东孚大道9号"})
     _order_holds(ctx)
+    _index_equals_rows(ctx)
+    assert search_organizations(ctx, "甲协").items == ()  # the old name's tokens are gone
     seen, after = [], None
     while True:
         page = search_organizations(ctx, "协会", limit=3, after=after)
@@ -75,3 +100,4 @@ def test_rebuild_numbers_rows_gap_apart_in_pinyin_order(ctx):
         assert index.reindex_all(s) == 4
     rows = _order_holds(ctx)
     assert [r[2] for r in rows] == [sqlite_search.GAP * (i + 1) for i in range(4)]
+    _index_equals_rows(ctx)

@@ -53,11 +53,25 @@ Executor = Connection | Session
 
 FTS_TABLE = "organization_fts"
 
+# Contentless (``content=''``: the documents are not stored twice, they are derived from
+# the organization row) and without per-row column sizes (``columnsize=0``: nothing here
+# ranks by bm25); a row is removed with FTS5's 'delete' command given the document it
+# was indexed with, which :func:`stored_document` recomputes from the organization row
+# (the index follows that row: every write of the indexed columns goes through
+# ``storage.search.index_organization`` or a rebuild). Revision 0016 rebuilt the older
+# layout (stored content, 1.7 KB per organization) into this one.
 CREATE_STATEMENTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "name, rep, addr, code, py, tokenize = 'unicode61 remove_diacritics 0', "
-    "prefix = '1 2 3')",
+    "prefix = '1 2 3', content = '', columnsize = 0)",
 )
+_COLS = "name, rep, addr, code, py"
+_INSERT = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
+           "VALUES (:rowid, :name, :rep, :addr, :code, :py)")
+_DELETE = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLS}) "
+           "VALUES ('delete', :rowid, :name, :rep, :addr, :code, :py)")
+_STORED = ("SELECT id, search_rowid, name, legal_rep_name, domicile, uscc, name_sort_key "
+           "FROM organization")
 
 # Above this many matches a tier is read by walking the sort-key index.
 DENSE_THRESHOLD = 5000
@@ -112,12 +126,6 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
 GAP = 1024
 
 
-def _key_of(conn: Executor, org_id: str) -> tuple[str, int | None] | None:
-    row = conn.execute(text("SELECT name_sort_key, search_rowid FROM organization "
-                            "WHERE id = :id"), {"id": org_id}).first()
-    return None if row is None else (row[0] or "", row[1])
-
-
 def _neighbours(conn: Executor, sort_key: str, org_id: str) -> tuple[int, int | None]:
     """Row numbers of the indexed organizations just before and just after (sort_key,
     org_id) in pinyin order (0 / None at the ends); the organization itself excluded."""
@@ -132,24 +140,48 @@ def _neighbours(conn: Executor, sort_key: str, org_id: str) -> tuple[int, int | 
     return int(prev or 0), (int(nxt) if nxt is not None else None)
 
 
+def indexed_rowids(conn: Executor) -> set[int]:
+    """Row numbers present in the index (checks and tests: a contentless table cannot be
+    scanned, its vocabulary can; reads the whole index)."""
+    conn.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.organization_fts_rows "
+                      f"USING fts5vocab(main, {FTS_TABLE}, instance)"))
+    rows = {int(r[0]) for r in conn.execute(text(
+        "SELECT DISTINCT doc FROM temp.organization_fts_rows"))}
+    conn.execute(text("DROP TABLE temp.organization_fts_rows"))
+    return rows
+
+
+def stored_document(name: str | None, legal_rep_name: str | None, domicile: str | None,
+                    uscc: str | None, sort_key: str | None) -> dict[str, str]:
+    """The document an organization row with these stored values is indexed with (its
+    readings from the stored sort key, as a rebuild takes them: ``pinyin.index_terms``)."""
+    variants = pinyin.index_terms(name or "", sort_key or "")[1]
+    return document(name or "", legal_rep_name, domicile, uscc, variants)
+
+
+def _indexed(conn: Executor, where: str, params: dict[str, Any]) -> list[tuple[str, int, dict[str, str]]]:
+    """(id, row number, document) of the indexed organizations matching ``where``."""
+    return [(r[0], int(r[1]), stored_document(*r[2:])) for r in conn.execute(text(
+        f"{_STORED} WHERE search_rowid IS NOT NULL AND {where}"), params)]
+
+
 def _move(conn: Executor, moves: list[tuple[int, int]]) -> None:
     """Give index rows (and their organizations) new row numbers: [(old, new)]."""
     if not moves:
         return
-    olds = ",".join(str(old) for old, _ in moves)
-    docs = {r[0]: r[1:] for r in conn.execute(text(
-        f"SELECT rowid, name, rep, addr, code, py FROM {FTS_TABLE} WHERE rowid IN ({olds})"))}
-    conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({olds})"))
+    olds = ",".join(str(int(old)) for old, _ in moves)
+    docs = {rowid: doc for _, rowid, doc in _indexed(conn, f"search_rowid IN ({olds})", {})}
+    gone = [{"rowid": old, **docs[old]} for old, _ in moves if old in docs]
+    if gone:
+        conn.execute(text(_DELETE), gone)
     # through negative numbers: old and new ranges overlap under the unique index
     conn.execute(text("UPDATE organization SET search_rowid = -:new WHERE search_rowid = :old"),
                  [{"old": old, "new": new} for old, new in moves])
     conn.execute(text("UPDATE organization SET search_rowid = -search_rowid "
                       "WHERE search_rowid < 0"))
-    rows = [{"rowid": new, "name": d[0], "rep": d[1], "addr": d[2], "code": d[3], "py": d[4]}
-            for old, new in moves if (d := docs.get(old)) is not None]
+    rows = [{"rowid": new, **d} for old, new in moves if (d := docs.get(old)) is not None]
     if rows:
-        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
-                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"), rows)
+        conn.execute(text(_INSERT), rows)
 
 
 def _spread(conn: Executor, prev: int, nxt: int) -> int:
@@ -214,14 +246,24 @@ def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str], *,
     organization. With ``org_id`` and ``sort_key`` (the services) the number keeps the
     pinyin order of the rows, moving neighbours if needed; without (older callers) a
     new row goes at the end."""
+    # the document indexed now, from the row as last written (before this flush)
+    params: dict[str, Any] = {"id": org_id, "r": search_rowid}
+    where = "id = :id" if org_id is not None else "search_rowid = :r"
     if isinstance(conn, Session):
+        with conn.no_autoflush:
+            indexed = _indexed(conn, where, params)
         conn.flush()  # pending row numbers reach the table before neighbours are read
-    if org_id is not None:
-        stored = _key_of(conn, org_id)
-        if stored is not None:
-            search_rowid = stored[1]
-    if search_rowid is not None:
-        conn.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :r"), {"r": search_rowid})
+    else:
+        indexed = _indexed(conn, where, params)
+    if indexed:
+        found_id, search_rowid, old_doc = indexed[0]
+        org_id = org_id or found_id
+        conn.execute(text(_DELETE), {"rowid": search_rowid, **old_doc})
+        # out of the numbering while its place is found (a renumbered window skips it)
+        conn.execute(text("UPDATE organization SET search_rowid = NULL WHERE id = :id"),
+                     {"id": org_id})
+    elif org_id is not None:
+        search_rowid = None
     if org_id is not None and sort_key is not None:
         rowid = _place(conn, sort_key, org_id, search_rowid)
     elif search_rowid is not None:
@@ -229,14 +271,10 @@ def upsert(conn: Executor, search_rowid: int | None, doc: dict[str, str], *,
     else:
         rowid = int(conn.execute(text(
             "SELECT coalesce(max(search_rowid), 0) FROM organization")).scalar_one()) + GAP
-    if org_id is not None and rowid != search_rowid:
+    if org_id is not None:
         conn.execute(text("UPDATE organization SET search_rowid = :r WHERE id = :id"),
                      {"r": rowid, "id": org_id})
-    conn.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
-             "VALUES (:rowid, :name, :rep, :addr, :code, :py)"),
-        {"rowid": rowid, **doc},
-    )
+    conn.execute(text(_INSERT), {"rowid": rowid, **doc})
     return rowid
 
 
@@ -277,13 +315,22 @@ def insert_many(conn: Executor, items: list[tuple[str, str, dict[str, str]]]) ->
             numbers = _spread_many(conn, lo, int(upper[0]), len(run))
         conn.execute(text("UPDATE organization SET search_rowid = :r WHERE id = :id"),
                      [{"r": r, "id": it[0]} for r, it in zip(numbers, run, strict=True)])
-        conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
-                          "VALUES (:rowid, :name, :rep, :addr, :code, :py)"),
+        conn.execute(text(_INSERT),
                      [{"rowid": r, **it[2]} for r, it in zip(numbers, run, strict=True)])
         i = j
 
 
 REBUILD_CHUNK = 5000
+
+
+def _numbering_indexes(conn: Executor) -> list[tuple[str, str]]:
+    """(name, SQL) of the organization indexes on the sort key or the row number: dropped
+    while a rebuild rewrites those columns and created again after (one sort each instead
+    of a b-tree update per row)."""
+    return [(r[0], r[1]) for r in conn.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+        "'organization' AND sql IS NOT NULL AND (sql LIKE '%name_sort_key%' "
+        "OR sql LIKE '%search_rowid%')"))]
 
 
 def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
@@ -292,12 +339,20 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     Returns the number of organizations.
 
     Readings come from each stored sort key that fits its name
-    (``pinyin.index_terms``). Streams: organizations are read by keyset in chunks of ``chunk``; each chunk's sort
-    keys and index columns are written (the columns to a temporary table) before the next
-    is read, so memory stays flat at any size. Then SQLite numbers the rows in sort-key
-    order and fills the index from the temporary table in that order, merges the index
-    segments and runs ``ANALYZE`` on the organization table."""
-    conn.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    (``pinyin.index_terms``). Streams: organizations are read by keyset in chunks of
+    ``chunk``; each chunk's changed sort keys and its documents are written (the
+    documents to a temporary table) before the next is read, so memory stays flat at any
+    size. The index table is dropped and created empty (the current layout), the
+    organization indexes on the sort key and row number are dropped during the load and
+    created again after; SQLite numbers the rows in sort-key order and fills the index
+    from the temporary table in that order, merges the index segments and runs
+    ``ANALYZE`` on the organization table."""
+    conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+    for statement in CREATE_STATEMENTS:
+        conn.execute(text(statement))
+    indexes = _numbering_indexes(conn)
+    for name, _ in indexes:
+        conn.execute(text(f'DROP INDEX "{name}"'))
     conn.execute(text("DROP TABLE IF EXISTS temp.search_doc"))
     conn.execute(text("CREATE TEMP TABLE search_doc (id TEXT PRIMARY KEY, name, rep, addr, "
                       "code, py) WITHOUT ROWID"))
@@ -314,11 +369,13 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
             # segmentation); otherwise they are computed afresh
             key, variants = pinyin.index_terms(name or "", stored or "")
             docs.append({"id": org_id, **document(name, rep, dom, uscc, variants)})
-            keys.append({"k": key, "id": org_id})
+            if key != stored:
+                keys.append({"k": key, "id": org_id})
         conn.execute(text("INSERT INTO temp.search_doc (id, name, rep, addr, code, py) "
                           "VALUES (:id, :name, :rep, :addr, :code, :py)"), docs)
-        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = NULL "
-                          "WHERE id = :id"), keys)
+        if keys:
+            conn.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :id"),
+                         keys)
         total += len(rows)
         last = rows[-1][0]
     conn.execute(text("DROP TABLE IF EXISTS temp.search_order"))
@@ -327,10 +384,13 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     conn.execute(text(
         "INSERT INTO temp.search_order (id, r) SELECT id, "
         f"row_number() OVER (ORDER BY name_sort_key, id) * {GAP} FROM organization"))
-    conn.execute(text("UPDATE organization SET search_rowid = "
-                      "(SELECT r FROM temp.search_order s WHERE s.id = organization.id)"))
+    conn.execute(text("UPDATE organization SET search_rowid = (SELECT r FROM temp.search_order "
+                      "s WHERE s.id = organization.id) WHERE search_rowid IS NOT (SELECT r "
+                      "FROM temp.search_order s WHERE s.id = organization.id)"))
+    for _, sql in indexes:
+        conn.execute(text(sql))
     conn.execute(text(
-        f"INSERT INTO {FTS_TABLE} (rowid, name, rep, addr, code, py) "
+        f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
         "SELECT s.r, d.name, d.rep, d.addr, d.code, d.py FROM temp.search_order s "
         "JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
     conn.execute(text("DROP TABLE temp.search_order"))
