@@ -230,6 +230,15 @@ def test_the_list_reads_each_rows_stored_assessment(ctx, db, monkeypatch):
     assert found[z1].assessment.signals[0].evidence["years"] == [2023, 2024, 2025]
     first_page = dormancy.candidates(ctx, later, limit=2)
     assert len(first_page) == 2
+    # rolled forward (the command and the screen do it for today's list): read again
+    assert z1 in dormancy.expired(ctx, later)
+    rolled = dormancy.current(at(ctx, later))
+    assert {x.organization_id for x in rolled} == set(found)
+    assert dormancy.expired(ctx, later) == []
+    monkeypatch.setattr(dm, "assess", no_assessment)
+    again = dormancy.candidates(ctx, later)
+    assert {x.organization_id: x.to_json() for x in again} == {
+        o: x.to_json() for o, x in found.items()}
 
 
 def test_list_and_counts_are_index_range_reads(ctx, db):

@@ -4,9 +4,7 @@ organization candidates with every signal and its evidence, and the exclusions
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
+from mca_tui.commands._print import json_text, print_json, read_date
 from mca_tui.i18n import label, t
 
 
@@ -21,25 +19,20 @@ def register(sub) -> None:  # noqa: ANN001
 def run(rt) -> int:  # noqa: ANN001
     from mca_tui.services import dormancy
 
-    day = None
-    if rt.args.as_of:
-        try:
-            day = date.fromisoformat(rt.args.as_of)
-        except ValueError:
-            print(t("dormant.cli.bad_date", value=rt.args.as_of))
-            return 2
+    day, ok = read_date(rt.args.as_of, "dormant.cli.bad_date")
+    if not ok:
+        return 2
     ctx = rt.context()
     if rt.args.rebuild or dormancy.needs_rebuild(ctx):
         dormancy.rebuild_all(ctx)
     day = day or ctx.today()
-    found = dormancy.candidates(ctx, day)
+    found = dormancy.current(ctx, day)
     if rt.args.json:
-        print(json.dumps({"as_of": day.isoformat(),
-                          "count": sum(1 for c in found if not c.assessment.exclusions),
-                          "candidates": [c.to_json() for c in found]},
-                         ensure_ascii=False, indent=2))
+        print_json({"as_of": day.isoformat(),
+                    "count": sum(1 for c in found if not c.exclusions),
+                    "candidates": [c.to_json() for c in found]}, indent=2)
         return 0
-    active = [c for c in found if not c.assessment.exclusions]
+    active = [c for c in found if not c.exclusions]
     print(t("dormant.cli.header", as_of=day.isoformat(), count=len(active)))
     for c in found:
         a = c.assessment
@@ -48,11 +41,5 @@ def run(rt) -> int:  # noqa: ANN001
         print(f"{a.uscc}  {a.name}{mark}")
         for s in a.signals:
             print(f"    - {label(s.kind)}（{s.since.isoformat()}）　{s.article}")
-            print(f"      {json.dumps(_plain(s.evidence), ensure_ascii=False)}")
+            print(f"      {json_text(s.evidence)}")
     return 0
-
-
-def _plain(value: object) -> object:
-    from mca_tui.domain.dormancy import _jsonable
-
-    return _jsonable(value)

@@ -4,9 +4,7 @@ report screen (``services.supervision.annual_reports.due_list``)."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
+from mca_tui.commands._print import left_table, print_json, read_date
 from mca_tui.i18n import t
 
 
@@ -23,13 +21,9 @@ def register(sub) -> None:  # noqa: ANN001
 def run_due(rt) -> int:  # noqa: ANN001
     from mca_tui.services.supervision import annual_reports
 
-    today = None
-    if rt.args.as_of:
-        try:
-            today = date.fromisoformat(rt.args.as_of)
-        except ValueError:
-            print(t("supervision.cli.bad_date", value=rt.args.as_of))
-            return 2
+    today, ok = read_date(rt.args.as_of, "supervision.cli.bad_date")
+    if not ok:
+        return 2
     ctx = rt.context()
     today = today or ctx.today()
     rows = annual_reports.due_list(ctx, rt.args.year, today)
@@ -37,9 +31,8 @@ def run_due(rt) -> int:  # noqa: ANN001
         counts: dict[str, int] = {}
         for r in rows:
             counts[r.status.value] = counts.get(r.status.value, 0) + 1
-        print(json.dumps({"year": rt.args.year, "as_of": today.isoformat(), "due": len(rows),
-                          "counts": counts, "organizations": [r.as_json() for r in rows]},
-                         ensure_ascii=False))
+        print_json({"year": rt.args.year, "as_of": today.isoformat(), "due": len(rows),
+                    "counts": counts, "organizations": [r.as_json() for r in rows]})
         return 0
     print(t("supervision.cli.title", year=rt.args.year, date=today.isoformat(), count=len(rows)))
     if not rows:
@@ -50,14 +43,6 @@ def run_due(rt) -> int:  # noqa: ANN001
               t(f"enum.AnnualReportStatus.{r.status.value}"),
               r.submitted_on.isoformat() if r.submitted_on else "",
               t(f"enum.ReportConclusion.{r.conclusion}") if r.conclusion else ""] for r in rows]
-    print(_left_table(table, headers))
+    print(left_table(table, headers))
     return 0
 
-
-def _left_table(rows: list[list[str]], headers: list[str]) -> str:
-    from rich.cells import cell_len
-
-    all_rows = [headers, *rows]
-    widths = [max(cell_len(r[i]) for r in all_rows) for i in range(len(headers))]
-    return "\n".join("  ".join(c + " " * (w - cell_len(c)) for c, w in zip(r, widths, strict=True))
-                     .rstrip() for r in all_rows)

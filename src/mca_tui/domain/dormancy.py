@@ -240,7 +240,7 @@ class Assessment:
 
 def signal_json(s: Signal) -> dict[str, object]:
     return {"kind": s.kind.value, "since": s.since.isoformat(), "article": s.article,
-            "evidence": _jsonable(s.evidence)}
+            "evidence": jsonable(s.evidence)}
 
 
 def exclusion_json(e: Exclusion) -> dict[str, object]:
@@ -249,16 +249,20 @@ def exclusion_json(e: Exclusion) -> dict[str, object]:
             "until": e.until.isoformat() if e.until else None}
 
 
-def _jsonable(value: object) -> object:
+def jsonable(value: object) -> object:
+    """``value`` with dates as ISO text and enums as their values (JSON-ready)."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, StrEnum):
         return value.value
     return value
+
+
+_jsonable = jsonable  # the name screens used
 
 
 # -- Z1: no report or 不合格 for two consecutive years ----------------------------------

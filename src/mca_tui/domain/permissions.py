@@ -93,6 +93,8 @@ _OTHER: dict[str, frozenset[Role]] = {
     "dormancy.read": EVERY_ROLE,
     "dormancy.contact": frozenset({Role.CLERK, Role.REVIEWER, Role.ENFORCEMENT}),
     "dormancy.rebuild": frozenset({Role.ADMIN}),
+    # the derived summary's assessments that ran out are rewritten when anyone lists them
+    "dormancy.roll_forward": EVERY_ROLE,
     # a delay granted (e.g. to file the missing reports) is the head's decision
     "dormancy.delay": frozenset({Role.APPROVER}),
     "penalty_case.read": EVERY_ROLE,

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any
 
@@ -47,7 +47,7 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.params import LegalParams
 from mca_tui.services.context import ServiceContext, Unit
-from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
+from mca_tui.services.errors import FieldProblem, NotFound, ServiceError, ValidationFailed
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
@@ -66,12 +66,14 @@ from mca_tui.storage.models import (
 __all__ = [
     "Candidate",
     "candidates",
+    "current",
     "contacts_of",
     "deferred",
     "grant_delay",
     "count_candidates",
     "rebuild_all",
     "record_contact",
+    "roll_forward",
     "refresh",
     "refresh_many",
     "summary_of",
@@ -316,6 +318,46 @@ def rebuild_all(ctx: ServiceContext) -> int:
         _refresh_many(u, ctx, ids)  # also inside deferred(): this is the rebuild
         u.record("dormancy_summary", None, None, {"organizations": len(ids)})
     return len(ids)
+
+
+def expired(ctx: ServiceContext, day: date | None = None) -> list[str]:
+    """The organizations of the list on ``day`` whose stored assessment no longer holds (a
+    report deadline or an anniversary passed since their row was written): the index
+    range ``watch_from <= day`` filtered on the row."""
+    day = day or ctx.today()
+    with ctx.db.read() as s:
+        return list(s.exec(select(_R.organization_id).where(
+            col(_R.watch_from) <= day,
+            or_(col(_R.assessed_on).is_(None), col(_R.assessed_on) > day,
+                col(_R.assessed_until) <= day))))
+
+
+def roll_forward(ctx: ServiceContext) -> int:
+    """Rewrite, in one unit, the rows of today's list whose stored assessment has run out
+    (:func:`expired`), so that the list reads them again instead of assessing them (the
+    ``dormant`` command and the dormancy screen call it; once after each report deadline
+    in practice). Returns the number of rows rewritten (0: nothing written)."""
+    ids = expired(ctx)
+    if not ids:
+        return 0
+    with ctx.unit("dormancy.roll_forward", subject=Subject("dormancy_summary", None)) as u:
+        _refresh_many(u, ctx, ids)
+        u.record("dormancy_summary", None, None,
+                 {"organizations": len(ids), "on": ctx.today()})
+    return len(ids)
+
+
+def current(ctx: ServiceContext, as_of: date | None = None, *, limit: int | None = None,
+            include_excluded: bool = True) -> list[Candidate]:
+    """The list as the dormancy screen and ``mca-tui dormant`` show it: on today's list
+    the rows whose stored assessment ran out are rewritten first (:func:`roll_forward`;
+    when that is refused, e.g. an OS account not signed in, the list assesses them
+    itself), then :func:`candidates`."""
+    day = as_of or ctx.today()
+    if day == ctx.today():
+        with suppress(ServiceError):
+            roll_forward(ctx)
+    return candidates(ctx, day, limit=limit, include_excluded=include_excluded)
 
 
 # --------------------------------------------------------------------------- contacts
