@@ -29,268 +29,96 @@ Revocation is hearing-eligible by statute (行政处罚法 Art 63, domain.md §1
 ``hearing_for_revocation`` is not consulted.
 :func:`preview_batch` tells, without writing, what opening cases for several candidates
 on one day will produce (documents, dates, deadlines).
+
+The rules are in modules of their own, all importable from here: the facts and articles
+(``penalty_case_facts``), the clocks (``penalty_case_clocks``), the transition table
+(``penalty_case_table``) and the batch preview (``penalty_case_preview``); this module is
+the guard (:func:`refusal`, :func:`offered`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mca_tui.domain import clocks
-from mca_tui.domain.calendar import Deadline, WorkingCalendar
+from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.casework import (
     CustodyRecord,
     LegalRefusal,
-    RemedyPeriods,
     ServiceFacts,
     check_custody_record,
     check_service,
     custody_status,
-    first_effective_service,
-    remedy_periods,
-    service_effective_on,
 )
 from mca_tui.domain.enums import (
-    CaseStatus,
     CaseStepKind,
     CustodyItem,
     CustodyOutcome,
-    DormancyExclusion,
-    DormancySignal,
     Role,
     ServiceMethod,
 )
 from mca_tui.domain.params import LegalParams
-from mca_tui.domain.workflow import NEW, FourEyes, Transition, Workflow
+from mca_tui.domain.penalty_case_clocks import (
+    CaseClocks,
+    case_clocks,
+    decision_deadline,
+    earliest_decision_on,
+    hearing_window,
+    late_flags,
+)
+from mca_tui.domain.penalty_case_facts import (
+    ART_CLOSE,
+    ART_CLOSED,
+    ART_CUSTODY,
+    ART_DECISION,
+    ART_DISCUSSION,
+    ART_EXTENSION,
+    ART_HEARING_CHAIR,
+    ART_HEARING_NOTICE,
+    ART_HEARING_REQUEST,
+    ART_LEGAL_REVIEW,
+    ART_NOTICE,
+    ART_OFFICERS,
+    ART_PUBLISH,
+    ART_REVOKE,
+    ART_SERIOUS,
+    ART_SERVICE,
+    DEFAULT_PARAMS,
+    ONE_DAY,
+    ORDER_68,
+    PL,
+    CaseFacts,
+    Hearing,
+    Officer,
+    service_date,
+)
+from mca_tui.domain.penalty_case_preview import (
+    BatchCandidate,
+    CasePreview,
+    PlannedDocument,
+    preview_batch,
+    preview_case,
+)
+from mca_tui.domain.penalty_case_table import (
+    FOUR_EYES_OFFICERS,
+    PENALTY_CASE,
+    K,
+    action_for,
+)
+from mca_tui.domain.workflow import NEW
 
-_DEFAULT_PARAMS = LegalParams()
-_ONE_DAY = timedelta(days=1)
-
-PL = clocks.PENALTY_LAW
-ORDER_68 = clocks.ORDER_68
-ART_OFFICERS = f"{PL}第四十二条第一款、第五十五条"
-ART_NOTICE = f"{PL}第四十四条、第四十五条、第六十二条"
-ART_HEARING_REQUEST = f"{PL}第六十三条、第六十四条第一项、第八十五条"
-ART_HEARING_NOTICE = f"{PL}第六十四条第二项、第八十五条"
-ART_HEARING_CHAIR = f"{PL}第六十四条第四项"
-ART_DISCUSSION = f"{PL}第五十七条第二款"
-ART_LEGAL_REVIEW = f"{PL}第五十八条"
-ART_DECISION = f"{PL}第五十七条、第六十条、第六十二条"
-ART_EXTENSION = f"{PL}第六十条；{ORDER_68}（延长规则未确认，设置 penalty_decision_extension_days）"
-ART_SERVICE = f"{PL}第六十一条；{ORDER_68}第四十一条至第四十七条"
-ART_PUBLISH = f"{PL}第四十八条"
-ART_CUSTODY = f"{clocks.S1}第三十三条第二款；{clocks.S2}第二十八条第二款"
-ART_SERIOUS = f"{clocks.ORDER_60}（严重违法失信名单：被撤销成立登记）"
-ART_REVOKE = f"{clocks.S1}第二十九条、第三十条；{clocks.S2}第二十四条、第二十五条"
-ART_CLOSE = f"{PL}第三十三条第一款、第五十七条第一款第（二）项"
-ART_CLOSED = f"{PL}第五十七条"
-
-
-@dataclass(frozen=True)
-class Officer:
-    """A case officer (承办人): a user holding an enforcement certificate (执法证)."""
-
-    user_id: str
-    enforcement: bool = True
-
-
-@dataclass(frozen=True)
-class Hearing:
-    requested_on: date | None = None
-    notified_on: date | None = None
-    scheduled_on: date | None = None
-    held_on: date | None = None
-    presiding: str = ""  # user id of the presiding officer (主持人)
-    party_absent: bool = False  # absence without reason counts as waiver (Art 64(8))
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """One penalty case as the rules need it."""
-
-    filed_on: date | None = None
-    officers: tuple[Officer, ...] = ()
-    evidence_on: tuple[date, ...] = ()
-    notice_issued_on: date | None = None
-    notice_services: tuple[ServiceFacts, ...] = ()
-    statement_on: date | None = None  # statement / defence received
-    waived_on: date | None = None  # the party expressly waived statement and hearing
-    hearing: Hearing = Hearing()
-    collective_discussion_on: date | None = None
-    legal_review_on: date | None = None
-    extended_on: date | None = None  # the head approved extending the decision period
-    decided_on: date | None = None
-    decided_by: str | None = None
-    decision_services: tuple[ServiceFacts, ...] = ()
-    published_on: date | None = None
-    custody: tuple[CustodyRecord, ...] = ()
-    serious_listed_on: date | None = None
-    revoked_on: date | None = None
-    closed_on: date | None = None
-    closing_reasons: tuple[str, ...] = ()
-
-    @property
-    def status(self) -> CaseStatus:
-        if self.closed_on is not None:
-            return CaseStatus.CLOSED
-        if self.decided_on is not None:
-            return CaseStatus.DECIDED
-        return CaseStatus.OPEN
-
-    @property
-    def officer_ids(self) -> frozenset[str]:
-        return frozenset(o.user_id for o in self.officers)
-
-
-# -- clocks ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseClocks:
-    """Every clock of a case, computed from its dates; all None before they start."""
-
-    decision: Deadline | None = None  # 90 days from filing
-    notice_served_on: date | None = None  # the advance notice took effect
-    statement: Deadline | None = None  # statement and defence window
-    hearing_request: Deadline | None = None  # 5 working days, statutory
-    hearing_notice: Deadline | None = None  # last day to notify a scheduled hearing
-    earliest_decision_on: date | None = None  # no decision before this day
-    decision_service: Deadline | None = None  # serve within 7 working days
-    decision_served_on: date | None = None
-    remedies: RemedyPeriods | None = None
-    stopped_on: date | None = None  # the case was closed: every clock stopped
-
-    def running(self, today: date) -> tuple[Deadline, ...]:
-        """The deadlines still to be met on ``today`` (for the case and the home queues);
-        none once the case is closed."""
-        if self.stopped_on is not None and self.stopped_on <= today:
-            return ()
-        out: list[Deadline] = []
-        if self.decision is not None and self.decision_service is None:
-            out.append(self.decision)
-        if self.hearing_notice is not None:
-            out.append(self.hearing_notice)
-        if self.decision_service is not None and self.decision_served_on is None:
-            out.append(self.decision_service)
-        return tuple(out)
-
-    def waiting(self, today: date) -> tuple[Deadline, ...]:
-        """The party's windows still open on ``today`` (statement, hearing request)."""
-        if self.stopped_on is not None and self.stopped_on <= today:
-            return ()
-        return tuple(d for d in (self.statement, self.hearing_request)
-                     if d is not None and today <= d.due)
-
-
-def hearing_window(served_on: date, cal: WorkingCalendar, params: LegalParams) -> Deadline:
-    """The hearing-request window (行政处罚法 Art 64(1)): ``clocks.hearing_request_deadline``,
-    never shorter than the statutory 5 working days whatever the settings say."""
-    dl = clocks.hearing_request_deadline(served_on, cal, params)
-    floor = cal.add_working_days(served_on, 5)
-    if dl.due < floor:  # a setting tried to shorten it: the law wins
-        return clocks.hearing_request_deadline(served_on, cal, LegalParams())
-    return dl
-
-
-def decision_deadline(
-    facts: CaseFacts, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
-) -> Deadline | None:
-    """Decide within 90 days of filing (行政处罚法 Art 60); when the head approved an
-    extension, 90 + ``params.penalty_decision_extension_days`` (Order 68's extension rule is
-    UNCONFIRMED, so the extra days are a setting, 0 = none)."""
-    if facts.filed_on is None:
-        return None
-    base = clocks.penalty_decision_deadline(facts.filed_on, cal)
-    extra = params.penalty_decision_extension_days
-    if facts.extended_on is None or extra <= 0:
-        return base
-    return cal.deadline(facts.filed_on, base.amount + extra, "days",
-                        rule="case.clock.penalty_decision_extended", article=ART_EXTENSION)
-
-
-def late_flags(
-    facts: CaseFacts, today: date, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
-) -> tuple[str, ...]:
-    """Deadlines the office missed, for display (they are flagged, never a reason to refuse
-    the overdue act): ``decision_overdue`` (decided, or still undecided, after the decision
-    deadline) and ``decision_service_overdue`` (decision not served within 7 working days).
-    A closed case has none."""
-    if facts.closed_on is not None or facts.filed_on is None:
-        return ()
-    out = []
-    deadline = decision_deadline(facts, cal, params)
-    assert deadline is not None
-    if (facts.decided_on or today) > deadline.due:
-        out.append("decision_overdue")
-    if facts.decided_on is not None:
-        service = clocks.decision_service_deadline(facts.decided_on, cal)
-        sent = [d for s in facts.decision_services if (d := _service_date(s)) is not None]
-        if (min(sent) if sent else today) > service.due:
-            out.append("decision_service_overdue")
-    return tuple(out)
-
-
-def earliest_decision_on(
-    facts: CaseFacts, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
-) -> date | None:
-    """The first day a decision may be made, or None while it cannot be known (the
-    advance notice not yet served, a requested hearing not yet held):
-
-    - the advance notice must have taken effect (service; announcement N days after
-      publication) — no decision without it (Art 62);
-    - the statement/defence and hearing-request windows must have run out (the day after
-      the later one), unless the party expressly waived both in writing;
-    - a requested hearing must have been held (or the party failed to attend), and the
-      decision comes after it (Art 64, 65).
-    """
-    served = first_effective_service(facts.notice_services, cal, params)
-    if served is None:
-        return None
-    if facts.waived_on is not None:
-        earliest = max(served, facts.waived_on)
-    else:
-        st = clocks.statement_defence_deadline(served, cal, params).due
-        hr = hearing_window(served, cal, params).due
-        earliest = max(st, hr) + _ONE_DAY
-    if facts.hearing.requested_on is not None:
-        if facts.hearing.held_on is None:
-            return None
-        earliest = max(earliest, facts.hearing.held_on)
-    return earliest
-
-
-def case_clocks(
-    facts: CaseFacts, cal: WorkingCalendar, params: LegalParams = _DEFAULT_PARAMS
-) -> CaseClocks:
-    if facts.filed_on is None:
-        return CaseClocks()
-    decision = decision_deadline(facts, cal, params)
-    served = first_effective_service(facts.notice_services, cal, params)
-    statement = hearing = hearing_notice = None
-    if served is not None and facts.waived_on is None:
-        statement = clocks.statement_defence_deadline(served, cal, params)
-        hearing = hearing_window(served, cal, params)
-    if facts.hearing.scheduled_on is not None and facts.hearing.notified_on is None:
-        hearing_notice = clocks.latest_hearing_notice_date(facts.hearing.scheduled_on, cal)
-    decision_service = dec_served = remedies = None
-    if facts.decided_on is not None:
-        decision_service = clocks.decision_service_deadline(facts.decided_on, cal)
-        dec_served = first_effective_service(facts.decision_services, cal, params)
-        if dec_served is not None:
-            remedies = remedy_periods(dec_served, cal)
-    return CaseClocks(
-        decision=decision,
-        notice_served_on=served,
-        statement=statement,
-        hearing_request=hearing,
-        hearing_notice=hearing_notice,
-        earliest_decision_on=earliest_decision_on(facts, cal, params),
-        decision_service=decision_service,
-        decision_served_on=dec_served,
-        remedies=remedies,
-        stopped_on=facts.closed_on,
-    )
+__all__ = [
+    "ART_CLOSE", "ART_CLOSED", "ART_CUSTODY", "ART_DECISION", "ART_DISCUSSION",
+    "ART_EXTENSION", "ART_HEARING_CHAIR", "ART_HEARING_NOTICE", "ART_HEARING_REQUEST",
+    "ART_LEGAL_REVIEW", "ART_NOTICE", "ART_OFFICERS", "ART_PUBLISH", "ART_REVOKE",
+    "ART_SERIOUS", "ART_SERVICE", "FOUR_EYES_OFFICERS", "ORDER_68", "PENALTY_CASE", "PL",
+    "BatchCandidate", "CaseClocks", "CaseFacts", "CasePreview", "Hearing", "Officer",
+    "PlannedDocument", "StepInput", "action_for", "case_clocks", "close_refusal",
+    "decision_deadline", "earliest_decision_on", "hearing_window", "is_complete",
+    "late_flags", "offered", "preview_batch", "preview_case", "refusal",
+]
 
 
 # -- the guard: may this step be taken on this day? --------------------------------------
@@ -312,12 +140,6 @@ def _r(key: str, article: str, until: date | None = None, **params: object) -> L
     return LegalRefusal(key, article, params, until)
 
 
-def _service_date(service: ServiceFacts) -> date | None:
-    if service.method is ServiceMethod.ANNOUNCEMENT:
-        return service.published_on
-    return service.served_on or service.sent_on
-
-
 def refusal(
     step: CaseStepKind,
     facts: CaseFacts,
@@ -326,7 +148,7 @@ def refusal(
     *,
     actor: str = "",
     data: StepInput = StepInput(),
-    params: LegalParams = _DEFAULT_PARAMS,
+    params: LegalParams = DEFAULT_PARAMS,
 ) -> LegalRefusal | None:
     """Why ``step`` cannot be taken on ``on`` by ``actor`` (a user id), or None.
 
@@ -489,7 +311,7 @@ def _wait_for_windows(facts: CaseFacts, clocks_: CaseClocks, on: date) -> LegalR
         window = clocks_.hearing_request or clocks_.statement
         article = window.article if window is not None else ART_HEARING_REQUEST
         return _r("case.refusal.window_open", article, until=earliest,
-                  date=earliest - _ONE_DAY)
+                  date=earliest - ONE_DAY)
     return None
 
 
@@ -499,7 +321,7 @@ def _check_service_input(service: ServiceFacts | None, issued_on: date) -> Legal
     problem = check_service(service)
     if problem is not None:
         return problem
-    day = _service_date(service)
+    day = service_date(service)
     if day is None:
         return _r("case.refusal.service_date_missing", ART_SERVICE)
     if day < issued_on:
@@ -540,85 +362,6 @@ def is_complete(facts: CaseFacts) -> bool:
     )
 
 
-# -- the transition table ------------------------------------------------------------------
-
-_STEP_ACTION = {k: f"penalty_case.{k.value}" for k in CaseStepKind}
-
-
-def action_for(step: CaseStepKind) -> str:
-    """The audited action name of a step (e.g. ``penalty_case.decide``)."""
-    return _STEP_ACTION[step]
-
-
-FOUR_EYES_OFFICERS = FourEyes(
-    not_after=("penalty_case.file", "penalty_case.evidence", "penalty_case.issue_notice"),
-    article=f"{PL}第五十七条、第五十八条、第六十四条第四项（调查人员不得决定、审核或主持听证）",
-)
-
-C = CaseStatus
-_ENF = (Role.ENFORCEMENT,)
-
-
-def _t(step: CaseStepKind, from_: tuple[str, ...], to: CaseStatus, roles: tuple[Role, ...],
-       **kw: object) -> Transition:
-    return Transition(action=action_for(step), from_states=frozenset(str(s) for s in from_),
-                      to_state=str(to), roles=frozenset(roles), step=step.value,
-                      **kw)  # type: ignore[arg-type]
-
-
-K = CaseStepKind
-_OPEN = (C.OPEN,)
-_DECIDED = (C.DECIDED,)
-
-PENALTY_CASE = Workflow(
-    name="penalty_case",
-    states=tuple(s.value for s in CaseStatus),
-    terminal=frozenset({C.CLOSED.value}),
-    transitions=(
-        _t(K.FILE, (NEW,), C.OPEN, _ENF, starts=("penalty_decision",),
-           article=ART_OFFICERS, main=True),
-        _t(K.EVIDENCE, _OPEN, C.OPEN, _ENF, article=ART_OFFICERS),
-        _t(K.ISSUE_NOTICE, _OPEN, C.OPEN, _ENF, article=ART_NOTICE),
-        _t(K.SERVE_NOTICE, _OPEN, C.OPEN, (Role.ENFORCEMENT, Role.CLERK),
-           starts=("statement_defence", "hearing_request"), article=ART_SERVICE),
-        _t(K.STATEMENT, _OPEN, C.OPEN, (Role.ENFORCEMENT, Role.CLERK),
-           stops=("statement_defence",), article=ART_NOTICE),
-        _t(K.REQUEST_HEARING, _OPEN, C.OPEN, (Role.ENFORCEMENT, Role.CLERK),
-           stops=("hearing_request",), starts=("hearing_notice",),
-           article=ART_HEARING_REQUEST),
-        _t(K.NOTIFY_HEARING, _OPEN, C.OPEN, _ENF, stops=("hearing_notice",),
-           article=ART_HEARING_NOTICE),
-        _t(K.HOLD_HEARING, _OPEN, C.OPEN, (Role.APPROVER, Role.REVIEWER),
-           four_eyes=FOUR_EYES_OFFICERS, article=ART_HEARING_CHAIR),
-        _t(K.COLLECTIVE_DISCUSSION, _OPEN, C.OPEN, (Role.APPROVER,), article=ART_DISCUSSION),
-        _t(K.LEGAL_REVIEW, _OPEN, C.OPEN, (Role.REVIEWER, Role.APPROVER),
-           four_eyes=FOUR_EYES_OFFICERS, article=ART_LEGAL_REVIEW),
-        _t(K.EXTEND, _OPEN, C.OPEN, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
-           stops=("penalty_decision",), starts=("penalty_decision_extended",),
-           article=ART_EXTENSION),
-        _t(K.DECIDE, _OPEN, C.DECIDED, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
-           stops=("penalty_decision", "penalty_decision_extended"),
-           starts=("decision_service",), article=ART_DECISION,
-           main=True),
-        _t(K.SERVE_DECISION, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.CLERK),
-           stops=("decision_service",), starts=("reconsideration", "lawsuit"),
-           article=ART_SERVICE, main=True),
-        _t(K.PUBLISH, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.CLERK),
-           article=ART_PUBLISH),
-        _t(K.CUSTODY, _DECIDED, C.DECIDED, (Role.ENFORCEMENT, Role.CLERK),
-           article=ART_CUSTODY),
-        # the listing is the approver's decision (its notice: credit_listing_notice)
-        _t(K.SERIOUS_LIST, _DECIDED, C.DECIDED, (Role.APPROVER,), article=ART_SERIOUS),
-        _t(K.REVOKE, _DECIDED, C.DECIDED, (Role.APPROVER,), article=ART_REVOKE),
-        _t(K.CLOSE, _OPEN, C.CLOSED, (Role.APPROVER,), four_eyes=FOUR_EYES_OFFICERS,
-           stops=("penalty_decision", "penalty_decision_extended", "statement_defence",
-                  "hearing_request", "hearing_notice"),
-           article=ART_CLOSE),
-    ),
-)
-"""撤销登记案件: states are :class:`CaseStatus` (open → decided, or open → closed); the order of
-the steps inside a state is the dated rules' (:func:`refusal`)."""
-
 _NEEDS_INPUT = frozenset({K.FILE, K.SERVE_NOTICE, K.SERVE_DECISION, K.NOTIFY_HEARING,
                           K.CUSTODY, K.CLOSE})
 
@@ -630,7 +373,7 @@ def offered(
     history: dict[str, frozenset[str]] | None,
     on: date,
     cal: WorkingCalendar,
-    params: LegalParams = _DEFAULT_PARAMS,
+    params: LegalParams = DEFAULT_PARAMS,
     *,
     actor_id: str | None = None,
 ) -> tuple[CaseStepKind, ...]:
@@ -663,115 +406,3 @@ def _probe(step: CaseStepKind, facts: CaseFacts, on: date) -> StepInput:
         custody=CustodyRecord(CustodyItem.SEALS, CustodyOutcome.COLLECTED, on),
         reasons=("probe",),
     )
-
-
-# -- batch preview (pure: nothing is written) -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class BatchCandidate:
-    organization_id: str
-    uscc: str
-    name: str
-    signals: tuple[DormancySignal, ...] = ()
-    exclusions: tuple[DormancyExclusion, ...] = ()
-    reachable: bool = False  # True: the notice can be handed over; False: announcement
-
-
-@dataclass(frozen=True)
-class PlannedDocument:
-    kind: str  # document kind: case_filing | advance_notice | service_announcement
-    step: CaseStepKind
-    issued_on: date
-
-
-@dataclass(frozen=True)
-class CasePreview:
-    candidate: BatchCandidate
-    skipped: tuple[str, ...] = ()  # why no case is opened (exclusions, no signal)
-    documents: tuple[PlannedDocument, ...] = ()
-    filed_on: date | None = None
-    service_method: ServiceMethod | None = None
-    notice_effective_on: date | None = None
-    statement_due: date | None = None
-    hearing_request_due: date | None = None
-    earliest_decision_on: date | None = None
-    decision_due: date | None = None
-    decision_service_method: ServiceMethod | None = None
-    decision_effective_on: date | None = None  # if decided on the earliest day, served alike
-    fits: bool = True  # the earliest decision (and its announcement) fits in 90 days
-    provisional: bool = False  # a date used a year whose holidays are not known
-    deadlines: tuple[Deadline, ...] = field(default_factory=tuple)
-
-    @property
-    def opens_case(self) -> bool:
-        return not self.skipped
-
-
-def preview_case(
-    candidate: BatchCandidate,
-    start_on: date,
-    cal: WorkingCalendar,
-    params: LegalParams = _DEFAULT_PARAMS,
-) -> CasePreview:
-    """What opening a revocation case for ``candidate`` on ``start_on`` will do: the case
-    filed and the advance notice issued that day; a reachable organization is served the
-    same day in person, otherwise the notice is published that day and takes effect after
-    the announcement period; then the party's windows, the first possible decision day
-    and the 90-day decision deadline. Assumptions, not records: nothing is written."""
-    skipped = tuple(e.value for e in candidate.exclusions)
-    if not candidate.signals and not skipped:
-        skipped = ("no_signal",)
-    if skipped:
-        return CasePreview(candidate, skipped=skipped)
-    method = ServiceMethod.IN_PERSON if candidate.reachable else ServiceMethod.ANNOUNCEMENT
-    docs = [
-        PlannedDocument("case_filing", K.FILE, start_on),
-        PlannedDocument("advance_notice", K.ISSUE_NOTICE, start_on),
-    ]
-    if method is ServiceMethod.ANNOUNCEMENT:
-        docs.append(PlannedDocument("service_announcement", K.SERVE_NOTICE, start_on))
-        service = ServiceFacts(method, published_on=start_on, other_methods_failed=True)
-    else:
-        service = ServiceFacts(method, served_on=start_on)
-    facts = CaseFacts(filed_on=start_on, notice_issued_on=start_on, notice_services=(service,))
-    effective = service_effective_on(service, cal, params)
-    assert effective is not None
-    statement = clocks.statement_defence_deadline(effective, cal, params)
-    hearing = hearing_window(effective, cal, params)
-    decision = clocks.penalty_decision_deadline(start_on, cal)
-    earliest = earliest_decision_on(facts, cal, params)
-    assert earliest is not None
-    if method is ServiceMethod.ANNOUNCEMENT:
-        decision_effective = clocks.announcement_service_effective(earliest, cal, params).due
-    else:
-        decision_effective = earliest
-    deadlines: list[Deadline] = [decision, statement, hearing]
-    if method is ServiceMethod.ANNOUNCEMENT:
-        deadlines.insert(0, clocks.announcement_service_effective(start_on, cal, params))
-    return CasePreview(
-        candidate,
-        documents=tuple(docs),
-        filed_on=start_on,
-        service_method=method,
-        notice_effective_on=effective,
-        statement_due=statement.due,
-        hearing_request_due=hearing.due,
-        earliest_decision_on=earliest,
-        decision_due=decision.due,
-        decision_service_method=method,
-        decision_effective_on=decision_effective,
-        fits=earliest <= decision.due,
-        provisional=any(d.provisional for d in deadlines),
-        deadlines=tuple(deadlines),
-    )
-
-
-def preview_batch(
-    candidates: Sequence[BatchCandidate],
-    start_on: date,
-    cal: WorkingCalendar,
-    params: LegalParams = _DEFAULT_PARAMS,
-) -> tuple[CasePreview, ...]:
-    """:func:`preview_case` for each candidate, in the given order (one per candidate)."""
-    return tuple(preview_case(c, start_on, cal, params) for c in candidates)
