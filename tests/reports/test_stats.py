@@ -260,3 +260,44 @@ def test_credit_listings_of_the_year_in_the_table_and_the_json(registry, setting
     assert got["financial_audit"] == 1  # the fixed keys unchanged
     assert cli.main(args) == 0
     assert "列入活动异常名录（家）" in capsys.readouterr().out
+
+
+def test_cancelled_orders_and_interviews_not_held_are_not_counted(registry, settings,
+                                                                  make_ctx):
+    """The figures count work done: a rectification order cancelled as made in error is
+    not counted (nor is it counted before it is cancelled and after, twice); an interview
+    counts once held, not when only its notice went out."""
+    from sqlmodel import select
+
+    from mca_tui.domain.enums import InterviewRole, RectificationSource, Role
+    from mca_tui.domain.supervision.rectification import Interviewee
+    from mca_tui.services.supervision import interviews, rectification
+
+    assert stats.CANCELLED_RECTIFICATION_OUTCOME == rectification.CANCELLED_OUTCOME
+    with registry.db.read() as s:
+        ids = {o.uscc: o.id for o in s.exec(select(Organization)).all()}
+    e, j = ids[code(5, "1")], ids[code(10, "3")]
+    day = date(2022, 11, 15)
+    reviewer = make_ctx("reviewer-c", Role.REVIEWER, today=day)
+    approver = make_ctx("approver-c", Role.APPROVER, today=day)
+    officer = make_ctx("officer-c", Role.ENFORCEMENT, today=date(2022, 11, 22))
+
+    def figures() -> tuple[int, int, int]:
+        y = stats.year_stats(registry.db, settings, 2022)
+        return y.rectification, y.interview, y.interview_times
+
+    assert figures() == (1, 1, 2)  # the imported ones
+    order = rectification.order(reviewer, e, source=RectificationSource.OTHER,
+                                items=["办理住所变更登记"], due_on=date(2022, 12, 30),
+                                ordered_on=date(2022, 11, 1))
+    assert figures() == (2, 1, 2)
+    rectification.cancel(approver, order, "误将他会的问题记入本会")
+    assert figures() == (1, 1, 2)
+
+    rid = interviews.notify(reviewer, j, interview_on=date(2022, 11, 22),
+                            reason="未按时报送年度报告",
+                            persons=[Interviewee("林建华", InterviewRole.CHAIR)])
+    assert figures() == (1, 1, 2)  # notified, not held
+    interviews.record(officer, rid, held_on=date(2022, 11, 22), record_text="已约谈",
+                      outcome="no_further_action")
+    assert figures() == (1, 2, 3)

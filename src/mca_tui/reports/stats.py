@@ -13,7 +13,8 @@ calendar year Y, each counting DISTINCT organizations:
   before 1 January of Y (``domain.clocks.must_report``); accepted: those of the due with a
   report for Y-1 concluded 合格, 基本合格 or accepted in report mode (accepted ⊆ due);
 - financial_audit, rectification, interview, spot_check, evaluation: organizations with
-  such a supervision record dated in Y (an audit once done, an evaluation once granted);
+  such a supervision record dated in Y (an audit once done, an evaluation once granted,
+  an interview once held, a rectification order unless cancelled);
 - credit_lists: organizations listed on / removed from the abnormal list and the serious
   list in Y (a key added after those issue 5 fixed, ``FIXED_KEYS``).
 
@@ -56,6 +57,8 @@ CHANGE_OF_TERM_AUDIT_TRIGGER = "change_of_term"  # AuditTrigger.CHANGE_OF_TERM (
 REQUIRED_AUDIT_TRIGGERS = (PENDING_AUDIT_TRIGGER, DEREGISTRATION_AUDIT_TRIGGER,
                            CHANGE_OF_TERM_AUDIT_TRIGGER)
 PENDING_EVALUATION_TRIGGER = "application"  # an evaluation not granted (yet)
+# services.supervision.rectification.CANCELLED_OUTCOME: an order cancelled as made in error
+CANCELLED_RECTIFICATION_OUTCOME = "cancelled"
 
 TYPES = (OrgType.SOCIAL_GROUP, OrgType.PRIVATE_NON_ENTERPRISE, OrgType.FOUNDATION)
 SUPERVISION = (SupervisionKind.FINANCIAL_AUDIT, SupervisionKind.RECTIFICATION,
@@ -126,6 +129,19 @@ def _in_year(column: Any, year: int) -> ColumnElement[bool]:
 
 
 _NEVER = date(9999, 12, 31)  # an organization not (yet) closed
+
+# Rectifications and interviews count as work done, on the row itself (read anyway for its
+# organization; no JSON): an order cancelled as made in error was never an order
+# (services.supervision.rectification.cancel), and an interview counts once held (its
+# outcome recorded), not when it is only notified (services.supervision.interviews);
+# imported interviews were held.
+_DONE = (
+    or_(col(SupervisionRecord.kind) != SupervisionKind.RECTIFICATION.value,
+        col(SupervisionRecord.outcome) != CANCELLED_RECTIFICATION_OUTCOME),
+    or_(col(SupervisionRecord.kind) != SupervisionKind.INTERVIEW.value,
+        col(SupervisionRecord.outcome) != "",
+        col(SupervisionRecord.import_batch_id).is_not(None)),
+)
 
 
 def _by_type(session: Session, column: Any, year: int) -> dict[str, int]:
@@ -246,13 +262,14 @@ def year_stats(db: Database, settings: Settings, year: int) -> YearStats:
                    # an evaluation counts once its grade is granted, not while it is an
                    # application (services.supervision.evaluation; imported rows count)
                    or_(col(SupervisionRecord.kind) != SupervisionKind.EVALUATION.value,
-                       col(SupervisionRecord.trigger) != PENDING_EVALUATION_TRIGGER))
+                       col(SupervisionRecord.trigger) != PENDING_EVALUATION_TRIGGER),
+                   *_DONE)
             .group_by(col(SupervisionRecord.kind))
         ).all())
         interview_times = s.execute(
             select(func.count()).select_from(SupervisionRecord)
             .where(col(SupervisionRecord.kind) == SupervisionKind.INTERVIEW.value,
-                   _in_year(col(SupervisionRecord.record_date), year))
+                   _in_year(col(SupervisionRecord.record_date), year), *_DONE)
         ).scalar_one()
     return YearStats(
         year=year,
