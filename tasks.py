@@ -3,6 +3,7 @@
 
     python3 tasks.py demo    # set up .venv if needed, start mca-tui on the demo database
     python3 tasks.py test    # set up .venv if needed, run lint and the whole test suite
+                             # (in parallel: pytest-xdist, -n 2..4; ``-n 0`` for one process)
     python3 tasks.py test --slow   # the same plus the long reliability runs (marked slow)
     python3 tasks.py lint    # ruff, then mypy (config in pyproject.toml)
     python3 tasks.py bench   # run the benchmarks in bench/ (prints figures)
@@ -85,7 +86,19 @@ def main() -> int:
         return code
     if "--slow" in rest:  # also the tests marked slow (pyproject's addopts leave them out)
         rest = ["-m", "", *(a for a in rest if a != "--slow")]
-    return run(str(PY), "-m", "pytest", "-q", *rest)
+    return run(str(PY), "-m", "pytest", "-q", *parallel(rest), *rest)
+
+
+def parallel(rest: list[str]) -> list[str]:
+    """pytest-xdist options: tests run on several worker processes (each test is isolated:
+    its own temporary folder, MCA_TUI_HOME, registry and tmux server), as many as there
+    are CPUs, between 2 and 4; ``--dist loadgroup`` keeps the tests marked
+    ``xdist_group`` together on one worker. ``-n N`` on the command line wins (``-n 0``:
+    one process)."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
+        return []
+    workers = min(4, max(2, os.cpu_count() or 2))
+    return ["-n", str(workers), "--dist", "loadgroup"]
 
 
 if __name__ == "__main__":

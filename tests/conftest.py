@@ -3,6 +3,7 @@ for a command-line actor and for signed-in users of each role."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -74,8 +75,10 @@ def settings(tmp_path: Path) -> Settings:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--pg", default=None, metavar="URL",
                      help="run the db fixture on this PostgreSQL database (MCA_TUI_TEST_PG)")
-    parser.addoption("--snapshot-update", action="store_true", default=False,
-                     help="rewrite the screen snapshots under tests/ui/snapshots/")
+    # syrupy (pytest-textual-snapshot's base) may define the same option
+    with contextlib.suppress(ValueError):
+        parser.addoption("--snapshot-update", action="store_true", default=False,
+                         help="rewrite the screen snapshots")
 
 
 def pytest_configure(config: pytest.Config) -> None:
