@@ -36,7 +36,9 @@ class Session:
 
 
 @pytest.fixture
-def sessions(tmp_path):
+def sessions(demo_home):
+    """Starts ``mca-tui --demo`` in tmux on this test's copy of the demo home, once per
+    call (each on its own tmux server socket); all are stopped at the end."""
     if TMUX is None:
         pytest.skip("tmux is not installed")
     command = installed_command()
@@ -45,7 +47,7 @@ def sessions(tmp_path):
     made: list[Session] = []
 
     def make() -> Terminal:
-        s = Session(str(tmp_path / "home"), command)
+        s = Session(str(demo_home), command)
         made.append(s)
         return s.start()
 
@@ -76,7 +78,7 @@ def _open_reports(term: Terminal) -> str:
 
 def test_clerk_records_a_report_and_a_reviewer_concludes_it(sessions):
     term = sessions()
-    term.wait_for("请输入用户名和密码", timeout=60)  # demo registry created
+    term.wait_for("请输入用户名和密码", timeout=60)  # demo registry opened
     term.text("clerk\tdemo-clerk-1\r")
     term.wait_for("待办事项")
     _open_reports(term)

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 
 REP_ID = "350205197303030018"  # valid check digit (synthetic)
 REP_ID_WRONG = "350205197303030019"
+DEMO_BUILD_S = 180  # bound for the first start's demo build (see below)
 
 
 @pytest.fixture
@@ -45,8 +46,13 @@ def test_clerk_types_an_intake_in_chinese_and_accepts_it(terminal):
     literal tabs (what an input method's commit plus a quick Tab, or an ID-card reader,
     sends). Each wait is for what the screen shows, with a bound; no fixed sleeps."""
     terminal.wait_for("用户名", timeout=60)
-    terminal.text("clerk\rdemo-clerk-1\r")  # credentials and both Enters in one piece
-    terminal.wait_for("待办事项", timeout=60)
+    # credentials and both Enters in one piece, typed while the demo registry is being
+    # built (this test's home is empty: first start); the home screen comes once the
+    # build is done. That build is the one step whose time grows with the machine's load:
+    # measured 27-30 s with three of these tests at once (the other steps: at most 4 s),
+    # so its former 60 s bound was the one a loaded run could exceed (1 failure in 8)
+    terminal.text("clerk\rdemo-clerk-1\r")
+    terminal.wait_for("待办事项", timeout=DEMO_BUILD_S)
     # Ctrl+N and the name at once, as a clerk who knows the form types: the form opens
     # in the name (the type, 社会团体, is one Shift+Tab up); then the domicile, on to the
     # subdistrict
@@ -78,10 +84,10 @@ def test_clerk_types_an_intake_in_chinese_and_accepts_it(terminal):
                  "发起人和拟任负责人的基本情况、身份证明", "章程草案")
     terminal.text(" \t" * len(materials))  # the six materials ticked in one burst
     for material in materials:
-        screen = terminal.wait_for(f"已收到  {material}", timeout=10)
+        screen = terminal.wait_for(f"已收到  {material}")
     assert "未收到" not in terminal.screen()
     terminal.keys("F9")
-    notice = terminal.wait_for("受理通知书", timeout=20)
+    notice = terminal.wait_for("受理通知书", timeout=60)
     assert "厦门市海沧区气排球协会" in notice
     terminal.keys("Escape")
     page = terminal.wait_for("60日内作出登记决定")

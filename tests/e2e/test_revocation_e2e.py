@@ -16,9 +16,9 @@ from .test_annual_report_e2e import _quit, sessions  # noqa: F401 - the fixture
 pytestmark = pytest.mark.e2e
 
 
-def test_approver_revokes_a_dormant_organization_of_the_demo(sessions, tmp_path):  # noqa: F811
+def test_approver_revokes_a_dormant_organization_of_the_demo(sessions, demo_home):  # noqa: F811
     term = sessions()
-    term.wait_for("请输入用户名和密码", timeout=90)  # demo registry created
+    term.wait_for("请输入用户名和密码", timeout=60)  # demo registry opened
     term.text("approver\tdemo-approver\r")
     home = term.wait_for("撤销登记案件期限")
     # the approver's queues: 待审批, 注销登记待审查、待决定, 撤销登记案件期限 (one case)
@@ -39,7 +39,7 @@ def test_approver_revokes_a_dormant_organization_of_the_demo(sessions, tmp_path)
     done = term.wait_for("撤销登记案件【已撤销】")
     assert "【已撤销】" in done
     _quit(term)
-    db = next(Path(tmp_path / "home").rglob("demo.db"))
+    db = next(Path(demo_home).rglob("demo.db"))
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("select status, revocation_kind, revoked_on from organization "

@@ -79,7 +79,9 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path):
+def terminal(demo_home):
+    """``mca-tui --demo`` in tmux (its own server socket), on a copy of the demo home
+    (tests/e2e/conftest.py: the demo is built once per run)."""
     if TMUX is None:
         pytest.skip("tmux is not installed")
     command = installed_command()
@@ -88,7 +90,7 @@ def terminal(tmp_path):
     socket = f"mca-e2e-{uuid.uuid4().hex[:8]}"
     session = "shell"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCA_TUI")}
-    env["MCA_TUI_HOME"] = str(tmp_path / "home")
+    env["MCA_TUI_HOME"] = str(demo_home)
     env["TERM"] = "xterm-256color"
     subprocess.run([TMUX, "-L", socket, "new-session", "-d", "-s", session, "-x", "100",
                     "-y", "30", f"{command} --demo"], check=True, env=env)
@@ -103,7 +105,7 @@ def terminal(tmp_path):
 def test_sign_in_search_in_chinese_and_open_the_record(terminal):
     first = terminal.wait_for("用户名", timeout=15)
     assert "社会组织登记管理终端" in first and "演示账号" in first
-    terminal.wait_for("请输入用户名和密码", timeout=60)  # demo registry created
+    terminal.wait_for("请输入用户名和密码", timeout=60)  # demo registry opened
     terminal.text("clerk\tdemo-clerk-1\r")  # one piece: Tab moves before the password
     home = terminal.wait_for("待办事项")
     assert "陈晓燕" in home and "办理" in home
