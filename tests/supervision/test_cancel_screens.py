@@ -150,3 +150,31 @@ async def test_the_approver_cancels_a_plan_before_its_draw(make_app, staff, ctx,
         assert s.get(SpotCheckPlanRow, pid).status == "cancelled"
         assert s.get(SpotCheckPlanRow, drawn).status == "drawn"
     assert len(_events(ctx, "spot_check.cancel")) == 1
+
+
+async def test_the_deadline_queue_opens_the_order_due_first(make_app, ctx, make_ctx):
+    """整改到期 (home queue of clerks and reviewers) -> Enter on the organization -> its
+    supervision screen with the cursor on the open order due first (not the newest)."""
+    from mca_tui.ui.screens.queue import QueueScreen
+    from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+    users.add_user(ctx, "reviewer", "黄丽芳", "reviewer-pass-1", ["reviewer"])
+    a = org(ctx, "整改到期测试协会")
+    rev = make_ctx("rev7", Role.REVIEWER, today=TODAY)
+    rectification.order(rev, a, source="other", items=["先到期的事项"],
+                        due_on=TODAY + timedelta(days=5), ordered_on=TODAY - timedelta(days=9))
+    rectification.order(rev, a, source="other", items=["后到期的事项"],
+                        due_on=TODAY + timedelta(days=60))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot, "reviewer", "reviewer-pass-1")
+        app.push_screen(QueueScreen(app.ctx, "rectifications"))
+        await wait_until(pilot, lambda: isinstance(app.screen, QueueScreen)
+                         and app.screen.query_one(DataTable).row_count == 2)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrgSupervisionScreen)
+                         and app.screen.query_one(DataTable).row_count == 2)
+        await settle(app, pilot)
+        assert app.screen.query_one(DataTable).cursor_row == 1  # newest first in the list
+        assert "先到期的事项" in _text(app.screen.query_one("#svo-detail", Static))

@@ -229,6 +229,17 @@ def _report_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN401
 QUEUE_OPENERS["reports_awaiting_conclusion"] = _report_item
 
 
+def _rectification_item(ctx: ServiceContext, item: Any) -> Screen:  # noqa: ANN401
+    from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+    # 整改到期: the organization's supervision screen, the cursor on its open order (the
+    # next step, the extension and the withdrawal are taken there)
+    return OrgSupervisionScreen(ctx, item.organization_id, open_order_first=True)
+
+
+QUEUE_OPENERS["rectifications"] = _rectification_item
+
+
 # Screens other screens open by name (ui.router): the record (search results, queues)
 router.register("record", _record)
 

@@ -33,7 +33,7 @@ AnnualReportsScreen, AnnualReportScreen, AbnormalProposalScreen { layout: vertic
 .sv-info { padding: 0 1; height: auto; }
 .sv-body { height: 1fr; padding: 0 1; }
 .sv-row { height: auto; }
-.sv-row Label { width: 16; padding: 1 1 0 0; }
+.sv-row Label { width: 18; padding: 1 1 0 0; }  /* 业务主管单位意见 on one line */
 .sv-row Input, .sv-row Select { width: 1fr; }
 .sv-row TextArea { width: 1fr; height: 4; }
 .sv-section { margin-top: 1; text-style: bold; }
@@ -253,8 +253,12 @@ class AnnualReportScreen(_Calls, Screen):
         self.query_one("#rp-info", Static).update(Text("\n".join(lines)))
         receive = mode == "receive"
         conclude = mode in ("conclude", "adjust")
-        for name in ("intake-head",):
-            self.query_one(f"#rp-{name}").display = receive
+        # received already: the clerk may still correct the intake (amend) while the
+        # report waits for the reviewer; the heading and hint say so
+        amend = receive and info.state == "received"
+        head = self.query_one("#rp-intake-head", Static)
+        head.display = receive
+        head.update(t("supervision.ui.intake_amend") if amend else t("supervision.ui.intake"))
         for name in ("received_on", "supervisory_opinion", "supervisory_opinion_on", "materials"):
             self.query_one(f"#rp-row-{name}").display = receive
         self.query_one("#rp-concl-head").display = conclude
@@ -266,7 +270,11 @@ class AnnualReportScreen(_Calls, Screen):
             self._built = True
             today = self.ctx.today().isoformat()
             if receive:
-                self.query_one("#rp-received_on", Input).value = _d(info.submitted_on) or today
+                # a report returned and submitted again is received today, not on the
+                # day the first submission arrived
+                resubmit = "annual_report.resubmit" in info.actions
+                self.query_one("#rp-received_on", Input).value = (
+                    today if resubmit else _d(info.submitted_on) or today)
                 self.query_one("#rp-supervisory_opinion", Input).value = info.supervisory_opinion
                 self.query_one("#rp-supervisory_opinion_on", Input).value = _d(
                     info.supervisory_opinion_on)
@@ -278,7 +286,8 @@ class AnnualReportScreen(_Calls, Screen):
         self._rect_rows()
         self.call_after_refresh(self._take_snapshot)
         self.query_one("#rp-hint", Static).update(Text(
-            t(f"supervision.ui.hint_{mode}") if mode else ""))
+            t("supervision.ui.hint_amend") if amend
+            else t(f"supervision.ui.hint_{mode}") if mode else ""))
         self.refresh_bindings()
 
     def _rect_rows(self) -> None:

@@ -42,7 +42,7 @@ SupervisionForm { align: center middle; }
 .svf-row Input:focus { background: $accent 25%; }
 .svf-problem { height: auto; color: $error; padding-left: 18; display: none; }
 #svf-status { height: auto; color: $error; }
-#svf-hint { height: 1; color: $text-muted; }
+#svf-hint { height: auto; color: $text-muted; }
 """
 
 

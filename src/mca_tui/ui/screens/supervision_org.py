@@ -116,12 +116,16 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         Binding("f5", "refresh", t("ui.key.refresh"), id="svorg.refresh"),
     ]
 
-    def __init__(self, ctx: ServiceContext, organization_id: str) -> None:
+    def __init__(self, ctx: ServiceContext, organization_id: str, *,
+                 open_order_first: bool = False) -> None:
         super().__init__()
         self.ctx = ctx
         self.organization_id = organization_id
         self.rows: tuple[Row, ...] = ()
 
+        # opened from the home queue 整改到期: the cursor starts on the open order that is
+        # due first (the one the queue showed)
+        self.open_order_first = open_order_first
     def compose(self) -> ComposeResult:
         yield Static(t("sv.org.title", name=""), id="svo-title", markup=False)
         yield DataTable(id="svo-table", cursor_type="row", zebra_stripes=True)
@@ -129,11 +133,16 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         yield Static("", id="svo-status", markup=False)
         yield Footer(show_command_palette=True, compact=True)
 
+    # the keys that start something, each offered only to the roles its service allows
+    # (the footer stays within 80 columns, and nothing is offered that would be refused)
+    KEY_ACTIONS = {"audit": "financial_audit.record", "order": "rectification.order",
+                   "interview": "interview.notify", "evaluation": "evaluation.apply",
+                   "cancel_order": "rectification.cancel", "change_of_term": terms.ACTION}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_order":  # offered to whoever the table lets cancel
-            return self.ctx.actor.has(*permissions.roles_for("rectification.cancel"))
-        if action == "change_of_term":
-            return self.ctx.actor.has(*permissions.roles_for(terms.ACTION))
+        needs = self.KEY_ACTIONS.get(action)
+        if needs is not None:
+            return self.ctx.actor.has(*permissions.roles_for(needs))
         return True
 
     def on_mount(self) -> None:
@@ -157,7 +166,12 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         for r in overview.rows:
             table.add_row(t(f"sv.org.kind.{r.kind}"), r.on.isoformat() if r.on else "-",
                           Text(r.state), Text(r.summary[:60]), key=r.id)
-        if overview.rows:
+        if overview.rows and self.open_order_first:
+            self.open_order_first = False
+            due = [(r.view.due_on or date.max, i) for i, r in enumerate(overview.rows)  # type: ignore[attr-defined]
+                   if r.kind == "rectification" and r.view.state in ("open", "overdue")]  # type: ignore[attr-defined]
+            table.move_cursor(row=min(due)[1] if due else 0)
+        elif overview.rows:
             table.move_cursor(row=min(cursor, len(overview.rows) - 1))
         else:
             self._say(t("sv.org.empty"))
