@@ -22,6 +22,7 @@ from mca_tui.storage import audit
 from mca_tui.storage.models import (
     AnnualReport,
     Application,
+    AuditChange,
     AuditEvent,
     CaseStep,
     Certificate,
@@ -179,6 +180,9 @@ class OrgRecord:
     applications: tuple[ApplicationLine, ...]
     documents: tuple[DocumentLine, ...]
     timeline: tuple[TimelineEntry, ...]
+    # True when older events were left out (the newest ``timeline_limit`` are shown;
+    # ``get_record(..., timeline_limit=None)`` reads them all)
+    timeline_more: bool = False
 
     @property
     def is_closed(self) -> bool:
@@ -239,68 +243,104 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[Change, ...
     return tuple(out)
 
 
-def timeline_events(session: Session, org_id: str) -> list[AuditEvent]:
-    """Every event about an organization and its applications, oldest first: one index
-    search of ``audit_subject`` per subject (the organization, each of its applications;
-    an establishment application's events before approval are indexed under it only),
-    merged here in (time, id) order."""
-    app_ids = session.exec(select(Application.id).where(
-        Application.organization_id == org_id)).all()
+TIMELINE_LIMIT = 300  # events read when a record opens (the newest); the rest on request
+
+
+def timeline_events(session: Session, org_id: str, limit: int | None = None,
+                    app_ids: list[str] | None = None) -> list[AuditEvent]:
+    """Every event about an organization and its applications, oldest first (the newest
+    ``limit`` of them when given): one index search of ``audit_subject`` per subject
+    (the organization, each of its applications; an establishment application's events
+    before approval are indexed under it only), newest first and bounded, merged here in
+    (time, id) order."""
+    if app_ids is None:
+        app_ids = list(session.exec(select(Application.id).where(
+            Application.organization_id == org_id)).all())
     seen: dict[str, AuditEvent] = {}
     for entity, entity_id in [("organization", org_id), *(("application", a) for a in app_ids)]:
-        for event in audit.events_about(session, entity, entity_id):
+        q = audit.events_about_query(entity, entity_id, newest_first=True)
+        if limit is not None:
+            q = q.limit(limit)
+        for event in session.exec(q):
             seen.setdefault(event.id, event)
-    return sorted(seen.values(), key=lambda e: (_naive(e.at), e.id))
+    events = sorted(seen.values(), key=lambda e: (_naive(e.at), e.id))
+    return events[-limit:] if limit is not None else events
 
 
 def _naive(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
-def _timeline(session: Session, org_id: str) -> list[TimelineEntry]:
+def _timeline(session: Session, org_id: str, limit: int | None = None,
+              app_ids: list[str] | None = None, imported: bool = True
+              ) -> tuple[list[TimelineEntry], bool]:
+    """The timeline entries (oldest first) and whether older events were left out.
+    ``imported`` False: the caller knows no ledger import touched the organization's
+    own rows (its import history is then read only if an import event is about it)."""
     from mca_tui.services.ledger_import import ACTION as IMPORT_ACTION
     from mca_tui.services.ledger_import import import_history
 
     offices = {o.code: o.name for o in session.exec(select(Office))}
     names = {u.id: u.display_name for u in session.exec(select(UserAccount))}
-    out = []
-    for e in timeline_events(session, org_id):
+    events = timeline_events(session, org_id, None if limit is None else limit + 1, app_ids)
+    more = limit is not None and len(events) > limit
+    if more:
+        events = events[1:]
+    decoded = []
+    for e in events:
         if e.action == IMPORT_ACTION:
             continue  # shown below with this organization's own rows of the import
         try:
             before, after = json.loads(e.before_json or "{}"), json.loads(e.after_json or "{}")
         except ValueError:
             before, after = {}, {}
-        if not before and not after and e.hash_version >= 2:
-            before, after = _headline_from_changes(session, e.id)
+        decoded.append((e, before, after))
+    # events the service gave no headline: the columns their updates changed (one query)
+    headlines = _headlines_from_changes(session, [
+        e.id for e, b, a in decoded if not b and not a and e.hash_version >= 2])
+    out = []
+    for e, before, after in decoded:
+        if e.id in headlines:
+            before, after = headlines[e.id]
         actor = names.get(e.actor_id or "", e.actor_name)
         out.append(TimelineEntry(e.at, actor, offices.get(e.office_code, e.office_code),
                                  e.action, _changes(before, after), e.note))
-    for touch in import_history(session, org_id):
+    if imported or more or any(e.action == IMPORT_ACTION for e in events):
+        touches = import_history(session, org_id)
+    else:
+        touches = []
+    for touch in touches:
         changes = _changes(*_without_bookkeeping(touch.before or {}, touch.after or {}))
         note = touch.file_name + (f" #{touch.source_row}" if touch.source_row else "")
         out.append(TimelineEntry(touch.imported_at, touch.actor_name, "",
                                  f"import.{touch.what}", changes, note))
     out.sort(key=lambda x: _naive(x.at))
-    return out
+    return out, more
 
 
 # Columns every write touches: not news on a timeline.
 _BOOKKEEPING = frozenset({"version", "updated_at", "name_sort_key", "search_rowid"})
 
 
-def _headline_from_changes(session: Session, event_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """For an event the service gave no headline: the columns its updates changed."""
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    for change in audit.changes_of(session, event_id):
-        if change.operation != audit.UPDATE:
-            continue
-        b, a = _without_bookkeeping(json.loads(change.before_json),
-                                    json.loads(change.after_json))
-        before.update(b)
-        after.update(a)
-    return before, after
+def _headlines_from_changes(session: Session, event_ids: list[str]
+                            ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """For events the service gave no headline: the columns their updates changed, by
+    event (the change rows of all of them in one query per chunk)."""
+    out: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+        i: ({}, {}) for i in event_ids}
+    for start in range(0, len(event_ids), 500):
+        chunk = event_ids[start:start + 500]
+        for change in session.exec(select(AuditChange)
+                                   .where(col(AuditChange.event_id).in_(chunk),
+                                          AuditChange.operation == audit.UPDATE)
+                                   .order_by(col(AuditChange.event_id),
+                                             col(AuditChange.ordinal))):
+            b, a = _without_bookkeeping(json.loads(change.before_json),
+                                        json.loads(change.after_json))
+            before, after = out[change.event_id]
+            before.update(b)
+            after.update(a)
+    return out
 
 
 def _shown(key: str) -> bool:
@@ -312,47 +352,42 @@ def _without_bookkeeping(before: dict[str, Any], after: dict[str, Any]) -> tuple
             {k: v for k, v in after.items() if _shown(k)})
 
 
-def _flags(session: Session, org: Organization, today: date) -> list[str]:
+def _flags(org: Organization, listings: list[CreditListEntry], cases: list[PenaltyCase],
+           apps: list[Application], supervision: list[SupervisionRecord],
+           certs: list[Certificate], today: date) -> list[str]:
+    """The record's flags, from the rows the record has already read."""
     flags = []
     if org.uscc_override_reason:
         flags.append("legacy_code")
-    open_listing = {row.list_kind for row in session.exec(
-        select(CreditListEntry).where(CreditListEntry.organization_id == org.id,
-                                      col(CreditListEntry.removed_on).is_(None)))}
+    open_listing = {row.list_kind for row in listings if row.removed_on is None}
     if "abnormal" in open_listing:
         flags.append("abnormal_list")
     if "serious" in open_listing:
         flags.append("serious_list")
-    if session.exec(select(PenaltyCase.id).where(PenaltyCase.organization_id == org.id,
-                                                 PenaltyCase.status == "open")).first():
+    if any(c.status == "open" for c in cases):
         flags.append("case_open")
-    if session.exec(select(Application.id).where(
-            Application.organization_id == org.id,
-            col(Application.status).in_(("accepted", "correction", "reviewed")))).first():
+    if any(a.status in ("accepted", "correction", "reviewed") for a in apps):
         flags.append("application_pending")
-    if session.exec(select(SupervisionRecord.id).where(
-            SupervisionRecord.organization_id == org.id,
-            SupervisionRecord.kind == "financial_audit",
-            col(SupervisionRecord.trigger).in_(("change_of_legal_rep", "change_of_term")),
-            col(SupervisionRecord.completed_on).is_(None))).first():
-        # opened by a change of legal representative or a recorded change of term (§2)
-        flags.append("audit_required")
-    for app in session.exec(select(Application).where(
-            Application.organization_id == org.id, Application.kind == "deregistration",
-            Application.status == "approved")):
-        from mca_tui.services.custody import status_of
+    if any(r.kind == "financial_audit" and r.trigger == "change_of_legal_rep"
+           and r.completed_on is None for r in supervision):
+        flags.append("audit_required")  # opened by a change of legal representative (§2)
+    for app in apps:
+        if app.kind == "deregistration" and app.status == "approved":
+            from mca_tui.services.custody import status_of
 
-        if not status_of(app).complete:  # deregistered; certificate, seals, vouchers due
-            flags.append("custody_outstanding")
-            break
-    if any(c.valid_to and c.valid_to < today and c.status == "valid" for c in session.exec(
-            select(Certificate).where(Certificate.organization_id == org.id))):
+            if not status_of(app).complete:  # deregistered; certificate, seals, vouchers due
+                flags.append("custody_outstanding")
+                break
+    if any(c.valid_to and c.valid_to < today and c.status == "valid" for c in certs):
         flags.append("certificate_expired")
     return flags
 
 
-def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
-    """Everything about one organization (any signed-in role may read it)."""
+def get_record(ctx: ServiceContext, org_id: str, *,
+               timeline_limit: int | None = TIMELINE_LIMIT) -> OrgRecord:
+    """Everything about one organization (any signed-in role may read it); the timeline
+    holds the newest ``timeline_limit`` events (None: all), ``timeline_more`` says
+    whether older ones were left out. Each kind of row is read once, by index."""
     ctx.permit("record.read")
     today = ctx.today()
     with ctx.db.read() as s:
@@ -378,48 +413,65 @@ def get_record(ctx: ServiceContext, org_id: str) -> OrgRecord:
             persons.append(PersonLine(link.role, link.title, person.name,
                                       mask_id_number(person.id_number or ""), link.from_date,
                                       link.to_date))
+        cert_rows = list(s.exec(select(Certificate)
+                                .where(Certificate.organization_id == org.id)
+                                .order_by(col(Certificate.issued_on).desc())))
         certs = [CertificateLine(c.kind, c.serial_original, c.serial_duplicate, c.issued_on,
-                                 c.valid_from, c.valid_to, c.status)
-                 for c in s.exec(select(Certificate).where(Certificate.organization_id == org.id)
-                                 .order_by(col(Certificate.issued_on).desc()))]
+                                 c.valid_from, c.valid_to, c.status) for c in cert_rows]
+        report_rows = list(s.exec(select(AnnualReport)
+                                  .where(AnnualReport.organization_id == org.id)
+                                  .order_by(col(AnnualReport.report_year).desc())))
         reports = [ReportLine(r.report_year, r.submitted_on, r.conclusion, r.mode, r.note)
-                   for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == org.id)
-                                   .order_by(col(AnnualReport.report_year).desc()))]
+                   for r in report_rows]
         # the reason of the listing and, once removed, of the removal (列入/移出事由)
+        listing_rows = list(s.exec(select(CreditListEntry)
+                                   .where(CreditListEntry.organization_id == org.id)
+                                   .order_by(col(CreditListEntry.listed_on).desc())))
         listings = [ListingLine(x.list_kind, x.ground, x.listed_on, x.removed_on,
                                 "；".join(r for r in (x.listing_reason, x.removal_reason) if r))
-                    for x in s.exec(select(CreditListEntry)
-                                    .where(CreditListEntry.organization_id == org.id)
-                                    .order_by(col(CreditListEntry.listed_on).desc()))]
-        supervision = [SupervisionLine(r.kind, r.record_date, r.description, r.due_on,
-                                       r.completed_on, r.grade)
-                       for r in s.exec(select(SupervisionRecord)
+                    for x in listing_rows]
+        supervision_rows = list(s.exec(select(SupervisionRecord)
                                        .where(SupervisionRecord.organization_id == org.id)
-                                       .order_by(col(SupervisionRecord.record_date).desc()))]
-        cases = []
-        for c in s.exec(select(PenaltyCase).where(PenaltyCase.organization_id == org.id)
-                        .order_by(col(PenaltyCase.filed_on).desc())):
-            steps = tuple((st.on_date, st.step) for st in s.exec(
-                select(CaseStep).where(col(CaseStep.case_id) == c.id).order_by(col(CaseStep.on_date))))
-            cases.append(CaseLine(c.id, c.case_number, c.ground, c.filed_on, c.status,
-                                  c.decision, steps))
+                                       .order_by(col(SupervisionRecord.record_date).desc())))
+        supervision = [SupervisionLine(r.kind, r.record_date, r.description, r.due_on,
+                                       r.completed_on, r.grade) for r in supervision_rows]
+        case_rows = list(s.exec(select(PenaltyCase).where(PenaltyCase.organization_id == org.id)
+                                .order_by(col(PenaltyCase.filed_on).desc())))
+        steps_of: dict[str, list[tuple[date, str]]] = {}
+        if case_rows:  # the steps of every case in one query
+            for st in s.exec(select(CaseStep)
+                             .where(col(CaseStep.case_id).in_([c.id for c in case_rows]))
+                             .order_by(col(CaseStep.on_date))):
+                steps_of.setdefault(st.case_id, []).append((st.on_date, st.step))
+        cases = [CaseLine(c.id, c.case_number, c.ground, c.filed_on, c.status, c.decision,
+                          tuple(steps_of.get(c.id, ()))) for c in case_rows]
+        app_rows = list(s.exec(select(Application)
+                               .where(Application.organization_id == org.id)
+                               .order_by(col(Application.created_at).desc())))
         apps = [ApplicationLine(a.id, a.kind, a.status, a.received_on, a.decided_on, a.late)
-                for a in s.exec(select(Application).where(Application.organization_id == org.id)
-                                .order_by(col(Application.created_at).desc()))]
+                for a in app_rows]
         docs = [DocumentLine(d.id, d.kind, d.number, d.title, d.issued_on, d.file_path)
                 for d in s.exec(select(IssuedDocument)
                                 .where(IssuedDocument.organization_id == org.id)
                                 .order_by(col(IssuedDocument.issued_on).desc()))]
+        # a ledger import shows on the timeline through the organization's rows it wrote
+        # (or an import event about it): only then is its import history read
+        imported = bool(org.import_batch_id) or any(
+            r.import_batch_id for r in (*report_rows, *supervision_rows))
+        timeline, more = _timeline(s, org.id, timeline_limit, [a.id for a in app_rows],
+                                   imported)
+        flags = _flags(org, listing_rows, case_rows, app_rows, supervision_rows, cert_rows,
+                       today)
         return OrgRecord(
             id=org.id, name=org.name, uscc=org.uscc, org_type=org.org_type, status=org.status,
             established_on=org.established_on, deregistered_on=org.deregistered_on,
             revoked_on=org.revoked_on, revocation_kind=org.revocation_kind,
             legacy_code_reason=org.uscc_override_reason, version=org.version,
-            items=tuple(items), other=tuple(other), flags=tuple(_flags(s, org, today)),
+            items=tuple(items), other=tuple(other), flags=tuple(flags),
             persons=tuple(persons), certificates=tuple(certs), reports=tuple(reports),
             listings=tuple(listings), supervision=tuple(supervision), cases=tuple(cases),
             applications=tuple(apps), documents=tuple(docs),
-            timeline=tuple(_timeline(s, org.id)),
+            timeline=tuple(timeline), timeline_more=more,
         )
 
 

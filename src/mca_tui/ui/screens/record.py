@@ -107,6 +107,10 @@ class RecordScreen(ServiceCalls, Screen):
         from mca_tui.ui.export import export_sheets
 
         rec = self.record
+        if rec.timeline_more:  # the screen shows the newest events; the export has them all
+            from mca_tui.services.records import get_record
+
+            rec = get_record(self.ctx, rec.id, timeline_limit=None)
         export_sheets(self, self.ctx, f"record-{rec.uscc or rec.id}", record_tables(rec))
 
     def _switch_tab(self, step: int) -> None:
@@ -304,4 +308,6 @@ class RecordScreen(ServiceCalls, Screen):
                 rows.append(line)
             if e.note:
                 rows.append(Text("    " + e.note))
+        if getattr(rec, "timeline_more", False):  # older events left out (services.records)
+            rows.append(Text(t("ui.record.timeline_more"), style="dim"))
         return _lines(rows)
