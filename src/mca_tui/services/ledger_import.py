@@ -14,7 +14,8 @@
    ``ctx.unit("ledger.import")``: one ``ImportBatch`` row, the records (each carrying
    ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event. A file of
    up to ``WRITE_CHUNK`` rows is one unit; a longer one is written in consecutive units
-   of at most ``WRITE_CHUNK`` rows (organizations first), each re-planned under the write
+   of at most ``WRITE_CHUNK`` rows (grouped by organization, each organization's row
+   before its reports and records), each re-planned under the write
    lock and recorded by its own event of the same batch (``part`` k of ``parts``), with
    a pause between them, so that other clerks' writes get in within seconds instead of
    waiting minutes for the whole file (issue 13). An import stopped half-way leaves whole
@@ -562,11 +563,20 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
 
 
 def _parts(parsed: L.ParsedLedger) -> list[L.ParsedLedger]:
-    """The valid rows in write order (organizations, reports, supervision records), cut
-    into ledgers of at most WRITE_CHUNK rows; one ledger when the file is small."""
-    rows: list[tuple[str, Any]] = [
-        *(("orgs", r) for r in parsed.orgs), *(("reports", r) for r in parsed.reports),
-        *(("supervision", r) for r in parsed.supervision)]
+    """The valid rows in write order, cut into ledgers of at most WRITE_CHUNK rows; one
+    ledger when the file is small. Rows are grouped by organization (its row, then its
+    reports, then its supervision records; organizations of the file in file order,
+    then those already on record), so that an organization's dormancy summary is
+    refreshed by one part rather than by one part per sheet, and an organization is
+    always written before (or with) its reports."""
+    groups: dict[str, list[tuple[str, Any]]] = {}
+    for r in parsed.orgs:
+        groups.setdefault(r.uscc, []).append(("orgs", r))
+    for r in parsed.reports:
+        groups.setdefault(r.uscc, []).append(("reports", r))
+    for r in parsed.supervision:
+        groups.setdefault(r.uscc, []).append(("supervision", r))
+    rows: list[tuple[str, Any]] = [row for group in groups.values() for row in group]
     if len(rows) <= WRITE_CHUNK:
         return [parsed]
     out = []
