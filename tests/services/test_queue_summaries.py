@@ -172,3 +172,28 @@ def test_queue_queries_are_index_ranges(ctx, db):
         plan = _plan(db, stmt)
         assert not any(p.startswith("SCAN") for p in plan), plan
         assert not any("TEMP B-TREE" in p for p in plan), plan
+
+
+def test_case_steps_is_the_range_of_filing_dates_whose_decision_is_due_soon(ctx):
+    from datetime import timedelta
+
+    from mca_tui.domain import clocks
+    from mca_tui.storage.models import PenaltyCase
+
+    o = ctx.actor.office_id
+    org_id = _org(ctx, "海沧区案件协会", date(2015, 1, 1))
+    start = date(2024, 6, 1)
+    filed = [start + timedelta(days=i) for i in range(0, 150, 1)]
+    with ctx.unit("test.case", subject=Subject("test", None)) as unit:
+        for i, day in enumerate(filed):
+            unit.session.add(PenaltyCase(id=f"c{i:03d}", office_id=o, organization_id=org_id,
+                                         filed_on=day))
+    cal = ctx.calendar
+    for today in (date(2024, 9, 13), date(2024, 9, 30), date(2024, 10, 8), date(2024, 11, 26)):
+        expected = {f"c{i:03d}" for i, day in enumerate(filed)
+                    if clocks.penalty_decision_deadline(day, cal).working_days_left(today, cal)
+                    <= queues.CASE_STEP_WORKING_DAYS}
+        got = queues.items(ctx, "case_steps", today, limit=10_000)
+        assert len(got) == len(expected) == _count(ctx, "case_steps", today), today
+        last = queues._last_filed_due_soon(ctx, today)
+        assert {f"c{i:03d}" for i, day in enumerate(filed) if day <= last} == expected

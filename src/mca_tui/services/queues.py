@@ -286,12 +286,11 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
                        # an order cancelled by the approver (rectification.cancel)
                        col(SupervisionRecord.outcome) != "cancelled")), "record"
     if queue == "case_steps":
-        horizon = today + timedelta(days=7 + 90)  # decision due within ~7 working days
         return (select(PenaltyCase, Organization)
                 .join(Organization, col(Organization.id) == col(PenaltyCase.organization_id))
                 .where(PenaltyCase.status == CaseStatus.OPEN.value,
                        col(PenaltyCase.filed_on).is_not(None),
-                       col(PenaltyCase.filed_on) <= horizon - timedelta(days=90))), "case"
+                       col(PenaltyCase.filed_on) <= _last_filed_due_soon(ctx, today))), "case"
     if queue == "abnormal_two_years":
         # promotion falls on the day after the anniversary (clocks, 民法典 Art 201-203):
         # list what is promoted within ABNORMAL_WARNING_DAYS
@@ -317,7 +316,33 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
 
 # Queues whose last filter needs the working-day calendar (applied in Python to a list
 # that SQL has already bounded): their count is the length of that list.
-_FILTERED_IN_PYTHON = {"case_steps", "evaluation_expiring"}  # the latter: evaluation.expiring
+_FILTERED_IN_PYTHON = {"evaluation_expiring"}  # evaluation.expiring
+
+
+CASE_STEP_WORKING_DAYS = 7
+
+
+def _case_step_due_soon(ctx: ServiceContext, filed_on: date, today: date) -> bool:
+    d = clocks.penalty_decision_deadline(filed_on, ctx.calendar)
+    return d.working_days_left(today, ctx.calendar) <= CASE_STEP_WORKING_DAYS
+
+
+def _last_filed_due_soon(ctx: ServiceContext, today: date) -> date:
+    """The latest filing date whose decision (90 days, rolled to a working day; 行政处罚法
+    Art 60) falls within ``CASE_STEP_WORKING_DAYS`` working days of ``today`` or is past.
+    The deadline and its working days left only grow with the filing date, so the cases
+    of the queue are exactly ``filed_on <= this day``: one range, counted in SQL (found by
+    bisection over the calendar, a few deadline computations)."""
+    low, high = today - timedelta(days=400), today + timedelta(days=CASE_STEP_WORKING_DAYS)
+    if not _case_step_due_soon(ctx, low, today):
+        return low - timedelta(days=1)
+    while low < high:  # invariant: due soon at low; find the last day that is
+        mid = low + timedelta(days=(high - low).days // 2 + (high - low).days % 2)
+        if _case_step_due_soon(ctx, mid, today):
+            low = mid
+        else:
+            high = mid - timedelta(days=1)
+    return low
 
 
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
