@@ -302,6 +302,8 @@ def cancel(ctx: ServiceContext, record_id: str, reason: str, on: date | None = N
 class OverdueRow:
     proposal: rules.OverdueProposal
     organization_name: str
+    completed_on: date | None = None  # completed after the deadline; None: still open
+    verification_failed: bool = False  # completed, but the verification did not pass
 
 
 def overdue_proposals(ctx: ServiceContext, today: date | None = None) -> list[OverdueRow]:
@@ -321,7 +323,12 @@ def overdue_proposals(ctx: ServiceContext, today: date | None = None) -> list[Ov
         orders = [(org.id, rec.id, to_rule(rec)) for rec, org in rows
                   if _rows.details(rec).get("status") != RS.CANCELLED.value]
     found = rules.overdue_proposals(orders, today, exclude=listed)
-    return [OverdueRow(p, names[p.organization_id]) for p in found]
+    by_ref = {ref: order for _, ref, order in orders}
+    out = [OverdueRow(p, names[p.organization_id], by_ref[p.order_ref].completed_on,
+                      by_ref[p.order_ref].verification_passed is False) for p in found]
+    # the orders still open first (those the 整改到期 queue counts), latest deadline first
+    return sorted(out, key=lambda r: (r.completed_on is not None, -r.proposal.due_on.toordinal(),
+                                      r.organization_name))
 
 
 def _listed_refs(s: Session) -> set[str]:

@@ -30,6 +30,15 @@ RectificationOverdueScreen { layout: vertical; }
 
 
 class RectificationOverdueScreen(ServiceCalls, Screen):
+def _completion(row: rectification.OverdueRow) -> str:
+    """Why the order is proposed: still open, completed late, or failed verification."""
+    if row.completed_on is None:
+        return t("sv.overdue.not_completed")
+    if row.verification_failed:
+        return t("sv.overdue.failed_verification", on=row.completed_on.isoformat())
+    return t("sv.overdue.completed_late", on=row.completed_on.isoformat())
+
+
     DEFAULT_CSS = CSS
     BINDINGS = [
         Binding("escape", "back", t("ui.key.back"), id="svoverdue.back"),
@@ -54,7 +63,9 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns(t("sv.spot.col_org"), t("sv.ui.f_rectify_by"),
-                          t("sv.overdue.col_ground"), t("sv.overdue.col_outcome"))
+        # every row is on ground (三) (the lead says so): the column says why instead -
+        # still open, or completed after the deadline (Order 60: not completed on time)
+                          t("sv.overdue.col_completion"), t("sv.overdue.col_outcome"))
         table.focus()
         self.action_refresh()
 
@@ -69,9 +80,11 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         for r in rows:
             p = r.proposal
             table.add_row(Text(r.organization_name), p.due_on.isoformat(),
-                          t(f"enum.AbnormalListGround.{p.ground.value}")[:24],
+                          Text(_completion(r)),
                           Text(self.outcomes.get(p.order_ref, "")), key=p.order_ref)
-        self._say(t("sv.overdue.count", n=len(rows)) if rows else t("sv.overdue.none"))
+        still_open = sum(1 for r in rows if r.completed_on is None)
+        self._say(t("sv.overdue.count_open", n=len(rows), open=still_open) if rows
+                  else t("sv.overdue.none"))
 
     def _say(self, text: str, error: bool = False) -> None:
         self.query_one("#svd-status", Static).update(
@@ -121,9 +134,9 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         from mca_tui.ui.export import export_table
 
         headers = [t("sv.spot.col_org"), t("sv.ui.f_rectify_by"), t("sv.overdue.col_ground"),
-                   t("sv.overdue.col_outcome")]
+                   t("sv.overdue.col_completion"), t("sv.overdue.col_outcome")]
         export_table(self, self.ctx, "rectification-overdue", headers, [
             [r.organization_name, r.proposal.due_on.isoformat(),
-             t(f"enum.AbnormalListGround.{r.proposal.ground.value}"),
+             t(f"enum.AbnormalListGround.{r.proposal.ground.value}"), _completion(r),
              self.outcomes.get(r.proposal.order_ref, "")] for r in self.rows],
             empty_message=t("sv.overdue.none"))
