@@ -367,3 +367,77 @@ def test_the_applications_list_shows_a_deregistration_with_its_clock(people, org
     assert row.decision_deadline.due == info.decision_deadline.due  # 20 working days
     with pytest.raises(NotFound):  # the registration services leave it alone
         reg.review(people["reviewer"], info.id)
+
+
+# --------------------------------------------------------------------------- after a revocation
+
+
+def test_custody_settled_in_the_revocation_case_is_carried_over_not_asked_again(people, ctx):
+    """A revoked organization deregisters (domain.md §3): the certificate 正本 and 副本 and
+    the seals collected or declared void in its revocation case are shown on the file with
+    the case's number and not asked again (no second void announcement); only the
+    financial vouchers are asked for, in the decision too."""
+    from mca_tui.services import custody
+    from mca_tui.storage.audit import Subject
+    from mca_tui.storage.models import PenaltyCase
+    from tests.deregistration.conftest import add_org
+
+    org_id = add_org(ctx, "已撤销协会", uscc="51350205MJ0000341Y", status=OrgStatus.REVOKED)
+    revoked = date(2025, 1, 6)
+    with ctx.unit("test.add", subject=Subject("organization", org_id)) as unit:
+        case = PenaltyCase(office_id=ctx.actor.office_id, organization_id=org_id,
+                           case_number="厦海民罚〔2024〕3号", filed_on=date(2024, 10, 8),
+                           status="decided", decision="revoke", decided_on=revoked)
+        unit.session.add(case)
+        unit.session.flush()
+        custody.apply_custody(unit, ctx, case, [
+            CustodyRecord(CustodyItem.CERTIFICATE_ORIGINAL, CustodyOutcome.COLLECTED, revoked),
+            CustodyRecord(CustodyItem.CERTIFICATE_DUPLICATE, CustodyOutcome.VOID_ANNOUNCED,
+                          date(2025, 1, 10)),
+            CustodyRecord(CustodyItem.SEALS, CustodyOutcome.COLLECTED, revoked)],
+            organization_id=org_id, earliest=revoked, case_id=case.id)
+    with ctx.db.read() as s:
+        voids_before = len(s.exec(select(Announcement).where(Announcement.kind == "void")).all())
+    info = _approved(people, org_id)
+    assert info.custody_status.outstanding == (CustodyItem.FINANCIAL_VOUCHERS,)
+    carried = {r.item: r for r in info.custody}
+    assert carried[CustodyItem.CERTIFICATE_DUPLICATE].outcome is CustodyOutcome.VOID_ANNOUNCED
+    assert carried[CustodyItem.SEALS].on == revoked
+    assert "厦海民罚〔2024〕3号" in carried[CustodyItem.SEALS].note
+    # the clerk is still asked for the vouchers
+    assert "deregistration.custody" in dereg.get(people["clerk"], info.id).actions
+    text = _text(ctx, next(d for d in info.documents if d.kind == "dereg_approval_decision").id)
+    assert "财务凭证" in text and "撤销登记案件（厦海民罚〔2024〕3号）" in text
+    assert "印章\n" not in text  # the seals are not asked for again
+    info = dereg.record_custody(people["clerk"], info.id, [
+        CustodyRecord(CustodyItem.FINANCIAL_VOUCHERS, CustodyOutcome.COLLECTED, TODAY)])
+    assert info.custody_status.complete
+    assert "deregistration.custody" not in info.actions
+    with ctx.db.read() as s:
+        assert len(s.exec(select(Announcement).where(Announcement.kind == "void")).all()) \
+            == voids_before
+
+
+def test_every_item_settled_in_the_case_leaves_nothing_to_ask(people, ctx):
+    from mca_tui.services import custody
+    from mca_tui.storage.audit import Subject
+    from mca_tui.storage.models import PenaltyCase
+    from tests.deregistration.conftest import add_org
+
+    org_id = add_org(ctx, "已撤销收缴齐全协会", uscc="51350205MJ0000421J",
+                     status=OrgStatus.REVOKED)
+    revoked = date(2025, 1, 6)
+    with ctx.unit("test.add", subject=Subject("organization", org_id)) as unit:
+        case = PenaltyCase(office_id=ctx.actor.office_id, organization_id=org_id,
+                           case_number="厦海民罚〔2024〕4号", filed_on=date(2024, 10, 8),
+                           status="decided", decision="revoke", decided_on=revoked)
+        unit.session.add(case)
+        unit.session.flush()
+        custody.apply_custody(unit, ctx, case, [
+            CustodyRecord(i, CustodyOutcome.COLLECTED, revoked) for i in CustodyItem],
+            organization_id=org_id, earliest=revoked, case_id=case.id)
+    info = _approved(people, org_id)
+    assert info.custody_status.complete
+    assert "deregistration.custody" not in dereg.get(people["clerk"], info.id).actions
+    text = _text(ctx, next(d for d in info.documents if d.kind == "dereg_approval_decision").id)
+    assert "请将下列物品交回" not in text and "厦海民罚〔2024〕4号" in text

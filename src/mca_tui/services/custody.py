@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from mca_tui.domain.casework import (
     CustodyRecord,
@@ -60,7 +60,9 @@ __all__ = [
     "CustodyResult",
     "RefusedByRule",
     "apply_custody",
+    "inherit_settled",
     "records_of",
+    "settled_in_cases",
     "status_of",
 ]
 
@@ -129,6 +131,56 @@ def status_of(holder: object) -> CustodyStatus:
     """Complete only when every item has a record and each is collected or declared void
     (``domain.casework.custody_status``)."""
     return custody_status(records_of(holder))
+
+
+def settled_in_cases(session: Session, organization_id: str
+                     ) -> dict[CustodyItem, tuple[PenaltyCase, dict[str, Any]]]:
+    """The custody already settled in the organization's revocation cases (the items
+    collected or declared void when its registration was revoked, procedure rule Art 32):
+    per item, the latest settled entry and its case."""
+    found: dict[CustodyItem, tuple[PenaltyCase, dict[str, Any]]] = {}
+    for case in session.exec(select(PenaltyCase)
+                             .where(PenaltyCase.organization_id == organization_id)
+                             .order_by(col(PenaltyCase.filed_on))):
+        for entry in _data(case).get(KEY) or []:
+            r = _record(entry) if isinstance(entry, dict) else None
+            if r is not None and r.on is not None and r.outcome is not CustodyOutcome.PENDING:
+                found[r.item] = (case, entry)
+    return found
+
+
+def inherit_settled(unit: Unit, holder: Application, organization_id: str
+                    ) -> dict[CustodyItem, str]:
+    """Carry into a deregistration file the custody a revocation case of the same
+    organization already settled (a revoked organization must still deregister,
+    domain.md §3): those items are shown on the file with the case's number and its
+    date and outcome, and not asked again. Items the file recorded itself are kept as
+    they are. Inside the caller's unit (a change of the file's row). Returns the items
+    carried over, each with its case's number."""
+    own = {r.item for r in records_of(holder)}
+    found = settled_in_cases(unit.session, organization_id)
+    carried = [i for i in CustodyItem if i in found and i not in own]
+    if not carried:
+        return {}
+    data = _data(holder)
+    entries = list(data.get(KEY) or [])
+    cases: dict[CustodyItem, str] = {}
+    for item in carried:
+        case, entry = found[item]
+        number = cases[item] = case.case_number or case.id
+        note = t("custody.from_case", number=number)
+        entries.append({"item": item.value, "outcome": entry.get("outcome"),
+                        "on": entry.get("on"), "document": entry.get("document"),
+                        "note": f"{note} {entry.get('note') or ''}".strip(),
+                        "case": case.id})
+    data[KEY] = entries
+    setattr(holder, _attr(holder), json.dumps(data, ensure_ascii=False, sort_keys=True,
+                                              default=str))
+    unit.session.add(holder)
+    unit.record(KEY, None, None, {"carried_from_cases": sorted(set(cases.values())),
+                                  "items": [i.value for i in carried]},
+                organization_id=organization_id)
+    return cases
 
 
 # --------------------------------------------------------------------------- writing

@@ -70,7 +70,7 @@ from mca_tui.domain.enums import (
 )
 from mca_tui.domain.text import normalize_name, normalize_text
 from mca_tui.domain.workflow import NEW, History, Transition, actor_key
-from mca_tui.i18n import label
+from mca_tui.i18n import label, t
 from mca_tui.services import codes
 from mca_tui.services import custody as custody_service
 from mca_tui.services.context import ServiceContext, Unit
@@ -843,8 +843,15 @@ def approve(ctx: ServiceContext, app_id: str, *, decided_on: date | None = None,
         before_status = org.status
         update_organization(unit, org.id, {"status": OrgStatus.DEREGISTERED.value,
                                            "deregistered_on": on})
+        # custody a revocation case already settled is carried over, not asked again
+        carried = custody_service.inherit_settled(unit, app, org.id)
+        outstanding = [i.value for i in CustodyItem if i not in carried]
         doc = _issue(unit, ctx, "dereg_approval_decision", on, app, org, {
-            "decided_on": on, "custody_items": [i.value for i in CustodyItem],
+            "decided_on": on, "custody_items": outstanding,
+            "custody_request": t("dereg.doc.custody_request", "zh") if outstanding else "",
+            "custody_settled": t("dereg.doc.custody_settled", "zh", items="、".join(
+                label(i, "zh") for i in carried), cases="、".join(
+                sorted(set(carried.values())))) if carried else "",
             "note": normalize_text(note) or None})
         after: dict[str, Any] = {
             "status": app.status, "decided_on": on, "document": doc.number,

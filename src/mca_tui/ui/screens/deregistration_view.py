@@ -111,7 +111,8 @@ def _custody(out: InfoText, info: dereg.DeregistrationInfo) -> None:
     out.section(t("dereg.ui.sec_custody"))
     for r in info.custody:
         out.line("  " + t("dereg.ui.custody_line", item=label(r.item),
-                          outcome=label(r.outcome), on=date_text(r.on)))
+                          outcome=label(r.outcome), on=date_text(r.on))
+                 + (f"（{r.note}）" if r.note else ""))  # e.g. settled in a revocation case
     if info.custody_status.complete:
         out.line("  " + t("dereg.ui.custody_complete"))
     else:
