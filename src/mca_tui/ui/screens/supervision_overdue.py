@@ -29,7 +29,6 @@ RectificationOverdueScreen { layout: vertical; }
 """
 
 
-class RectificationOverdueScreen(ServiceCalls, Screen):
 def _completion(row: rectification.OverdueRow) -> str:
     """Why the order is proposed: still open, completed late, or failed verification."""
     if row.completed_on is None:
@@ -39,6 +38,7 @@ def _completion(row: rectification.OverdueRow) -> str:
     return t("sv.overdue.completed_late", on=row.completed_on.isoformat())
 
 
+class RectificationOverdueScreen(ServiceCalls, Screen):
     DEFAULT_CSS = CSS
     BINDINGS = [
         Binding("escape", "back", t("ui.key.back"), id="svoverdue.back"),
@@ -62,9 +62,9 @@ def _completion(row: rectification.OverdueRow) -> str:
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(t("sv.spot.col_org"), t("sv.ui.f_rectify_by"),
         # every row is on ground (三) (the lead says so): the column says why instead -
         # still open, or completed after the deadline (Order 60: not completed on time)
+        table.add_columns(t("sv.spot.col_org"), t("sv.ui.f_rectify_by"),
                           t("sv.overdue.col_completion"), t("sv.overdue.col_outcome"))
         table.focus()
         self.action_refresh()
