@@ -224,3 +224,17 @@ def test_a_code_like_query_is_looked_up_in_codes_only(ctx):
     assert names(ctx, "9876") == ["海沧区代码协会"]
     assert set(names(ctx, "987")) == {"海沧区门牌协会", "海沧区代码协会"}
     assert names(ctx, "大道9876") == ["海沧区门牌协会"]
+
+
+def test_count_after_a_page_that_held_every_match(ctx, orgs):
+    """A first page shorter than its limit is every match: the count takes its length;
+    another query in the same session is counted afresh."""
+    pq, other = index.parse_query("协会"), index.parse_query("海沧")
+    with ctx.db.read() as s:
+        rows = index.find(s, pq, limit=50)
+        assert index.count(s, pq) == len(rows) == 3
+        index.find(s, pq, limit=50)
+        assert index.count(s, other) == 6
+        assert index.count(s, pq) == 3  # no page before: counted in the index
+        assert len(index.find(s, other, limit=2)) == 2
+        assert index.count(s, other, cap=4) == 4

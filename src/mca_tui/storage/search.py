@@ -109,22 +109,35 @@ def find(session: Session, query: ParsedQuery, *, limit: int,
          after: Keyset | None = None) -> list[RowMapping]:
     """One page of matching organizations as row mappings with ``rank`` and ``sort_key``,
     ordered by (rank, sort_key, id)."""
+    session.info.pop(_FOUND, None)
     if query.empty:
         return []
     code = query.code if query.code.isalnum() else ""
     if _is_sqlite(session):
-        return sqlite_search.search(session, query.terms, q=query.name, qcode=code,
+        rows = sqlite_search.search(session, query.terms, q=query.name, qcode=code,
                                     limit=limit, after=after)
-    if _is_postgres(session):
-        return postgres_search.search(session, query.terms, q=query.name, qcode=code,
+    elif _is_postgres(session):
+        rows = postgres_search.search(session, query.terms, q=query.name, qcode=code,
                                       limit=limit, after=after)
-    return _find_portable(session, query, code, limit, after)
+    else:
+        rows = _find_portable(session, query, code, limit, after)
+    if after is None and len(rows) < limit:
+        session.info[_FOUND] = (query, len(rows))  # every match: count() need not look
+    return rows
+
+
+# (query, number of rows) of a first page that held every match, for count() in the
+# same session: the tiers are disjoint and together are every match.
+_FOUND = "mca_tui.search.found_all"
 
 
 def count(session: Session, query: ParsedQuery, cap: int = 1000) -> int:
     """How many organizations match, counted up to ``cap``."""
     if query.empty:
         return 0
+    found = session.info.pop(_FOUND, None)
+    if found is not None and found[0] == query:
+        return min(int(found[1]), cap)  # the page just read held every match
     if _is_sqlite(session):
         return sqlite_search.count(session, sqlite_search.match_all(query.terms), cap)
     if _is_postgres(session):

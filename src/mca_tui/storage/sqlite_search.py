@@ -8,17 +8,19 @@ Chinese on SQLite 3.40. So Chinese text is stored with ONE CHARACTER PER TOKEN
 its characters ("海沧" -> ``"海 沧"``): any substring of any length is found.
 
 Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
-- ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character;
+- ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character,
+  the name led by its start mark (``MARK`` + first character, see ``MARK``);
 - ``code``: the lower-cased USCC as overlapping 4-character tokens, one per position
   (``5135 1350 … 4x x``), like ``py``: a fragment of up to 4 characters is a prefix query
-  (``mj0*``), a longer one the phrase of its 4-grams, and ``^`` anchors it to the start.
+  (``mj0*``), a longer one the phrase of its 4-grams, and the start mark anchors it to
+  the start.
   (Every suffix as a token, as before revision 0008, made most of the index: nearly
   every suffix is a distinct term.)
 - ``py``: the pinyin initials of the name (domain.pinyin: the phrase-aware reading first,
   then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
   one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
-  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and ``^``
-  anchors either to the start. Short tokens keep the number of distinct terms small,
+  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and each
+  reading's start mark anchors either to the start. Short tokens keep the number of distinct terms small,
   which keeps prefix queries fast.
 
 Ranking tiers: 0 exact name or code; 1 prefix of name, code or initials; 2 any other
@@ -88,17 +90,40 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
-def _grams(s: str) -> str:
-    return " ".join(grams(s))
+# Marks the start of a column (or of each reading): a token made of this character and
+# the first character (name) or first gram (code, initials). A query anchored to the start
+# reads that token's short posting list; FTS5's ``^`` would walk the whole posting list of
+# a common first token checking positions (e.g. 会, or every code beginning 5135). The
+# private-use character never occurs in indexed text (``search_tokens.chars`` drops it).
+MARK = "\ue000"
+
+
+HEAD = GRAM - 1  # letters of a code or reading in its start mark
+
+
+def _marked(tokens: list[str], head: int = 1) -> list[str]:
+    """``tokens`` led by the start mark of the first one (its first ``head`` characters)."""
+    return [MARK + tokens[0][:head], *tokens] if tokens else []
 
 
 def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
     """FTS expression for ``letters`` anywhere in (or, anchored, at the start of) a column
-    of GRAM-grams: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
-    caret = "^ " if anchored else ""
-    if len(letters) <= GRAM:
-        return f"{column} : {caret}{letters}*"
-    return f'{column} : {caret}"{" ".join(query_grams(letters))}"'
+    of GRAM-grams. Anywhere: up to GRAM - 1 letters a prefix query (the prefix indexes),
+    GRAM letters the gram itself, more the phrase of its GRAM-grams. Anchored: the start
+    mark (up to HEAD letters: a prefix query, HEAD: the mark itself), followed by the
+    grams if longer. Each is one posting list or a phrase: no scan of a range of terms."""
+    if anchored:
+        if len(letters) < HEAD:
+            return f"{column} : {MARK}{letters}*"
+        if len(letters) == HEAD:
+            return f"{column} : {MARK}{letters}"
+        # (HEAD = GRAM - 1: a longer fragment has at least one gram)
+        return f'{column} : "{" ".join([MARK + letters[:HEAD], *query_grams(letters)])}"'
+    if len(letters) < GRAM:
+        return f"{column} : {letters}*"
+    if len(letters) == GRAM:
+        return f"{column} : {letters}"
+    return f'{column} : "{" ".join(query_grams(letters))}"'
 
 
 def _initials_query(letters: str, anchored: bool = False) -> str:
@@ -113,11 +138,11 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     if variants is None:
         variants = pinyin.initials_variants(name or "")
     return {
-        "name": spaced(name or ""),
+        "name": " ".join(_marked(list(chars(name or "")))),
         "rep": spaced(legal_rep_name or ""),
         "addr": spaced(domicile or ""),
-        "code": _grams(normalize_code(uscc or "").lower()),
-        "py": " ".join(_grams(v) for v in variants),
+        "code": " ".join(_marked(grams(normalize_code(uscc or "").lower()), HEAD)),
+        "py": " ".join(t for v in variants for t in _marked(grams(v), HEAD)),
     }
 
 
@@ -438,7 +463,7 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
         return "", "", None
     if looks_like_code(c):
         return "", _gram_query("code", c, anchored=True), None
-    head = 'name : ^"' + " ".join(c) + '"'
+    head = 'name : "' + " ".join(_marked(list(c))) + '"'
     code = ""
     if c.isascii():
         code = _gram_query("code", c, anchored=True)
