@@ -16,7 +16,7 @@ Rows are recomputed with the office's own settings by the services on their next
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,8 +54,9 @@ def upgrade() -> None:
 
 
 def backfill(conn: sa.Connection, today: date) -> int:
-    """Recompute ``first_activity_on``, ``watch_from`` and the stored assessment of every
-    summary row (chunks of 2,000 rows in key order)."""
+    """Recompute ``first_activity_on``, ``watch_from`` and the stored assessment of the
+    summary rows that enter the list within a year or have a first activity (chunks of
+    2,000 rows in key order). Returns the number of rows rewritten."""
     from mca_tui.domain import dormancy as dm
     from mca_tui.domain.calendar import WorkingCalendar
     from mca_tui.domain.params import LegalParams
@@ -84,6 +85,7 @@ def backfill(conn: sa.Connection, today: date) -> int:
               .values({c: sa.bindparam(f'v_{c}') for c in
                        ('first_activity_on', 'watch_from', 'computed_on', *_COLUMNS)}))
     inputs = [_summary.c[c] for c in (*_TEXTS, 'reports_since_year', *_DATES)]
+    soon = today + timedelta(days=366)
     last, done = '', 0
     while True:
         rows = conn.execute(sa.select(*inputs).where(_summary.c.organization_id > last)
@@ -92,13 +94,21 @@ def backfill(conn: sa.Connection, today: date) -> int:
             return done
         batch = []
         for row in rows:
-            s = replace(dm.decode(row), first_activity_on=activity.get(row['organization_id']))
+            oid, watch = row['organization_id'], row['watch_from']
+            first = activity.get(oid)
+            # rows that enter the list within a year (or whose first activity is new) get
+            # their assessment now; the others keep their watch_from and are assessed
+            # when they enter it (services.dormancy.roll_forward), if no service rewrote
+            # them before
+            if first == row['first_activity_on'] and (watch is None or watch > soon):
+                continue
+            s = replace(dm.decode(row), first_activity_on=first)
             derived = dm.window_columns(s, today, cal, params)
-            batch.append({'oid': row['organization_id'],
-                          'v_first_activity_on': s.first_activity_on,
+            batch.append({'oid': oid, 'v_first_activity_on': first,
                           **{f'v_{k}': v for k, v in derived.items()}})
-        conn.execute(update, batch)
-        done += len(rows)
+        if batch:
+            conn.execute(update, batch)
+        done += len(batch)
         last = rows[-1]['organization_id']
 
 
