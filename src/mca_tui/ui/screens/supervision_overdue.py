@@ -64,8 +64,12 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         table = self.query_one(DataTable)
         # every row is on ground (三) (the lead says so): the column says why instead -
         # still open, or completed after the deadline (Order 60: not completed on time)
-        table.add_columns(t("sv.spot.col_org"), t("sv.ui.f_rectify_by"),
-                          t("sv.overdue.col_completion"), t("sv.overdue.col_outcome"))
+        # at 80 columns the name gives way so that the outcome of a listing stays visible
+        name = 28 if self.app.size.width < 100 else 44
+        for label, width in ((t("sv.spot.col_org"), name), (t("sv.ui.f_rectify_by"), 10),
+                             (t("sv.overdue.col_completion"), 20),
+                             (t("sv.overdue.col_outcome"), None)):
+            table.add_column(label, width=width)
         table.focus()
         self.action_refresh()
 
