@@ -1,5 +1,5 @@
 """The demo registry: deterministic, written through the services, and 2022 gives the
-bureau's figures exactly."""
+bureau's figures exactly — from records the services wrote (issue 10), not imported."""
 
 from __future__ import annotations
 
@@ -8,16 +8,27 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 
-from sqlmodel import func, select
+import pytest
+from sqlmodel import col, func, select
 
 from mca_tui import demo
 from mca_tui.config import Settings
 from mca_tui.domain.identifiers import validate_id_number, validate_uscc
 from mca_tui.reports import stats
 from mca_tui.services import users
-from mca_tui.storage.audit import verify_chains
-from mca_tui.storage.models import AuditEvent, ImportBatch, Organization, Person
+from mca_tui.services.supervision import rectification
+from mca_tui.storage.audit import events_about_query, verify_chains
+from mca_tui.storage.engine import Database
+from mca_tui.storage.models import (
+    AuditEvent,
+    ImportBatch,
+    IssuedDocument,
+    Organization,
+    Person,
+    SupervisionRecord,
+)
 
 ISSUE_JSON = {"year": 2022, "registered": {"total": 27, "social_group": 8,
               "private_non_enterprise": 19, "foundation": 0}, "deregistered": {"total": 10,
@@ -84,14 +95,32 @@ def test_demo_builds_fast_and_reproduces_2022(db, settings, ctx):
 
 
 def test_demo_is_deterministic():
-    a = demo.build_ledger(Settings())
-    b = demo.build_ledger(Settings())
-    for name in a.sheets:
-        assert a.sheets[name].rows == b.sheets[name].rows
+    a = demo.build_plan(Settings())
+    b = demo.build_plan(Settings())
+    for name in a.ledger.sheets:
+        assert a.ledger.sheets[name].rows == b.ledger.sheets[name].rows
+    # the plan of what the seeders write through the services, too
+    assert (a.deregistrations, a.revocations) == (b.deregistrations, b.revocations)
+    assert a.supervision_2022 == b.supervision_2022
+    assert {k: len(v) for k, v in a.supervision_2022.items()} == {
+        "财务审计": 36, "整改": 38, "约谈": 3, "抽查": 30, "评估": 11}
 
 
-def test_demo_other_years_are_plausible(db, settings):
-    demo.ensure_demo(db, settings)
+@pytest.fixture(scope="module")
+def demo_registry(tmp_path_factory):
+    """(db, settings) of a demo registry built once for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MCA_TUI_HOME", str(folder / "home"))
+        settings = Settings(documents_dir=str(folder / "documents"))
+        db = Database.open(folder / "registry.db")
+        demo.ensure_demo(db, settings)
+        yield db, settings
+    db.dispose()
+
+
+def test_demo_other_years_are_plausible(demo_registry):
+    db, settings = demo_registry
     for year in range(2016, 2026):
         y = stats.year_stats(db, settings, year)
         assert 15 <= y.registered["total"] <= 35
@@ -102,7 +131,7 @@ def test_demo_other_years_are_plausible(db, settings):
     assert as_of.total("revoked") == sum(sum(v) for v in demo.REVOCATIONS.values())
     # the 7 dormant revocations of 2022 are real cases written through services.revocation
     # (H12); one case of 2026 waits for the serious list and 已撤销 (the e2e test)
-    from mca_tui.storage.models import IssuedDocument, PenaltyCase
+    from mca_tui.storage.models import PenaltyCase
 
     with db.read() as s:
         cases = s.exec(select(PenaltyCase)).all()
@@ -131,3 +160,95 @@ def test_cli_demo_stats_json_equals_issue(tmp_path):
     assert set(got) == set(ISSUE_JSON) | {"credit_lists"}
     assert got["credit_lists"] == {"abnormal_listed": 0, "abnormal_removed": 0,
                                    "serious_listed": 7, "serious_removed": 0}
+
+
+SERVICE_KINDS = ("financial_audit", "rectification", "interview", "evaluation", "spot_check")
+
+
+def test_demo_2022_supervision_is_written_by_the_services(demo_registry):
+    """The demo's 2022 supervision work is written through the supervision services
+    (issue 10): the bureau's figures (audited 34, rectifications 35, interviews 3,
+    spot-checked 30, evaluated 11) come from records the services wrote — none imported —
+    each with its audit events and documents, on the right organizations, with dates that
+    hold together."""
+    from mca_tui.services.context import cli_context
+
+    db, settings = demo_registry
+    ctx = cli_context(db, settings)
+    figures = stats.year_stats(db, settings, 2022).to_dict()
+    assert {k: figures[k] for k in stats.FIXED_KEYS} == demo.FIGURES_2022
+    with db.read() as s:
+        orgs = {o.id: o for o in s.exec(select(Organization))}
+        rows = s.exec(select(SupervisionRecord).where(
+            col(SupervisionRecord.kind).in_(SERVICE_KINDS))).all()
+        of_2022 = [r for r in rows if r.record_date.year == 2022]
+        # none of the 2022 records was imported; other years still come from the ledger
+        assert of_2022 and all(r.import_batch_id is None and r.source_row is None
+                               for r in of_2022)
+        assert any(r.import_batch_id for r in rows if r.record_date.year == 2021)
+        # every 2022 record has the events of the service that wrote it, by a demo user
+        for r in of_2022:
+            events = s.exec(events_about_query("supervision_record", r.id)).all()
+            assert events, (r.kind, r.id)
+            assert {e.actor_name for e in events} <= {u for u, *_ in demo.DEMO_USERS}
+            assert all(e.action != "ledger.import" for e in events)
+        docs = {d.id: d for d in s.exec(select(IssuedDocument))}
+        by_id = {r.id: r for r in rows}
+
+    def details(r: SupervisionRecord) -> dict:
+        return json.loads(r.details_json or "{}")
+
+    def kind(k: str) -> list[SupervisionRecord]:
+        return [r for r in of_2022 if r.kind == k]
+
+    # ---- interviews: notified with the notice, held, each ordering a rectification
+    interviews = kind("interview")
+    assert len(interviews) == 3
+    for r in interviews:
+        d = details(r)
+        assert d["status"] == "held" and r.outcome == "rectification_ordered"
+        assert docs[d["document_id"]].kind == "interview_notice"
+        assert {p["role"] for p in d["persons"]} >= {"chair", "secretary_general"}
+        order = by_id[d["rectification_id"]]
+        assert (order.trigger, order.organization_id) == ("interview", r.organization_id)
+
+    # ---- rectifications: 35 organizations, each order from its source, all verified in time
+    orders = kind("rectification")
+    assert len({r.organization_id for r in orders}) == 35
+    assert {r.trigger for r in orders} == {"interview", "spot_check", "financial_audit", "other"}
+    for r in orders:
+        d = details(r)
+        assert docs[d["document_id"]].kind == "rectification_notice"
+        assert d["status"] == "verified"
+        assert r.record_date < r.completed_on <= r.due_on <= date(2023, 6, 30)
+        assert r.completed_on <= r.verified_on
+        if r.trigger != "other":  # ordered by a record of the same organization
+            source = by_id[d["source_ref"]]
+            assert source.organization_id == r.organization_id
+            assert source.kind == r.trigger
+    assert not [p for p in rectification.overdue_proposals(ctx, demo.DEMO_AS_OF)
+                if by_id.get(p.proposal.order_ref) in orders]  # none proposed for the list
+
+    # ---- audits: 34 organizations, each with its trigger, firm and opinion
+    audits = kind("financial_audit")
+    assert len({r.organization_id for r in audits}) == 34
+    assert all(r.completed_on == r.record_date and details(r)["auditor"] for r in audits)
+    triggers = {r.trigger for r in audits}
+    assert {"deregistration", "change_of_term", "legal_rep_change", "other"} <= triggers
+    for r in audits:
+        org = orgs[r.organization_id]
+        if r.trigger == "deregistration":  # the liquidation audit of a 2022 deregistration
+            assert org.deregistered_on is not None and org.deregistered_on.year == 2022
+        if r.trigger == "change_of_term":  # [S1] Art 27: a social group's term
+            assert org.org_type == "social_group"
+        if r.outcome == "qualified":
+            assert by_id[details(r)["rectification_id"]].trigger == "financial_audit"
+    assert sum(1 for r in audits if r.trigger == "deregistration") == 10
+
+    # ---- evaluations: 11 grades granted in 2022, valid five years
+    grants = kind("evaluation")
+    assert len(grants) == 11
+    for r in grants:
+        assert r.grade in {"1A", "2A", "3A", "4A", "5A"} and details(r)["status"] == "granted"
+        assert r.valid_until is not None and r.valid_until.year == 2027
+        assert orgs[r.organization_id].established_on <= date(2020, 6, 30)
