@@ -168,6 +168,8 @@ def test_queue_queries_are_index_ranges(ctx, db):
     stmts.append(select(func.count()).select_from(AnnualReport)
                  .where(col(AnnualReport.conclusion).is_(None),
                         col(AnnualReport.submitted_on).is_not(None)))
+    for queue in ("rectifications", "abnormal_two_years", "case_steps"):
+        stmts.append(queues._statement(ctx, queue, TODAY)[0])
     for stmt in stmts:
         plan = _plan(db, stmt)
         assert not any(p.startswith("SCAN") for p in plan), plan

@@ -452,8 +452,8 @@ def items(ctx: ServiceContext, queue: str, today: date | None = None,
                 d = _row_deadline(ctx, queue, row)
                 if d is None or org.id in seen and queue == "evaluation_expiring":
                     continue
-                if queue == "case_steps" and d.working_days_left(today, cal) > 7:
-                    continue
+                # (case_steps: SQL selected the cases due soon, _last_filed_due_soon;
+                # counting working days back to a long-overdue decision is not needed)
                 seen.add(org.id)
                 out.append(QueueItem(queue, org.id, None, org.name, org.uscc,
                                      f"queue.subject.{queue}", d.due, d, d.days_left(today)))

@@ -834,17 +834,29 @@ def queue_rows(ctx: ServiceContext, queue: str, *, limit: int = 200,
                 for c in dormancy.candidates(ctx, day, include_excluded=False, limit=limit)]
     if queue != "revocation_cases":
         raise KeyError(queue)
+    ctx.permit("penalty_case.read")
+    # the facts and clocks of each open case only (not the whole case view: its steps,
+    # documents and offered actions are not needed here), in one session, the
+    # organization's name and code joined (issue 12: home queue counts)
+    with ctx.db.read() as s:
+        rows = [(case, name, uscc, facts_of(s, case)) for case, name, uscc in s.exec(
+            select(PenaltyCase, Organization.name, Organization.uscc)
+            .join(Organization, col(Organization.id) == col(PenaltyCase.organization_id))
+            .where(col(PenaltyCase.status).in_((CaseStatus.OPEN.value,
+                                                CaseStatus.DECIDED.value)))
+            .order_by(col(PenaltyCase.filed_on)).limit(limit))]
+    cal, params = ctx.calendar, ctx.settings.legal
     out = []
-    for case in cases_of(ctx, open_only=True)[:limit]:
-        view = case_view(ctx, case.id, day)
-        if view.complete:
+    for case, name, uscc, facts in rows:
+        if pc.is_complete(facts):
             continue
-        running = sorted(view.clocks.running(day), key=lambda d: d.due)
-        waiting = sorted(view.clocks.waiting(day), key=lambda d: d.due)
+        case_clocks = pc.case_clocks(facts, cal, params)
+        running = sorted(case_clocks.running(day), key=lambda d: d.due)
+        waiting = sorted(case_clocks.waiting(day), key=lambda d: d.due)
         clock = running[0] if running else waiting[0] if waiting else None
         subject = _CLOCK_SUBJECT.get(clock.rule.rsplit(".", 1)[-1] if clock else "",
                                      "queue.subject.revocation_cases")
-        out.append(QueueRow(view.organization_id, None, case.id, view.org_name, view.uscc,
+        out.append(QueueRow(case.organization_id, None, case.id, name or "", uscc or "",
                             subject, clock))
     out.sort(key=lambda r: (r.deadline is None, r.deadline.due if r.deadline else date.max))
     return out

@@ -302,6 +302,9 @@ class CreditListEntry(SQLModel, table=True):
     """A listing on the 活动异常名录 or the 严重违法失信名单 (§5)."""
 
     __tablename__ = "credit_list_entry"
+    # the open listings of a list by date (home queue abnormal_two_years)
+    __table_args__ = (Index("ix_credit_list_entry_open", "list_kind", "removed_on",
+                            "listed_on"),)
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", max_length=32)
     organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
@@ -320,7 +323,9 @@ class SupervisionRecord(SQLModel, table=True):
     """财务审计, 整改, 约谈, 抽查 or 评估 of an organization (§7, §8, §9)."""
 
     __tablename__ = "supervision_record"
-    __table_args__ = (Index("ix_supervision_record_kind_date", "kind", "record_date"),)
+    __table_args__ = (Index("ix_supervision_record_kind_date", "kind", "record_date"),
+                      # orders not completed, by deadline (home queue rectifications)
+                      Index("ix_supervision_record_open", "kind", "completed_on", "due_on"))
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", max_length=32)
     organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
@@ -375,6 +380,8 @@ class PenaltyCase(SQLModel, table=True):
     """An administrative penalty case (行政处罚案件), e.g. revocation of a dormant group."""
 
     __tablename__ = "penalty_case"
+    # the open cases by filing date (home queues case_steps, revocation_cases)
+    __table_args__ = (Index("ix_penalty_case_status_filed", "status", "filed_on"),)
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", max_length=32)
     organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
