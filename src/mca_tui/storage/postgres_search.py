@@ -97,8 +97,11 @@ class _Doc:
 
 
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
-             uscc: str | None) -> str:
-    """The ``tsvector`` literal of one organization (the tokens of ``sqlite_search``)."""
+             uscc: str | None, variants: tuple[str, ...] | None = None) -> str:
+    """The ``tsvector`` literal of one organization (the tokens of ``sqlite_search``;
+    ``variants``: its pinyin initials, if already known)."""
+    if variants is None:
+        variants = pinyin.initials_variants(name or "")
     doc = _Doc()
     doc.add(["n^", *("n" + ch for ch in chars(name or ""))])
     doc.add("r" + ch for ch in chars(legal_rep_name or ""))
@@ -106,7 +109,7 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     code = normalize_code(uscc or "").lower()
     if code:
         doc.add(["k" + code, *("c" + code[i:] for i in range(len(code)))])
-    for j, variant in enumerate(pinyin.initials_variants(name or "")):
+    for j, variant in enumerate(variants):
         tokens = ["p" + g for g in grams(variant)]
         doc.add(["p^", *tokens] if j == 0 else tokens)
     return doc.literal()
@@ -151,8 +154,9 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     done, last = 0, ""
     while True:
         rows = conn.execute(text(
-            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid FROM organization "
-            "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
+            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid, name_sort_key "
+            "FROM organization WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": chunk}).fetchall()
         if not rows:
             return done
         inserts, updates = [], []
@@ -160,11 +164,13 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
         fresh = iter(conn.execute(text(
             f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
             {"n": missing}).scalars().all() if missing else [])
-        for org_id, name, rep, dom, uscc, rowid in rows:
+        for org_id, name, rep, dom, uscc, rowid, stored in rows:
             if rowid is None:
                 rowid = int(next(fresh))
-            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc)})
-            updates.append({"k": pinyin.sort_key(name or ""), "r": rowid, "id": org_id})
+            # readings from the stored sort key when it fits the name (as on SQLite)
+            key, variants = pinyin.index_terms(name or "", stored or "")
+            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc, variants)})
+            updates.append({"k": key, "r": rowid, "id": org_id})
         conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
                           "VALUES (:rowid, CAST(:doc AS tsvector))"), inserts)
         conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "

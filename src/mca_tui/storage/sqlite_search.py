@@ -375,6 +375,8 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     for statement in CREATE_STATEMENTS:
         conn.execute(text(statement))
+    # no incremental merging while loading: one 'optimize' merges every segment at the end
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)"))
     indexes = _numbering_indexes(conn)
     for name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{name}"'))
@@ -421,6 +423,7 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     conn.execute(text("DROP TABLE temp.search_order"))
     conn.execute(text("DROP TABLE temp.search_doc"))
     conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 4)"))
     conn.execute(text("ANALYZE organization"))
     return total
 
