@@ -67,9 +67,15 @@ class SpotCheckScreen(ServiceCalls, Screen):
         yield Static("", id="spot-status", markup=False)
         yield Footer(show_command_palette=True, compact=True)
 
+    # the keys that start something, each offered only to the roles the service allows
+    # (the footer stays within 80 columns, and nothing is offered that would be refused)
+    KEY_ACTIONS = {"new_plan": "spot_check.plan", "conflict": "spot_check.declare_conflict",
+                   "result": "spot_check.record_result", "cancel_plan": "spot_check.cancel"}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_plan":  # offered to whoever the table lets cancel
-            return self.ctx.actor.has(*permissions.roles_for("spot_check.cancel"))
+        needs = self.KEY_ACTIONS.get(action)
+        if needs is not None:
+            return self.ctx.actor.has(*permissions.roles_for(needs))
         return True
 
     def on_mount(self) -> None:
