@@ -345,7 +345,28 @@ def _last_filed_due_soon(ctx: ServiceContext, today: date) -> date:
     return low
 
 
+def _revocation_count(ctx: ServiceContext) -> int:
+    """The open revocation cases (one indexed count) less those carried through: a
+    complete case has been decided (domain.penalty_case.is_complete), so only the decided
+    ones are read: the length of ``revocation.queue_rows`` without building its rows."""
+    from mca_tui.domain import penalty_case as pc
+    from mca_tui.services import revocation
+
+    ctx.permit("penalty_case.read")
+    open_states = (CaseStatus.OPEN.value, CaseStatus.DECIDED.value)
+    with ctx.db.read() as s:
+        n = int(s.exec(select(func.count()).select_from(PenaltyCase)
+                       .where(col(PenaltyCase.status).in_(open_states))).one())
+        complete = sum(1 for case in s.exec(
+            select(PenaltyCase).where(col(PenaltyCase.status).in_(open_states),
+                                      col(PenaltyCase.decided_on).is_not(None)))
+            if pc.is_complete(revocation.facts_of(s, case)))
+    return n - complete
+
+
 def _count(ctx: ServiceContext, queue: str, today: date) -> int:
+    if queue == "revocation_cases":
+        return _revocation_count(ctx)
     if queue == "reports_overdue":
         return _overdue_count(ctx, last_closed_report_year(ctx, today))
     if queue == "reports_awaiting_conclusion":
