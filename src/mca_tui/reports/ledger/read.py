@@ -22,6 +22,7 @@ from mca_tui.reports.ledger.columns import (
     sheet_name_for,
 )
 from mca_tui.reports.ledger.problems import Problem
+from mca_tui.reports.ledger.xlsx_rows import fast_rows
 
 
 @dataclass
@@ -130,8 +131,9 @@ def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
                 problems.append(Problem(ws.title, None, None, "duplicate_sheet",
                                         {"sheet": ws.title}))
                 continue
-            rows: Iterable[tuple[int, list[object]]] = (
-                (i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
+            rows: Iterable[tuple[int, list[object]]] | None = fast_rows(wb, ws)
+            if rows is None:  # this openpyxl's internals are not those fast_rows reads
+                rows = ((i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
             sheet = _sheet_from_rows(name, rows, problems)
             if sheet is not None:
                 sheets[name] = sheet
