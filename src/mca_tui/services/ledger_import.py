@@ -570,12 +570,10 @@ def _parts(parsed: L.ParsedLedger) -> list[L.ParsedLedger]:
     refreshed by one part rather than by one part per sheet, and an organization is
     always written before (or with) its reports."""
     groups: dict[str, list[tuple[str, Any]]] = {}
-    for r in parsed.orgs:
-        groups.setdefault(r.uscc, []).append(("orgs", r))
-    for r in parsed.reports:
-        groups.setdefault(r.uscc, []).append(("reports", r))
-    for r in parsed.supervision:
-        groups.setdefault(r.uscc, []).append(("supervision", r))
+    for kind, sheet in (("orgs", parsed.orgs), ("reports", parsed.reports),
+                        ("supervision", parsed.supervision)):
+        for r in cast(list[Any], sheet):
+            groups.setdefault(r.uscc, []).append((kind, r))
     rows: list[tuple[str, Any]] = [row for group in groups.values() for row in group]
     if len(rows) <= WRITE_CHUNK:
         return [parsed]

@@ -94,7 +94,7 @@ def fast_rows(wb: Any, ws: Any) -> Iterator[tuple[int, list[object]]] | None:
         if kind == "b":
             return bool(int(text))
         if kind == "d":
-            return from_ISO8601(text)
+            return from_ISO8601(text)  # type: ignore[no-untyped-call]
         return text  # "str" (a formula's text), "e" (an error such as #N/A)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
