@@ -20,6 +20,14 @@
    a pause between them, so that other clerks' writes get in within seconds instead of
    waiting minutes for the whole file (issue 13). An import stopped half-way leaves whole
    parts; importing the file again writes only what is missing (idempotence).
+   Within a part, new rows take the bulk path (``services.ledger.bulk``): client-side
+   ids, Core inserts with ``executemany`` through ``Unit.insert_rows`` (one change row
+   per row, so the audit trail is the same as the ORM's), pinyin computed once per
+   distinct name, the search index rows written in bulk
+   (``storage.search.index_new_organizations``), the dormancy summaries of the touched
+   organizations refreshed in bulk (``services.dormancy.refresh_many``); changes of
+   existing rows go through the session and the organization services. After a big
+   import the planner's statistics are refreshed (``ANALYZE`` + ``PRAGMA optimize``).
 
 Audit and timeline. The single audit event's subject is the batch (entity
 ``import_batch``, id chosen before the unit opens); its headline holds the counts and the
