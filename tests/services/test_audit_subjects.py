@@ -19,11 +19,13 @@ from sqlmodel import select
 
 from mca_tui.domain.enums import OrgType, Role
 from mca_tui.domain.forms import materials_for
+from mca_tui.domain.supervision.term import leaders_from
 from mca_tui.services import calendar_admin, records, users
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.export import export_ledger
 from mca_tui.services.ledger_import import import_ledger
+from mca_tui.services.registration import terms
 from mca_tui.storage import audit
 from mca_tui.storage.audit import AUDIT_TABLES, Subject
 from mca_tui.storage.models import AuditChange, AuditEvent, Organization, UserAccount, metadata
@@ -215,6 +217,13 @@ CASES = [
          lambda env: import_ledger(env.ctx, ledger([org(1, 联系电话="13800001234")])),
          lambda env, _: export_ledger(env.approver, env.tmp_path / "out.xlsx", unmasked=True),
          lambda env, _, r: Subject("export", None), writes_rows=False),
+    # a change of term (换届, services.registration.terms): the term, its leaders (person,
+    # organization_person) and the proposed audit (supervision_record) in one event
+    Case("change of term", "term.record", _established,
+         lambda env, org_id: terms.record_change_of_term(
+             env.clerk, org_id, elected_on=TODAY,
+             leaders=leaders_from("理事长", "林志强", ["黄美玲"], "郑小燕")),
+         lambda env, org_id, r: Subject("organization_term", r.term_id, org_id)),
 ]
 
 
