@@ -692,3 +692,27 @@ class ReportSummary(SQLModel, table=True):
     org_type: str = Field(default="", max_length=32)
     # bit (Y - ACCEPTED_BASE) set: the report of year Y was accepted (合格, 基本合格, 通过)
     accepted_years: int = Field(default=0, sa_type=BigInteger)
+
+
+class OrganizationTerm(SQLModel, table=True):
+    """A change of term (换届) of an organization's council or board, filed with the
+    registration authority: the meeting that elected it, the new term's dates and its
+    leading persons (``leaders_json``: ``[{"title", "name", "id_number"}]``; each also an
+    ``OrganizationPerson`` row of role ``leader`` from ``starts_on``). The term is not a
+    registered item (登记事项, domain.md §1.4), so this is a recorded event of the record,
+    not a 变更登记; recording it proposes the financial audit the law requires before a
+    change of term ([S1] Art 27, [S3] Art 37; domain.md §2, §9). Written by
+    ``services.registration.terms.record_change_of_term``."""
+
+    __tablename__ = "organization_term"
+    id: str = Field(default_factory=_id, primary_key=True, max_length=32)
+    office_id: str = Field(foreign_key="office.id", max_length=32)
+    organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
+    term_number: int | None = None  # 第几届
+    elected_on: date  # 换届大会（理事会）日期
+    starts_on: date
+    ends_on: date | None = None
+    filed_on: date  # 报送登记管理机关的日期
+    leaders_json: str = Field(default="[]")
+    note: str = Field(default="")
+    created_at: datetime = Field(default_factory=utcnow)
