@@ -19,7 +19,7 @@ Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
 - ``py``: the pinyin initials of the name (domain.pinyin: the phrase-aware reading first,
   then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
   one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
-  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and each
+  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and the
   reading's start mark anchors either to the start. Short tokens keep the number of distinct terms small,
   which keeps prefix queries fast.
 
@@ -142,7 +142,10 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         "rep": spaced(legal_rep_name or ""),
         "addr": spaced(domicile or ""),
         "code": " ".join(_marked(grams(normalize_code(uscc or "").lower()), HEAD)),
-        "py": " ".join(t for v in variants for t in _marked(grams(v), HEAD)),
+        # only the first (phrase-aware) reading is marked: a name "begins with" the
+        # initials it is sorted by; other readings find it in the last tier
+        "py": " ".join(t for j, v in enumerate(variants)
+                       for t in (_marked(grams(v), HEAD) if j == 0 else grams(v))),
     }
 
 
