@@ -20,8 +20,8 @@ Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
   then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
   one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
   query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and the
-  reading's start mark anchors either to the start. Short tokens keep the number of distinct terms small,
-  which keeps prefix queries fast.
+  first reading's start mark anchors either to the start. Short tokens keep the number
+  of distinct terms small, which keeps prefix queries fast.
 
 Ranking tiers: 0 exact name or code; 1 prefix of name, code or initials; 2 any other
 match. Within a tier rows are ordered by the pinyin sort key, then id; pages continue
