@@ -43,6 +43,9 @@ def test_a_change_of_term_proposes_the_departure_audit(ctx, make_ctx, settings):
         [row] = s.exec(select(SupervisionRecord)).all()
     assert event.organization_id == a and event.entity == "organization_term"
     assert row.trigger == "change_of_term" and row.completed_on is None
+    from mca_tui.services.records import get_record
+
+    assert "audit_required" in get_record(p["clerk"], a).flags  # the record says so
     # the pending audit is not an audit done: not counted, then counted once recorded
     assert year_stats(ctx.db, settings, 2024).financial_audit == 0
     audits.record_audit(p["clerk"], a, trigger="change_of_term", audited_on=TODAY,

@@ -368,9 +368,11 @@ def _flags(org: Organization, listings: list[CreditListEntry], cases: list[Penal
         flags.append("case_open")
     if any(a.status in ("accepted", "correction", "reviewed") for a in apps):
         flags.append("application_pending")
-    if any(r.kind == "financial_audit" and r.trigger == "change_of_legal_rep"
+    if any(r.kind == "financial_audit"
+           and r.trigger in ("change_of_legal_rep", "change_of_term")
            and r.completed_on is None for r in supervision):
-        flags.append("audit_required")  # opened by a change of legal representative (§2)
+        # opened by a change of legal representative or a recorded change of term (§2)
+        flags.append("audit_required")
     for app in apps:
         if app.kind == "deregistration" and app.status == "approved":
             from mca_tui.services.custody import status_of
