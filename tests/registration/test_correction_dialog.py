@@ -64,7 +64,7 @@ async def test_deadline_typed_in_the_dialog_reaches_the_notice(accepted):
     app_id, reviewer = accepted
     app = Harness(ApplicationScreen(reviewer, app_id))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("f6")
         await settle(app, pilot)
         assert isinstance(app.screen, CorrectionDialog)
@@ -90,7 +90,7 @@ async def test_deadline_typed_in_the_dialog_reaches_the_notice(accepted):
         await pilot.pause()
         assert due_error(app) == ""
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         # the notice is previewed on screen with the deadline
         assert "请于2025年3月20日前将上述全部补正材料一并提交" in str(
             app.screen.query_one("#preview-body Static").render())
@@ -103,11 +103,11 @@ async def test_blank_deadline_asks_for_everything_at_once(accepted):
     app_id, reviewer = accepted
     app = Harness(ApplicationScreen(reviewer, app_id))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("f6")
         await settle(app, pilot)
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
     text = notice_text(reviewer, app_id)
     # the notice always has a deadline (documents.correction_days, default 30 days from
     # the notice) and says what happens when it passes

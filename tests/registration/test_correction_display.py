@@ -73,10 +73,14 @@ async def test_f9_correction_complete_does_not_pop_the_old_notice(accepted, make
         await pilot.press("f9")
         await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
                          and app.screen.info is not None, timeout=15)
-        await pilot.pause(0.2)
+        # the toast of the completed 补正 is shown, and nothing the F9 started still runs
+        # (a notice would be pushed from the end of that work)
+        await wait_until(pilot, lambda: any("补正完成" in n.message
+                                            for n in app._notifications))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert not isinstance(app.screen, PreviewDialog)
         messages = [n.message for n in app._notifications]
-        assert any("补正完成" in m for m in messages)
         assert not any("已受理" in m for m in messages)
     assert reg.get_application(clerk, app_id).status is ApplicationStatus.ACCEPTED
 

@@ -28,14 +28,28 @@ def test_meaningful():
     assert not meaningful({"persons": [{"name": "", "role": "founder"}], "received_on": "x"})
 
 
-async def test_opening_and_leaving_a_new_form_leaves_no_draft(people):  # noqa: F811
+async def test_opening_and_leaving_a_new_form_leaves_no_draft(people, monkeypatch):  # noqa: F811
+    from mca_tui.ui.widgets import form as form_widget
+
+    ticks: list[IntakeScreen] = []
+    tick = IntakeScreen._autosave_tick
+
+    def counted(screen: IntakeScreen) -> None:
+        tick(screen)
+        ticks.append(screen)
+
+    monkeypatch.setattr(IntakeScreen, "_autosave_tick", counted)
+    monkeypatch.setattr(form_widget, "AUTOSAVE_SECONDS", 0.2)  # the interval set on mount
     clerk = people["clerk"]
     app = Harness(ApplicationsScreen(clerk))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("f9")  # new 成立登记
         await wait_until(pilot, lambda: bool(app.screen.query("#f-name")))
-        await pilot.pause(2.5)  # past an autosave tick
+        # two autosave ticks of the open form (the first may come before the form is
+        # built), and whatever they started has finished
+        await wait_until(pilot, lambda: len(ticks) >= 2)
+        await app.workers.wait_for_complete()
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ApplicationsScreen))
         await settle(app, pilot)

@@ -51,7 +51,7 @@ async def test_the_approver_extends_a_change_decision_period_from_the_page(peopl
     assert not ApplicationScreen(people["clerk"], app_id).check_action("extend", ())
     app = Harness(ApplicationScreen(head, app_id))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         assert app.screen.check_action("extend", ())
         await pilot.press("f10")
         await settle(app, pilot)

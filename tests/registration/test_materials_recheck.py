@@ -40,7 +40,7 @@ async def test_ticking_a_material_updates_the_messages_without_f5(make_ctx):
         screen.query_one("#m-charter_draft", Checkbox).value = False
         screen.query_one("#m-premises_proof", Checkbox).value = False
         await pilot.press("f5")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert "章程草案" in problem(screen, "materials")
         assert "住所（场所）使用权证明" in problem(screen, "materials")
         assert "章程草案" in summary(screen)
@@ -91,12 +91,12 @@ async def test_direct_registration_drops_the_approval_message(make_ctx):
         screen.query_one("#m-supervisory_approval", Checkbox).value = False
         screen.query_one("#m-charter_draft", Checkbox).value = False
         await pilot.press("f5")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert "业务主管单位的批准文件" in problem(screen, "materials")
         # registered directly: the checklist is rebuilt without the approval, and what is
         # still missing is listed again under it
         screen.query_one("#f-direct_category", Select).value = "community_service"
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         assert not screen.query("#m-supervisory_approval")
         assert "业务主管单位的批准文件" not in problem(screen, "materials")
         assert "章程草案" in problem(screen, "materials")

@@ -103,12 +103,12 @@ async def test_review_key_on_the_page_says_why_it_is_refused(people):
     app = Harness(ApplicationScreen(people["reviewer"], app_id))
     messages: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         app.screen.notify = lambda message, **kw: messages.append(message)  # type: ignore[method-assign]
         await pilot.press("f9")  # 审查通过 -> note dialog
         await settle(app, pilot)
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
     assert any("不能提交审批" in m and "章程草案" in m for m in messages)
     assert reg.get_application(people["reviewer"], app_id).status is ApplicationStatus.ACCEPTED
 

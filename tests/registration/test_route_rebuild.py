@@ -28,15 +28,15 @@ async def test_choosing_a_category_rebuilds_the_checklist_once(make_ctx):
         await settle(app, pilot)
         start = len(rebuilds)
         screen.query_one("#f-direct_category", Select).value = "community_service"
-        await settle(app, pilot, 0.5)
+        await settle(app, pilot)
         assert not screen.query("#m-supervisory_approval")
         assert len(rebuilds) - start == 1
         # another direct category: same checklist, nothing rebuilt
         screen.query_one("#f-direct_category", Select).value = "public_welfare"
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert len(rebuilds) - start == 1
         # back to a supervisory unit: the approval is needed again
         screen.query_one("#f-direct_category", Select).value = Select.NULL
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert len(rebuilds) - start == 2
         assert len(list(screen.query("#m-supervisory_approval").results(Checkbox))) == 1

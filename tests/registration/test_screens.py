@@ -29,11 +29,12 @@ class Harness(App):
         self.push_screen(self._first)
 
 
-async def settle(app: App, pilot, seconds: float = 0.1) -> None:  # noqa: ANN001
-    await app.workers.wait_for_complete()
-    await pilot.pause(seconds)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+async def settle(app: App, pilot) -> None:  # noqa: ANN001
+    """Wait (bounded) until the app is quiet: workers finished, what they posted handled
+    (tests/ui/waiting.settled); no fixed pause."""
+    from ..ui.waiting import settled
+
+    await settled(app, pilot)
 
 
 def problem(screen, name: str) -> str:  # noqa: ANN001
@@ -117,9 +118,9 @@ async def test_draft_resumes_from_the_list(people):
     draft = reg.save_draft(clerk, sg_form(name="厦门市海沧区书法协会"), org_type=OrgType.SOCIAL_GROUP)
     app = Harness(ApplicationsScreen(clerk))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("enter")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert isinstance(app.screen, IntakeScreen)
         assert app.screen.application_id == draft.id
         assert app.screen.query_one("#f-name", Input).value == "厦门市海沧区书法协会"
@@ -137,7 +138,7 @@ async def test_intake_to_approval_by_different_users(people):
         screen.query_one("#m-charter_draft", Checkbox).value = False
         await pilot.pause()
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         # a material is missing: the 补正材料通知书 is handed over on the spot, listing
         # every problem at once (行政许可法 Art 32), never a 受理通知书
         notice = str(app.screen.query_one("#preview-body Static").render())
@@ -157,27 +158,27 @@ async def test_intake_to_approval_by_different_users(people):
     # the file is complete: its page shows the 60-day clock from the completion
     app = Harness(ApplicationScreen(people["reviewer"], app_id))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         body = str(app.screen.query_one("#app-content", Static).render())
         assert "60日内作出登记决定" in body
 
     app = Harness(ApplicationScreen(people["reviewer"], app_id))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("f9")  # 审查通过 -> note dialog
         await settle(app, pilot)
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
     assert reg.get_application(clerk, app_id).status is ApplicationStatus.REVIEWED
 
     # the approver approves; the preview of the documents opens
     app = Harness(ApplicationScreen(people["approver"], app_id))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("f9")
         await settle(app, pilot)
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert "登记证书信息表" in str(app.screen.query_one("#preview-body Static").render())
         await pilot.press("escape")
         await settle(app, pilot)
@@ -236,7 +237,7 @@ async def test_foundation_intake_says_why_and_saves_nothing(people):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         screen.query_one("#reg-type", Select).value = OrgType.FOUNDATION.value
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         notice = screen.query_one("#reg-notice", Static)
         assert notice.display and "第六条" in str(notice.render())
         assert not list(screen.query("#f-name"))
@@ -257,7 +258,7 @@ async def test_change_screen_shows_present_values_and_accepts(people):
     screen = ChangeScreen(clerk, org_id)
     app = Harness(screen)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         shown = " ".join(str(s.render()) for s in screen.query(".reg-current"))
         assert "现登记：厦门市海沧区老年人体育协会" in shown
         assert "现登记：陈明" in shown
@@ -267,7 +268,7 @@ async def test_change_screen_shows_present_values_and_accepts(people):
         for box in screen.query("#reg-materials Checkbox").results(Checkbox):
             box.value = True
         await pilot.press("f9")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         await pilot.press("escape")  # the acceptance notice preview
         await settle(app, pilot)
         assert isinstance(app.screen, ApplicationScreen)
@@ -284,10 +285,10 @@ async def test_applications_list_exports_what_it_shows(people):
     screen = ApplicationsScreen(clerk)
     app = Harness(screen)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
         await pilot.press("f7")
         await app.workers.wait_for_complete()
-        await settle(app, pilot, 0.2)
+        await settle(app, pilot)
     files = list((clerk.settings.documents_path() / "exports").glob("applications-*.xlsx"))
     assert len(files) == 1
     rows = list(openpyxl.load_workbook(files[0]).active.iter_rows(values_only=True))

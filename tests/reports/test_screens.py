@@ -23,8 +23,11 @@ class Harness(App):
 
 
 async def _settle(app, pilot) -> None:  # noqa: ANN001
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.1)
+    """Wait (bounded) until the app is quiet: workers finished, what they posted handled
+    (tests/ui/waiting.settled); no fixed pause."""
+    from ..ui.waiting import settled
+
+    await settled(app, pilot)
 
 
 async def test_ledger_screen_check_then_import(ctx, tmp_path):

@@ -11,7 +11,7 @@ from mca_tui.domain.enums import OrgStatus
 from mca_tui.services import users
 
 from ..search.helpers import add_orgs
-from .waiting import wait_until  # noqa: F401 - re-exported for the tests
+from .waiting import settled, wait_until  # noqa: F401 - re-exported for the tests
 
 TODAY = date(2026, 6, 1)
 CLERK_PASSWORD = "clerk-pass-1"
@@ -40,11 +40,10 @@ def make_app(db, settings):
     return make
 
 
-async def settle(app, pilot, delay: float = 0.1) -> None:  # noqa: ANN001
-    """Let timers fire, wait for the workers, then let the screen update."""
-    await pilot.pause(delay)
-    await app.workers.wait_for_complete()
-    await pilot.pause(delay)
+async def settle(app, pilot) -> None:  # noqa: ANN001
+    """Wait (bounded) until the app is quiet: its workers finished and what they posted
+    handled (``waiting.settled``); no fixed pause."""
+    await settled(app, pilot)
 
 
 async def type_text(pilot, text: str) -> None:  # noqa: ANN001

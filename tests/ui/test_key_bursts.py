@@ -69,7 +69,13 @@ async def test_credentials_typed_while_the_database_opens_are_kept(make_app, reg
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen) and not app.screen.ready
         post_burst(app, f"clerk\n{CLERK_PASSWORD}\n")
-        await pilot.pause(0.05)
+        # the whole burst is handled while the registry is still opening: both fields
+        # hold what was typed, and the sign-in waits for the registry
+        await wait_until(pilot, lambda: app.screen.query_one("#password", Input).value
+                         == CLERK_PASSWORD)
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and not app.screen.ready
+        assert app.screen.query_one("#username", Input).value == "clerk"
         gate.set()
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         await settle(app, pilot)
@@ -139,7 +145,7 @@ async def test_text_typed_at_once_after_ctrl_n_lands_in_the_name(make_app, regis
         name = app.screen.query_one("#f-name", Input)
         domicile = app.screen.query_one("#f-domicile", Input)
         await wait_until(pilot, lambda: domicile.value == "海沧大道899号")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert name.value == "厦门市海沧区老年人体育协会"
         assert app.focused.id == "f-subdistrict_code"
         # the check on leaving the name saw the whole name, not the part typed before Tab
@@ -156,7 +162,7 @@ async def test_text_typed_right_after_ctrl_n_is_kept(make_app, registry):
         screen = app.screen
         screen.query_one("#f-name", Input).focus()
         post_burst(app, "厦门市海沧区老年人体育协会\t")
-        await settle(app, pilot, 0.3)
+        await settle(app, pilot)
         assert screen.query_one("#f-name", Input).value == "厦门市海沧区老年人体育协会"
         assert app.focused is not None and app.focused.id != "f-name"
 

@@ -89,11 +89,11 @@ async def _search(app, pilot, query: str) -> list[str]:  # noqa: ANN001
     box = app.screen.query_one("#query", Input)
     box.value = ""
     await type_text(pilot, query)
-    await settle(app, pilot, 0.2)
+    await settle(app, pilot)
     for _ in range(50):  # a query typed during a search runs after it (no fixed debounce)
         if not app.screen.searching:
             break
-        await settle(app, pilot, 0.05)
+        await settle(app, pilot)
     return [h.name for h in app.screen.hits]
 
 

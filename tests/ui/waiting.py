@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 
-async def wait_until(pilot, condition, timeout: float = 5.0, step: float = 0.02) -> None:  # noqa: ANN001
+
+async def wait_until(pilot, condition, timeout: float = 20.0, step: float = 0.02) -> None:  # noqa: ANN001
     """Wait (bounded) until ``condition()`` holds: for what the screen shows, not a fixed
-    sleep. Fails the test with the timeout if it never does."""
-    import time
-
+    sleep. Fails the test with the timeout if it never does. The bound is generous (a
+    passing test never waits for it): a database write on a 2-core machine that runs
+    the suite on two workers besides other work took more than 5 s."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -18,6 +20,22 @@ async def wait_until(pilot, condition, timeout: float = 5.0, step: float = 0.02)
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(step or None)
+
+
+async def settled(app, pilot, timeout: float = 30.0) -> None:  # noqa: ANN001
+    """Wait (bounded) until the app is quiet: every worker has finished and the messages
+    its end posted (a callback that may start the next worker, a screen to push) have
+    been handled, twice in a row. A state, not a time: on a loaded machine it simply
+    takes longer."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 2:
+        await app.workers.wait_for_complete()
+        await pilot.pause()  # the app and its screen handle what is queued
+        busy = any(not worker.is_finished for worker in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app still had running workers after {timeout} s")
 
 
 def screen_lines(app) -> list[str]:  # noqa: ANN001
