@@ -17,8 +17,11 @@ SIZE = (100, 30)
 
 
 def footer_text(app) -> str:  # noqa: ANN001
+    """Every key the footer shows (those cut at the right edge too), in order."""
+    from textual.widgets._footer import FooterKey
+
     footer = app.screen.query_one(Footer)
-    return " ".join(str(k.render()) for k in footer.children)
+    return " ".join(str(k.render()) for k in footer.query(FooterKey))
 
 
 async def test_sign_out_key_in_footer_and_help(make_app, registry):

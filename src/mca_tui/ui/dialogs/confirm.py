@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from mca_tui.i18n import t
+from mca_tui.ui.widgets.footer import ShellFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text(self.title_text), classes="title")
             yield Static(Text(self.message))
             yield Static(t("ui.confirm.hint"), classes="status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def action_confirm(self) -> None:
         self.dismiss(True)

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from mca_tui.domain.dates import parse_date
 from mca_tui.i18n import t
+from mca_tui.ui.widgets.footer import ShellFooter
 
 _DIALOG_CSS = """
 RegistrationDialog, TextPromptDialog, CorrectionDialog, ConfirmDialog, PreviewDialog {
@@ -60,7 +61,7 @@ class TextPromptDialog(ModalScreen[str | None]):
             yield Static(Text(self._prompt))
             yield TextArea(self._initial, id="dialog-text", soft_wrap=True)
             yield Static("", id="dialog-error", classes="reg-dialog-error")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog-text", TextArea).focus()
@@ -122,7 +123,7 @@ class CorrectionDialog(ModalScreen[CorrectionAnswer | None]):
             yield Static(Text(t("registration.ui.correction_due_label")))
             yield Input(placeholder=t("registration.ui.correction_due_hint"), id="dialog-due")
             yield Static("", id="dialog-due-error", classes="reg-dialog-error")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog-text", TextArea).focus()
@@ -174,7 +175,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with VerticalScroll(classes="reg-dialog-body"):
                 yield Static(Text(self._body))
             yield Static(t("registration.ui.confirm_hint"))
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def action_confirm(self) -> None:
         self.dismiss(True)
@@ -202,7 +203,7 @@ class PreviewDialog(ModalScreen[None]):
             yield Static(Text(self._title), classes="reg-dialog-title")
             with VerticalScroll(classes="reg-dialog-body", id="preview-body"):
                 yield Static(Text(self._text))
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#preview-body").focus()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Label, Select, Static, TextArea
 
 from mca_tui.domain.dates import DateTextError, read_date
 from mca_tui.i18n import t
@@ -26,6 +26,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError, ValidationFailed
 from mca_tui.services.supervision import annual_reports as svc
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 AnnualReportsScreen, AnnualReportScreen, AbnormalProposalScreen { layout: vertical; }
@@ -90,7 +91,7 @@ class AnnualReportsScreen(_Calls, Screen):
         yield Static("", id="ar-title", classes="sv-title")
         yield DataTable(id="ar-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="ar-status", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -197,7 +198,7 @@ class AnnualReportScreen(_Calls, Screen):
             yield from self._row("note", Input(id="rp-note"))
             yield Static("", id="rp-error", classes="sv-error")
         yield Static("", id="rp-hint", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"rp-row-{name}"):
@@ -429,7 +430,7 @@ class AbnormalProposalScreen(_Calls, Screen):
         yield Static(t("supervision.ui.proposal_title", year=self.year), classes="sv-title")
         yield DataTable(id="pp-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="pp-status", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.enums import ApplicationKind, ApplicationStatus
@@ -38,6 +38,7 @@ from mca_tui.ui.dialogs.registration_dialogs import (
     PreviewDialog,
     TextPromptDialog,
 )
+from mca_tui.ui.widgets.footer import ShellFooter
 from mca_tui.ui.widgets.info_text import InfoText, date_text
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class ApplicationScreen(_Worker, Screen):
         yield Static("", id="app-title")
         with VerticalScroll(id="app-body"):
             yield Static(Text(t("registration.ui.loading")), id="app-content")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -422,7 +423,7 @@ class ApplicationsScreen(_Worker, Screen):
         yield Input(placeholder=t("registration.ui.list_query"), id="apps-query", compact=True)
         yield DataTable(id="apps-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("registration.ui.list_hint")), id="apps-hint")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#apps-table", DataTable)

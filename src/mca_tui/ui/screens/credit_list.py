@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from mca_tui.domain.dates import DateTextError, read_date
 from mca_tui.domain.enums import CreditListKind
@@ -28,6 +28,7 @@ from mca_tui.services.errors import ServiceError, ValidationFailed
 from mca_tui.services.supervision import credit_lists as svc
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.screens.annual_report import CSS
+from mca_tui.ui.widgets.footer import ShellFooter
 
 LIST_CSS = CSS.replace("AnnualReportsScreen, AnnualReportScreen, AbnormalProposalScreen",
                        "CreditListsScreen, CreditListingScreen")
@@ -58,7 +59,7 @@ class CreditListsScreen(ServiceCalls, Screen):
         yield Static("", id="cl-title", classes="sv-title")
         yield DataTable(id="cl-table", cursor_type="row", zebra_stripes=True, classes="sv-table")
         yield Static("", id="cl-status", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self._columns()
@@ -158,7 +159,7 @@ class CreditListingScreen(ServiceCalls, Screen):
             yield from self._row("text", Input(id="li-text"))
             yield Static("", id="li-error", classes="sv-error")
         yield Static("", id="li-hint", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"li-row-{name}"):

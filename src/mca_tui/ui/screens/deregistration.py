@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.casework import CustodyRecord
@@ -40,6 +40,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.ui.screens.deregistration_custody import CustodyDialog
 from mca_tui.ui.screens.deregistration_list import DeregistrationListScreen
 from mca_tui.ui.screens.deregistration_view import CSS, DeregistrationCalls, render_info
+from mca_tui.ui.widgets.footer import ShellFooter
 
 __all__ = ["CustodyDialog", "DeregistrationListScreen", "DeregistrationScreen"]
 
@@ -113,7 +114,7 @@ class DeregistrationScreen(DeregistrationCalls, Screen):
                     prompt=t("dereg.ui.choose"), compact=True, id="f-audit_result"))
                 yield _row(t("dereg.ui.field_residual"), Input(compact=True, id="f-residual_assets"))
             yield Static(Text(""), id="dr-info")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

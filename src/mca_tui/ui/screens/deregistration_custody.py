@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from mca_tui.domain.casework import CustodyRecord
 from mca_tui.domain.dates import parse_date
 from mca_tui.domain.enums import CustodyItem, CustodyOutcome
 from mca_tui.i18n import label, t
 from mca_tui.services import deregistration as dereg
+from mca_tui.ui.widgets.footer import ShellFooter
 from mca_tui.ui.widgets.info_text import date_text
 
 
@@ -57,7 +58,7 @@ class CustodyDialog(ModalScreen[list[CustodyRecord] | None]):
                                         allow_blank=False, id=f"o-{item.value}"),
                                  Input(self.today.isoformat(), id=f"d-{item.value}"),
                                  classes="cd-row")
-            yield Footer(show_command_palette=True, compact=True)
+            yield ShellFooter()
 
     def on_mount(self) -> None:
         if self.items:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mca_tui.domain.enums import ApplicationStatus
 from mca_tui.i18n import label, t
@@ -15,6 +15,7 @@ from mca_tui.services import deregistration as dereg
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui import router
 from mca_tui.ui.screens.deregistration_view import CSS, DeregistrationCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 from mca_tui.ui.widgets.info_text import date_text
 
 
@@ -39,7 +40,7 @@ class DeregistrationListScreen(DeregistrationCalls, Screen):
         yield Static(Text(t("dereg.ui.list_title")), id="drl-title")
         yield DataTable(id="drl-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(t("dereg.ui.list_hint")), id="drl-hint")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#drl-table", DataTable)

@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui import procedures
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 
 def user_line(ctx: ServiceContext) -> Text:
@@ -49,7 +50,7 @@ class HomeScreen(ServiceCalls, Screen):
             with Vertical(id="home-procedures", classes="panel"):
                 yield Static(t("ui.home.procedures"), classes="section")
                 yield OptionList(id="procedure-list")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         plist = self.query_one("#procedure-list", OptionList)

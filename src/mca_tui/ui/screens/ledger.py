@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Log, ProgressBar, Static
+from textual.widgets import Checkbox, Input, Label, Log, ProgressBar, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 LedgerScreen { layout: vertical; }
@@ -65,7 +66,7 @@ class LedgerScreen(ServiceCalls, Screen):
         yield ProgressBar(total=100, show_eta=False, id="ledger-progress")
         yield Log(id="ledger-log", highlight=False)
         yield Static(t("ledger.ui.hint"), id="ledger-status", markup=False)
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     # ---- helpers
 

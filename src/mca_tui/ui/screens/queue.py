@@ -8,11 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 
 def clock_text(item, today: date) -> Text:  # noqa: ANN001 - queues.QueueItem
@@ -47,7 +48,7 @@ class QueueScreen(ServiceCalls, Screen):
         yield Static(t(f"queue.{self.queue}"), classes="title")
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="queue-status", classes="status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from mca_tui.domain.enums import ACCEPTED_CONCLUSIONS
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui import procedures
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 # F7 exports, as on every list screen; F10-F12 for the procedures after the fourth
 ACTION_KEYS = ("f9", "f8", "f6", "f4", "f10", "f11", "f12")
@@ -57,14 +58,17 @@ def _lines(rows: list[Text]) -> Text:
 
 
 class RecordScreen(ServiceCalls, Screen):
+    # the footer shows F1 help, then these in this order as far as 80 columns allow (the
+    # record's procedures first: the clerk comes here to act), then the palette key;
+    # every one is in F1 help and the palette (issue 14)
     BINDINGS = [
+        *_action_bindings(),
         Binding("escape", "back", t("ui.key.back"), id="record.back"),
-        Binding("f5", "refresh", t("ui.key.refresh"), id="record.refresh"),
         Binding("ctrl+right", "next_tab", t("ui.key.next_tab"), id="record.next_tab"),
+        Binding("f5", "refresh", t("ui.key.refresh"), id="record.refresh"),
         Binding("f7", "export", t("ui.key.export"), id="record.export"),
         Binding("ctrl+left", "previous_tab", t("ui.key.previous_tab"),
                 id="record.previous_tab", show=False),
-        *_action_bindings(),
     ]
 
     def __init__(self, ctx: ServiceContext, organization_id: str) -> None:
@@ -81,7 +85,7 @@ class RecordScreen(ServiceCalls, Screen):
             for tab in TABS:
                 with TabPane(t(f"ui.record.tab_{tab}"), id=f"tab-{tab}"), VerticalScroll():
                     yield Static("", id=f"body-{tab}", classes="record-body")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()

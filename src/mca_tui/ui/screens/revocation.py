@@ -35,6 +35,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.services.errors import ServiceError, ValidationFailed
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.screens.annual_report import CSS as _CSS
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = _CSS.replace("AnnualReportsScreen, AnnualReportScreen, AbnormalProposalScreen",
                    "DormancyScreen, CaseScreen") + """
@@ -78,7 +79,7 @@ class DormancyScreen(ServiceCalls, Screen):
             yield Select([], id="dm-officer", allow_blank=True, prompt="—")
         yield Static("", id="dm-detail")
         yield Static(Text(t("dormancy.ui.hint")), id="dm-status", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*(t(f"dormancy.ui.col_{c}") for c in (
@@ -260,7 +261,7 @@ class CaseScreen(ServiceCalls, Screen):
             yield from self._row("waiver", Checkbox(t("case.ui.waiver"), id="cs-waiver"))
             yield Static("", id="cs-error", classes="sv-error")
         yield Static(Text(t("case.ui.hint")), id="cs-hint", classes="sv-status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def _row(self, name: str, widget) -> ComposeResult:  # noqa: ANN001
         with Horizontal(classes="sv-row", id=f"cs-row-{name}"):

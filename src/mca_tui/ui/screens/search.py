@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 PAGE = 50
 NAME_CELLS = 36  # with code, person and a closed mark: one row at 80 columns
@@ -98,7 +99,7 @@ class SearchScreen(ServiceCalls, Screen):
         yield Static(t("ui.search.hint"), id="search-status", classes="status")
         yield OptionList(id="results")
         yield Static("", id="search-detail", classes="detail")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from mca_tui.i18n import t
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.keys import ENTER_NEXT
+from mca_tui.ui.widgets.footer import ShellFooter
 
 
 class SignInScreen(ServiceCalls, Screen):
@@ -47,7 +48,7 @@ class SignInScreen(ServiceCalls, Screen):
                     role_text = "/".join(t(f"enum.Role.{r}") for r in roles)
                     yield Static(Text(f"{username:<10} {password:<15} {display} ({role_text})"),
                                  classes="demo-user")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
@@ -118,7 +119,7 @@ class BootstrapScreen(ServiceCalls, Screen):
             yield Label(t("ui.bootstrap.password_again"))
             yield Input(id="bs-password2", password=True)
             yield Static("", id="bootstrap-status", classes="status")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.query_one("#bs-display", Input).focus()

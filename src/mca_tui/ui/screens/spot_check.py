@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.enums import OrgType, SpotCheckKind
@@ -25,6 +25,7 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.services.supervision import spot_checks as svc
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.screens.supervision_forms import Field, SupervisionForm
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 SpotCheckScreen { layout: vertical; }
@@ -65,7 +66,7 @@ class SpotCheckScreen(ServiceCalls, Screen):
         yield Static("", id="spot-info", markup=False)
         yield DataTable(id="spot-drawn", cursor_type="row", zebra_stripes=True)
         yield Static("", id="spot-status", markup=False)
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     # the keys that start something, each offered only to the roles the service allows
     # (the footer stays within 80 columns, and nothing is offered that would be refused)

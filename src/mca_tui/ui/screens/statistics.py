@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 StatisticsScreen { layout: vertical; }
@@ -60,7 +61,7 @@ class StatisticsScreen(ServiceCalls, Screen):
             yield Static(id="stats-paragraph", markup=False)
             yield Static(id="stats-as-of-table")
         yield Static("", id="stats-status", markup=False)
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         self.action_compute()

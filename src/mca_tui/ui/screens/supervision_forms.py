@@ -20,12 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.errors import ServiceError, ValidationFailed
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.keys import ENTER_NEXT
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 SupervisionForm { align: center middle; }
@@ -118,7 +119,7 @@ class SupervisionForm(ServiceCalls, ModalScreen[Any]):
                                  markup=False)
             yield Static("", id="svf-status", markup=False)
             yield Static(Text(self.hint or t("sv.ui.form_hint")), id="svf-hint")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         if self.fields:

@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mca_tui.domain import permissions
 from mca_tui.domain.calendar import add_years
@@ -41,6 +41,7 @@ from mca_tui.services.registration import terms
 from mca_tui.services.supervision import _rows, audits, evaluation, interviews, rectification
 from mca_tui.ui.calls import ServiceCalls
 from mca_tui.ui.screens.supervision_forms import Field, SupervisionForm
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 OrgSupervisionScreen { layout: vertical; }
@@ -131,7 +132,7 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         yield DataTable(id="svo-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="svo-detail", markup=False)
         yield Static("", id="svo-status", markup=False)
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     # the keys that start something, each offered only to the roles its service allows
     # (the footer stays within 80 columns, and nothing is offered that would be refused)

@@ -13,12 +13,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from mca_tui.i18n import t
 from mca_tui.services.context import ServiceContext
 from mca_tui.services.supervision import rectification
 from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.widgets.footer import ShellFooter
 
 CSS = """
 RectificationOverdueScreen { layout: vertical; }
@@ -58,7 +59,7 @@ class RectificationOverdueScreen(ServiceCalls, Screen):
         yield Static(t("sv.overdue.lead"), id="svd-lead", markup=False)
         yield DataTable(id="svd-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="svd-status", markup=False)
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

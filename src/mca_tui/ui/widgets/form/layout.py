@@ -12,9 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.events import Key
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from mca_tui.i18n import label, t
+from mca_tui.ui.widgets.footer import ShellFooter
 from mca_tui.ui.widgets.form.fields import FieldCheckbox, FormFields
 
 FORM_CSS = """
@@ -53,7 +54,7 @@ class FormLayout(FormFields):
             yield Static("", id="reg-notice")
             yield Vertical(id="reg-fields")
             yield Static("", id="reg-findings")
-        yield Footer(show_command_palette=True, compact=True)
+        yield ShellFooter()
 
     def compose_head(self) -> ComposeResult:
         return iter(())
