@@ -199,3 +199,29 @@ def test_case_steps_is_the_range_of_filing_dates_whose_decision_is_due_soon(ctx)
         assert len(got) == len(expected) == _count(ctx, "case_steps", today), today
         last = queues._last_filed_due_soon(ctx, today)
         assert {f"c{i:03d}" for i, day in enumerate(filed) if day <= last} == expected
+
+
+def test_home_overview_counts_every_overdue_report_and_reads_no_list_without_clocks(
+        ctx, monkeypatch):
+    from mca_tui.ui.screens.home import queue_overview
+
+    for i in range(3):
+        _report(ctx, _org(ctx, f"海沧区待审{i}协会", date(2016, 1, 1)), 2023,
+                submitted_on=date(2024, 5, 10))
+    for i in range(5):
+        _org(ctx, f"海沧区未报{i}协会", date(2016, 1, 1))
+    ctx.today = lambda: TODAY
+    listed = []
+    real_items = queues.items
+
+    def spy(c, queue, *a, **kw):
+        listed.append(queue)
+        return real_items(c, queue, *a, **kw)
+
+    monkeypatch.setattr(queues, "items", spy)
+    overview = {s.id: (s.count, overdue, nearest) for s, overdue, nearest in queue_overview(ctx)}
+    assert overview["reports_overdue"] == (5, 5, None)
+    assert overview["reports_awaiting_conclusion"] == (3, 0, None)
+    assert "reports_overdue" not in listed and "reports_awaiting_conclusion" not in listed
+    items = real_items(ctx, "reports_overdue", TODAY)
+    assert len(items) == 5 and all(i.overdue for i in items)

@@ -143,6 +143,11 @@ _DEREGISTRATION_QUEUES = ("deregistration_decision", "custody_outstanding")
 # calendar, and the dormancy list read from its summary (no scan of the report table).
 _REVOCATION_QUEUES = ("revocation_cases", "dormant_candidates")
 QUEUES = tuple(QUEUE_ROLES)
+# What the home screen needs no list for: queues whose every item is overdue (their count
+# is the number overdue: a report year whose deadline has passed) and queues whose items
+# carry no clock.
+ALL_OVERDUE = frozenset({"reports_overdue"})
+NO_CLOCK = frozenset({"reports_awaiting_conclusion", "dormant_candidates"})
 
 
 def visible_queues(ctx: ServiceContext) -> tuple[str, ...]:

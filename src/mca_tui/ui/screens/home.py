@@ -121,13 +121,16 @@ class HomeScreen(ServiceCalls, Screen):
 
 def queue_overview(ctx: ServiceContext) -> list[tuple]:
     """(summary, items overdue, nearest due date) per visible queue. The clocks come from
-    the queue items, each list bounded by the queue service."""
+    the queue items, each list bounded by the queue service; a queue whose items are all
+    overdue counts them all (not only its first page), one without clocks reads no list."""
     from mca_tui.services import queues
 
     out = []
     for summary in queues.summaries(ctx):
         overdue, nearest = 0, None
-        if summary.count:
+        if summary.id in queues.ALL_OVERDUE:
+            overdue = summary.count
+        elif summary.count and summary.id not in queues.NO_CLOCK:
             listed = queues.items(ctx, summary.id)
             overdue = sum(1 for i in listed if i.overdue)
             dues = [i.due for i in listed if i.due is not None and not i.overdue]
