@@ -60,7 +60,7 @@ FTS_TABLE = "organization_fts"
 # ranks by bm25); a row is removed with FTS5's 'delete' command given the document it
 # was indexed with, which :func:`stored_document` recomputes from the organization row
 # (the index follows that row: every write of the indexed columns goes through
-# ``storage.search.index_organization`` or a rebuild). Revision 0016 rebuilt the older
+# ``storage.search.index_organization`` or a rebuild). Revision 0017 rebuilt the older
 # layout (stored content, 1.7 KB per organization) into this one.
 CREATE_STATEMENTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -90,7 +90,7 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
 
 
-# Marks the start of a column (or of each reading): a token made of this character and
+# Marks the start of a column (or of the first reading): a token made of this character and
 # the first character (name) or first gram (code, initials). A query anchored to the start
 # reads that token's short posting list; FTS5's ``^`` would walk the whole posting list of
 # a common first token checking positions (e.g. 会, or every code beginning 5135). The
