@@ -96,6 +96,7 @@ def test_a_year_outside_the_bits_is_counted_from_the_tables(registry, settings, 
         monkeypatch, registry.db, settings, year)
 
 
+@pytest.mark.sqlite_only
 def test_summary_statistics_read_one_covering_index(registry, settings):
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import col
@@ -155,6 +156,7 @@ def _plan(db, stmt) -> list[str]:
         raw.close()
 
 
+@pytest.mark.sqlite_only
 def test_queue_queries_are_index_ranges(ctx, db):
     t = ReportSummary.__table__
     year = queues.last_closed_report_year(ctx, TODAY)
