@@ -168,6 +168,8 @@ class AnnualReportScreen(_Calls, Screen):
         Binding("escape", "back", t("ui.key.back"), id="annual_report.back"),
         Binding("f5", "refresh", t("ui.key.refresh"), id="annual_report.refresh"),
         Binding("f9", "main", t("supervision.ui.key.save"), id="annual_report.main"),
+        # the rectification the conclusion ordered: the organization's supervision screen
+        Binding("f8", "supervision", t("sv.proc.supervision"), id="annual_report.supervision"),
     ]
 
     def __init__(self, ctx: ServiceContext, organization_id: str, year: int | None = None) -> None:
@@ -319,7 +321,14 @@ class AnnualReportScreen(_Calls, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "main":
             return bool(self._mode()) or None
+        if action == "supervision":
+            return self.info is not None and bool(self.info.rectification_id)
         return True
+
+    def action_supervision(self) -> None:
+        from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+        self.app.push_screen(OrgSupervisionScreen(self.ctx, self.organization_id))
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#rp-{name}", Input).value.strip()
