@@ -123,10 +123,10 @@ class OrgSupervisionScreen(ServiceCalls, Screen):
         self.ctx = ctx
         self.organization_id = organization_id
         self.rows: tuple[Row, ...] = ()
-
         # opened from the home queue 整改到期: the cursor starts on the open order that is
         # due first (the one the queue showed)
         self.open_order_first = open_order_first
+
     def compose(self) -> ComposeResult:
         yield Static(t("sv.org.title", name=""), id="svo-title", markup=False)
         yield DataTable(id="svo-table", cursor_type="row", zebra_stripes=True)
