@@ -19,7 +19,6 @@ skipped, never failing the demo. Document files are rendered when opened.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlmodel import col, select
@@ -52,7 +51,10 @@ def _contexts(db: Database, settings: Settings) -> dict[str, ServiceContext]:
 
 
 def _on(ctx: ServiceContext, day: date) -> ServiceContext:
-    return replace(ctx, today=lambda: day)
+    """The user's context moved to ``day`` (the same object: its working-day calendar is
+    read once per user, not once per step)."""
+    ctx.today = lambda: day
+    return ctx
 
 
 def seed_demo_revocations(db: Database, settings: Settings,
