@@ -180,7 +180,8 @@ def _apply_change(unit: Unit, ctx: ServiceContext, app: Application,
                            data=_sheet_data(org, cert)))
     if rep_changed:
         # the mandatory financial (departure) audit: one code path with the supervision
-        # service (a change of term would propose its audit the same way)
+        # service (a recorded change of term proposes its audit the same way,
+        # services.registration.terms)
         from mca_tui.services.supervision.audits import propose_for_change
 
         propose_for_change(
