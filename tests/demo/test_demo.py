@@ -57,9 +57,9 @@ def test_demo_builds_fast_and_reproduces_2022(db, settings, ctx):
     started, cpu = time.perf_counter(), time.process_time()
     demo.ensure_demo(db, settings)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
-    # The build's own cost is its CPU time (about 3.5 s, measured while eight processes
+    # The build's own cost is its CPU time (3.4-4.3 s, measured while eight processes
     # shared two cores); the wall-clock time depends on the machine's load as much.
-    assert cpu < 6, f"demo took {cpu:.1f} s of CPU ({elapsed:.1f} s)"
+    assert cpu < 8, f"demo took {cpu:.1f} s of CPU ({elapsed:.1f} s)"
     busy = os.getloadavg()[0] > (os.cpu_count() or 1)
     assert elapsed < (30 if busy else 10), f"demo took {elapsed:.1f} s ({cpu:.1f} s of CPU)"
     if db.is_sqlite:  # the build's synchronous=OFF does not outlive it
