@@ -4,8 +4,11 @@ to the shared PostgreSQL server (``mca-tui copy-registry URL``), or back.
 Every row of every table is copied as it is (global ids, office of origin, the audit
 events with their change rows and hashes), table by table in foreign-key order and in
 chunks, inside one transaction on the target; then the target's search index is built
-the way the app builds it and the audit chains are verified there. The target must be
-empty (its schema is created or upgraded to head first); the source is only read.
+the way the app builds it and the audit chains are verified there; last, the planner's
+statistics of the target are refreshed (``ANALYZE``: a bulk-loaded PostgreSQL database
+has none until autovacuum gets to it, and its first queries would be planned blind).
+The target must be empty (its schema is created or upgraded to head first); the source
+is only read.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 
 from mca_tui.domain.actor import Actor
 from mca_tui.storage import search
 from mca_tui.storage.audit import Subject, VerifyResult, append_event, verify_chains
 from mca_tui.storage.engine import Database
+from mca_tui.storage.maintenance import refresh_statistics
 from mca_tui.storage.models import metadata
 
 CHUNK = 2000
@@ -108,6 +112,11 @@ def copy_registry(source: Database, target: Database, actor: Actor, *, note: str
         append_event(s, actor, "registry.copy", subject=Subject("registry", None),
                      after={"rows": sum(counts.values()), "organizations": indexed},
                      note=note)
+    if target.is_postgres:
+        with target.write() as s:
+            s.execute(text("ANALYZE"))
+    else:
+        refresh_statistics(target, [table.name for table in tables])
     with target.read() as s:
         chain = verify_chains(s)
     return CopyResult(rows=counts, indexed=indexed, chain=chain)
