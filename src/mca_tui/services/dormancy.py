@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import String, and_, case, func, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import dormancy as dm
@@ -531,24 +531,36 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     # the status is the summary's (each service that changes it refreshes the row in the
     # same unit: deregistration, revocation, ledger import): no read of the wide
     # organization rows
-    q = (select(*(col(c) for c in (
-        _R.organization_id, _R.uscc, _R.name, _R.signals_json, _R.signals_since,
-        _R.assessed_on, _R.assessed_until, _R.registered_on, _R.open_case_filed_on,
-        _R.liquidation_started_on, _R.delay_until, _R.status))).where(*_listed(day)))
+    # the dates come as the driver gives them (ISO text on SQLite, dates on PostgreSQL):
+    # compared as ISO text, converted only where an object needs a date
+    columns: list[Any] = [col(_R.organization_id), col(_R.uscc), col(_R.name),
+                          col(_R.signals_json)]
+    columns += [type_coerce(c, String) for c in (
+        _R.signals_since, _R.assessed_on, _R.assessed_until, _R.registered_on,
+        _R.open_case_filed_on, _R.liquidation_started_on, _R.delay_until)]
+    columns.append(col(_R.status))
+    q = select(*columns).where(*_listed(day))
     if not include_excluded:
         q = q.where(*_not_excluded(day))
     if limit is not None:
         q = q.order_by(_excluded(day), col(_R.signals_since), col(_R.uscc)).limit(limit)
     out: list[Candidate] = []
     stale: list[str] = []
+    key = day.isoformat()
+    active = OrgStatus.ACTIVE.value
     with ctx.db.read() as s:
         for (oid, uscc, name, text, since, on, until, registered, case_on, liquidation, delay,
              status) in s.execute(q):
-            if on is None or not on <= day < until:
+            if on is None or not str(on) <= key < str(until):
                 stale.append(oid)
                 continue
-            out.append(Candidate(oid, uscc, name, day, since, dm.exclusions_of(
-                status, registered, case_on, liquidation, delay, day), text))
+            if (status == active and registered is not None and case_on is None
+                    and liquidation is None and delay is None):
+                excluded: tuple[dm.Exclusion, ...] = ()
+            else:
+                excluded = dm.exclusions_of(status, _as_date(registered), _as_date(case_on),
+                                            _as_date(liquidation), _as_date(delay), day)
+            out.append(Candidate(oid, uscc, name, day, _as_date(since), excluded, text))
         for start in range(0, len(stale), 500):
             for row in s.exec(select(DormancySummaryRow)
                               .where(col(_R.organization_id).in_(stale[start:start + 500]))):
@@ -557,6 +569,12 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
                     out.append(Candidate.of(row.organization_id, a))
     out.sort(key=lambda c: (bool(c.exclusions), c.since, c.uscc))
     return out
+
+
+def _as_date(value: object) -> Any:  # noqa: ANN401 - a date or None
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _not_excluded(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressions
