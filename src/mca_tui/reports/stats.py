@@ -32,7 +32,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
@@ -182,7 +182,8 @@ def _due_and_accepted_from_summary(session: Session, report_year: int, cutoff: d
     if not report_summary.ACCEPTED_BASE <= report_year <= report_summary.ACCEPTED_LAST:
         return None
     t = ReportSummary.__table__  # type: ignore[attr-defined]
-    bit = t.c.accepted_years.op(">>")(report_year - report_summary.ACCEPTED_BASE).op("&")(1)
+    shift = literal(report_year - report_summary.ACCEPTED_BASE, Integer)  # bigint >> int
+    bit = t.c.accepted_years.op(">>")(shift).op("&")(1)
     due, accepted = session.execute(
         select(func.count(), func.coalesce(func.sum(bit), 0))
         .where(t.c.established_on <= cutoff,
