@@ -324,3 +324,59 @@ def test_row_encoding_round_trips(cal):
     row = dm.encode(s)
     assert isinstance(row["reports_json"], str) and isinstance(row["contacts_json"], str)
     assert dm.decode({**row, "watch_from": D("2025-03-05")}) == s
+
+
+# -- the stored assessment (window) -------------------------------------------------------
+
+
+def _window_cases():
+    good = {y: dm.ReportYear(y, RC.PASS, D(f"{y + 1}-04-01"), D(f"{y + 1}-04-20"))
+            for y in range(2020, 2025)}
+    letters = (dm.ContactAttempt(ContactKind.REGISTERED_LETTER, D("2025-08-01"),
+                                 ContactFate.UNSIGNED, D("2025-08-10")),
+               dm.ContactAttempt(ContactKind.REGISTERED_LETTER, D("2025-09-05"),
+                                 ContactFate.UNSIGNED, D("2025-09-15")))
+    return [
+        _org(reports=tuple(good[y] for y in (2020, 2021, 2022))),  # Z1 from June 2025
+        _org(registered_on=D("2024-03-01"), first_activity_on=None),  # Z2
+        _org(registered_on=D("2023-03-01"), first_activity_on=D("2024-06-01")),  # late: barred
+        _org(reports=tuple(good.values()), contacts=letters),  # Z4
+        _org(reports=tuple(good.values()), certificate_valid_until=D("2025-05-03")),
+        _org(reports=tuple(good.values()), abnormal_listed_on=D("2023-07-10")),
+        _org(reports=tuple(good.values())),  # never (within the window's horizon)
+    ]
+
+
+@pytest.mark.parametrize("today", [D("2025-01-15"), D("2025-06-10"), D("2025-10-01")])
+def test_the_stored_assessment_holds_on_every_day_of_its_window(cal, today):
+    """``window``: the signals stored with the row equal the assessment on every day of
+    [assessed_on, until), differ on ``until``, and ``assessed_on`` is today or the day the
+    first signal starts (``watch_from``); the list reads them instead of assessing."""
+    for s in _window_cases():
+        w = dm.window(s, today, cal)
+        assert w.watch_from == dm.watch_from(s, today, cal)
+        if w.watch_from is None:
+            assert w.assessed_on is None and w.signals == ()
+            continue
+        assert w.assessed_on == (today if dm.signals(s, today, cal) else w.watch_from)
+        day = w.assessed_on
+        while day < min(w.until, w.assessed_on + timedelta(days=800)):
+            assert dm.signals(s, day, cal) == w.signals, (s, day)
+            day += timedelta(days=1)
+        if w.until <= w.assessed_on + timedelta(days=800):
+            assert dm.signals(s, w.until, cal) != w.signals
+        text = dm.signals_text(w.signals)
+        assert dm.signals_from_text(text) == w.signals  # the row's JSON round-trips
+        assert [dm.signal_json(x) for x in w.signals] == [
+            dm.signal_json(x) for x in dm.signals_from_text(text)]
+
+
+def test_a_first_activity_after_the_first_year_bars_z2_two_years_later(cal):
+    waiting = tuple(dm.ReportYear(y, None, D(f"{y + 1}-04-01")) for y in (2023, 2024))
+    s = _org(registered_on=D("2023-03-01"), first_activity_on=D("2024-06-01"),
+             org_type=OrgType.SOCIAL_GROUP, reports=waiting)
+    w = dm.window(s, D("2025-01-15"), cal)
+    assert [x.kind for x in w.signals] == [Sig.NO_ACTIVITY_FIRST_YEAR]
+    assert w.signals[0].evidence["first_activity_on"] == D("2024-06-01")
+    assert w.until == D("2026-06-02")  # barred from the day after two years
+    assert dm.signals(s, D("2026-06-02"), cal) == ()
