@@ -227,3 +227,28 @@ def test_home_overview_counts_every_overdue_report_and_reads_no_list_without_clo
     assert "reports_overdue" not in listed and "reports_awaiting_conclusion" not in listed
     items = real_items(ctx, "reports_overdue", TODAY)
     assert len(items) == 5 and all(i.overdue for i in items)
+
+
+def test_evaluation_expiring_reads_only_latest_grades_old_enough(ctx):
+    from mca_tui.storage.models import SupervisionRecord
+
+    o = ctx.actor.office_id
+    expiring = _org(ctx, "海沧区到期协会", date(2010, 1, 1))
+    renewed = _org(ctx, "海沧区已复评协会", date(2010, 1, 1))
+    later = _org(ctx, "海沧区未到期协会", date(2010, 1, 1))
+    expired = _org(ctx, "海沧区已过期协会", date(2010, 1, 1))
+
+    def grade(org_id, on, g="3A"):
+        with ctx.unit("test.add", subject=Subject("test", None)) as unit:
+            unit.session.add(SupervisionRecord(office_id=o, organization_id=org_id,
+                                               kind="evaluation", record_date=on, grade=g))
+
+    grade(expiring, date(2019, 12, 20))  # valid until 2024-12-20: within 180 days
+    grade(renewed, date(2019, 12, 20))
+    grade(renewed, date(2023, 3, 1), "4A")  # the latest grade counts
+    grade(later, date(2020, 7, 1))  # until 2025-07-01: 217 days away
+    grade(expired, date(2015, 5, 5))  # expired long ago: still listed, overdue
+    items = queues.items(ctx, "evaluation_expiring", TODAY)
+    assert [i.organization_id for i in items] == [expired, expiring]
+    assert items[0].overdue and not items[1].overdue
+    assert _count(ctx, "evaluation_expiring") == 2

@@ -16,11 +16,14 @@ year of the grant; the expiry queue reads ``valid_until``); ``details_json``: ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import exists
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from mca_tui.domain.calendar import add_years
 from mca_tui.domain.enums import (
     AnnualReportStatus,
     CreditListKind,
@@ -354,11 +357,23 @@ def expiring(ctx: ServiceContext, today: date | None = None) -> list[ExpiringRow
     """Grades expiring within the configured window or expired (the home queue)."""
     ctx.permit("supervision.read")
     today = today or ctx.today()
+    # Only grades granted early enough to expire within the window can be listed (the
+    # validity is 5 years, rolled forward to a working day, so never earlier than the
+    # anniversary; two days' margin for 29 February), and only an organization's latest
+    # grade counts: read those alone, over the (kind, record_date) index, instead of
+    # every evaluation of the register (issue 12: home queue counts).
+    window = ctx.settings.legal.evaluation_expiry_queue_days
+    horizon = add_years(today + timedelta(days=window), -5) + timedelta(days=2)
+    newer = aliased(SupervisionRecord)
+    superseded = exists().where(col(newer.organization_id) == col(SupervisionRecord.organization_id),
+                                col(newer.kind) == KIND, col(newer.grade).is_not(None),
+                                col(newer.record_date) > col(SupervisionRecord.record_date))
     with ctx.db.read() as s:
         rows = s.exec(select(SupervisionRecord, Organization)
                       .join(Organization, col(Organization.id) == col(SupervisionRecord.organization_id))
                       .where(SupervisionRecord.kind == KIND,
                              col(SupervisionRecord.grade).is_not(None),
+                             col(SupervisionRecord.record_date) <= horizon, ~superseded,
                              Organization.status == "active")
                       .order_by(col(SupervisionRecord.record_date))).all()
     latest: dict[str, tuple[SupervisionRecord, Organization]] = {}
