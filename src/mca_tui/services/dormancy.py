@@ -101,39 +101,55 @@ def _conclusion(value: str | None) -> ReportConclusion | None:
 
 def build_summary(s: Session, org: Organization) -> dm.DormancySummary:
     """The summary of one organization from its rows (read in ``s``)."""
-    oid = org.id
-    reports = tuple(
-        dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on, r.concluded_on)
-        for r in s.exec(select(AnnualReport).where(AnnualReport.organization_id == oid)
-                        .order_by(col(AnnualReport.report_year)))
-    )
-    contacts = tuple(
-        dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
-                          c.note)
-        for c in s.exec(select(ContactAttemptRow)
-                        .where(ContactAttemptRow.organization_id == oid)
-                        .order_by(col(ContactAttemptRow.on_date)))
-    )
-    valid_to = s.exec(select(func.max(Certificate.valid_to))
-                      .where(Certificate.organization_id == oid,
-                             Certificate.status == "valid")).first()
-    listed = s.exec(select(func.max(CreditListEntry.listed_on))
-                    .where(CreditListEntry.organization_id == oid,
-                           CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
-                           col(CreditListEntry.removed_on).is_(None))).first()
-    case_filed = s.exec(select(func.min(PenaltyCase.filed_on))
-                        .where(PenaltyCase.organization_id == oid,
-                               PenaltyCase.status.in_(  # type: ignore[attr-defined]
-                                   (CaseStatus.OPEN.value, CaseStatus.DECIDED.value)))).first()
-    liquidation = s.exec(select(func.min(Application.received_on))
-                         .where(Application.organization_id == oid,
-                                Application.kind == ApplicationKind.DEREGISTRATION.value,
-                                Application.status.in_(_OPEN_DEREG))  # type: ignore[attr-defined]
-                         ).first()
-    delay = s.exec(select(func.max(DormancyDelay.until))
-                   .where(DormancyDelay.organization_id == oid)).first()
-    return _summary(org, reports, contacts, valid_to, listed, case_filed, liquidation, delay,
-                    first_activity(s, [oid]).get(oid))
+    return _summaries(s, [org])[0]
+
+
+def _summaries(s: Session, orgs: list[Organization]) -> list[dm.DormancySummary]:
+    """The summaries of these organizations from their rows: one grouped query per input
+    table over the indexed ``organization_id`` columns (at most a few hundred ids)."""
+    ids = [o.id for o in orgs]
+    reports: dict[str, list[dm.ReportYear]] = {}
+    for r in s.exec(select(AnnualReport).where(col(AnnualReport.organization_id).in_(ids))
+                    .order_by(col(AnnualReport.report_year))):
+        reports.setdefault(r.organization_id, []).append(
+            dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on,
+                          r.concluded_on))
+    contacts: dict[str, list[dm.ContactAttempt]] = {}
+    for c in s.exec(select(ContactAttemptRow)
+                    .where(col(ContactAttemptRow.organization_id).in_(ids))
+                    .order_by(col(ContactAttemptRow.on_date))):
+        contacts.setdefault(c.organization_id, []).append(
+            dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
+                              c.note))
+    valid_to = dict(s.exec(select(Certificate.organization_id, func.max(Certificate.valid_to))
+                           .where(col(Certificate.organization_id).in_(ids),
+                                  Certificate.status == "valid")
+                           .group_by(Certificate.organization_id)).all())
+    listed = dict(s.exec(select(CreditListEntry.organization_id,
+                                func.max(CreditListEntry.listed_on))
+                         .where(col(CreditListEntry.organization_id).in_(ids),
+                                CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
+                                col(CreditListEntry.removed_on).is_(None))
+                         .group_by(CreditListEntry.organization_id)).all())
+    cases = dict(s.exec(select(PenaltyCase.organization_id, func.min(PenaltyCase.filed_on))
+                        .where(col(PenaltyCase.organization_id).in_(ids),
+                               col(PenaltyCase.status).in_((CaseStatus.OPEN.value,
+                                                            CaseStatus.DECIDED.value)))
+                        .group_by(PenaltyCase.organization_id)).all())
+    liquidation = dict(s.exec(select(Application.organization_id,
+                                     func.min(Application.received_on))
+                              .where(col(Application.organization_id).in_(ids),
+                                     Application.kind == ApplicationKind.DEREGISTRATION.value,
+                                     col(Application.status).in_(_OPEN_DEREG))
+                              .group_by(Application.organization_id)).all())
+    delays = dict(s.exec(select(DormancyDelay.organization_id, func.max(DormancyDelay.until))
+                         .where(col(DormancyDelay.organization_id).in_(ids))
+                         .group_by(DormancyDelay.organization_id)).all())
+    activity = first_activity(s, ids)
+    return [_summary(org, tuple(reports.get(org.id, ())), tuple(contacts.get(org.id, ())),
+                     valid_to.get(org.id), listed.get(org.id), cases.get(org.id),
+                     liquidation.get(org.id), delays.get(org.id), activity.get(org.id))
+            for org in orgs]
 
 
 def first_activity(s: Session, ids: list[str]) -> dict[str, date]:
@@ -235,54 +251,13 @@ def _refresh_many(unit: Unit, ctx: ServiceContext, organization_ids: Iterable[st
 def _refresh_chunk(unit: Unit, ctx: ServiceContext, ids: list[str]) -> None:
     s = unit.session
     orgs = list(s.exec(select(Organization).where(col(Organization.id).in_(ids))))
-    reports: dict[str, list[dm.ReportYear]] = {}
-    for r in s.exec(select(AnnualReport).where(col(AnnualReport.organization_id).in_(ids))
-                    .order_by(col(AnnualReport.report_year))):
-        reports.setdefault(r.organization_id, []).append(
-            dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on,
-                          r.concluded_on))
-    contacts: dict[str, list[dm.ContactAttempt]] = {}
-    for c in s.exec(select(ContactAttemptRow)
-                    .where(col(ContactAttemptRow.organization_id).in_(ids))
-                    .order_by(col(ContactAttemptRow.on_date))):
-        contacts.setdefault(c.organization_id, []).append(
-            dm.ContactAttempt(ContactKind(c.kind), c.on_date, ContactFate(c.fate), c.fate_on,
-                              c.note))
-    valid_to = dict(s.exec(select(Certificate.organization_id, func.max(Certificate.valid_to))
-                           .where(col(Certificate.organization_id).in_(ids),
-                                  Certificate.status == "valid")
-                           .group_by(Certificate.organization_id)).all())
-    listed = dict(s.exec(select(CreditListEntry.organization_id,
-                                func.max(CreditListEntry.listed_on))
-                         .where(col(CreditListEntry.organization_id).in_(ids),
-                                CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
-                                col(CreditListEntry.removed_on).is_(None))
-                         .group_by(CreditListEntry.organization_id)).all())
-    cases = dict(s.exec(select(PenaltyCase.organization_id, func.min(PenaltyCase.filed_on))
-                        .where(col(PenaltyCase.organization_id).in_(ids),
-                               col(PenaltyCase.status).in_((CaseStatus.OPEN.value,
-                                                            CaseStatus.DECIDED.value)))
-                        .group_by(PenaltyCase.organization_id)).all())
-    liquidation = dict(s.exec(select(Application.organization_id,
-                                     func.min(Application.received_on))
-                              .where(col(Application.organization_id).in_(ids),
-                                     Application.kind == ApplicationKind.DEREGISTRATION.value,
-                                     col(Application.status).in_(_OPEN_DEREG))
-                              .group_by(Application.organization_id)).all())
-    delays = dict(s.exec(select(DormancyDelay.organization_id, func.max(DormancyDelay.until))
-                         .where(col(DormancyDelay.organization_id).in_(ids))
-                         .group_by(DormancyDelay.organization_id)).all())
-    activity = first_activity(s, ids)
     existing = {r.organization_id: r for r in s.exec(
         select(DormancySummaryRow).where(col(DormancySummaryRow.organization_id).in_(ids)))}
     today, cal, params = ctx.today(), ctx.calendar, ctx.settings.legal
     new_rows = []
-    for org in orgs:
-        summary = _summary(org, tuple(reports.get(org.id, ())), tuple(contacts.get(org.id, ())),
-                           valid_to.get(org.id), listed.get(org.id), cases.get(org.id),
-                           liquidation.get(org.id), delays.get(org.id), activity.get(org.id))
+    for summary in _summaries(s, orgs):
         values = stored(summary, today, cal, params)
-        row = existing.get(org.id)
+        row = existing.get(summary.organization_id)
         if row is None:
             new_rows.append(values)
             continue
