@@ -8,6 +8,9 @@
     python3 tasks.py lint    # ruff, then mypy (config in pyproject.toml)
     python3 tasks.py bench   # run the benchmarks in bench/ (prints figures)
     python3 tasks.py bench --size 10k|100k|1m [--json FILE]  # the suite (bench/suite.py)
+    python3 tasks.py bench --size 10k --db postgresql+psycopg://USER@HOST:PORT/DB
+                             # the same suite on PostgreSQL (the registry copied into
+                             # that empty database with mca-tui copy-registry)
     python3 tasks.py docs-check  # every kind of document as .docx (+ PDF via LibreOffice
                                  # when soffice is installed) in bench/out/docs, to look at
 

@@ -7,7 +7,8 @@ repainted: the search worker, the stale-result handling and the option list repa
 are all inside the figure. The baseline is the same screen repainting without a search
 (the cursor moved in the result list), i.e. the cost of the terminal frame alone.
 
-``python bench/keystroke.py PATH`` prints the figures; ``bench/suite.py`` calls
+``python bench/keystroke.py PATH|URL`` prints the figures (a PostgreSQL URL: the registry
+on that server); ``bench/suite.py`` calls
 ``measure`` in a subprocess.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 QUERIES = ["海沧区社会", "社工", "老年协会", "hcq", "M0000", "陈伟", "莆田商会", "3502"]
 
 
-async def _measure(path: Path, queries: list[str]) -> tuple[list[float], list[float]]:
+async def _measure(path: Path | str, queries: list[str]) -> tuple[list[float], list[float]]:
     from textual.app import App
     from textual.widgets import Input, OptionList
 
@@ -32,7 +33,9 @@ async def _measure(path: Path, queries: list[str]) -> tuple[list[float], list[fl
     from mca_tui.ui.screens.search import SearchScreen
 
     db = Database.open(path)
-    ctx = cli_context(db, Settings(documents_dir=str(path.parent / "documents")))
+    docs = Path(__file__).resolve().parent / "out" / "documents" if isinstance(path, str) \
+        else path.parent / "documents"
+    ctx = cli_context(db, Settings(documents_dir=str(docs)))
 
     class Bench(App[None]):
         def on_mount(self) -> None:
@@ -78,10 +81,11 @@ async def _measure(path: Path, queries: list[str]) -> tuple[list[float], list[fl
     return keys, frames
 
 
-def measure(path: Path, queries: list[str] | None = None) -> tuple[list[float], list[float]]:
+def measure(path: Path | str, queries: list[str] | None = None) -> tuple[list[float], list[float]]:
     return asyncio.run(_measure(path, queries or QUERIES))
 
 
 if __name__ == "__main__":
-    ks, fs = measure(Path(sys.argv[1]))
+    arg = sys.argv[1]
+    ks, fs = measure(arg if "://" in arg else Path(arg))
     print(json.dumps({"keys_ms": ks, "frames_ms": fs}))

@@ -1,4 +1,4 @@
-"""The benchmark suite: ``python3 tasks.py bench --size 10k|100k|1m [--json FILE]``.
+"""The benchmark suite: ``python3 tasks.py bench --size 10k|100k|1m [--db URL] [--json FILE]``.
 
 Opens (building first if missing, ``bench/generate.py``) the cached synthetic registry
 of that size and measures what a clerk does, each figure the median and p95 of repeated
@@ -7,6 +7,14 @@ that gives the same answer), against the target of issue 12. Prints a table; ``-
 writes ``{"size": N, "results": [{"metric", "median_ms", "p95_ms", "baseline": {"what",
 "median_ms", "p95_ms"}, "target", "met"}, ...]}``. Metrics that are rates or sizes say
 their unit in the metric's name and give the figure in ``value``.
+
+On PostgreSQL (``--db postgresql+psycopg://USER@HOST:PORT/DB``, an empty database): the
+SQLite registry of that size is copied there by the app's own copy path (``mca-tui
+copy-registry``), the copy is checked (search index, sequences, counters, audit chain,
+the same search results as the SQLite file), and the metrics that apply are measured
+against PostgreSQL-native baselines (the tsquery on the GIN index, the same indexed
+queries, ``pg_database_size``); the ones that do not apply say why in the report. A
+database already holding that registry's copy is reused.
 
 Not a test and not part of the test run. Timings depend on the machine and its load;
 the ratios to the baselines are what count.
@@ -32,6 +40,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlmodel import select as sa_select  # noqa: E402
 
 from mca_tui.config import Settings  # noqa: E402
 from mca_tui.services import dormancy, queues, records  # noqa: E402
@@ -67,13 +77,25 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 
 class Suite:
-    def __init__(self, path: Path, n: int, repeat: int) -> None:
-        self.path, self.n, self.repeat = path, n, repeat
+    def __init__(self, path: Path, n: int, repeat: int, url: str | None = None) -> None:
+        """``path``: the SQLite registry; ``url``: the PostgreSQL database holding its copy
+        (then every figure is measured there)."""
+        self.path, self.n, self.repeat, self.url = path, n, repeat, url
+        self.pg = url is not None
         self.results: list[dict[str, Any]] = []
-        self.db = Database.open(path)
+        self.db = Database.open(url or path)
         self.settings = Settings(documents_dir=str(path.parent / "documents"))
         self.ctx = cli_context(self.db, self.settings)
-        self.raw = sqlite3.connect(path)
+        self.raw: Any = _pg_connect(url) if url else sqlite3.connect(path)
+
+    def sql(self, query: str, params: tuple[Any, ...] = ()) -> Any:
+        """A raw query on the baseline connection (``?`` placeholders on both engines)."""
+        return self.raw.execute(query.replace("?", "%s") if self.pg else query, params)
+
+    def not_applicable(self, metric: str, why: str) -> None:
+        self.results.append({"metric": metric, "value": None, "median_ms": None,
+                             "p95_ms": None, "baseline": {"what": "-", "value": None},
+                             "target": None, "met": None, "note": why})
 
     def add(self, metric: str, ms: list[float], what: str, base: list[float] | None,
             target: float | None, note: str = "") -> None:
@@ -99,10 +121,19 @@ class Suite:
     # ------------------------------------------------------------------ search
 
     def _raw_match(self, q: str) -> str:
-        from mca_tui.storage import search, sqlite_search
-        return sqlite_search.match_all(search.parse_query(q).terms)
+        from mca_tui.storage import postgres_search, search, sqlite_search
+        engine = postgres_search if self.pg else sqlite_search
+        return engine.match_all(search.parse_query(q).terms)
 
     def search(self) -> None:
+        if self.pg:  # the GIN index, as the app reads it (postgres_search._indexed)
+            self.raw.execute("SET enable_seqscan = off")
+            sql = ("SELECT rowid FROM organization_search WHERE doc @@ CAST(? AS tsquery) "
+                   "LIMIT 51")
+            what = "GIN tsquery match, first 51 rowids (no ranking)"
+        else:
+            sql = "SELECT rowid FROM organization_fts WHERE organization_fts MATCH ? LIMIT 51"
+            what = "FTS match, first 51 rowids (no ranking)"
         for metric, qs in QUERIES.items():
             ms: list[float] = []
             base: list[float] = []
@@ -110,11 +141,10 @@ class Suite:
                 ms += timed(lambda q=q: search_organizations(self.ctx, q, limit=50),
                             self.repeat)
                 m = self._raw_match(q)
-                base += timed(lambda m=m: self.raw.execute(
-                    "SELECT rowid FROM organization_fts WHERE organization_fts MATCH ? "
-                    "LIMIT 51", (m,)).fetchall(), self.repeat)
-            self.add(metric, ms, "FTS match, first 51 rowids (no ranking)", base,
-                     TARGETS[metric])
+                base += timed(lambda m=m: self.sql(sql, (m,)).fetchall(), self.repeat)
+            self.add(metric, ms, what, base, TARGETS[metric])
+        if self.pg:
+            self.raw.execute("RESET enable_seqscan")
 
     def paging(self) -> None:
         """Page 40 (rows 2,001-2,050) of a broad query, by keyset from the page before."""
@@ -127,10 +157,10 @@ class Suite:
         after = page.next_after
         ms = timed(lambda: search_organizations(self.ctx, "会", limit=50, after=after,
                                                 with_count=False), self.repeat * 3)
-        key = self.raw.execute("SELECT name_sort_key, id FROM organization "
+        key = self.sql("SELECT name_sort_key, id FROM organization "
                                "ORDER BY name_sort_key, id LIMIT 1 OFFSET ?",
                                (min(2000, self.n // 2),)).fetchone()
-        base = timed(lambda: self.raw.execute(
+        base = timed(lambda: self.sql(
             "SELECT id, name FROM organization WHERE (name_sort_key, id) > (?, ?) "
             "ORDER BY name_sort_key, id LIMIT 51", key).fetchall(), self.repeat * 3)
         self.add("search.deep_page", ms, "keyset page on the sort-key index (no match)",
@@ -139,14 +169,14 @@ class Suite:
     # ------------------------------------------------------------------ record, home
 
     def record(self) -> None:
-        ids = [r[0] for r in self.raw.execute(
+        ids = [r[0] for r in self.sql(
             "SELECT entity_id FROM audit_subject WHERE entity = 'organization' "
             "ORDER BY event_id DESC LIMIT 10")]
         ms: list[float] = []
         base: list[float] = []
         for oid in ids:
             ms += timed(lambda oid=oid: records.get_record(self.ctx, oid), self.repeat)
-            base += timed(lambda oid=oid: self.raw.execute(
+            base += timed(lambda oid=oid: self.sql(
                 "SELECT e.* FROM audit_subject s JOIN audit_event e ON e.id = s.event_id "
                 "WHERE s.entity = 'organization' AND s.entity_id = ? ORDER BY s.at",
                 (oid,)).fetchall(), self.repeat)
@@ -158,7 +188,7 @@ class Suite:
                             queues.items(self.ctx, "reports_overdue", TODAY)
                             if "reports_overdue" in queues.visible_queues(self.ctx) else None),
                    max(3, self.repeat // 2))
-        base = timed(lambda: self.raw.execute(
+        base = timed(lambda: self.sql(
             "SELECT count(*) FROM dormancy_summary WHERE watch_from <= ?",
             (TODAY.isoformat(),)).fetchone(), self.repeat)
         # the profile: each visible queue's count once, slowest first
@@ -173,17 +203,18 @@ class Suite:
 
     def stats(self) -> None:
         ms = timed(lambda: stats_service.year_stats(self.ctx, 2022), max(3, self.repeat // 2))
-        base = timed(lambda: [self.raw.execute(sql, (2022,)).fetchone() for sql in (
+        year_end = "make_date(?, 12, 31)" if self.pg else "date(? || '-12-31')"
+        base = timed(lambda: [self.sql(sql, (2022,)).fetchone() for sql in (
             "SELECT count(*) FROM annual_report WHERE report_year = ?",
             "SELECT count(*) FROM annual_report WHERE report_year = ? "
             "AND conclusion = 'accepted'",
-            "SELECT count(*) FROM organization WHERE established_on < date(? || '-12-31')")],
+            f"SELECT count(*) FROM organization WHERE established_on < {year_end}")],
             max(3, self.repeat // 2))
         self.add("stats.year_2022", ms, "index-only counts of the same figures", base, 500.0)
 
     def dormancy_list(self) -> None:
         ms = timed(lambda: dormancy.candidates(self.ctx, TODAY), max(3, self.repeat // 2))
-        base = timed(lambda: self.raw.execute(
+        base = timed(lambda: self.sql(
             "SELECT * FROM dormancy_summary WHERE watch_from <= ?",
             (TODAY.isoformat(),)).fetchall(), max(3, self.repeat // 2))
         self.add("dormancy.list", ms, "summary rows by the watch_from index", base, 500.0)
@@ -195,7 +226,8 @@ class Suite:
         waits for before sign-in), beside a bare Textual import."""
         code = ("import time; t=time.perf_counter(); from mca_tui.storage.engine import "
                 "Database; from mca_tui.config import Settings; from mca_tui.services.context "
-                f"import ensure_office; db=Database.open({str(self.path)!r}); ensure_office(db, Settings()); "
+                f"import ensure_office; db=Database.open({self.url or str(self.path)!r}); "
+                "ensure_office(db, Settings()); "
                 "print((time.perf_counter()-t)*1000)")
         bare = ("import time; t=time.perf_counter(); import textual.app; "
                 "print((time.perf_counter()-t)*1000)")
@@ -208,13 +240,24 @@ class Suite:
         """Keystroke -> results repainted in the search screen (bench/keystroke.py), beside
         the same screen repainting a cursor move (the frame alone)."""
         out = subprocess.check_output([sys.executable, str(Path(__file__).parent / "keystroke.py"),
-                                       str(self.path)])
+                                       self.url or str(self.path)])
         got = json.loads(out)
         self.add("ui.keystroke_to_repaint", got["keys_ms"], "cursor move repaint (no search)",
                  got["frames_ms"], 50.0)
 
     def reindex(self) -> None:
-        """search --reindex on a copy: organizations per second and peak memory."""
+        """search --reindex on a copy: organizations per second and peak memory (on
+        PostgreSQL: in a transaction rolled back at the end, the database is left as it was)."""
+        if self.pg:
+            code = ("import resource,time; from sqlalchemy.orm import Session; from "
+                    "mca_tui.storage.engine import Database; from mca_tui.storage import search; "
+                    f"db=Database.open({self.url!r}); s=Session(db.engine); "
+                    "t=time.perf_counter(); search.reindex_all(s); s.flush(); "
+                    "ms=(time.perf_counter()-t)*1000; s.rollback(); print(ms, "
+                    "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)")
+            out = subprocess.check_output([sys.executable, "-c", code]).split()
+            self._reindex_figures(float(out[0]), float(out[1]))
+            return
         with tempfile.TemporaryDirectory() as tmp:
             copy = Path(tmp) / "copy.db"
             shutil.copy(self.path, copy)
@@ -224,7 +267,9 @@ class Suite:
                     "print((time.perf_counter()-t)*1000, resource.getrusage("
                     "resource.RUSAGE_SELF).ru_maxrss/1024)")
             out = subprocess.check_output([sys.executable, "-c", code]).split()
-        ms, mb = float(out[0]), float(out[1])
+        self._reindex_figures(float(out[0]), float(out[1]))
+
+    def _reindex_figures(self, ms: float, mb: float) -> None:
         self.add_value("reindex.seconds", ms / 1000, "-", None, "<= 60 s at 1M",
                        ms / 1000 * (1_000_000 / self.n) <= 60)
         self.add_value("reindex.peak_mb", mb, "-", None, "<= 250 MB", mb <= 250)
@@ -233,6 +278,12 @@ class Suite:
         """Ledger import of ``rows`` new organizations (plus a report each) into a copy:
         rows per second and peak memory, beside executemany of the same organization
         rows (the raw write rate)."""
+        if self.pg:
+            why = ("not run on PostgreSQL: it would write into the benchmark database "
+                   "(the copy has no cheap file copy); the import path is the same code")
+            self.not_applicable("import.rows_per_s", why)
+            self.not_applicable("import.peak_mb", why)
+            return
         import bench_import
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -273,6 +324,14 @@ class Suite:
         self.add_value("import.peak_mb", mb, "-", None, "<= 250 MB", mb <= 250)
 
     def sizes(self) -> None:
+        if self.pg:
+            total, idx = self.sql("SELECT pg_database_size(current_database()), "
+                                  "pg_total_relation_size('organization_search')").fetchone()
+            self.add_value("db.bytes_per_org", total / self.n,
+                           "search index (table + GIN) bytes per org", round(idx / self.n),
+                           "<= 2 GiB at 1M (2147 bytes/org)",
+                           total / self.n <= 2 * 1024**3 / 1_000_000)
+            return
         total = self.path.stat().st_size
         fts = self.raw.execute("SELECT coalesce(sum(pgsize), 0) FROM dbstat "
                                "WHERE name LIKE 'organization_fts%'").fetchone()[0]
@@ -285,10 +344,166 @@ class Suite:
         self.add_value("memory.peak_mb_browsing_searching", mb, "-", None, None, None)
 
 
-def run(size: str, repeat: int, json_path: str | None, skip: set[str]) -> int:
+# ---------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_connect(url: str) -> Any:
+    """A plain psycopg connection (autocommit) for the raw baselines."""
+    import psycopg
+
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1),
+                           autocommit=True)
+
+
+def _check(metric: str, checked: int, what: str, problems: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {"metric": metric, "value": checked, "median_ms": None,
+                           "p95_ms": None, "baseline": {"what": what, "value": None},
+                           "target": "valid", "met": not problems}
+    if problems:
+        row["note"] = "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else "")
+    return row
+
+
+def copy_to_postgres(path: Path, url: str, n: int) -> list[dict[str, Any]]:
+    """Copy the SQLite registry ``path`` into the empty PostgreSQL database ``url`` with
+    ``mca-tui copy-registry`` (or reuse the copy already there), then check that the copy
+    is ready for the app: search index, sequences, counters, audit chain, and the same
+    search results as the SQLite file. Returns the report rows."""
+    target = Database.open(url)
+    with target.read() as s:
+        orgs = s.execute(text("SELECT count(*) FROM organization")).scalar_one()
+        copies = s.execute(text("SELECT count(*) FROM audit_event "
+                                "WHERE action = 'registry.copy'")).scalar_one()
+    target.dispose()
+    rows: list[dict[str, Any]] = []
+    if orgs == 0:
+        print(f"  copying {path.name} into {url.split('@')[-1]} (mca-tui copy-registry) ...",
+              file=sys.stderr)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mca_tui", "--db", str(path), "copy-registry",
+                        url], check=True, stdout=sys.stderr)
+        seconds = time.perf_counter() - t0
+        rows.append({"metric": "copy.seconds", "value": round(seconds, 1), "median_ms": None,
+                     "p95_ms": None, "baseline": {"what": "organizations per second",
+                                                  "value": round(n / seconds)},
+                     "target": None, "met": None,
+                     "note": "mca-tui copy-registry: every row, search index, ANALYZE, "
+                             "chain verified"})
+    elif orgs == n and copies:
+        rows.append({"metric": "copy.seconds", "value": None, "median_ms": None,
+                     "p95_ms": None, "baseline": {"what": "-", "value": None},
+                     "target": None, "met": None,
+                     "note": "the database already held this registry's copy (reused)"})
+    else:
+        raise SystemExit(f"{url}: not empty and not a copy of the {n:,}-organization "
+                         "registry; give an empty database")
+    return rows + check_copy(path, url)
+
+
+# sequences the app numbers rows with, and the column each must stay ahead of
+SEQUENCES = {"organization_search_rowid_seq": ("organization", "search_rowid")}
+
+
+def check_copy(path: Path, url: str) -> list[dict[str, Any]]:
+    from mca_tui.storage.audit import verify_chains
+    from mca_tui.storage.models import AuditChainHead, CodeCounter, DocNumberCounter
+
+    source, target = Database.open(path), Database.open(url)
+    out: list[dict[str, Any]] = []
+    try:
+        with target.read() as s:
+            q = s.execute
+            problems: list[str] = []
+            orgs = q(text("SELECT count(*) FROM organization")).scalar_one()
+            indexed = q(text("SELECT count(*) FROM organization_search")).scalar_one()
+            if indexed != orgs:
+                problems.append(f"{indexed} index rows for {orgs} organizations")
+            lost = q(text("SELECT count(*) FROM organization o LEFT JOIN organization_search "
+                          "x ON x.rowid = o.search_rowid WHERE x.rowid IS NULL")).scalar_one()
+            if lost:
+                problems.append(f"{lost} organizations without their index row")
+        # the same first page, order and count as the SQLite file, for every suite query
+        settings = Settings(documents_dir=str(path.parent / "documents"))
+        lite, pg = cli_context(source, settings), cli_context(target, settings)
+        queries = [q for qs in QUERIES.values() for q in qs]
+        for query in queries:
+            a, b = search_organizations(lite, query), search_organizations(pg, query)
+            if [h.id for h in a.items] != [h.id for h in b.items] or a.total != b.total:
+                problems.append(f"{query}: {a.total} on SQLite, {b.total} on PostgreSQL"
+                                if a.total != b.total else f"{query}: another page")
+        out.append(_check("copy.search_index", len(queries) + 2,
+                          "index rows = organizations; same pages as SQLite", problems))
+
+        problems = []
+        with target.read() as s:
+            q = s.execute
+            owned = q(text(
+                "SELECT c.relname, t.relname, a.attname FROM pg_class c "
+                "JOIN pg_depend d ON d.objid = c.oid AND d.deptype IN ('a', 'i') "
+                "JOIN pg_class t ON t.oid = d.refobjid "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+                "WHERE c.relkind = 'S'")).fetchall()
+            seqs = dict(SEQUENCES, **{r[0]: (r[1], r[2]) for r in owned})
+            for seq, (table, column) in seqs.items():
+                last, called = q(text(f"SELECT last_value, is_called FROM {seq}")).one()
+                top = q(text(f"SELECT max({column}) FROM {table}")).scalar()
+                nxt = last + 1 if called else last
+                if top is not None and nxt <= top:
+                    problems.append(f"{seq} would give {nxt}, {table}.{column} holds {top}")
+        out.append(_check("copy.sequences", len(seqs), "next value > max of its column",
+                          problems))
+
+        problems = []
+        checked = 0
+        for model in (CodeCounter, DocNumberCounter):
+            with source.read() as s:
+                want = sorted(map(repr, (r.model_dump() for r in s.exec(sa_select(model)))))
+            with target.read() as s:
+                got = sorted(map(repr, (r.model_dump() for r in s.exec(sa_select(model)))))
+            checked += len(want)
+            if want != got:
+                problems.append(f"{model.__tablename__}: rows differ from the source")
+        with target.read() as s:
+            for head in s.exec(sa_select(AuditChainHead)):
+                checked += 1
+                last_event = s.execute(text(
+                    "SELECT seq, hash FROM audit_event WHERE chain = :c ORDER BY seq DESC "
+                    "LIMIT 1"), {"c": head.chain}).one()
+                if (head.seq, head.hash) != tuple(last_event):
+                    problems.append(f"chain {head.chain}: head {head.seq}, last event "
+                                    f"{last_event[0]}")
+        out.append(_check("copy.counters", checked,
+                          "code/document counters as the source; chain heads = last events",
+                          problems))
+
+        problems = []
+        with source.read() as s:
+            before = verify_chains(s)
+        with target.read() as s:
+            after = verify_chains(s)
+            copies = s.execute(text("SELECT count(*) FROM audit_event "
+                                    "WHERE action = 'registry.copy'")).scalar_one()
+        if not after.ok:
+            problems.append("the audit chain does not verify on PostgreSQL")
+        if after.events != before.events + copies:
+            problems.append(f"{after.events} events on PostgreSQL, {before.events} + "
+                            f"{copies} copy event(s) expected")
+        out.append(_check("copy.audit_chain", after.events, "mca-tui audit verify", problems))
+    finally:
+        source.dispose()
+        target.dispose()
+    return out
+
+
+def run(size: str, repeat: int, json_path: str | None, skip: set[str],
+        url: str | None = None) -> int:
     path = generate.ensure(size)
     n = generate.SIZES[size]
-    suite = Suite(path, n, repeat)
+    copied: list[dict[str, Any]] = []
+    if url is not None:
+        copied = copy_to_postgres(path, url, n)
+    suite = Suite(path, n, repeat, url)
+    suite.results += copied
     steps = [("search", suite.search), ("paging", suite.paging), ("record", suite.record),
              ("home", suite.home), ("stats", suite.stats), ("dormancy", suite.dormancy_list),
              ("startup", suite.startup), ("keystroke", suite.keystroke), ("reindex", suite.reindex),
@@ -305,7 +520,9 @@ def run(size: str, repeat: int, json_path: str | None, skip: set[str]) -> int:
             suite.results.append({"metric": name, "error": repr(exc), "met": False})
         print(f"  {name} measured in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     suite.db.dispose()
-    report = {"size": n, "results": suite.results}
+    report: dict[str, Any] = {"size": n, "results": suite.results}
+    if url is not None:
+        report["engine"] = "postgresql"
     print_table(report)
     if json_path:
         Path(json_path).write_text(json.dumps(report, ensure_ascii=False, indent=1))
@@ -313,7 +530,8 @@ def run(size: str, repeat: int, json_path: str | None, skip: set[str]) -> int:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"\nmca-tui bench, {report['size']:,} organizations")
+    engine = " on PostgreSQL" if report.get("engine") == "postgresql" else ""
+    print(f"\nmca-tui bench, {report['size']:,} organizations{engine}")
     print(f"{'metric':34s} {'p50':>9s} {'p95':>9s}   {'baseline p50/p95':>18s}  "
           f"{'target':>22s} met")
     for r in report["results"]:
@@ -321,7 +539,9 @@ def print_table(report: dict[str, Any]) -> None:
             print(f"{r['metric']:34s} ERROR {r['error']}")
             continue
         b = r["baseline"]
-        if r.get("value") is not None:
+        if r.get("value") is None and r.get("median_ms") is None:
+            cur, base = f"{'-':>9s} {'':>9s}", f"{b.get('value') or '-':>18}"
+        elif r.get("value") is not None:
             cur, base = f"{r['value']:>9,.1f} {'':>9s}", f"{b.get('value') or '-':>18}"
         else:
             cur = f"{r['median_ms']:>9.1f} {r['p95_ms']:>9.1f}"
@@ -339,8 +559,14 @@ def main() -> int:
     ap.add_argument("--json", dest="json_path", help="write the JSON report here")
     ap.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "7")))
     ap.add_argument("--skip", default="", help="comma-separated steps to leave out")
+    ap.add_argument("--db", dest="url", help="an empty PostgreSQL database "
+                    "(postgresql+psycopg://USER@HOST:PORT/DB): the registry is copied there "
+                    "and measured on PostgreSQL")
     args = ap.parse_args()
-    return run(args.size, args.repeat, args.json_path, set(filter(None, args.skip.split(","))))
+    if args.url is not None and not args.url.startswith("postgresql"):
+        ap.error("--db takes a PostgreSQL URL (postgresql+psycopg://USER@HOST:PORT/DB)")
+    return run(args.size, args.repeat, args.json_path, set(filter(None, args.skip.split(","))),
+               args.url)
 
 
 if __name__ == "__main__":
