@@ -9,11 +9,18 @@ services that change one of its inputs, inside their own unit:
 
 Call it after writing an annual report or its conclusion, a credit listing or removal,
 a contact attempt, a penalty case (opened, decided, closed), a deregistration
-application (liquidation) or a status change. It reads the organization's rows in the
-unit's session (so it sees the unit's own writes), rewrites the summary row and its
-``watch_from`` (the first day a signal holds). The list "as of D" then reads only
-``watch_from <= D`` over the index and assesses those few rows: no scan of the report
-table (:func:`candidates`, :func:`count_candidates`, ``mca-tui dormant``).
+application (liquidation), a status change, or a first activity (a change registration
+approved, an evaluation applied for, a spot check that found the organization operating:
+``first_activity``). It reads the organization's rows in the unit's session (so it sees
+the unit's own writes) and rewrites the summary row: its inputs, ``watch_from`` (the first
+day a signal holds) and the assessment itself (``domain.dormancy.window``: the signals
+with their evidence, valid from ``assessed_on`` until ``assessed_until``, the next day they
+would change). The list "as of D" (:func:`candidates`, :func:`count_candidates`,
+``mca-tui dormant``) is one index range read ``watch_from <= D`` that takes each row's
+stored assessment as it is: no scan of the report table, no assessment in Python. Rows
+whose assessment ran out (a report deadline passed since they were written) are
+assessed from their row by the list, and rewritten by :func:`roll_forward` when today's
+list is shown (:func:`current`).
 
 Contact attempts (registered letters with their dates and fate, returned mail, field
 checks, calls) are recorded with :func:`record_contact` (one unit, one audit event).
