@@ -46,14 +46,18 @@ years (the trailing run needs no more than the last few: keep five or so and set
 attempts. Every
 service that changes one of the inputs (an annual report filed or concluded, a letter or a
 field check recorded, a listing, a case opened or closed, liquidation, a delay, a status
-change) rewrites that organization's row in the same transaction, including
-:func:`watch_from`: the first day on which any signal holds if nothing else happens. The
-list "as of D" is then ``SELECT … FROM dormancy_summary WHERE watch_from <= :D`` over an
-index on ``watch_from`` (rows that can never be a candidate — deregistered, revoked — store
-NULL), followed by :func:`assess` on the few rows returned: no scan of the annual-report
-table, and the home screen's count is the same indexed range count. When an administrator
-changes the holidays of a year, the service recomputes ``watch_from`` for the rows whose
-value falls in that year (report deadlines may move by a working day).
+change, a first activity) rewrites that organization's row in the same transaction,
+including :func:`window`: :func:`watch_from`, the first day on which any signal holds if
+nothing else happens, and the assessment itself — the signals with their evidence as they
+stand on every day from ``assessed_on`` (today, or ``watch_from`` if later) until the next
+day they would change (:func:`_change_days`: a report deadline, an anniversary, the day a
+ground is barred). The list "as of D" is then ``SELECT … FROM dormancy_summary WHERE
+watch_from <= :D`` over an index on ``watch_from`` (rows that can never be a candidate —
+deregistered, revoked — store NULL), each row's stored signals taken as they are
+(:func:`signals_from_text`; :func:`assess` only for a row whose window does not cover D):
+no scan of the annual-report table, no assessment per row, and the home screen's count is
+the same indexed range count. When an administrator changes the holidays of a year, the
+service recomputes every row (report deadlines may move by a working day).
 """
 
 from __future__ import annotations
