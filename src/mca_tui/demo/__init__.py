@@ -666,9 +666,14 @@ def _build(db: Database, settings: Settings) -> None:
 
     seed_demo_applications(db, settings)
 
-    # ---- supervision (issue 10): the 2022 spot check through its services --------
-    from mca_tui.demo.spot_check import seed_demo_spot_check
+    # ---- supervision (issue 10): 2022 through the services, in date order around the
+    # spot check (so the notices are numbered in the order of their dates): the audits,
+    # interviews and rectification orders before the spot check's visits, the spot check
+    from mca_tui.demo.spot_check import CHECKED_FROM, seed_demo_spot_check
+    from mca_tui.demo.supervision import SupervisionSeeder
 
+    supervision = SupervisionSeeder(db, settings, plan.supervision_2022)
+    supervision.before(CHECKED_FROM)
     seed_demo_spot_check(db, settings)
 
     # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
@@ -683,10 +688,8 @@ def _build(db: Database, settings: Settings) -> None:
     seed_demo_deregistrations(db, settings, plan.deregistrations)
 
     # ---- supervision (issue 10): the rest of 2022 — audits, rectification orders,
-    # interviews, evaluations — through their services, up to the bureau's figures
-    from mca_tui.demo.supervision import seed_demo_supervision
-
-    seed_demo_supervision(db, settings, plan.supervision_2022)
+    # interviews, the orders' completion, evaluations — up to the bureau's figures
+    supervision.rest()
 
     # ---- revocation (issue 11): the 7 dormant revocations of 2022 as real cases, one
     # case at the serious-list step, and the dormancy summary of every organization

@@ -35,12 +35,13 @@ from __future__ import annotations
 import logging
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from sqlmodel import col, select
 
 from mca_tui.config import Settings
+from mca_tui.demo.spot_check import RECTIFY as SPOT_CHECK_ORDERS
 from mca_tui.domain.enums import AuditTrigger, InterviewRole, RectificationSource, SupervisionKind
 from mca_tui.domain.supervision.rectification import Interviewee, InterviewOutcome
 from mca_tui.services import documents
@@ -111,24 +112,45 @@ class _People:
         return ctx
 
 
+class SupervisionSeeder:
+    """Writes the plan in two parts around the spot check (``demo._build``), each in date
+    order, so the notices are numbered in the order of their dates (文号按年度和文书种类
+    连续编号): ``before(day)`` what happened before the spot check's visits, ``rest()``
+    everything after (up to the bureau's figures, counting what the spot check and the
+    deregistrations wrote meanwhile), then the orders' completion and the evaluations."""
+
+    def __init__(self, db: Database, settings: Settings, plan: dict[str, list[dict]]) -> None:
+        people = _People(db, settings)
+        self.ok = people.has("clerk", "reviewer", "approver", "enforcer")
+        if not self.ok:
+            log.warning("demo users missing: the 2022 supervision records are not seeded")
+            return
+        with db.read() as s:
+            orgs = {o.uscc: o for o in s.exec(select(Organization)) if o.uscc}
+        self.seeder = _Seeder(db, people, orgs, plan)
+
+    def before(self, day: date) -> None:
+        if self.ok:
+            with documents.files_deferred():  # rendered from their records when opened
+                self.seeder.write(until=day)
+
+    def rest(self) -> dict[str, int]:
+        """The rest of the year; returns, per ledger kind, how many organizations have one."""
+        if not self.ok:
+            return {}
+        seeder = self.seeder
+        with documents.files_deferred():
+            seeder.write(until=None)
+            seeder.close_orders()
+            seeder.evaluations()
+        return {kind: seeder.count(kind) for kind in TARGETS}
+
+
 def seed_demo_supervision(db: Database, settings: Settings,
                           plan: dict[str, list[dict]]) -> dict[str, int]:
-    """Write the 2022 interviews, audits, rectification orders and evaluations (see the
-    module docstring); returns, per ledger kind, how many organizations have one."""
-    people = _People(db, settings)
-    if not people.has("clerk", "reviewer", "approver", "enforcer"):
-        log.warning("demo users missing: the 2022 supervision records are not seeded")
-        return {}
-    with db.read() as s:
-        orgs = {o.uscc: o for o in s.exec(select(Organization)) if o.uscc}
-    seeder = _Seeder(db, people, orgs)
-    with documents.files_deferred():  # rendered from their records when opened
-        seeder.interviews(plan.get("约谈", []))
-        seeder.audits(plan.get("财务审计", []))
-        seeder.orders(plan.get("整改", []))
-        seeder.close_orders()
-        seeder.evaluations(plan.get("评估", []))
-    return {kind: seeder.count(kind) for kind in TARGETS}
+    """Write the 2022 interviews, audits, rectification orders and evaluations in one go
+    (see the module docstring; ``demo._build`` uses ``SupervisionSeeder`` in two parts)."""
+    return SupervisionSeeder(db, settings, plan).rest()
 
 
 def _rows(plan_rows: Iterable[dict]) -> list[tuple[str, date, str]]:
@@ -136,12 +158,18 @@ def _rows(plan_rows: Iterable[dict]) -> list[tuple[str, date, str]]:
 
 
 class _Seeder:
-    def __init__(self, db: Database, people: _People, orgs: dict[str, Organization]) -> None:
+    def __init__(self, db: Database, people: _People, orgs: dict[str, Organization],
+                 plan: dict[str, list[dict]]) -> None:
         self.db = db
         self.people = people
         self.orgs = orgs
+        self.plan = {kind: _rows(plan.get(kind, [])) for kind in TARGETS}
         self.cal = people.ctx["clerk"].calendar
         self.rng = random.Random(f"demo-supervision-{YEAR}")
+        self.taken: set[tuple[str, int]] = set()  # (kind, plan row) scheduled already
+        self.audited: dict[str, date] = {}  # org id -> its first audit's day
+        self.ordered: set[str] = set()  # org ids with a 2022 order scheduled here
+        self.split = date(YEAR, 1, 1)  # where the first part ended
 
     # ---- counting what is there (the other seeders write some of each kind)
 
@@ -174,34 +202,71 @@ class _Seeder:
         message = exc.message("en") if isinstance(exc, ServiceError) else str(exc)
         log.warning("demo %s of %s skipped: %s", what, uscc, message)
 
-    # ---- interviews (约谈), each ordering a rectification
+    # ---- the schedule: interviews, audits and orders of a part, written in date order
 
-    def interviews(self, plan_rows: list[dict]) -> None:
-        need = TARGETS["约谈"] - self.count("约谈")
+    def write(self, until: date | None) -> None:
+        """Schedule the plan's rows dated before ``until`` (all the rest: None) up to the
+        figures, then write them in date order."""
+        ops: list[tuple[date, int, Callable[[], None]]] = []
+        self._interviews(until, ops)
+        self._audits(until, ops)
+        self._orders(until, ops)
+        for _day, _seq, op in sorted(ops, key=lambda o: (o[0], o[1])):
+            op()
+        self.split = until or self.split
+
+    def _due(self, kind: str, until: date | None) -> list[tuple[int, str, date, str]]:
+        """The plan's rows of ``kind`` not scheduled yet, dated before ``until`` (the
+        rest: dated after the first part, so that no notice is numbered after a later
+        one)."""
+        return [(i, uscc, day, desc) for i, (uscc, day, desc) in enumerate(self.plan[kind])
+                if (kind, i) not in self.taken
+                and (day < until if until is not None else day >= self.split)]
+
+    def _interviews(self, until: date | None, ops: list) -> None:
+        """Interviews (约谈), each ordering a rectification."""
         reasons = list(INTERVIEW_ITEMS)
-        for i, (uscc, day, _desc) in enumerate(_rows(plan_rows)[:max(0, need)]):
+        done = len([1 for k, _i in self.taken if k == "约谈"])
+        for i, uscc, day, _desc in self._due("约谈", until):
             org = self._org(uscc)
-            if org is None:
+            if org is None or done >= TARGETS["约谈"]:
                 continue
-            reason = reasons[i % len(reasons)]
-            items = list(INTERVIEW_ITEMS[reason])
+            self.taken.add(("约谈", i))
+            self.ordered.add(org.id)
+            reason = reasons[done % len(reasons)]
             persons = [Interviewee(org.legal_rep_name or "法定代表人", InterviewRole.CHAIR),
                        Interviewee(self.rng.choice(SECRETARIES), InterviewRole.SECRETARY_GENERAL)]
+            done += 1
             notified = self.cal.subtract_working_days(day, 5)
-            try:
-                rid = interviews.notify(self.people.on("reviewer", notified), org.id,
-                                        interview_on=day, reason=reason, persons=persons,
-                                        place="区民政局社会组织管理科会议室")
-                interviews.record(
-                    self.people.on("enforcer", day), rid, held_on=day,
-                    record_text=f"约谈{persons[0].name}、{persons[1].name}，指出{reason}的问题，"
-                                "宣讲有关法规，当事人表示接受并限期整改。",
-                    outcome=InterviewOutcome.RECTIFICATION_ORDERED, rectify_items=items,
-                    rectify_by=day + timedelta(days=30))
-            except ServiceError as exc:
-                self._skip("interview", uscc, exc)
+            made: dict[str, str] = {}
 
-    # ---- financial audits (财务审计) with their triggers
+            def notify(org: Organization = org, day: date = day, reason: str = reason,
+                       persons: list[Interviewee] = persons, notified: date = notified,
+                       made: dict[str, str] = made) -> None:
+                try:
+                    made["id"] = interviews.notify(
+                        self.people.on("reviewer", notified), org.id, interview_on=day,
+                        reason=reason, persons=persons, place="区民政局社会组织管理科会议室")
+                except ServiceError as exc:
+                    self._skip("interview notice", org.uscc or org.id, exc)
+
+            def hold(org: Organization = org, day: date = day, reason: str = reason,
+                     persons: list[Interviewee] = persons, made: dict[str, str] = made) -> None:
+                if "id" not in made:
+                    return
+                try:
+                    interviews.record(
+                        self.people.on("enforcer", day), made["id"], held_on=day,
+                        record_text=f"约谈{persons[0].name}、{persons[1].name}，指出{reason}的问题，"
+                                    "宣讲有关法规，当事人表示接受并限期整改。",
+                        outcome=InterviewOutcome.RECTIFICATION_ORDERED,
+                        rectify_items=list(INTERVIEW_ITEMS[reason]),
+                        rectify_by=day + timedelta(days=30))
+                except ServiceError as exc:
+                    self._skip("interview", org.uscc or org.id, exc)
+
+            ops.append((notified, len(ops), notify))
+            ops.append((day, len(ops), hold))
 
     def _trigger(self, org: Organization, desc: str, drawn: set[str]) -> AuditTrigger:
         social_group = org.org_type == "social_group"
@@ -213,61 +278,83 @@ class _Seeder:
             return AuditTrigger.LEGAL_REP_CHANGE
         return AuditTrigger.OTHER
 
-    def audits(self, plan_rows: list[dict]) -> None:
-        done = self._orgs_with(SupervisionKind.FINANCIAL_AUDIT)
-        need = TARGETS["财务审计"] - len(done)
+    def _audits(self, until: date | None, ops: list) -> None:
+        """Financial audits (财务审计) with their triggers; every QUALIFIED_EVERY-th finds
+        what must be put right and orders it. Before the spot check, every audit of the
+        plan dated then; afterwards, up to the figure (the deregistrations' liquidation
+        audits count)."""
+        existing = self._orgs_with(SupervisionKind.FINANCIAL_AUDIT)
         drawn = self._orgs_with(SupervisionKind.SPOT_CHECK)
-        audited: dict[str, int] = {}  # org id -> audits written
-        for i, (uscc, day, desc) in enumerate(_rows(plan_rows)):
+        need = TARGETS["财务审计"] - len(existing)
+        new = 0  # organizations first audited in this part
+        for i, uscc, day, desc in self._due("财务审计", until):
             org = self._org(uscc)
-            if org is None or org.id in done:
+            if org is None:
                 continue
-            again = org.id in audited  # the plan's second audit of an organization
-            if not again and len(audited) >= need:
+            again = org.id in self.audited  # the plan's second audit of an organization
+            if again and day <= self.audited[org.id]:
+                continue  # a re-audit before the audit: not written
+            if not again and (org.id in existing or (until is None and new >= need)):
                 continue
-            trigger = self._trigger(org, desc, drawn)
-            qualified = not again and len(audited) % QUALIFIED_EVERY == 2
+            self.taken.add(("财务审计", i))
+            qualified = not again and len(self.audited) % QUALIFIED_EVERY == 2
+            if not again:
+                self.audited[org.id] = day
+                new += 1
+            if qualified:
+                self.ordered.add(org.id)
             finding, item = AUDIT_FINDINGS[i % len(AUDIT_FINDINGS)]
-            who = "reviewer" if qualified else "clerk"
-            try:
-                audits.record_audit(
-                    self.people.on(who, day), org.id, trigger=trigger, audited_on=day,
-                    auditor=AUDIT_FIRMS[i % len(AUDIT_FIRMS)],
-                    findings=(finding if qualified else
-                              "复审：前次审计指出的问题已整改" if again else
-                              "财务收支基本规范，未发现重大问题"),
-                    result="qualified" if qualified else "unqualified",
-                    rectify_items=[item] if qualified else None,
-                    rectify_by=day + timedelta(days=60) if qualified else None)
-            except ServiceError as exc:
-                self._skip("audit", uscc, exc)
-                continue
-            audited[org.id] = audited.get(org.id, 0) + 1
+            trigger = self._trigger(org, desc, drawn)
 
-    # ---- rectification orders (整改) of other checks, up to the figure
+            def audit(org: Organization = org, day: date = day, trigger: AuditTrigger = trigger,
+                      qualified: bool = qualified, again: bool = again, finding: str = finding,
+                      item: str = item, firm: str = AUDIT_FIRMS[i % len(AUDIT_FIRMS)]) -> None:
+                try:
+                    audits.record_audit(
+                        self.people.on("reviewer" if qualified else "clerk", day), org.id,
+                        trigger=trigger, audited_on=day, auditor=firm,
+                        findings=(finding if qualified else
+                                  "复审：前次审计指出的问题已整改" if again else
+                                  "财务收支基本规范，未发现重大问题"),
+                        result="qualified" if qualified else "unqualified",
+                        rectify_items=[item] if qualified else None,
+                        rectify_by=day + timedelta(days=60) if qualified else None)
+                except ServiceError as exc:
+                    self._skip("audit", org.uscc or org.id, exc)
 
-    def orders(self, plan_rows: list[dict]) -> None:
-        have = self._orgs_with(SupervisionKind.RECTIFICATION)
-        need = TARGETS["整改"] - len(have)
-        for uscc, day, desc in _rows(plan_rows):
+            ops.append((day, len(ops), audit))
+
+    def _orders(self, until: date | None, ops: list) -> None:
+        """Rectification orders of other checks (source ``other``), up to the figure with
+        the orders of the spot check, the interviews and the audits."""
+        have = self._orgs_with(SupervisionKind.RECTIFICATION) | self.ordered
+        # before the spot check its three orders are still to come
+        need = TARGETS["整改"] - len(have) - (len(SPOT_CHECK_ORDERS) if until else 0)
+        for i, uscc, day, desc in self._due("整改", until):
             if need <= 0:
                 break
             org = self._org(uscc)
             if org is None or org.id in have:
                 continue
+            self.taken.add(("整改", i))
+            have.add(org.id)
+            self.ordered.add(org.id)
+            need -= 1
             items = next((v for k, v in ORDER_ITEMS.items() if k in desc),
                          ORDER_ITEMS["内部治理"])
-            try:
-                rectification.order(self.people.on("reviewer", day), org.id,
-                                    source=RectificationSource.OTHER, items=list(items),
-                                    due_on=day + timedelta(days=(30, 60, 90)[need % 3]),
-                                    ordered_on=day)
-            except ServiceError as exc:
-                self._skip("rectification order", uscc, exc)
-                continue
-            have.add(org.id)
-            need -= 1
-        if need > 0:
+            due = day + timedelta(days=(30, 60, 90)[i % 3])
+
+            def order(org: Organization = org, day: date = day, items: tuple[str, ...] = items,
+                      due: date = due) -> None:
+                try:
+                    rectification.order(self.people.on("reviewer", day), org.id,
+                                        source=RectificationSource.OTHER, items=list(items),
+                                        due_on=due, ordered_on=day)
+                except ServiceError as exc:
+                    self._skip("rectification order", org.uscc or org.id, exc)
+
+            ops.append((day, len(ops), order))
+        if need > 0 and until is None:
             log.warning("demo: %d rectification orders of 2022 short of the figure", need)
 
     def close_orders(self) -> None:
@@ -298,12 +385,12 @@ class _Seeder:
 
     # ---- evaluations (评估): one round, confirmed in November
 
-    def _candidates(self, plan_rows: list[dict]) -> list[tuple[Organization, str]]:
+    def _candidates(self) -> list[tuple[Organization, str]]:
         """The plan's organizations with their grades first, then the other active ones
         registered at least two full years before the round (in a fixed order)."""
         out: list[tuple[Organization, str]] = []
         seen: set[str] = set()
-        for uscc, _day, desc in _rows(plan_rows):
+        for uscc, _day, desc in self.plan["评估"]:
             org = self._org(uscc)
             m = re.search(r"评为(\dA)级", desc)
             if org is not None and org.id not in seen:
@@ -316,10 +403,10 @@ class _Seeder:
         out += [(o, ("3A", "3A", "4A", "2A")[i % 4]) for i, o in enumerate(rest)]
         return out
 
-    def evaluations(self, plan_rows: list[dict]) -> None:
+    def evaluations(self) -> None:
         need = TARGETS["评估"] - self.count("评估")
         written = 0
-        for org, grade in self._candidates(plan_rows):
+        for org, grade in self._candidates():
             if written >= need:
                 break
             applied = self.cal.add_working_days(APPLIED_FROM, 2 * written)
@@ -349,4 +436,4 @@ def assessment_score(grade: str) -> int:
     return {"5A": 920, "4A": 830, "3A": 720, "2A": 640, "1A": 560}.get(grade, 700)
 
 
-__all__ = ["seed_demo_supervision"]
+__all__ = ["SupervisionSeeder", "seed_demo_supervision"]
