@@ -245,6 +245,13 @@ def test_demo_2022_supervision_is_written_by_the_services(demo_registry):
             assert by_id[details(r)["rectification_id"]].trigger == "financial_audit"
     assert sum(1 for r in audits if r.trigger == "deregistration") == 10
 
+    # ---- the notices are numbered in the order of their dates (by year and kind)
+    for doc_kind, n in (("rectification_notice", 35), ("interview_notice", 3)):
+        issued = sorted((d.seq, d.issued_on) for d in docs.values()
+                        if d.kind == doc_kind and d.year == 2022)
+        assert len(issued) == n
+        assert [day for _seq, day in issued] == sorted(day for _seq, day in issued), doc_kind
+
     # ---- evaluations: 11 grades granted in 2022, valid five years
     grants = kind("evaluation")
     assert len(grants) == 11
