@@ -17,8 +17,8 @@ from pypinyin import Style, lazy_pinyin, pinyin
 
 from mca_tui.domain.text import normalize_name
 
-__all__ = ["MAX_VARIANTS", "char_initials", "index_terms", "initials", "initials_variants",
-           "is_han", "sort_key"]
+__all__ = ["MAX_VARIANTS", "char_initials", "clear_name_caches", "index_terms", "initials",
+           "initials_variants", "is_han", "sort_key"]
 
 # At most this many initials strings are indexed per name (phrase reading first).
 MAX_VARIANTS = 6
@@ -193,3 +193,11 @@ def _key_of(readings: tuple[tuple[str, str], ...]) -> str:
     if word:
         parts.append(word)
     return " ".join(parts)[:400]
+
+
+def clear_name_caches() -> None:
+    """Forget the cached readings of whole names (a bulk import of many distinct names
+    calls this between its parts: each name is computed once, and the caches, which hold
+    up to 200,000 names, do not keep every name of the file in memory)."""
+    for cached in (_readings, sort_key, initials_variants):
+        cached.cache_clear()

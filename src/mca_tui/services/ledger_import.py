@@ -60,6 +60,7 @@ from typing import Any, TypeVar, cast
 
 from sqlmodel import Session, col, select
 
+from mca_tui.domain import pinyin
 from mca_tui.domain.enums import OrgStatus
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
@@ -505,6 +506,8 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
         except OSError as exc:  # e.g. --skip-bad-rows on a read-only folder: nothing written
             raise RejectedRowsNotWritable(folder=str(path.parent), error=exc.strerror or
                                           type(exc).__name__) from exc
+    if not isinstance(source, L.RawLedger):
+        raw.sheets.clear()  # the cells as read are no longer needed (memory of a big file)
     if plan.empty:
         return result(False, rejected=rejected_path)
     sha = _file_sha256(path)
@@ -561,6 +564,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                 if len(parts) > 1:
                     headline.update(part=k, parts=len(parts), part_counts=part_plan.counts)
                 unit.record("import_batch", batch.id, None, headline)
+            pinyin.clear_name_caches()  # every name of the part is written (bounded memory)
     if len(plan.org_create) + len(plan.report_create) + len(plan.record_create) >= BULK_ROWS:
         # the planner's statistics describe the registry before the import (issue 12)
         from mca_tui.storage.maintenance import refresh_statistics
