@@ -481,17 +481,11 @@ def _decode(row: DormancySummaryRow) -> dm.DormancySummary:
 _R = DormancySummaryRow
 
 
-def _fresh(day: date) -> Any:  # noqa: ANN401 - SQL expression
-    """The row's stored assessment holds on ``day``."""
-    return and_(col(_R.assessed_on) <= day, col(_R.assessed_until) > day)
-
-
 def _listed(day: date) -> tuple[Any, ...]:  # noqa: ANN401 - SQL expressions
-    """The rows of the list on ``day``: the index range ``watch_from <= day``, less the
-    rows whose stored assessment says no signal holds that day."""
-    return (col(_R.watch_from) <= day,
-            or_(col(_R.signals_json) != "[]", col(_R.assessed_on).is_(None),
-                col(_R.assessed_on) > day, col(_R.assessed_until) <= day))
+    """The rows of the list on ``day``: the index range ``watch_from <= day`` (a stored
+    assessment is never empty: it starts on a day a signal holds and ends on the first day
+    the signals change, so a row whose signals stopped is out of its window and assessed)."""
+    return (col(_R.watch_from) <= day,)
 
 
 def _excluded(day: date) -> Any:  # noqa: ANN401 - SQL expression

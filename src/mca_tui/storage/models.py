@@ -615,6 +615,10 @@ class DormancySummaryRow(SQLModel, table=True):
     index: no scan of the annual-report table."""
 
     __tablename__ = "dormancy_summary"
+    # the list's and the home count's range: watch_from, then the exclusions the count
+    # filters on (the count reads the index alone)
+    __table_args__ = (Index("ix_dormancy_summary_list", "watch_from", "status",
+                            "open_case_filed_on", "liquidation_started_on", "delay_until"),)
     organization_id: str = Field(foreign_key="organization.id", primary_key=True,
                                  max_length=32)
     org_type: str = Field(max_length=32)
@@ -631,7 +635,7 @@ class DormancySummaryRow(SQLModel, table=True):
     open_case_filed_on: date | None = None
     liquidation_started_on: date | None = None
     delay_until: date | None = None
-    watch_from: date | None = Field(default=None, index=True)
+    watch_from: date | None = None
     computed_on: date | None = None
     # the assessment stored with the row (domain.dormancy.window): the signals with their
     # evidence (JSON, the ``dormant --json`` shape) that hold on every day of
