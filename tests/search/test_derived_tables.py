@@ -47,3 +47,18 @@ def test_a_unit_writing_a_derived_row_records_only_the_audited_rows(ctx):
         assert audit.verify_chains(s).ok
     assert entities == {"organization"}
     assert "dormancy_summary" not in subjects
+
+
+def test_a_unit_may_write_derived_rows_in_bulk_but_not_records(ctx):
+    """Unit's guard refuses bulk statements on audited tables only."""
+    import pytest
+    from sqlalchemy import update
+
+    [org_id] = add_orgs(ctx, [{"name": "海沧区批量派生协会"}])
+    with ctx.unit("test.org", subject=Subject("organization", org_id)) as unit:
+        unit.session.add(DormancySummaryRow(organization_id=org_id, org_type="social_group"))
+        unit.session.flush()
+        unit.session.execute(update(DormancySummaryRow).values(name="派生"))
+    with pytest.raises(RuntimeError, match="bulk organization"), \
+            ctx.unit("test.org", subject=Subject("organization", org_id)) as unit:
+        unit.session.execute(update(Organization).values(phone="1"))

@@ -96,8 +96,8 @@ class Unit:
         if self._explicit or not (state.is_insert or state.is_update or state.is_delete):
             return
         table = getattr(getattr(state.statement, "table", None), "name", "")
-        if table in audit.AUDIT_TABLES:
-            return
+        if table in audit.AUDIT_TABLES or table in audit.DERIVED_TABLES:
+            return  # the trail itself, or derived rows (not audited changes of their own)
         raise RuntimeError(f"bulk {table} statement in unit {self.action!r}: write rows "
                            "through the session or Unit.insert_rows so they are audited")
 
