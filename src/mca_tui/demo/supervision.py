@@ -1,10 +1,12 @@
 """The demo's supervision work of 2022 (issue 10), written through the supervision services
 by the demo users instead of being imported as ledger rows: the financial audits, the
-rectification orders, the interviews and the evaluations. Called by ``demo.ensure_demo``
-after the spot check (``demo.spot_check``, whose results order three rectifications) and
-the deregistrations (``demo.deregistrations``, whose liquidation audits count among the
-year's audits); each kind is then written up to the bureau's 2022 figure
-(``demo.FIGURES_2022``: audited 34, rectifications 35, interviews 3, evaluated 11).
+rectification orders, the interviews and the evaluations. ``demo._build`` writes them in
+date order in two parts (``SupervisionSeeder``): what happened before the spot check's
+visits, then — after the spot check (``demo.spot_check``, whose results order three
+rectifications) and the deregistrations (``demo.deregistrations``, whose liquidation
+audits count among the year's audits) — the rest of the year, each kind up to the
+bureau's 2022 figure (``demo.FIGURES_2022``: audited 34, rectifications 35, interviews
+3, evaluated 11). So the notices are numbered in the order of their dates.
 
 The plan is the rows the ledger would have held (``DemoPlan.supervision_2022``: the
 organizations, days and descriptions drawn from the demo's seed), so the rest of the
