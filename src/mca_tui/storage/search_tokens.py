@@ -28,7 +28,7 @@ CODE_CHARS = frozenset("0123456789abcdefghjklmnpqrtuwxy")
 
 def chars(s: str) -> str:
     """Letters, digits and Han characters of ``s``, NFKC and lower-cased."""
-    return "".join(ch for ch in normalize_text(s).casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, normalize_text(s).casefold()))
 
 
 def spaced(s: str) -> str:

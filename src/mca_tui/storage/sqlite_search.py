@@ -144,8 +144,8 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         "code": " ".join(_marked(grams(normalize_code(uscc or "").lower()), HEAD)),
         # only the first (phrase-aware) reading is marked: a name "begins with" the
         # initials it is sorted by; other readings find it in the last tier
-        "py": " ".join(t for j, v in enumerate(variants)
-                       for t in (_marked(grams(v), HEAD) if j == 0 else grams(v))),
+        "py": " ".join([" ".join(_marked(grams(v), HEAD) if j == 0 else grams(v))
+                        for j, v in enumerate(variants) if v]),
     }
 
 
