@@ -39,6 +39,8 @@ def test_dormant_json_lists_each_candidate_with_signals_and_exclusions(ctx, caps
     text = capsys.readouterr().out
     assert "连续未报协会" in text and "已立案" in text
     assert a
+    assert main([*args[:-1], "June"]) == 2  # not a date: said, nothing listed
+    assert "June" in capsys.readouterr().out
 
 
 def test_home_queues_show_the_case_clocks_and_the_candidates(ctx, people, officers):

@@ -1,6 +1,7 @@
 """``mca-tui dormant [--as-of DATE] [--json] [--rebuild]``: the dormant ("僵尸型")
 organization candidates with every signal and its evidence, and the exclusions
-(``services.dormancy.candidates``; read from the per-organization summary)."""
+(``services.dormancy.current``: the per-organization summary's stored assessments, those
+that ran out rewritten first for today's list)."""
 
 from __future__ import annotations
 
