@@ -3,7 +3,6 @@ for a command-line actor and for signed-in users of each role."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -28,6 +27,25 @@ FIXTURE_ACTIONS = ("test.add", "test.add_org", "test.audit", "test.audit_done", 
                    "import", "org.create", "org.change")
 for _action in FIXTURE_ACTIONS:
     permissions.declare(_action, Role)
+
+
+def _import_the_screens_in_chinese() -> None:
+    """Textual reads a key binding's label when its screen's module is imported (class
+    attributes), in the language set at that moment. Import every UI module once, in the
+    default language, when a worker starts: otherwise which language the footers and
+    F1 help show in a test depends on which test of the same worker imported the module
+    first (a test that sets English), and changes with the order xdist gives."""
+    import importlib
+    import pkgutil
+
+    from mca_tui import i18n, ui
+
+    i18n.set_language("zh")
+    for module in pkgutil.walk_packages(ui.__path__, "mca_tui.ui."):
+        importlib.import_module(module.name)
+
+
+_import_the_screens_in_chinese()
 
 
 @pytest.fixture(autouse=True)
@@ -72,11 +90,10 @@ def settings(tmp_path: Path) -> Settings:
 # (the SQLite run covers them).
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     parser.addoption("--pg", default=None, metavar="URL",
                      help="run the db fixture on this PostgreSQL database (MCA_TUI_TEST_PG)")
-    # syrupy (pytest-textual-snapshot's base) may define the same option
-    with contextlib.suppress(ValueError):
+    if not pluginmanager.has_plugin("syrupy"):  # syrupy (snapshot tests) defines it
         parser.addoption("--snapshot-update", action="store_true", default=False,
                          help="rewrite the screen snapshots")
 
