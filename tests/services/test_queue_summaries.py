@@ -172,6 +172,10 @@ def test_queue_queries_are_index_ranges(ctx, db):
                         col(AnnualReport.submitted_on).is_not(None)))
     for queue in ("rectifications", "abnormal_two_years", "case_steps"):
         stmts.append(queues._statement(ctx, queue, TODAY)[0])
+    from mca_tui.storage.models import CreditListEntry
+
+    stmts.append(select(func.count()).select_from(CreditListEntry)
+                 .where(*queues._abnormal_two_years(ctx, TODAY)))
     for stmt in stmts:
         plan = _plan(db, stmt)
         assert not any(p.startswith("SCAN") for p in plan), plan

@@ -297,26 +297,32 @@ def _statement(ctx: ServiceContext, queue: str, today: date) -> tuple[Any, str]:
                        col(PenaltyCase.filed_on).is_not(None),
                        col(PenaltyCase.filed_on) <= _last_filed_due_soon(ctx, today))), "case"
     if queue == "abnormal_two_years":
-        # promotion falls on the day after the anniversary (clocks, 民法典 Art 201-203):
-        # list what is promoted within ABNORMAL_WARNING_DAYS
-        years = ctx.settings.legal.abnormal_to_serious_years
-        limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS - 1), -years)
-        # a new ground while listed restarts the period (Order 60): the latest open
-        # ground of the organization gives the day, not its first one
-        later = aliased(CreditListEntry)
-        newer_ground = exists().where(
-            col(later.organization_id) == col(CreditListEntry.organization_id),
-            col(later.list_kind) == CreditListKind.ABNORMAL.value,
-            col(later.removed_on).is_(None),
-            or_(col(later.listed_on) > col(CreditListEntry.listed_on),
-                and_(col(later.listed_on) == col(CreditListEntry.listed_on),
-                     col(later.id) > col(CreditListEntry.id))))
         return (select(CreditListEntry, Organization)
                 .join(Organization, col(Organization.id) == col(CreditListEntry.organization_id))
-                .where(CreditListEntry.list_kind == CreditListKind.ABNORMAL.value,
-                       col(CreditListEntry.removed_on).is_(None),
-                       CreditListEntry.listed_on <= limit, ~newer_ground)), "listing"
+                .where(*_abnormal_two_years(ctx, today))), "listing"
     raise KeyError(queue)
+
+
+def _abnormal_two_years(ctx: ServiceContext, today: date) -> tuple[ColumnElement[bool], ...]:
+    """The open abnormal-list entries promoted within ABNORMAL_WARNING_DAYS, each
+    organization's latest open ground only (the index ix_credit_list_entry_open_org holds
+    every column both parts read)."""
+    # promotion falls on the day after the anniversary (clocks, 民法典 Art 201-203)
+    years = ctx.settings.legal.abnormal_to_serious_years
+    limit = add_years(today + timedelta(days=ABNORMAL_WARNING_DAYS - 1), -years)
+    # a new ground while listed restarts the period (Order 60): the latest open
+    # ground of the organization gives the day, not its first one
+    later = aliased(CreditListEntry)
+    newer_ground = exists().where(
+        col(later.list_kind) == CreditListKind.ABNORMAL.value,
+        col(later.removed_on).is_(None),
+        col(later.organization_id) == col(CreditListEntry.organization_id),
+        or_(col(later.listed_on) > col(CreditListEntry.listed_on),
+            and_(col(later.listed_on) == col(CreditListEntry.listed_on),
+                 col(later.id) > col(CreditListEntry.id))))
+    return (col(CreditListEntry.list_kind) == CreditListKind.ABNORMAL.value,
+            col(CreditListEntry.removed_on).is_(None),
+            col(CreditListEntry.listed_on) <= limit, ~newer_ground)
 
 
 # Queues whose last filter needs the working-day calendar (applied in Python to a list
@@ -374,6 +380,10 @@ def _count(ctx: ServiceContext, queue: str, today: date) -> int:
         return _revocation_count(ctx)
     if queue == "reports_overdue":
         return _overdue_count(ctx, last_closed_report_year(ctx, today))
+    if queue == "abnormal_two_years":  # the entries alone (each has its organization)
+        with ctx.db.read() as s:
+            return int(s.exec(select(func.count()).select_from(CreditListEntry)
+                              .where(*_abnormal_two_years(ctx, today))).one())
     if queue == "reports_awaiting_conclusion":
         with ctx.db.read() as s:
             return int(s.exec(select(func.count()).select_from(AnnualReport)

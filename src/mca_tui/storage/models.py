@@ -302,9 +302,12 @@ class CreditListEntry(SQLModel, table=True):
     """A listing on the 活动异常名录 or the 严重违法失信名单 (§5)."""
 
     __tablename__ = "credit_list_entry"
-    # the open listings of a list by date (home queue abnormal_two_years)
+    # the open listings of a list by date (home queue abnormal_two_years), and by
+    # organization: its latest open ground, read from the index alone
     __table_args__ = (Index("ix_credit_list_entry_open", "list_kind", "removed_on",
-                            "listed_on"),)
+                            "listed_on"),
+                      Index("ix_credit_list_entry_open_org", "list_kind", "removed_on",
+                            "organization_id", "listed_on", "id"))
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
     office_id: str = Field(foreign_key="office.id", max_length=32)
     organization_id: str = Field(foreign_key="organization.id", index=True, max_length=32)
