@@ -37,18 +37,17 @@ def _import_the_screens_in_chinese() -> None:
     F1 help show in a test depends on which test of the same worker imported the module
     first (a test that sets English), and changes with the order xdist gives."""
     import importlib
-    import pkgutil
 
     from mca_tui import i18n, ui
 
     i18n.set_language("zh")
-    # a module that does not import (mid-edit) fails the tests that use it, not every test
-    with contextlib.suppress(Exception):
-        names = [m.name for m in pkgutil.walk_packages(ui.__path__, "mca_tui.ui.",
-                                                        onerror=lambda _name: None)]
-        for name in names:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
+    root = Path(ui.__file__).parent  # screens/ and dialogs/ are namespace packages
+    names = sorted("mca_tui.ui." + ".".join(p.relative_to(root).with_suffix("").parts)
+                   for p in root.rglob("*.py") if p.name != "__init__.py")
+    for name in names:
+        # a module that does not import (mid-edit) fails the tests that use it, not all
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
 
 
 _import_the_screens_in_chinese()

@@ -233,7 +233,11 @@ async def test_home_queue_count_opens_its_list_and_the_record(make_app, registry
         assert "逾期 3 天" in str(table.get_row_at(0)[3])
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, RecordScreen)
+        # an overdue rectification opens the organization's supervision screen, on the
+        # order due first (23a75f5), not the record
+        from mca_tui.ui.screens.supervision_org import OrgSupervisionScreen
+
+        assert isinstance(app.screen, OrgSupervisionScreen)
         assert app.screen.organization_id == registry[0]
 
 
