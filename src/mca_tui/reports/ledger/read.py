@@ -34,11 +34,19 @@ class RawSheet:
     headers: list[str]
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
     keys: list[str | None] = field(default_factory=list)  # column key per header
+    # (keys, key -> first position), rebuilt when ``keys`` is replaced
+    _positions: tuple[list[str | None], dict[str, int]] | None = field(
+        default=None, repr=False, compare=False)
 
     def cell(self, values: list[object], key: str) -> object:
-        try:
-            i = self.keys.index(key)
-        except ValueError:
+        if self._positions is None or self._positions[0] is not self.keys:
+            first: dict[str, int] = {}
+            for n, k in enumerate(self.keys):
+                if k is not None:
+                    first.setdefault(k, n)
+            self._positions = (self.keys, first)
+        i = self._positions[1].get(key)
+        if i is None:
             return None
         return values[i] if i < len(values) else None
 
