@@ -19,7 +19,8 @@ leave is completed the way the app completes it:
   chain after the events the app wrote itself (office set-up), and the chain head is
   moved, so ``mca-tui audit verify`` passes;
 - the search index and the pinyin sort keys are built by ``storage.search.reindex_all``
-  (what ``mca-tui search --reindex`` runs);
+  (what ``mca-tui search --reindex`` runs), the report summary by
+  ``storage.report_summary.rebuild`` (what its migration back-fills);
 - the per-organization dormancy summary is built by ``services.dormancy.refresh_many``
   (what ``rebuild_all`` runs), one audited unit per 50,000 organizations;
 - ``ANALYZE`` runs at the end.
@@ -42,7 +43,7 @@ from mca_tui.config import Settings
 from mca_tui.domain.identifiers import build_uscc
 from mca_tui.services import dormancy
 from mca_tui.services.context import cli_context, ensure_office
-from mca_tui.storage import audit, search
+from mca_tui.storage import audit, report_summary, search
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.engine import Database
 from mca_tui.storage.models import AuditEvent
@@ -268,7 +269,9 @@ def build(path: Path, n: int, log=print) -> None:  # noqa: ANN001
     db = Database.open(tmp)
     with db.write() as s:
         search.reindex_all(s)
-    log(f"search index built in {time.perf_counter() - t1:.1f} s")
+        # the per-organization report summary (derived; the app keeps it on every write)
+        report_summary.rebuild(s.connection())
+    log(f"search index and report summary built in {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
     ctx = cli_context(db, settings)
     with db.read() as s:
