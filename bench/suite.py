@@ -157,6 +157,13 @@ class Suite:
         else:
             sql = "SELECT rowid FROM organization_fts WHERE organization_fts MATCH ? LIMIT 51"
             what = "FTS match, first 51 rowids (no ranking)"
+        try:
+            self._search(sql, what)
+        finally:
+            if self.pg:
+                self.raw.execute("RESET enable_seqscan")
+
+    def _search(self, sql: str, what: str) -> None:
         for metric, qs in QUERIES.items():
             ms: list[float] = []
             base: list[float] = []
@@ -171,8 +178,6 @@ class Suite:
                     search_organizations(self.ctx, q, limit=50) for q in qs])
                 note = f"{calls / len(qs):.1f} SQL statements per search"
             self.add(metric, ms, what, base, TARGETS[metric], note=note)
-        if self.pg:
-            self.raw.execute("RESET enable_seqscan")
 
     def paging(self) -> None:
         """Page 40 (rows 2,001-2,050) of a broad query, by keyset from the page before."""
