@@ -409,16 +409,29 @@ def copy_to_postgres(path: Path, url: str, n: int) -> list[dict[str, Any]]:
     if orgs == 0:
         print(f"  copying {path.name} into {url.split('@')[-1]} (mca-tui copy-registry) ...",
               file=sys.stderr)
+        # the CLI itself, then its own peak memory (PEAK_MB) on the last line of stderr
+        code = ("import runpy, sys\n"
+                f"sys.argv = ['mca-tui', '--db', {str(path)!r}, 'copy-registry', {url!r}]\n"
+                "try:\n    runpy.run_module('mca_tui', run_name='__main__')\n"
+                f"finally:\n    print({PEAK_MB}, file=sys.stderr)")
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mca_tui", "--db", str(path), "copy-registry",
-                        url], check=True, stdout=sys.stderr)
+        done = subprocess.run([sys.executable, "-c", code], stdout=sys.stderr,
+                              stderr=subprocess.PIPE, text=True)
         seconds = time.perf_counter() - t0
+        *messages, peak = done.stderr.strip().splitlines() or ["0"]
+        if messages:
+            print("\n".join(messages), file=sys.stderr)
+        if done.returncode:
+            raise SystemExit(f"mca-tui copy-registry failed (exit {done.returncode})")
         rows.append({"metric": "copy.seconds", "value": round(seconds, 1), "median_ms": None,
                      "p95_ms": None, "baseline": {"what": "organizations per second",
                                                   "value": round(n / seconds)},
                      "target": None, "met": None,
                      "note": "mca-tui copy-registry: every row, search index, ANALYZE, "
                              "chain verified"})
+        rows.append({"metric": "copy.peak_mb", "value": round(float(peak), 1),
+                     "median_ms": None, "p95_ms": None, "baseline": {"what": "-", "value": None},
+                     "target": None, "met": None})
     elif orgs == n and copies:
         rows.append({"metric": "copy.seconds", "value": None, "median_ms": None,
                      "p95_ms": None, "baseline": {"what": "-", "value": None},
