@@ -458,8 +458,9 @@ def get_record(ctx: ServiceContext, org_id: str, *,
                                 .order_by(col(IssuedDocument.issued_on).desc()))]
         # a ledger import shows on the timeline through the organization's rows it wrote
         # (or an import event about it): only then is its import history read
-        imported = bool(org.import_batch_id) or any(
-            r.import_batch_id for r in (*report_rows, *supervision_rows))
+        imported = (bool(org.import_batch_id)
+                    or any(r.import_batch_id for r in report_rows)
+                    or any(r.import_batch_id for r in supervision_rows))
         timeline, more = _timeline(s, org.id, timeline_limit, [a.id for a in app_rows],
                                    imported)
         flags = _flags(org, listing_rows, case_rows, app_rows, supervision_rows, cert_rows,
