@@ -218,10 +218,15 @@ class Suite:
                  base, 20.0)
 
     def home(self) -> None:
-        ms = timed(lambda: (queues.summaries(self.ctx, TODAY),
-                            queues.items(self.ctx, "reports_overdue", TODAY)
-                            if "reports_overdue" in queues.visible_queues(self.ctx) else None),
-                   max(3, self.repeat // 2))
+        def once() -> object:
+            return (queues.summaries(self.ctx, TODAY),
+                    queues.items(self.ctx, "reports_overdue", TODAY)
+                    if "reports_overdue" in queues.visible_queues(self.ctx) else None)
+
+        # not timed: the first call imports the services behind the queues (the app has
+        # imported them by the time its home screen asks)
+        once()
+        ms = timed(once, self.repeat)
         base = timed(lambda: self.sql(
             "SELECT count(*) FROM dormancy_summary WHERE watch_from <= ?",
             (TODAY.isoformat(),)).fetchone(), self.repeat)
