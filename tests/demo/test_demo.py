@@ -106,6 +106,11 @@ def test_demo_is_deterministic():
         "财务审计": 36, "整改": 38, "约谈": 3, "抽查": 30, "评估": 11}
 
 
+# the tests of this module run on one xdist worker (--dist loadgroup): the module-scoped
+# demo registry below is then built once, not once per worker
+pytestmark = pytest.mark.xdist_group("demo_registry")
+
+
 @pytest.fixture(scope="module")
 def demo_registry(tmp_path_factory):
     """(db, settings) of a demo registry built once for the tests that only read it."""
