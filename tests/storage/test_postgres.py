@@ -110,9 +110,15 @@ def test_reindex_restores_a_lost_index(ctx, db):
     assert None not in rowids and len(set(rowids)) == len(ROWS)
 
 
-def test_dense_tiers_walk_the_sort_index_and_keep_order(ctx, db, monkeypatch):
+def test_probe_walk_and_index_join_give_the_same_pages(ctx, db, monkeypatch):
+    """A tier's page comes from the probe of the first organizations in sort-key order
+    when it fills there, else from the GIN index joined and sorted: every probe size
+    (none, part of a page, everything) gives the same pages."""
     add_orgs(ctx, ROWS)
-    queries = ["海", "hcq", "协会", "0205", "志愿"]
-    small = {q: _ranked(ctx, q) for q in queries}
-    monkeypatch.setattr(postgres_search, "DENSE_THRESHOLD", 2)
-    assert {q: _ranked(ctx, q) for q in queries} == small
+    queries = ["海", "hcq", "协会", "0205", "志愿", "社工"]
+    pages = {}
+    for probe in (0, 1, 3, 10**6):
+        monkeypatch.setattr(postgres_search, "PROBE_ROWS", probe)
+        pages[probe] = {q: _ranked(ctx, q) for q in queries}
+    assert any(pages[0].values())
+    assert pages[1] == pages[0] and pages[3] == pages[0] and pages[10**6] == pages[0]
