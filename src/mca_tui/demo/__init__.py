@@ -674,7 +674,7 @@ def _build(db: Database, settings: Settings) -> None:
 
     supervision = SupervisionSeeder(db, settings, plan.supervision_2022)
     supervision.before(CHECKED_FROM)
-    seed_demo_spot_check(db, settings)
+    seed_demo_spot_check(db, settings, avoid=supervision.interviewed())
 
     # ---- supervision (issue 10): the 2025 report cycle and the credit lists ---------
     from mca_tui.demo.annual_reports import seed_demo_reports

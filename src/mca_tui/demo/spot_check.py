@@ -20,13 +20,13 @@ from decimal import ROUND_FLOOR, Decimal
 from sqlmodel import col, select
 
 from mca_tui.config import Settings
-from mca_tui.domain.enums import OrgStatus, Role
+from mca_tui.domain.enums import OrgStatus, Role, SupervisionKind
 from mca_tui.domain.supervision.spot_check import CHECK_ITEMS
 from mca_tui.services import users
 from mca_tui.services.context import ServiceContext, cli_context, ensure_office
 from mca_tui.services.supervision import spot_checks
 from mca_tui.storage.engine import Database
-from mca_tui.storage.models import Organization, SpotCheckPlanRow
+from mca_tui.storage.models import Organization, SpotCheckPlanRow, SupervisionRecord
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,31 @@ def ratio_for(population: int, wanted: int) -> Decimal:
     return ratio
 
 
-def seed_demo_spot_check(db: Database, settings: Settings) -> str | None:
+def _ordered_in(db: Database, year: int) -> set[str]:
+    """The organizations that already have a rectification order dated in ``year``."""
+    with db.read() as s:
+        return set(s.exec(select(SupervisionRecord.organization_id).where(
+            SupervisionRecord.kind == SupervisionKind.RECTIFICATION.value,
+            col(SupervisionRecord.record_date) >= date(year, 1, 1),
+            col(SupervisionRecord.record_date) <= date(year, 12, 31))))
+
+
+def _order_positions(drawn: list[str], ordered: set[str]) -> list[int]:
+    """The drawn positions whose result orders a rectification: every tenth (10th, 20th,
+    30th), moved on to the next drawn organization without an order this year (the draw
+    ranks by record ids, which differ between builds; an organization must not get a
+    second order of the year, or the year's figure would count one order too many)."""
+    out: list[int] = []
+    for want in range(9, len(drawn), 10):
+        free = [j for j in (*range(want, len(drawn)), *range(want - 1, -1, -1))
+                if j not in out and drawn[j] not in ordered]
+        if free:
+            out.append(free[0])
+    return out
+
+
+def seed_demo_spot_check(db: Database, settings: Settings,
+                         avoid: frozenset[str] | set[str] = frozenset()) -> str | None:
     """Write the 2022 plan and its results; None when the demo users are missing or a
     plan exists already."""
     with db.read() as s:
@@ -106,12 +130,14 @@ def seed_demo_spot_check(db: Database, settings: Settings) -> str | None:
         inspectors = json.loads(plan_row.inspectors_json)
     by_id = {u.id: u for u in officers}
     days = _working_days(CHECKED_FROM, (len(plan.drawn) + 1) // 2)
+    order_at = _order_positions([org_id for org_id, _name in plan.drawn],
+                                _ordered_in(db, DRAWN_ON.year) | set(avoid))
     for i, (org_id, _name) in enumerate(plan.drawn):
         pair = inspectors[org_id]
         who = _ctx(db, settings, by_id[pair[0]], office.id, FINISHED_ON)
         checked_on = days[i // 2]
-        if i % 10 == 9:  # three problems that need time: a rectification order each
-            items = list(RECTIFY[(i // 10) % len(RECTIFY)])
+        if i in order_at:  # three problems that need time: a rectification order each
+            items = list(RECTIFY[order_at.index(i) % len(RECTIFY)])
             spot_checks.record_result(
                 who, pid, org_id, checked_on=checked_on, inspectors_present=list(pair),
                 items_checked=list(CHECK_ITEMS), findings="；".join(items),

@@ -136,6 +136,14 @@ class SupervisionSeeder:
             with documents.files_deferred():  # rendered from their records when opened
                 self.seeder.write(until=day)
 
+    def interviewed(self) -> set[str]:
+        """The organizations the plan's interviews will order to rectify (the spot check
+        leaves them out of its own orders: one order of the year per organization)."""
+        if not self.ok:
+            return set()
+        orgs = (self.seeder._org(uscc) for uscc, _day, _desc in self.seeder.plan["约谈"])  # noqa: SLF001
+        return {org.id for org in orgs if org is not None}
+
     def rest(self) -> dict[str, int]:
         """The rest of the year; returns, per ledger kind, how many organizations have one."""
         if not self.ok:
@@ -287,6 +295,8 @@ class _Seeder:
         audits count)."""
         existing = self._orgs_with(SupervisionKind.FINANCIAL_AUDIT)
         drawn = self._orgs_with(SupervisionKind.SPOT_CHECK)
+        # one order of the year per organization (the figure counts organizations)
+        with_order = self._orgs_with(SupervisionKind.RECTIFICATION) | self.ordered
         need = TARGETS["财务审计"] - len(existing)
         new = 0  # organizations first audited in this part
         for i, uscc, day, desc in self._due("财务审计", until):
@@ -299,7 +309,8 @@ class _Seeder:
             if not again and (org.id in existing or (until is None and new >= need)):
                 continue
             self.taken.add(("财务审计", i))
-            qualified = not again and len(self.audited) % QUALIFIED_EVERY == 2
+            qualified = (not again and len(self.audited) % QUALIFIED_EVERY == 2
+                         and org.id not in with_order)
             if not again:
                 self.audited[org.id] = day
                 new += 1
