@@ -78,8 +78,14 @@ async def test_intake_review_approval_then_search_by_the_new_code(db, settings, 
         await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
                          and app.screen.info is not None)
         await pilot.press("f9")
-        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptDialog))
-        await pilot.press(*"材料齐全", "f9")
+        # the dialog is the screen as soon as it is pushed, but its text box takes the
+        # focus only when it has mounted: keys sent before that reach no field (a loaded
+        # run lost them and F9 met an empty reason)
+        await wait_until(pilot, lambda: isinstance(app.screen, TextPromptDialog)
+                         and getattr(app.focused, "id", None) == "dialog-text")
+        await pilot.press(*"材料齐全")
+        await wait_until(pilot, lambda: app.focused.text == "材料齐全")
+        await pilot.press("f9")
         await wait_until(pilot, lambda: "已审查" in text_of(app), timeout=15)
 
     app = make_app(db, settings)
