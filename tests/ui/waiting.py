@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from contextlib import suppress
+
+from textual.worker import WorkerCancelled
 
 
 async def wait_until(pilot, condition, timeout: float = 20.0, step: float = 0.02) -> None:  # noqa: ANN001
@@ -30,7 +33,9 @@ async def settled(app, pilot, timeout: float = 30.0) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 2:
-        await app.workers.wait_for_complete()
+        # an exclusive worker replaced by a newer one ends cancelled: not an error
+        with suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await pilot.pause()  # the app and its screen handle what is queued
         busy = any(not worker.is_finished for worker in app.workers)
         quiet = 0 if busy else quiet + 1
