@@ -18,8 +18,6 @@ from mca_tui.services.context import ServiceContext
 from mca_tui.services.deregistration.record import (
     DeregistrationInfo,
     WrongStatus,
-    _dump,
-    _form,
     _info,
     _issue,
     _load,
@@ -34,6 +32,7 @@ from mca_tui.services.errors import (
     ValidationFailed,
 )
 from mca_tui.services.organizations import update_organization
+from mca_tui.services.registration.base import _dump, _form  # the application's form JSON
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.models import (
     Announcement,

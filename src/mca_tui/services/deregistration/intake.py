@@ -34,8 +34,6 @@ from mca_tui.services.deregistration.record import (
     DeregistrationInfo,
     WrongStatus,
     _day,
-    _dump,
-    _form,
     _info,
     _issue,
     _load,
@@ -50,6 +48,7 @@ from mca_tui.services.errors import (
     NotFound,
     ValidationFailed,
 )
+from mca_tui.services.registration.base import _dump, _form  # the application's form JSON
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (

@@ -41,6 +41,7 @@ from mca_tui.services.errors import (
     Conflict,
     NotFound,
 )
+from mca_tui.services.registration.base import _form  # the application's form JSON
 from mca_tui.services.registration.dto import DocumentRef, StepInfo
 from mca_tui.services.workflow import (
     WrongState,
@@ -122,16 +123,6 @@ class DeregistrationInfo:
 # --------------------------------------------------------------------------- reading the row
 
 
-def _form(app: Application) -> dict[str, Any]:
-    try:
-        data = json.loads(app.form_json or "{}")
-    except ValueError:
-        data = {}
-    return data if isinstance(data, dict) else {}
-
-
-def _dump(form: dict[str, Any]) -> str:
-    return json.dumps(form, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _day(value: object) -> date | None:
