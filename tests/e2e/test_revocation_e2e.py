@@ -28,8 +28,11 @@ def test_approver_revokes_a_dormant_organization_of_the_demo(sessions, demo_home
     listing = term.wait_for("共 1 项")
     assert "撤销登记案件" in listing
     term.keys("Enter")  # the case
-    page = term.wait_for("撤销登记案件【已决定】")
-    assert "列入严重违法失信名单" in page  # the step offered first
+    # the step offered first; wait for it too - the sign-in toast may still cover the
+    # right side of the page for a few seconds when the machine is loaded
+    term.wait_until(lambda text: "撤销登记案件【已决定】" in text
+                    and "列入严重违法失信名单" in text.split("可办理")[-1],
+                    "the case page offers the serious list first")
     term.keys("F9")
     term.wait_for("已办理：列入严重违法失信名单")
     page = term.wait_until(lambda text: "登记状态改为已撤销" in text
