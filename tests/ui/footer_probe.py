@@ -67,12 +67,18 @@ def _registry(folder: Path):  # noqa: ANN202
 
 
 async def _footers(folder: Path) -> dict[str, str]:
+    from mca_tui import i18n
     from mca_tui.ui import procedures, router
     from mca_tui.ui.app import McaApp
     from mca_tui.ui.screens.home import HomeScreen
     from tests.ui.waiting import screen_lines, settled, wait_until
 
+    lang = i18n.get_language()
     db, settings, org_id, application_id = _registry(folder)
+    # tests.conftest (imported by _registry for its fixture actions) imports every screen
+    # module in Chinese and leaves the language at zh: the screens were imported before it
+    # (main), and the language is set back here
+    i18n.set_language(lang)
     app = McaApp(settings, lambda: db, today=lambda: TODAY)
     rows: dict[str, str] = {}
 
@@ -109,11 +115,24 @@ async def _footers(folder: Path) -> dict[str, str]:
     return rows
 
 
+def _import_the_screens() -> None:
+    import importlib
+
+    from mca_tui import ui
+
+    root = Path(ui.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        if path.name != "__init__.py":
+            importlib.import_module("mca_tui.ui." + ".".join(path.relative_to(root)
+                                                             .with_suffix("").parts))
+
+
 def main() -> None:
     lang, folder = sys.argv[1], Path(sys.argv[2])
     from mca_tui.i18n import set_language
 
     set_language(lang)  # before the screens' modules are imported
+    _import_the_screens()
     rows = asyncio.run(_footers(folder))
     print(json.dumps(rows, ensure_ascii=False))
 

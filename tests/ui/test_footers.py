@@ -24,6 +24,8 @@ from .footer_probe import PROCEDURE_SCREENS
 ROOT = Path(__file__).resolve().parents[2]
 MAIN_SCREENS = {"signin", "home", "search", "record", "application", "intake",
                 *(name for name, _proc, _org in PROCEDURE_SCREENS)}
+# the key a screen is for is never the one clipped at 80 columns
+PRIMARY_KEYS = {"intake": ("f9", "registration.ui.key_submit")}
 
 
 def _labels(lang: str) -> tuple[str, str]:
@@ -51,4 +53,12 @@ def test_footers_at_80x24_keep_help_and_the_palette_key(lang, tmp_path):
             problems.append(f"{screen}: no {palette!r} at the right end: {row!r}")
         if not shown.lstrip().startswith(help_key):
             problems.append(f"{screen}: no {help_key!r} first: {row!r}")
+    set_language(lang)
+    try:
+        primary = {screen: f"{key} {t(label)}" for screen, (key, label) in PRIMARY_KEYS.items()}
+    finally:
+        set_language("zh")
+    for screen, key in primary.items():
+        if key not in rows[screen]:
+            problems.append(f"{screen}: {key!r} is not shown: {rows[screen]!r}")
     assert not problems, "\n".join(problems)

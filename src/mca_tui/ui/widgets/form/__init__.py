@@ -47,16 +47,18 @@ class RegistrationFormScreen(FormDrafts):
     """The form machinery: builds rows from FieldSpecs, checks on blur, autosaves."""
 
     DEFAULT_CSS = FORM_CSS
+    # in the footer's order, most important first: at 80 columns the keys on the right
+    # are clipped (F1 help lists them all)
     BINDINGS = [
-        Binding("f2", "save", t("registration.ui.key_save"), id="registration.save"),
-        Binding("f5", "check_all", t("registration.ui.key_check"), id="registration.check"),
-        Binding("f6", "add_person", t("registration.ui.key_add_person"),
-                id="registration.add_person"),
         Binding("f9", "submit", t("registration.ui.key_submit"), id="registration.submit"),
         # an incomplete file: 材料接收凭证 now, the 补正 notice within 5 working days
         # (行政许可法 Art 32) instead of the 补正材料通知书 on the spot (F9)
         Binding("f10", "submit_receipt", t("registration.ui.key_submit_receipt"),
                 id="registration.submit_receipt"),
+        Binding("f5", "check_all", t("registration.ui.key_check"), id="registration.check"),
+        Binding("f2", "save", t("registration.ui.key_save"), id="registration.save"),
+        Binding("f6", "add_person", t("registration.ui.key_add_person"),
+                id="registration.add_person"),
         Binding("f8", "discard", t("registration.ui.key_discard"), id="registration.discard"),
         Binding("escape", "back", t("registration.ui.key_back"), id="registration.back"),
     ]
