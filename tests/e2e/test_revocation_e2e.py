@@ -35,7 +35,7 @@ def test_approver_revokes_a_dormant_organization_of_the_demo(sessions, demo_home
                     "the case page offers the serious list first")
     term.keys("F9")
     term.wait_for("已办理：列入严重违法失信名单")
-    page = term.wait_until(lambda text: "登记状态改为已撤销" in text
+    term.wait_until(lambda text: "登记状态改为已撤销" in text
                            and "列入严重违法失信名单" not in text.split("可办理")[-1],
                            "revoke offered next")
     term.keys("F9")
