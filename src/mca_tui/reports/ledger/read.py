@@ -3,14 +3,20 @@ to three sheets recognised by name (社会组织, 年度报告, 监督记录), o
 one of them, recognised by its header row. Header texts are those of
 ``columns.SHEETS`` (full-width brackets, spaces and a trailing "*" are tolerated);
 unknown columns and sheets are reported and ignored. Nothing is converted here: that
-is ``validate``."""
+is ``validate``.
+
+Two ways in: :func:`read_ledger` holds every row in memory (``RawLedger``; small files,
+tests), :func:`open_ledger` streams a file row by row (``LedgerStream``: the import of a
+file of any size, whose memory stays flat). Both report the same problems; a streamed
+file reports a row's own problems (cells outside the header, a formula without a value,
+a cell too long) when that row is read."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +40,10 @@ class RawSheet:
     headers: list[str]
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
     keys: list[str | None] = field(default_factory=list)  # column key per header
+    # A streamed sheet (``open_ledger``): its rows after the header, read once; ``rows``
+    # stays empty.
+    source: Iterator[tuple[int, list[object]]] | None = field(
+        default=None, repr=False, compare=False)
     # (keys, key -> first position), rebuilt when ``keys`` is replaced
     _positions: tuple[list[str | None], dict[str, int]] | None = field(
         default=None, repr=False, compare=False)
@@ -94,8 +104,10 @@ def _is_empty_row(values: Iterable[object]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list[object]]],
-                     problems: list[Problem]) -> RawSheet | None:
+def _start_sheet(name: str, rows: Iterable[tuple[int, list[object]]],
+                 problems: list[Problem]) -> RawSheet | None:
+    """The sheet's header (its first non-empty row) bound to columns; the rows after it
+    are left in ``source``, unread. None when a required column is missing."""
     it = iter(rows)
     for _row_no, values in it:
         if not _is_empty_row(values):
@@ -103,30 +115,82 @@ def _sheet_from_rows(name: str, rows: Iterable[tuple[int, list[object]]],
             break
     else:
         return RawSheet(name, [], [])
-    sheet = RawSheet(name, headers)
+    sheet = RawSheet(name, headers, source=it)
     ok = _bind_headers(sheet, problems)
-    width = len(headers)
-    for row_no, values in it:
+    return sheet if ok else None
+
+
+# A cell longer than this is refused with a message (csv's own limit is 131072 and fails
+# with a bare "field larger than field limit").
+MAX_CELL_CHARS = 10_000
+
+# Length limits of the text columns (the registry's column sizes, storage.models): a
+# longer value is a row error, never cut or left to the database to refuse.
+TEXT_LIMITS = {"name": 200, "legal_rep": 64, "domicile": 300, "supervisory_unit": 200,
+               "phone": 40, "business_scope": 2000, "description": 2000}
+
+# (sheet, row number) -> {column position: formula} of formula cells (``_formula_cells``)
+Formulas = dict[tuple[str, int], dict[int, str]]
+
+
+def _check_row(sheet: RawSheet, row_no: int, values: list[object], problems: list[Problem],
+               formulas: Formulas | None) -> None:
+    """A row's own problems: a formula whose workbook holds no value, a cell longer than
+    MAX_CELL_CHARS (cut), a text longer than its column allows."""
+    if formulas:
+        for i, formula in formulas.get((sheet.name, row_no), {}).items():
+            if i < len(values) and values[i] is None:
+                problems.append(Problem(sheet.name, row_no, sheet.headers[i]
+                                        if i < len(sheet.headers) else None,
+                                        "formula_no_value", {"formula": formula[:60]}))
+    for i, v in enumerate(values):
+        if not isinstance(v, str):
+            continue
+        header = sheet.headers[i] if i < len(sheet.headers) else None
+        key = sheet.keys[i] if i < len(sheet.keys) else None
+        if len(v) > MAX_CELL_CHARS:
+            problems.append(Problem(sheet.name, row_no, header, "huge_cell",
+                                    {"limit": MAX_CELL_CHARS}))
+            values[i] = v[:MAX_CELL_CHARS]
+        elif key in TEXT_LIMITS and len(v.strip()) > TEXT_LIMITS[key]:
+            problems.append(Problem(sheet.name, row_no, header, "too_long",
+                                    {"limit": TEXT_LIMITS[key], "length": len(v.strip())}))
+
+
+def _data_rows(sheet: RawSheet, problems: list[Problem],
+               formulas: Formulas | None = None) -> Iterator[tuple[int, list[object]]]:
+    """The non-empty rows after the header, cut to the header's width, each checked
+    (``_check_row``) as it is read."""
+    if sheet.source is None:
+        return
+    width = len(sheet.headers)
+    source, sheet.source = sheet.source, None  # read once
+    for row_no, values in source:
         if _is_empty_row(values):
             continue
         values = list(values)
         if len(values) > width and not _is_empty_row(values[width:]):
-            problems.append(Problem(name, row_no, None, "cells_outside_header", {},
+            problems.append(Problem(sheet.name, row_no, None, "cells_outside_header", {},
                                     "warning"))
-        sheet.rows.append((row_no, values[:width]))
-    return sheet if ok else None
+        values = values[:width]
+        _check_row(sheet, row_no, values, problems, formulas)
+        yield row_no, values
 
 
-
-def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
+def _open_xlsx(path: Path, problems: list[Problem]
+               ) -> tuple[dict[str, RawSheet], Callable[[], None], int]:
+    """The recognised sheets of a workbook opened in read-only mode, headers read and
+    rows left to stream; the function that closes the workbook; the number of rows the
+    sheets declare (their dimensions, header rows left out: a progress total)."""
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         problems.append(Problem(None, None, None, "unreadable", {"error": str(exc)}))
-        return {}
+        return {}, lambda: None, 0
     sheets: dict[str, RawSheet] = {}
+    declared = 0
     try:
         for ws in wb.worksheets:
             name = sheet_name_for(ws.title)
@@ -142,24 +206,28 @@ def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
             rows: Iterable[tuple[int, list[object]]] | None = fast_rows(wb, ws)
             if rows is None:  # this openpyxl's internals are not those fast_rows reads
                 rows = ((i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
-            sheet = _sheet_from_rows(name, rows, problems)
+            sheet = _start_sheet(name, rows, problems)
             if sheet is not None:
                 sheets[name] = sheet
-    finally:
+                declared += max(0, (ws.max_row or 1) - 1)
+    except BaseException:
         wb.close()
+        raise
     if not sheets and not any(p.is_error for p in problems):
         problems.append(Problem(None, None, None, "no_sheets",
                                 {"sheets": "、".join(SHEETS)}))
+    return sheets, wb.close, declared
+
+
+def read_xlsx(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
+    """Every recognised sheet of a workbook, its rows in memory."""
+    sheets, close, _declared = _open_xlsx(path, problems)
+    try:
+        for sheet in sheets.values():
+            sheet.rows = list(_data_rows(sheet, problems))
+    finally:
+        close()
     return sheets
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
 
 
 def guess_csv_sheet(headers: list[str]) -> str | None:
@@ -176,12 +244,18 @@ def guess_csv_sheet(headers: list[str]) -> str | None:
     return best
 
 
-def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
-    first = text.split("\n", 1)[0]
+def _start_csv(lines: Iterable[str], first: str,
+               problems: list[Problem]) -> dict[str, RawSheet]:
+    """The sheet a CSV text holds, recognised by its header (rows left to stream)."""
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[tuple[int, list[object]]] = [(i, list(r)) for i, r in enumerate(reader, 1)]
-    header_row = next((r for _, r in rows if not _is_empty_row(r)), None)
+    reader = enumerate(csv.reader(lines, delimiter=delimiter), 1)
+    header_row: list[object] | None = None
+    skipped: list[tuple[int, list[object]]] = []
+    for row_no, values in reader:
+        skipped.append((row_no, list(values)))
+        if not _is_empty_row(values):
+            header_row = list(values)
+            break
     if header_row is None:
         problems.append(Problem(None, None, None, "empty_file", {}))
         return {}
@@ -190,64 +264,104 @@ def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
         problems.append(Problem(None, 1, None, "csv_unknown_header",
                                 {"sheets": "、".join(SHEETS)}))
         return {}
-    sheet = _sheet_from_rows(name, rows, problems)
+    rest: Iterator[tuple[int, list[object]]] = ((n, list(r)) for n, r in reader)
+    sheet = _start_sheet(name, _chain(skipped, rest), problems)
     return {name: sheet} if sheet is not None else {}
 
 
-# A cell longer than this is refused with a message (csv's own limit is 131072 and fails
-# with a bare "field larger than field limit").
-MAX_CELL_CHARS = 10_000
+def _chain(head: list[tuple[int, list[object]]],
+           rest: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[int, list[object]]]:
+    yield from head
+    yield from rest
+
+
+def read_csv_text(text: str, problems: list[Problem]) -> dict[str, RawSheet]:
+    sheets = _start_csv(io.StringIO(text), text.split("\n", 1)[0], problems)
+    for sheet in sheets.values():
+        sheet.rows = list(_data_rows(sheet, problems))
+    return sheets
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or GB18030, whichever decodes the whole file (read in
+    blocks); UTF-8 with replacement characters otherwise."""
+    import codecs
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "utf-8"
+
+
+def _open_csv(path: Path, problems: list[Problem]) -> tuple[dict[str, RawSheet],
+                                                             Callable[[], None]]:
+    """A CSV file: UTF-8 or GB18030, streamed. A UTF-16 file (Excel's "Unicode text") is
+    named, never read as garbage (issue 13); a cell longer than MAX_CELL_CHARS is named
+    when its row is read (``csv_huge_cell``, see ``LedgerStream.rows``)."""
+    with path.open("rb") as raw:
+        head = raw.read(4096)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head:
+        problems.append(Problem(None, None, None, "csv_utf16", {}))
+        return {}, lambda: None
+    encoding = _csv_encoding(path)
+    fh = path.open(encoding=encoding, errors="replace", newline="")
+    first = fh.readline()
+    fh.seek(0)
+    if encoding == "utf-8-sig":
+        first = first.removeprefix("\ufeff")
+    try:
+        with _csv_limit():
+            sheets = _start_csv(fh, first, problems)
+    except csv.Error as exc:
+        fh.close()
+        problems.append(Problem(None, None, None, "csv_huge_cell",
+                                {"limit": MAX_CELL_CHARS, "error": str(exc)}))
+        return {}, lambda: None
+    return sheets, fh.close
+
+
+class _csv_limit:  # noqa: N801 - used as a context manager
+    """csv's field size limit raised to MAX_CELL_CHARS * 4 while a CSV is read."""
+
+    def __enter__(self) -> None:
+        self.previous = csv.field_size_limit()
+        csv.field_size_limit(MAX_CELL_CHARS * 4)
+
+    def __exit__(self, *exc: object) -> None:
+        csv.field_size_limit(self.previous)
 
 
 def _read_csv_file(path: Path, problems: list[Problem]) -> dict[str, RawSheet]:
-    """A CSV file: UTF-8 or GB18030. A UTF-16 file (Excel's "Unicode text") and a file
-    with a cell longer than MAX_CELL_CHARS are named, never read as garbage (issue 13)."""
-    data = path.read_bytes()
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
-        problems.append(Problem(None, None, None, "csv_utf16", {}))
-        return {}
-    limit = csv.field_size_limit()
+    """A CSV file with its rows in memory (``_open_csv``)."""
+    sheets, close = _open_csv(path, problems)
     try:
-        csv.field_size_limit(MAX_CELL_CHARS * 4)
-        sheets = read_csv_text(_decode(data), problems)
+        with _csv_limit():
+            for sheet in sheets.values():
+                sheet.rows = list(_data_rows(sheet, problems))
     except csv.Error as exc:
         problems.append(Problem(None, None, None, "csv_huge_cell",
                                 {"limit": MAX_CELL_CHARS, "error": str(exc)}))
         return {}
     finally:
-        csv.field_size_limit(limit)
+        close()
     return sheets
 
 
-# Length limits of the text columns (the registry's column sizes, storage.models): a
-# longer value is a row error, never cut or left to the database to refuse.
-TEXT_LIMITS = {"name": 200, "legal_rep": 64, "domicile": 300, "supervisory_unit": 200,
-               "phone": 40, "business_scope": 2000, "description": 2000}
-
-
-def _refuse_huge_cells(sheets: dict[str, RawSheet], problems: list[Problem]) -> None:
-    for sheet in sheets.values():
-        for row_no, values in sheet.rows:
-            for i, v in enumerate(values):
-                if not isinstance(v, str):
-                    continue
-                header = sheet.headers[i] if i < len(sheet.headers) else None
-                key = sheet.keys[i] if i < len(sheet.keys) else None
-                if len(v) > MAX_CELL_CHARS:
-                    problems.append(Problem(sheet.name, row_no, header, "huge_cell",
-                                            {"limit": MAX_CELL_CHARS}))
-                    values[i] = v[:MAX_CELL_CHARS]
-                elif key in TEXT_LIMITS and len(v.strip()) > TEXT_LIMITS[key]:
-                    problems.append(Problem(sheet.name, row_no, header, "too_long",
-                                            {"limit": TEXT_LIMITS[key], "length": len(v.strip())}))
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 def _merged_ranges(path: Path) -> dict[str, list[str]]:
-    """Sheet title -> merged ranges ("A2:A5"), read from the workbook's XML (openpyxl's
-    read-only mode does not see them). A merged range shows its value in the first cell
-    only: the other rows would read as empty, so they are reported (issue 13)."""
+    """Sheet title -> merged ranges ("A2:A5"), read from the workbook's XML in blocks
+    (openpyxl's read-only mode does not see them). A merged range shows its value in the
+    first cell only: the other rows would read as empty, so they are reported (issue 13)."""
     import posixpath
-    import re
     import zipfile
     from xml.etree import ElementTree
 
@@ -265,8 +379,16 @@ def _merged_ranges(path: Path) -> dict[str, list[str]]:
                           else posixpath.normpath(posixpath.join("xl", target)))
                 if member not in z.namelist():
                     continue
-                xml = z.read(member).decode("utf-8", errors="replace")
-                refs = re.findall(r'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml)
+                refs: list[str] = []
+                with z.open(member) as fh:
+                    tail = b""
+                    while block := fh.read(1 << 20):
+                        text = tail + block
+                        cut = text.rfind(b"<")  # a tag cut by the block boundary waits
+                        cut = cut if cut > 0 else len(text)
+                        refs += [m.decode() for m in _MERGE.findall(text, 0, cut)]
+                        tail = text[cut:]
+                    refs += [m.decode() for m in _MERGE.findall(tail)]
                 if refs:
                     out[sheet.get("name", "")] = refs
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
@@ -276,8 +398,6 @@ def _merged_ranges(path: Path) -> dict[str, list[str]]:
 
 def _refuse_merged_ranges(path: Path, sheets: dict[str, RawSheet],
                           problems: list[Problem]) -> None:
-    import re
-
     for title, refs in _merged_ranges(path).items():
         name = sheet_name_for(title)
         if name not in sheets:
@@ -313,59 +433,119 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _refuse_formulas_without_values(path: Path, sheets: dict[str, RawSheet],
-                                    problems: list[Problem]) -> None:
-    """A formula cell whose workbook holds no computed value (saved by a program that
-    does not calculate) reads as empty: name it instead (issue 13). A workbook without
-    formulas is not read a second time."""
+def _formula_cells(path: Path, names: Iterable[str]) -> Formulas:
+    """The formula cells of the recognised sheets (a second read, only of a workbook that
+    holds formulas): a formula cell whose workbook holds no computed value (saved by a
+    program that does not calculate) reads as empty, and is named instead (issue 13)."""
     import openpyxl
 
+    out: Formulas = {}
     if not _has_formulas(path):
-        return
-    empty = {name: {row_no: [i for i, v in enumerate(values) if v is None]
-                    for row_no, values in sheet.rows} for name, sheet in sheets.items()}
+        return out
+    wanted = set(names)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - read once already; nothing more to learn
-        return
+        return out
     try:
         for ws in wb.worksheets:
             name = sheet_name_for(ws.title)
-            if name not in sheets:
+            if name not in wanted:
                 continue
-            headers = sheets[name].headers
             for row_no, row in enumerate(ws.iter_rows(values_only=True), 1):
-                for i in empty[name].get(row_no, ()):
-                    v = row[i] if i < len(row) else None
+                for i, v in enumerate(row):
                     if isinstance(v, str) and v.startswith("="):
-                        problems.append(Problem(name, row_no, headers[i] if i < len(headers)
-                                                else None, "formula_no_value",
-                                                {"formula": v[:60]}))
+                        out.setdefault((name, row_no), {})[i] = v
     finally:
         wb.close()
+    return out
 
 
-def read_ledger(path: str | Path) -> RawLedger:
-    """Read an .xlsx or .csv ledger (cells as found, headers bound to columns)."""
-    path = Path(path)
+@dataclass
+class LedgerStream:
+    """A ledger file opened for one pass, row by row (``open_ledger``): the recognised
+    sheets with their headers (``sheets``; no rows in memory), the problems found so far
+    (file and header problems when opened, a row's problems when it is read), and
+    :meth:`rows`, which reads a sheet's rows once. Close it (or use ``with``)."""
+
+    file_name: str
+    kind: str  # xlsx | csv | memory
+    sheets: dict[str, RawSheet]
+    problems: list[Problem]
+    formulas: Formulas | None = None
+    close: Callable[[], None] = lambda: None
+    rows_read: int = 0
+    estimated_rows: int = 0  # from the workbook's dimensions (a progress total)
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[object]]]:
+        """The sheet's data rows as read (``(row number, cells)``), once."""
+        sheet = self.sheets.get(name)
+        if sheet is None:
+            return
+        if sheet.source is None:  # in memory
+            for row in sheet.rows:
+                self.rows_read += 1
+                yield row
+            return
+        with _csv_limit() if self.kind == "csv" else _nothing():
+            try:
+                for row in _data_rows(sheet, self.problems, self.formulas):
+                    self.rows_read += 1
+                    yield row
+            except csv.Error as exc:
+                self.problems.append(Problem(None, None, None, "csv_huge_cell",
+                                             {"limit": MAX_CELL_CHARS, "error": str(exc)}))
+
+    def __enter__(self) -> LedgerStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _nothing:  # noqa: N801 - a context manager that does nothing
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def open_ledger(source: str | Path | RawLedger) -> LedgerStream:
+    """Open an .xlsx or .csv ledger to read it row by row (or stream a ledger already in
+    memory): headers bound to columns, file problems found, rows not yet read."""
+    if isinstance(source, RawLedger):
+        return LedgerStream(source.file_name, source.kind, source.sheets,
+                            list(source.problems), estimated_rows=source.total_rows)
+    path = Path(source)
     problems: list[Problem] = []
     suffix = path.suffix.lower()
     if not path.exists():
         problems.append(Problem(None, None, None, "file_not_found", {"path": str(path)}))
-        return RawLedger(path.name, suffix.lstrip("."), {}, problems)
+        return LedgerStream(path.name, suffix.lstrip("."), {}, problems)
     if suffix in (".xlsx", ".xlsm"):
-        sheets = read_xlsx(path, problems)
-        kind = "xlsx"
+        sheets, close, declared = _open_xlsx(path, problems)
+        stream = LedgerStream(path.name, "xlsx", sheets, problems, close=close,
+                              estimated_rows=declared)
         if sheets:
-            _refuse_formulas_without_values(path, sheets, problems)
+            stream.formulas = _formula_cells(path, sheets)
             _refuse_merged_ranges(path, sheets, problems)
-    elif suffix in (".csv", ".txt"):
-        sheets, kind = _read_csv_file(path, problems), "csv"
-    else:
-        problems.append(Problem(None, None, None, "unsupported_file", {"suffix": suffix}))
-        sheets, kind = {}, suffix.lstrip(".")
-    _refuse_huge_cells(sheets, problems)
-    return RawLedger(path.name, kind, sheets, problems)
+        return stream
+    if suffix in (".csv", ".txt"):
+        sheets, close = _open_csv(path, problems)
+        return LedgerStream(path.name, "csv", sheets, problems, close=close,
+                            estimated_rows=max(0, path.stat().st_size // 200))
+    problems.append(Problem(None, None, None, "unsupported_file", {"suffix": suffix}))
+    return LedgerStream(path.name, suffix.lstrip("."), {}, problems)
+
+
+def read_ledger(path: str | Path) -> RawLedger:
+    """Read an .xlsx or .csv ledger (cells as found, headers bound to columns), every
+    row in memory; :func:`open_ledger` streams it instead."""
+    with open_ledger(path) as stream:
+        for name, sheet in stream.sheets.items():
+            sheet.rows = list(stream.rows(name))
+    return RawLedger(stream.file_name, stream.kind, stream.sheets, stream.problems)
 
 
 def ledger_from_rows(file_name: str,

@@ -5,10 +5,10 @@ registry (a report for an unknown code) are made by the import service."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from mca_tui.config import Settings
 from mca_tui.domain.enums import (
@@ -48,7 +48,7 @@ from mca_tui.reports.ledger.columns import (
     Progress,
 )
 from mca_tui.reports.ledger.problems import Problem
-from mca_tui.reports.ledger.read import RawLedger, RawSheet
+from mca_tui.reports.ledger.read import LedgerStream, RawLedger, RawSheet, open_ledger
 
 T = TypeVar("T")
 
@@ -131,14 +131,18 @@ def _subdistrict_index(settings: Settings) -> dict[str, str]:
     return out
 
 
+_HEADERS = {name: {c.key: c.header for c in columns} for name, columns in SHEETS.items()}
+
+
 class _RowChecker:
     """Collects problems of one row; ``get`` converts a cell, noting its problem."""
 
     def __init__(self, parsed: ParsedLedger, sheet: RawSheet, row_no: int,
                  values: list[object]) -> None:
         self.parsed, self.sheet, self.row_no, self.values = parsed, sheet, row_no, values
-        self.ok = True
-        self.headers = {c.key: c.header for c in SHEETS[sheet.name]}
+        # a row refused when read (merged cells, a formula without value, too long)
+        self.ok = (sheet.name, row_no) not in parsed.bad_rows
+        self.headers = _HEADERS[sheet.name]
 
     def raw(self, key: str) -> object:
         value = self.sheet.cell(self.values, key)
@@ -173,12 +177,14 @@ def _has_value(v: object) -> bool:
     return v is not None and not (isinstance(v, str) and not v.strip())
 
 
-def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, settings: Settings, today: date,
-                   accept_legacy: bool, tick: Callable[[], None]) -> None:
+Rows = Iterable[tuple[int, list[object]]]
+
+
+def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, rows: Rows, settings: Settings,
+                   today: date, accept_legacy: bool) -> Iterator[OrgRow]:
     subdistricts = _subdistrict_index(settings)
     seen: dict[str, int] = {}
-    for row_no, values in sheet.rows:
-        tick()
+    for row_no, values in rows:
         c = _RowChecker(parsed, sheet, row_no, values)
         present = frozenset(k for k in sheet.keys if k and _has_value(c.raw(k)))
         uscc = c.get("uscc", parse_code, required=True)
@@ -273,7 +279,7 @@ def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, settings: Settings, to
             c.problem("bad_phone", "phone", value=phone_raw)
         if not (c.ok and uscc and name and org_type and established and status):
             continue
-        parsed.orgs.append(OrgRow(
+        yield OrgRow(
             row=row_no, uscc=uscc, name=name, org_type=org_type,
             established_on=established, status=status,
             uscc_override_reason=override, deregistered_on=dereg, revoked_on=revoked,
@@ -282,14 +288,13 @@ def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, settings: Settings, to
             domicile=domicile or "", subdistrict_code=sub_code,
             supervisory_unit=supervisory or "", funds_fen=funds, business_scope=scope or "",
             phone=phone, present=present,
-        ))
+        )
 
 
-def _validate_reports(parsed: ParsedLedger, sheet: RawSheet, today: date,
-                      tick: Callable[[], None]) -> None:
+def _validate_reports(parsed: ParsedLedger, sheet: RawSheet, rows: Rows,
+                      today: date) -> Iterator[ReportRow]:
     seen: dict[tuple[str, int], int] = {}
-    for row_no, values in sheet.rows:
-        tick()
+    for row_no, values in rows:
         c = _RowChecker(parsed, sheet, row_no, values)
         uscc = c.get("uscc", parse_code, required=True)
         year = c.get("report_year", parse_year, required=True)
@@ -310,14 +315,13 @@ def _validate_reports(parsed: ParsedLedger, sheet: RawSheet, today: date,
                 seen[(uscc, year)] = row_no
         if not (c.ok and uscc and year):
             continue
-        parsed.reports.append(ReportRow(row_no, uscc, year, submitted, conclusion))
+        yield ReportRow(row_no, uscc, year, submitted, conclusion)
 
 
-def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
-                          tick: Callable[[], None]) -> None:
+def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, rows: Rows,
+                          today: date) -> Iterator[SupervisionRow]:
     seen: dict[tuple[str, date, SupervisionKind, str], int] = {}
-    for row_no, values in sheet.rows:
-        tick()
+    for row_no, values in rows:
         c = _RowChecker(parsed, sheet, row_no, values)
         uscc = c.get("uscc", parse_code, required=True)
         when = c.get("record_date", parse_date, required=True)
@@ -340,8 +344,56 @@ def _validate_supervision(parsed: ParsedLedger, sheet: RawSheet, today: date,
             c.problem("duplicate_record", None, "warning", first=seen[same])
             continue
         seen[same] = row_no
-        parsed.supervision.append(SupervisionRow(row_no, uscc, when, kind, description,
-                                                 due_on, completed_on))
+        yield SupervisionRow(row_no, uscc, when, kind, description, due_on, completed_on)
+
+
+LedgerRow = OrgRow | ReportRow | SupervisionRow
+
+
+def validate_stream(parsed: ParsedLedger, stream: LedgerStream, settings: Settings, *,
+                    today: date, accept_legacy_codes: bool = False,
+                    progress: Progress | None = None) -> Iterator[tuple[str, LedgerRow]]:
+    """Read and check the stream's rows one by one, sheet by sheet (organizations, then
+    reports, then supervision records): yields ``(sheet, typed row)`` for each row that
+    passed, and adds every problem (the file's, a row's as read, a row's checks) to
+    ``parsed`` as it is found. Nothing but the keys that find duplicates is kept, so the
+    memory stays flat; ``parsed.total_rows`` is the number of rows read."""
+    drained = 0
+
+    def drain() -> None:
+        nonlocal drained
+        for p in stream.problems[drained:]:
+            parsed.add(p)
+        drained = len(stream.problems)
+
+    drain()
+    total = stream.estimated_rows
+
+    def rows(name: str) -> Iterator[tuple[int, list[object]]]:
+        for row in stream.rows(name):
+            drain()
+            parsed.total_rows += 1
+            done = parsed.total_rows
+            if progress and (done % 1000 == 0 or done == total):
+                progress("validate", done, max(total, done))
+            yield row
+        drain()
+
+    sheets = stream.sheets
+    if SHEET_ORGS in sheets:
+        for org in _validate_orgs(parsed, sheets[SHEET_ORGS], rows(SHEET_ORGS), settings,
+                                  today, accept_legacy_codes):
+            yield SHEET_ORGS, org
+    if SHEET_REPORTS in sheets:
+        for report in _validate_reports(parsed, sheets[SHEET_REPORTS], rows(SHEET_REPORTS),
+                                        today):
+            yield SHEET_REPORTS, report
+    if SHEET_SUPERVISION in sheets:
+        for record in _validate_supervision(parsed, sheets[SHEET_SUPERVISION],
+                                            rows(SHEET_SUPERVISION), today):
+            yield SHEET_SUPERVISION, record
+    if progress and parsed.total_rows and parsed.total_rows % 1000:
+        progress("validate", parsed.total_rows, parsed.total_rows)
 
 
 def validate(raw: RawLedger, settings: Settings, *, today: date,
@@ -349,24 +401,12 @@ def validate(raw: RawLedger, settings: Settings, *, today: date,
              ) -> ParsedLedger:
     """Check every row of every sheet; return the typed rows that passed and every
     problem. Cross-checks that need the registry (a report for an unknown code) are
-    made by the import service."""
-    parsed = ParsedLedger(raw.file_name, total_rows=raw.total_rows)
-    for p in raw.problems:
-        parsed.add(p)
-    done = 0
-    total = raw.total_rows
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress and (done % 1000 == 0 or done == total):
-            progress("validate", done, total)
-
-    if SHEET_ORGS in raw.sheets:
-        _validate_orgs(parsed, raw.sheets[SHEET_ORGS], settings, today, accept_legacy_codes,
-                       tick)
-    if SHEET_REPORTS in raw.sheets:
-        _validate_reports(parsed, raw.sheets[SHEET_REPORTS], today, tick)
-    if SHEET_SUPERVISION in raw.sheets:
-        _validate_supervision(parsed, raw.sheets[SHEET_SUPERVISION], today, tick)
+    made by the import service. (:func:`validate_stream` checks a file row by row.)"""
+    parsed = ParsedLedger(raw.file_name)
+    lists: dict[str, list[Any]] = {SHEET_ORGS: parsed.orgs, SHEET_REPORTS: parsed.reports,
+                                   SHEET_SUPERVISION: parsed.supervision}
+    for sheet, row in validate_stream(parsed, open_ledger(raw), settings, today=today,
+                                      accept_legacy_codes=accept_legacy_codes,
+                                      progress=progress):
+        lists[sheet].append(row)
     return parsed
