@@ -2,10 +2,12 @@
 
 ``import_ledger(ctx, path_or_raw, dry_run=..., skip_bad_rows=..., accept_legacy_codes=...)``
 
-1. reads the file (``reports.ledger.read_ledger``) and validates every row, then checks
-   the rows against the registry (a report or supervision record must name an
-   organization of the file or of the registry); nothing is written before all rows
-   are checked;
+1. reads the file row by row (``reports.ledger.open_ledger``: a workbook in read-only
+   mode, never held in memory) and validates each row as it is read
+   (``validate_stream``); every ``WRITE_CHUNK`` valid rows are checked against the
+   registry (a report or supervision record must name an organization of the file or of
+   the registry) and planned, and the rows to create or change are kept in a temporary
+   spool; nothing is written before all rows are checked;
 2. plans: organizations are matched by USCC, annual reports by (organization, report
    year), supervision records by (organization, date, kind, description); each row is
    to be created, changed or skipped (unchanged). An empty cell never erases a value
@@ -13,13 +15,16 @@
 3. unless ``dry_run``, or errors without ``skip_bad_rows``, writes in
    ``ctx.unit("ledger.import")``: one ``ImportBatch`` row, the records (each carrying
    ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event. A file of
-   up to ``WRITE_CHUNK`` rows is one unit; a longer one is written in consecutive units
-   of at most ``WRITE_CHUNK`` rows (grouped by organization, each organization's row
-   before its reports and records), each re-planned under the write
+   up to ``WRITE_CHUNK`` rows to write is one unit; a longer one is written in
+   consecutive units of at most ``WRITE_CHUNK`` rows (in sheet order: organizations,
+   then reports, then supervision records, so an organization is always written before
+   or with its reports), each taken from the spool and re-planned under the write
    lock and recorded by its own event of the same batch (``part`` k of ``parts``), with
    a pause between them, so that other clerks' writes get in within seconds instead of
    waiting minutes for the whole file (issue 13). An import stopped half-way leaves whole
-   parts; importing the file again writes only what is missing (idempotence).
+   parts; importing the file again writes only what is missing (idempotence). Memory
+   holds one part's rows, the problems, the planned changes and the keys that find
+   duplicates and organizations, whatever the size of the file.
    Within a part, new rows take the bulk path (``services.ledger.bulk``): client-side
    ids, Core inserts with ``executemany`` through ``Unit.insert_rows`` (one change row
    per row, so the audit trail is the same as the ORM's), pinyin computed once per
@@ -51,8 +56,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -157,11 +164,6 @@ class _Plan:
         c = self.counts.setdefault(sheet, {"create": 0, "change": 0, "skip": 0, "reject": 0})
         c[what] += n
 
-    @property
-    def empty(self) -> bool:
-        return not (self.org_create or self.org_change or self.report_create
-                    or self.report_change or self.record_create or self.record_change)
-
 
 # --------------------------------------------------------------------------- helpers
 
@@ -223,9 +225,12 @@ def _rep_ids(session: Session, person_ids: list[str | None]) -> dict[str, str | 
 # --------------------------------------------------------------------------- planning
 
 
-def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan:
+def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str,
+          file_orgs: dict[str, date] | None = None) -> _Plan:
     """Match every valid row against the registry. Adds row errors to ``parsed`` for
-    rows that name an unknown organization or contradict it."""
+    rows that name an unknown organization or contradict it. ``file_orgs`` holds the
+    established dates of the file's organization rows seen so far (a streamed file is
+    planned a chunk at a time): a report may name an organization of another chunk."""
     plan = _Plan()
     usccs = ([r.uscc for r in parsed.orgs] + [r.uscc for r in parsed.reports]
              + [r.uscc for r in parsed.supervision])
@@ -233,6 +238,10 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
     reps = _rep_ids(session, [o.legal_rep_person_id for o in existing.values()])
     # Established dates known after the import (file rows win over the registry).
     established: dict[str, date | None] = {u: o.established_on for u, o in existing.items()}
+    if file_orgs:
+        for u in usccs:
+            if u in file_orgs:
+                established[u] = file_orgs[u]
     org_ids: dict[str, str] = {u: o.id for u, o in existing.items()}
 
     for row in parsed.orgs:
@@ -338,16 +347,6 @@ def _plan(session: Session, parsed: L.ParsedLedger, settings_mode: str) -> _Plan
     return plan
 
 
-def _drop_bad(parsed: L.ParsedLedger) -> None:
-    """Remove rows with errors (found by the plan) and rows whose organization row was
-    rejected, so that a --skip-bad-rows import writes only rows that are sound."""
-    bad = parsed.bad_rows
-    parsed.orgs = [r for r in parsed.orgs if (L.SHEET_ORGS, r.row) not in bad]
-    parsed.reports = [r for r in parsed.reports if (L.SHEET_REPORTS, r.row) not in bad]
-    parsed.supervision = [r for r in parsed.supervision
-                          if (L.SHEET_SUPERVISION, r.row) not in bad]
-
-
 def _count_rejects(plan: _Plan, parsed: L.ParsedLedger) -> None:
     for sheet, _row in parsed.bad_rows:
         plan.count(sheet, "reject")
@@ -390,11 +389,6 @@ def _apply_changes(s: Session, model: type[_Changed],
         # where it came from; what changed is in the audit event's change rows
         out[row_id] = {"organization_id": row.organization_id, "row": r.row}
     return out
-
-
-def _plan_size(plan: _Plan) -> int:
-    return (len(plan.org_create) + len(plan.org_change) + len(plan.report_create)
-            + len(plan.report_change) + len(plan.record_create) + len(plan.record_change))
 
 
 def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, batch: ImportBatch,
@@ -460,61 +454,177 @@ def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
     ctx.permit("ledger.check" if dry_run else ACTION)
 
 
+class _Spool:
+    """The rows to write, kept in a temporary file (pickled a part at a time) between
+    the check of the whole file and the writing, so that memory stays flat whatever the
+    size of the file. The file is unlinked when created (it holds ID numbers) and
+    closed at the end."""
+
+    def __init__(self) -> None:
+        self.file: Any = None
+        self.parts = 0
+
+    def add(self, part: list[tuple[str, Any]]) -> None:
+        if not part:
+            return
+        if self.file is None:
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        pickle.dump(part, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.parts += 1
+
+    def __iter__(self) -> Iterator[list[tuple[str, Any]]]:
+        if self.file is None:
+            return
+        self.file.seek(0)
+        for _ in range(self.parts):
+            yield pickle.load(self.file)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _ledger_of(file_name: str, rows: list[tuple[str, Any]]) -> L.ParsedLedger:
+    part = L.ParsedLedger(file_name)
+    for sheet, row in rows:
+        _SHEET_LIST[sheet](part).append(row)
+    return part
+
+
+_SHEET_LIST: dict[str, Callable[[L.ParsedLedger], list[Any]]] = {
+    L.SHEET_ORGS: lambda p: p.orgs, L.SHEET_REPORTS: lambda p: p.reports,
+    L.SHEET_SUPERVISION: lambda p: p.supervision}
+
+
+def _merge(plan: _Plan, part: _Plan) -> None:
+    for sheet, c in part.counts.items():
+        for what, n in c.items():
+            plan.count(sheet, what, n)
+    plan.changes += part.changes
+
+
 def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                   dry_run: bool = False, skip_bad_rows: bool = False,
                   accept_legacy_codes: bool = False,
                   progress: L.Progress | None = None) -> ImportResult:
     """Validate, plan and (unless dry run or blocked by errors) write a ledger in one
-    audited operation. See the module docstring."""
+    audited operation. See the module docstring.
+
+    The file is read twice at most, never held in memory: the check streams it row by
+    row (``reports.ledger.open_ledger``/``validate_stream``), planning every
+    ``WRITE_CHUNK`` rows against the registry and keeping the rows to create or change
+    in a temporary spool; the writing then takes the spool a part at a time. Only the
+    problems, the planned changes and the keys that find duplicates and organizations
+    stay in memory. (A --skip-bad-rows import reads the file again for the rejected
+    rows.)"""
     _check_roles(ctx, dry_run)
     path = None if isinstance(source, L.RawLedger) else Path(source)
     if progress:
         progress("read", 0, 0)
-    raw = source if isinstance(source, L.RawLedger) else L.read_ledger(Path(source))
-    parsed = L.validate(raw, ctx.settings, today=ctx.today(),
-                        accept_legacy_codes=accept_legacy_codes, progress=progress)
     mode = ctx.settings.legal.annual_report_mode
-    with ctx.db.read() as s:
-        plan = _plan(s, parsed, mode)
-    if parsed.bad_rows and skip_bad_rows and not parsed.file_errors:
-        # Re-plan without the bad rows: dependants of a rejected organization row are
-        # rejected in turn (their organization is then unknown).
-        while True:
-            before = len(parsed.bad_rows)
-            _drop_bad(parsed)
-            with ctx.db.read() as s:
-                plan = _plan(s, parsed, mode)
-            if len(parsed.bad_rows) == before:
-                break
-    _count_rejects(plan, parsed)
-    problems = tuple(parsed.problems)
+    plan = _Plan()  # the whole file's counts and changes (rows are in the spool)
+    spool = _Spool()
+    try:
+        with L.open_ledger(source) as stream:
+            file_name = stream.file_name
+            parsed = L.ParsedLedger(file_name)  # problems and refused rows only
+            file_orgs: dict[str, date] = {}
+            chunk: list[tuple[str, Any]] = []
 
-    blocked = bool(parsed.file_errors) or (bool(parsed.errors) and not skip_bad_rows)
+            def check(rows: list[tuple[str, Any]]) -> None:
+                part = _ledger_of(file_name, rows)
+                with ctx.db.read() as s:
+                    part_plan = _plan(s, part, mode, file_orgs)
+                for p in part.problems:  # organizations unknown or established later
+                    parsed.add(p)
+                _merge(plan, part_plan)
+                if dry_run or parsed.file_errors or (parsed.errors and not skip_bad_rows):
+                    return  # nothing will be written: no need to keep rows
+                planned = {id(r) for r in (
+                    *part_plan.org_create, *(c[0] for c in part_plan.org_change),
+                    *part_plan.report_create, *(c[0] for c in part_plan.report_change),
+                    *part_plan.record_create, *(c[0] for c in part_plan.record_change))}
+                spool.add([(sheet, r) for sheet, r in rows if id(r) in planned])
 
-    def result(written: bool, batch_id: str | None = None,
-               rejected: Path | None = None) -> ImportResult:
-        return ImportResult(raw.file_name, dry_run, written, batch_id, plan.counts, problems,
-                            tuple(plan.changes), str(rejected) if rejected else None,
-                            parsed.total_rows, blocked and not dry_run)
+            for sheet, row in L.validate_stream(parsed, stream, ctx.settings,
+                                                today=ctx.today(),
+                                                accept_legacy_codes=accept_legacy_codes,
+                                                progress=progress):
+                if isinstance(row, L.OrgRow):
+                    file_orgs[row.uscc] = row.established_on
+                chunk.append((sheet, row))
+                if len(chunk) >= WRITE_CHUNK:
+                    check(chunk)
+                    chunk = []
+            check(chunk)
+            del chunk
+        _count_rejects(plan, parsed)
+        problems = tuple(parsed.problems)
+        blocked = bool(parsed.file_errors) or (bool(parsed.errors) and not skip_bad_rows)
 
-    if dry_run or blocked:
-        return result(False)
-    rejected_path = None
-    if parsed.bad_rows and path is not None:
-        try:
-            rejected_path = L.write_rejected(raw, parsed.bad_rows, path)
-        except OSError as exc:  # e.g. --skip-bad-rows on a read-only folder: nothing written
-            raise RejectedRowsNotWritable(folder=str(path.parent), error=exc.strerror or
-                                          type(exc).__name__) from exc
-    if not isinstance(source, L.RawLedger):
-        raw.sheets.clear()  # the cells as read are no longer needed (memory of a big file)
-    if plan.empty:
-        return result(False, rejected=rejected_path)
-    sha = _file_sha256(path)
+        def result(written: bool, batch_id: str | None = None,
+                   rejected: Path | None = None) -> ImportResult:
+            return ImportResult(file_name, dry_run, written, batch_id, plan.counts, problems,
+                                tuple(plan.changes), str(rejected) if rejected else None,
+                                parsed.total_rows, blocked and not dry_run)
+
+        if dry_run or blocked:
+            return result(False)
+        rejected_path = None
+        if parsed.bad_rows and path is not None:
+            try:
+                rejected_path = _write_rejected(path, parsed.bad_rows)
+            except OSError as exc:  # e.g. --skip-bad-rows on a read-only folder: nothing
+                raise RejectedRowsNotWritable(folder=str(path.parent),
+                                              error=exc.strerror or type(exc).__name__
+                                              ) from exc
+        if not _to_write(plan):
+            return result(False, rejected=rejected_path)
+        batch_id = _write(ctx, spool, plan, file_name, _file_sha256(path), mode,
+                          skip_bad_rows=skip_bad_rows, accept_legacy_codes=accept_legacy_codes,
+                          warnings=sum(1 for p in problems if not p.is_error),
+                          rejected_path=rejected_path, progress=progress)
+    finally:
+        spool.close()
+    if _creates(plan) >= BULK_ROWS:
+        # the planner's statistics describe the registry before the import (issue 12)
+        from mca_tui.storage.maintenance import refresh_statistics
+
+        refresh_statistics(ctx.db, ("organization", "annual_report", "supervision_record",
+                                    "dormancy_summary", "audit_change", "audit_subject"))
+    return result(True, batch_id, rejected_path)
+
+
+def _creates(plan: _Plan) -> int:
+    return sum(c.get("create", 0) for c in plan.counts.values())
+
+
+def _to_write(plan: _Plan) -> int:
+    """The rows a (file-wide) plan creates or changes."""
+    return sum(c.get("create", 0) + c.get("change", 0) for c in plan.counts.values())
+
+
+def _write_rejected(path: Path, bad_rows: dict[tuple[str, int], list[L.Problem]]) -> Path | None:
+    """The rejected rows beside the file (``reports.ledger.write_rejected``), read again
+    from the file: only they are kept."""
+    with L.open_ledger(path) as again:
+        for name, sheet in again.sheets.items():
+            sheet.rows = [(n, values) for n, values in again.rows(name)
+                          if (name, n) in bad_rows]
+            sheet.source = None
+        raw = L.RawLedger(again.file_name, again.kind, again.sheets, [])
+    return L.write_rejected(raw, bad_rows, path)
+
+
+def _write(ctx: ServiceContext, spool: _Spool, plan: _Plan, file_name: str, sha: str,
+           mode: str, *, skip_bad_rows: bool, accept_legacy_codes: bool, warnings: int,
+           rejected_path: Path | None, progress: L.Progress | None) -> str:
+    """Write the spooled rows, a part (at most WRITE_CHUNK rows) per unit, each re-planned
+    under the write lock; returns the batch id."""
     batch_id = new_id()
-    parts = _parts(parsed)
+    parts = spool.parts
     details: dict[str, Any] = {"changed": {}, "report_changes": {}, "record_changes": {}}
-    total, done = _plan_size(plan), 0
+    total, done = _to_write(plan), 0
 
     def step(n: int) -> None:
         nonlocal done
@@ -525,12 +635,16 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
     from mca_tui.storage.sqlite import busy_marker
 
     with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
-        for k, part in enumerate(parts, start=1):
+        for k, rows in enumerate(spool, start=1):
             if k > 1:
                 time.sleep(CHUNK_PAUSE_S)  # let writers waiting for the lock in
+            part = _ledger_of(file_name, rows)
+            del rows
             with ctx.unit(ACTION, subject=Subject("import_batch", batch_id)) as unit:
                 s = unit.session
-                part_plan = _plan(s, part, mode)  # again, under the write lock
+                # again, under the write lock (the file's organizations of earlier parts
+                # are on record now)
+                part_plan = _plan(s, part, mode)
                 if part.errors and not skip_bad_rows:
                     raise ValidationFailed([
                         FieldProblem(p.where(), f"ledger.problem.{p.key}", p.params)
@@ -538,7 +652,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                 batch = s.get(ImportBatch, batch_id)
                 if batch is None:
                     batch = ImportBatch(id=batch_id, office_id=ctx.actor.office_id,
-                                        file_name=raw.file_name, file_sha256=sha,
+                                        file_name=file_name, file_sha256=sha,
                                         actor_name=ctx.actor.name)
                     s.add(batch)
                     s.flush()
@@ -546,56 +660,26 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                 for key, value in written.items():
                     details[key].update(value)
                 summary = {
-                    "file_name": raw.file_name, "file_sha256": sha, "counts": plan.counts,
+                    "file_name": file_name, "file_sha256": sha, "counts": plan.counts,
                     "options": {"skip_bad_rows": skip_bad_rows,
                                 "accept_legacy_codes": accept_legacy_codes},
-                    "warnings": sum(1 for p in problems if not p.is_error),
+                    "warnings": warnings,
                     "rejected_file": str(rejected_path) if rejected_path else None,
-                    **({"parts": len(parts)} if len(parts) > 1 else {}),
+                    **({"parts": parts} if parts > 1 else {}),
                     **details,
                 }
                 batch = s.get(ImportBatch, batch.id) or batch
                 batch.summary_json = to_json(summary)
                 s.add(batch)
                 headline: dict[str, Any] = {
-                    "file_name": raw.file_name, "file_sha256": sha, "counts": plan.counts,
+                    "file_name": file_name, "file_sha256": sha, "counts": plan.counts,
                     "changed_organization_ids": sorted(written["changed"]),
                 }
-                if len(parts) > 1:
-                    headline.update(part=k, parts=len(parts), part_counts=part_plan.counts)
+                if parts > 1:
+                    headline.update(part=k, parts=parts, part_counts=part_plan.counts)
                 unit.record("import_batch", batch.id, None, headline)
             pinyin.clear_name_caches()  # every name of the part is written (bounded memory)
-    if len(plan.org_create) + len(plan.report_create) + len(plan.record_create) >= BULK_ROWS:
-        # the planner's statistics describe the registry before the import (issue 12)
-        from mca_tui.storage.maintenance import refresh_statistics
-
-        refresh_statistics(ctx.db, ("organization", "annual_report", "supervision_record",
-                                    "dormancy_summary", "audit_change", "audit_subject"))
-    return result(True, batch_id, rejected_path)
-
-
-def _parts(parsed: L.ParsedLedger) -> list[L.ParsedLedger]:
-    """The valid rows in write order, cut into ledgers of at most WRITE_CHUNK rows; one
-    ledger when the file is small. Rows are grouped by organization (its row, then its
-    reports, then its supervision records; organizations of the file in file order,
-    then those already on record), so that an organization's dormancy summary is
-    refreshed by one part rather than by one part per sheet, and an organization is
-    always written before (or with) its reports."""
-    groups: dict[str, list[tuple[str, Any]]] = {}
-    for kind, sheet in (("orgs", parsed.orgs), ("reports", parsed.reports),
-                        ("supervision", parsed.supervision)):
-        for r in cast(list[Any], sheet):
-            groups.setdefault(r.uscc, []).append((kind, r))
-    rows: list[tuple[str, Any]] = [row for group in groups.values() for row in group]
-    if len(rows) <= WRITE_CHUNK:
-        return [parsed]
-    out = []
-    for i in range(0, len(rows), WRITE_CHUNK):
-        part = L.ParsedLedger(parsed.file_name, total_rows=parsed.total_rows)
-        for kind, row in rows[i:i + WRITE_CHUNK]:
-            getattr(part, kind).append(row)
-        out.append(part)
-    return out
+    return batch_id
 
 
 # --------------------------------------------------------------------------- timeline

@@ -3,7 +3,8 @@ and written. One module per concern:
 
 - ``columns``: sheets, column headers and kinds, value vocabularies (file format);
 - ``problems``: a problem of the file (sheet, row, column, what) and the report of them;
-- ``read``: a file (.xlsx or .csv) into cells as found (``RawLedger``);
+- ``read``: a file (.xlsx or .csv) into cells as found (``RawLedger``), or
+  streamed row by row (``open_ledger``);
 - ``cells``: reading one cell (text, date, year, code, enumerated word);
 - ``validate``: checking every row into typed rows (``ParsedLedger``);
 - ``write``: .xlsx and .csv writing (widths, frozen header, filter, cell types);
@@ -63,10 +64,12 @@ from mca_tui.reports.ledger.columns import (
 )
 from mca_tui.reports.ledger.problems import Problem, report_lines
 from mca_tui.reports.ledger.read import (
+    LedgerStream,
     RawLedger,
     RawSheet,
     guess_csv_sheet,
     ledger_from_rows,
+    open_ledger,
     read_csv_text,
     read_ledger,
     read_xlsx,
@@ -79,6 +82,7 @@ from mca_tui.reports.ledger.validate import (
     ReportRow,
     SupervisionRow,
     validate,
+    validate_stream,
 )
 from mca_tui.reports.ledger.write import (
     column_widths,
@@ -95,12 +99,14 @@ __all__ = [
     "ORG_TYPE_ALIASES", "ORG_TYPE_WORD", "PROBLEM_COLUMN", "REVOCATION_KINDS",
     "REVOCATION_WORD", "ROW_COLUMN", "SHEETS", "SHEET_NOTES", "SHEET_ORGS", "SHEET_REPORTS",
     "SHEET_SUPERVISION", "STATUSES", "STATUS_ALIASES", "STATUS_WORD", "SUPERVISION_KINDS",
-    "SUPERVISION_WORD", "TEXT", "CellError", "Column", "OrgRow", "ParsedLedger", "Problem",
+    "SUPERVISION_WORD", "TEXT", "CellError", "Column", "LedgerStream", "OrgRow",
+    "ParsedLedger", "Problem",
     "Progress", "RawLedger", "RawSheet", "ReportRow", "SupervisionRow", "cell_text", "choice",
     "choices", "column_widths", "display_width", "excel_number_text", "guess_csv_sheet",
     "headers", "is_formula_like", "ledger_from_rows", "neutralise", "normalize_header",
-    "number_formats",
+    "number_formats", "open_ledger",
     "parse_code", "parse_date", "parse_year", "read_csv_text", "read_ledger", "read_xlsx",
     "report_lines", "sheet_name_for", "template_notes", "unneutralise", "validate",
+    "validate_stream",
     "write_csv", "write_rejected", "write_template", "write_workbook",
 ]
