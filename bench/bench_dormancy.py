@@ -5,7 +5,9 @@ generated registry (a COPY: opening migrates it to head): e.g. a copy of
 ``bench/out/registry-100k-v3.db`` in a scratch directory, never the file in ``bench/out``.
 
 ``python bench/bench_dormancy.py [N]`` (default 1000000) builds N organizations and their rows of the per-organization summary
-(``dormancy_summary``) in a temporary SQLite file with raw ``executemany`` (about 3 % dormant: a ``watch_from`` in the
+(``dormancy_summary``), with the organizations and their annual reports (a row assessed
+again reads its report years by key), in a temporary SQLite file with raw
+``executemany`` (about 3 % dormant: a ``watch_from`` in the
 past and two missing report years; the others a ``watch_from`` at a future report
 deadline or NULL for deregistered / revoked ones), as the services keep it. Then prints
 the time of what the screens and the command ask (``services.dormancy``):
@@ -14,12 +16,12 @@ the time of what the screens and the command ask (``services.dormancy``):
 - the list's first page of 200 (``candidates(limit=200)``: index range, decode, assess);
 - the whole list (``candidates``: every candidate assessed, ``mca-tui dormant --json``).
 
-No annual-report table is read. Not a test: it prints figures.
+The list reads no annual report (a row whose stored assessment ran out reads its report
+years by key). Not a test: it prints figures.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 import statistics
@@ -52,9 +54,8 @@ def _rows(n: int, rng: random.Random):  # noqa: ANN202 - generator of tuples
         elif kind < DORMANT_SHARE + 0.05:
             status, watch = "deregistered", None
         yield (f"o{i:011d}", "social_group", registered.isoformat(), status, "",
-               f"组织{i}", json.dumps(reports, separators=(",", ":")), None, None, "[]", None,
-               None, None, None, None, watch.isoformat() if watch else None,
-               AS_OF.isoformat())
+               f"组织{i}", None, None, "[]", None, None, None, None, None,
+               watch.isoformat() if watch else None, AS_OF.isoformat()), reports
 
 
 def build(path: Path, n: int) -> None:
@@ -65,13 +66,32 @@ def build(path: Path, n: int) -> None:
     conn.execute("PRAGMA synchronous=OFF")
     rng = random.Random(20260630)
     started = time.perf_counter()
-    conn.executemany(
-        "INSERT INTO dormancy_summary (organization_id, org_type, registered_on, status, uscc,"
-        " name, reports_json, reports_since_year, first_activity_on, contacts_json,"
-        " certificate_valid_until, abnormal_listed_on, open_case_filed_on,"
-        " liquidation_started_on, delay_until, watch_from, computed_on)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _rows(n, rng))
-    # the organizations themselves (the list reads each candidate's live status by key)
+    summaries: list[tuple[object, ...]] = []
+    reports: list[tuple[object, ...]] = []
+
+    def flush() -> None:
+        conn.executemany(
+            "INSERT INTO dormancy_summary (organization_id, org_type, registered_on, status,"
+            " uscc, name, reports_since_year, first_activity_on, contacts_json,"
+            " certificate_valid_until, abnormal_listed_on, open_case_filed_on,"
+            " liquidation_started_on, delay_until, watch_from, computed_on)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", summaries)
+        # their annual reports (a row assessed again reads them by key)
+        conn.executemany(
+            "INSERT INTO annual_report (id, office_id, organization_id, report_year, mode,"
+            " submitted_on, supervisory_opinion, conclusion, concluded_on, note)"
+            " VALUES (?, 'bench', ?, ?, 'report', ?, '', ?, ?, '')", reports)
+        summaries.clear()
+        reports.clear()
+
+    for row, years in _rows(n, rng):
+        summaries.append(row)
+        reports.extend((f"r{row[0]}-{y}", row[0], y, submitted, verdict, concluded)
+                       for y, verdict, submitted, concluded in years)
+        if len(summaries) >= 20_000:
+            flush()
+    flush()
+    # the organizations themselves
     conn.executemany(
         "INSERT INTO organization (id, office_id, org_type, name, name_sort_key, domicile,"
         " purpose, business_scope, activity_area, supervisory_unit, is_charity,"

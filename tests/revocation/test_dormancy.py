@@ -337,3 +337,37 @@ def test_a_late_first_activity_recorded_by_a_service_is_kept_and_shown(ctx, make
     # the 2023 report (accepted, counted on 31 Dec 2023) is earlier than the evaluation
     assert z2["evidence"]["first_activity_on"] == "2023-12-31"
     assert "no_activity_first_year" not in _signals(ctx, org, "2026-01-01")[0]
+
+
+def test_a_row_assessed_again_reads_its_report_years_by_key(ctx, db):
+    """The summary row does not store the report years (revision 0021_compact_storage):
+    a row whose stored assessment ran out is assessed from its row and its report years,
+    read from annual_report by key (no scan); a row inside its window reads nothing else."""
+    from sqlalchemy import event
+
+    day = D("2025-06-10")
+    z1 = add_org(at(ctx, day), "连续未报协会", reports=good_years(2016, 2022))
+    seen: list[tuple[str, object]] = []
+
+    def spy(conn, cursor, statement, parameters, *args):  # noqa: ANN001
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        [fresh] = dormancy.candidates(ctx, day)
+        assert not [q for q, _ in seen if "annual_report" in q]
+        [stale] = dormancy.candidates(ctx, D("2026-07-01"))  # the row's window has ended
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    assert fresh.name == stale.name == "连续未报协会"
+    assert fresh.assessment.signals[0].evidence["years"] == [2023, 2024]
+    assert stale.assessment.signals[0].evidence["years"] == [2023, 2024, 2025]
+    other = [(q, p) for q, p in seen if "FROM annual_report" in q]
+    assert other  # the stale row's report years
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.read() as s:
+        for statement, parameters in other:
+            plan = " | ".join(str(r[-1]) for r in s.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).fetchall())
+            assert "SCAN" not in plan, (statement, plan)

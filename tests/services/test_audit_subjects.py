@@ -442,6 +442,25 @@ def test_timeline_queries_search_by_index_without_scans_or_sorts(env, db):
     raw.close()
 
 
+@pytest.mark.sqlite_only
+def test_subject_index_is_its_own_key_without_rowid(env, db):
+    """audit_subject is a WITHOUT ROWID table on SQLite (revision 0021_compact_storage):
+    its rows are its primary key, stored once; the timeline searches that key."""
+    org_id = _established(env)
+    raw = sqlite3.connect(db.path)
+    sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_subject'").fetchone()[0]
+    assert "WITHOUT ROWID" in sql.upper()
+    # no separate key index (a rowid table has sqlite_autoindex_audit_subject_1 beside it)
+    assert raw.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'audit_subject' "
+                       "AND type = 'index'").fetchall() == []
+    sql, params = _compiled(audit.events_about_query("organization", org_id))
+    plan = " | ".join(row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    raw.close()
+    assert "SEARCH audit_subject USING PRIMARY KEY (entity=? AND entity_id=?)" in plan, plan
+    with db.read() as s:
+        assert audit.events_about(s, "organization", org_id)
+
+
 def test_import_history_reads_the_chain_not_the_summary(env, db):
     first = import_ledger(env.ctx, ledger([org(1)]))
     second = import_ledger(env.ctx, ledger([org(1, 住所="厦门市海沧区沧林路8号")]))

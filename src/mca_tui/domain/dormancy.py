@@ -40,10 +40,11 @@ revoked, or not registered yet.
 Storage plan — one summary row per organization, one indexed scan for the list.
 :class:`DormancySummary` is exactly what a service keeps per organization (a table
 ``dormancy_summary`` keyed by ``organization_id``): scalar columns for the dates and the
-status, and two small JSON texts (:func:`encode` / :func:`decode`) for the recent report
-years (the trailing run needs no more than the last few: keep five or so and set
-``reports_since_year``, before which years are unknown, never "missing") and the contact
-attempts. Every
+status, and a small JSON text for the contact attempts (:func:`encode` / :func:`decode`).
+The report years are not stored in the row (they are the organization's own rows: the
+service reads them by key when a row is assessed again); a summary may hold only the
+recent report years and set ``reports_since_year``, before which years are unknown, never
+"missing". Every
 service that changes one of the inputs (an annual report filed or concluded, a letter or a
 field check recorded, a listing, a case opened or closed, liquidation, a delay, a status
 change, a first activity) rewrites that organization's row in the same transaction,
@@ -654,8 +655,9 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def encode(s: DormancySummary) -> dict[str, object]:
-    """The summary as the columns of its row: scalars as they are, reports and contacts
-    as compact JSON texts. ``watch_from`` is added by the service (it needs the calendar)."""
+    """The summary as the columns of its row: scalars as they are, the contacts as a
+    compact JSON text. The report years are not a column of the row (the organization's
+    own rows hold them: :func:`decode` takes them back as an argument). ``watch_from`` is added by the service (it needs the calendar)."""
     return {
         "organization_id": s.organization_id,
         "org_type": s.org_type.value,
@@ -663,10 +665,6 @@ def encode(s: DormancySummary) -> dict[str, object]:
         "status": s.status.value,
         "uscc": s.uscc,
         "name": s.name,
-        "reports_json": json.dumps(
-            [[r.year, r.conclusion.value if r.conclusion else None,
-              _iso(r.submitted_on), _iso(r.concluded_on)] for r in s.reports],
-            ensure_ascii=False, separators=(",", ":")),
         "reports_since_year": s.reports_since_year,
         "first_activity_on": s.first_activity_on,
         "contacts_json": json.dumps(
@@ -681,12 +679,16 @@ def encode(s: DormancySummary) -> dict[str, object]:
     }
 
 
-def decode(row: Mapping[str, object]) -> DormancySummary:
-    """The inverse of :func:`encode` (extra keys such as ``watch_from`` are ignored)."""
-    reports = tuple(
-        ReportYear(y, ReportConclusion(c) if c else None, _date(sub), _date(con))
-        for y, c, sub, con in json.loads(str(row.get("reports_json") or "[]"))
-    )
+def decode(row: Mapping[str, object],
+           reports: tuple[ReportYear, ...] | None = None) -> DormancySummary:
+    """The inverse of :func:`encode` with the organization's ``reports`` (extra keys such
+    as ``watch_from`` are ignored). Without them, the row's own ``reports_json`` is read
+    where it has one (rows written before revision 0021_compact_storage)."""
+    if reports is None:
+        reports = tuple(
+            ReportYear(y, ReportConclusion(c) if c else None, _date(sub), _date(con))
+            for y, c, sub, con in json.loads(str(row.get("reports_json") or "[]"))
+        )
     contacts = tuple(
         ContactAttempt(ContactKind(k), date.fromisoformat(on), ContactFate(f), _date(fo), note)
         for k, on, f, fo, note in json.loads(str(row.get("contacts_json") or "[]"))

@@ -19,8 +19,9 @@ would change). The list "as of D" (:func:`candidates`, :func:`count_candidates`,
 ``mca-tui dormant``) is one index range read ``watch_from <= D`` that takes each row's
 stored assessment as it is: no scan of the report table, no assessment in Python. Rows
 whose assessment ran out (a report deadline passed since they were written) are
-assessed from their row by the list, and rewritten by :func:`roll_forward` when today's
-list is shown (:func:`current`).
+assessed from their row and their report years (read by key: the row does not store
+them) by the list, and
+rewritten by :func:`roll_forward` when today's list is shown (:func:`current`).
 
 Contact attempts (registered letters with their dates and fate, returned mail, field
 checks, calls) are recorded with :func:`record_contact` (one unit, one audit event).
@@ -36,6 +37,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String, and_, case, func, or_, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import dormancy as dm
@@ -83,6 +85,7 @@ __all__ = [
     "roll_forward",
     "refresh",
     "refresh_many",
+    "reports_of",
     "summary_of",
 ]
 
@@ -115,12 +118,7 @@ def _summaries(s: Session, orgs: list[Organization]) -> list[dm.DormancySummary]
     """The summaries of these organizations from their rows: one grouped query per input
     table over the indexed ``organization_id`` columns (at most a few hundred ids)."""
     ids = [o.id for o in orgs]
-    reports: dict[str, list[dm.ReportYear]] = {}
-    for r in s.exec(select(AnnualReport).where(col(AnnualReport.organization_id).in_(ids))
-                    .order_by(col(AnnualReport.report_year))):
-        reports.setdefault(r.organization_id, []).append(
-            dm.ReportYear(r.report_year, _conclusion(r.conclusion), r.submitted_on,
-                          r.concluded_on))
+    reports = reports_of(s, ids)
     contacts: dict[str, list[dm.ContactAttempt]] = {}
     for c in s.exec(select(ContactAttemptRow)
                     .where(col(ContactAttemptRow.organization_id).in_(ids))
@@ -153,10 +151,29 @@ def _summaries(s: Session, orgs: list[Organization]) -> list[dm.DormancySummary]
                          .where(col(DormancyDelay.organization_id).in_(ids))
                          .group_by(DormancyDelay.organization_id)).all())
     activity = first_activity(s, ids)
-    return [_summary(org, tuple(reports.get(org.id, ())), tuple(contacts.get(org.id, ())),
+    return [_summary(org, reports.get(org.id, ()), tuple(contacts.get(org.id, ())),
                      valid_to.get(org.id), listed.get(org.id), cases.get(org.id),
                      liquidation.get(org.id), delays.get(org.id), activity.get(org.id))
             for org in orgs]
+
+
+def reports_of(s: Session, ids: list[str]) -> dict[str, tuple[dm.ReportYear, ...]]:
+    """The report years of these organizations (at most a few hundred ids), oldest first:
+    one read over the (organization_id, report_year) unique index. The summary row does
+    not store them (revision 0021_compact_storage): they are read here when a summary is
+    built or a row is assessed again."""
+    out: dict[str, list[dm.ReportYear]] = {}
+    report = AnnualReport
+    for oid, year, conclusion, submitted, concluded in s.execute(
+            sa_select(col(report.organization_id), col(report.report_year),
+                      col(report.conclusion), col(report.submitted_on),
+                      col(report.concluded_on))
+            .where(col(report.organization_id).in_(ids))
+            .order_by(col(report.organization_id), col(report.report_year))):
+        out.setdefault(oid, []).append(
+            dm.ReportYear(year, _conclusion(conclusion), _as_date(submitted),
+                          _as_date(concluded)))
+    return {oid: tuple(years) for oid, years in out.items()}
 
 
 def first_activity(s: Session, ids: list[str]) -> dict[str, date]:
@@ -325,10 +342,11 @@ def roll_forward(ctx: ServiceContext) -> int:
     today, cal, params = ctx.today(), ctx.calendar, ctx.settings.legal
     with ctx.unit("dormancy.roll_forward", subject=Subject("dormancy_summary", None)) as u:
         s = u.session
-        for start in range(0, len(ids), 500):  # the row holds its inputs: no other table read
-            for row in s.exec(select(DormancySummaryRow)
-                              .where(col(_R.organization_id).in_(ids[start:start + 500]))):
-                for key, value in dm.window_columns(_decode(row), today, cal, params).items():
+        for start in range(0, len(ids), 500):  # the rows and their report years by key
+            rows = list(s.exec(select(DormancySummaryRow)
+                               .where(col(_R.organization_id).in_(ids[start:start + 500]))))
+            for row, summary in zip(rows, _decode_rows(s, rows), strict=True):
+                for key, value in dm.window_columns(summary, today, cal, params).items():
                     if getattr(row, key) != value:
                         setattr(row, key, value)
                 s.add(row)
@@ -474,8 +492,11 @@ class Candidate:
                 "exclusions": [dm.exclusion_json(e) for e in self.exclusions]}
 
 
-def _decode(row: DormancySummaryRow) -> dm.DormancySummary:
-    return dm.decode(row.model_dump())
+def _decode_rows(s: Session, rows: list[DormancySummaryRow]) -> list[dm.DormancySummary]:
+    """The summaries of these rows (at most a few hundred), with the organizations' report
+    years read by key."""
+    reports = reports_of(s, [r.organization_id for r in rows])
+    return [dm.decode(r.model_dump(), reports.get(r.organization_id, ())) for r in rows]
 
 
 _R = DormancySummaryRow
@@ -538,9 +559,10 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
                                             _as_date(liquidation), _as_date(delay), day)
             out.append(Candidate(oid, uscc, name, day, _as_date(since), excluded, text))
         for start in range(0, len(stale), 500):
-            for row in s.exec(select(DormancySummaryRow)
-                              .where(col(_R.organization_id).in_(stale[start:start + 500]))):
-                a = dm.assess(_decode(row), day, ctx.calendar, ctx.settings.legal)
+            rows = list(s.exec(select(DormancySummaryRow)
+                               .where(col(_R.organization_id).in_(stale[start:start + 500]))))
+            for row, summary in zip(rows, _decode_rows(s, rows), strict=True):
+                a = dm.assess(summary, day, ctx.calendar, ctx.settings.legal)
                 if a.signals and (include_excluded or not a.exclusions):
                     out.append(Candidate.of(row.organization_id, a))
     out.sort(key=lambda c: (bool(c.exclusions), c.since, c.uscc))
@@ -578,7 +600,7 @@ def summary_of(ctx: ServiceContext, organization_id: str) -> dm.DormancySummary 
     ctx.permit("dormancy.read")
     with ctx.db.read() as s:
         row = s.get(DormancySummaryRow, organization_id)
-        return _decode(row) if row is not None else None
+        return _decode_rows(s, [row])[0] if row is not None else None
 
 
 def assess_one(ctx: ServiceContext, organization_id: str, as_of: date | None = None

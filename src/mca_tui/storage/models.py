@@ -572,9 +572,12 @@ class AuditChange(SQLModel, table=True):
 class AuditSubject(SQLModel, table=True):
     """Index of what each event is about: its subject, the subject's organization and every
     row it changed. Answers "every event about organization X / application Y" by an index
-    search in time order (the primary key is the index)."""
+    search in time order (the primary key is the index). On SQLite the table is WITHOUT
+    ROWID: its primary key is the whole row, which a rowid table would store twice (the
+    table and its key index)."""
 
     __tablename__ = "audit_subject"
+    __table_args__ = {"sqlite_with_rowid": False}
     entity: str = Field(primary_key=True, max_length=40)
     entity_id: str = Field(primary_key=True, max_length=80)
     at: datetime = Field(primary_key=True)
@@ -627,9 +630,11 @@ class DormancySummaryRow(SQLModel, table=True):
     org_type: str = Field(max_length=32)
     registered_on: date | None = None
     status: str = Field(default="active", max_length=20)
+    # uscc and name: what the list shows of each row, without a lookup of the organization
+    # per row; the report years are not stored (revision 0021_compact_storage): read from
+    # ``annual_report`` by key when a row is assessed again
     uscc: str = Field(default="", max_length=18)
     name: str = Field(default="", max_length=200)
-    reports_json: str = Field(default="[]")
     reports_since_year: int | None = None
     first_activity_on: date | None = None
     contacts_json: str = Field(default="[]")

@@ -1,0 +1,95 @@
+"""Revision 0021_compact_storage on a registry with data: ``audit_subject`` becomes a
+WITHOUT ROWID table (same rows, the timeline still searches its key), and
+``dormancy_summary`` loses ``reports_json`` while the list, the stored assessments and
+the summaries read the same (report years by key). The downgrade puts the column back,
+filled, and the rowid table."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from alembic import command
+
+from mca_tui.services import dormancy
+from mca_tui.storage import audit
+from mca_tui.storage.migrate import alembic_config, current_revision, head_revision
+from tests.revocation.conftest import add_org, at, good_years
+
+DAY = date(2025, 6, 10)
+
+
+def _migrate(db, revision: str, *, down: bool = False) -> None:
+    cfg = alembic_config(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn.execution_options(mca_write=True)
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+    db.engine.dispose()
+
+
+def _without_rowid(path, table: str) -> bool:
+    raw = sqlite3.connect(path)
+    try:
+        sql = raw.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    finally:
+        raw.close()
+    return "WITHOUT ROWID" in sql.upper()
+
+
+def _columns(path, table: str) -> set[str]:
+    raw = sqlite3.connect(path)
+    try:
+        return {r[1] for r in raw.execute(f"PRAGMA table_info({table})")}
+    finally:
+        raw.close()
+
+
+def _subjects(path) -> list[tuple]:
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute("SELECT entity, entity_id, at, event_id FROM audit_subject "
+                           "ORDER BY 1, 2, 3, 4").fetchall()
+    finally:
+        raw.close()
+
+
+def _listing(ctx) -> list[dict]:
+    return [c.to_json() for c in dormancy.candidates(ctx, DAY)]
+
+
+@pytest.mark.sqlite_only
+def test_compact_storage_down_and_up_keeps_every_row_and_the_list(ctx, db):
+    c = at(ctx, DAY)
+    z1 = add_org(c, "连续未报协会", reports=good_years(2016, 2022))
+    add_org(c, "按时年报协会", reports=good_years(2016, 2024))
+    add_org(c, "新设未活动协会", established=date(2024, 3, 1))
+    path = db.path
+    assert _without_rowid(path, "audit_subject")
+    assert "reports_json" not in _columns(path, "dormancy_summary")
+    subjects, listing = _subjects(path), _listing(ctx)
+    summary = dormancy.summary_of(ctx, z1)
+    assert summary.name == "连续未报协会" and [r.year for r in summary.reports] == list(
+        range(2016, 2023))
+    assert {x["name"] for x in listing} == {"连续未报协会", "新设未活动协会"}
+
+    _migrate(db, "0020_open_listing_index", down=True)
+    assert current_revision(db) == "0020_open_listing_index"
+    assert not _without_rowid(path, "audit_subject")
+    assert _subjects(path) == subjects
+    raw = sqlite3.connect(path)
+    [reports] = raw.execute("SELECT reports_json FROM dormancy_summary "
+                            "WHERE organization_id = ?", (z1,)).fetchone()
+    raw.close()
+    assert reports.startswith('[[2016,"accepted","') and reports.count("[20") == 7
+
+    _migrate(db, "head")
+    assert current_revision(db) == head_revision()
+    assert _without_rowid(path, "audit_subject")
+    assert _subjects(path) == subjects
+    assert "reports_json" not in _columns(path, "dormancy_summary")
+    assert _listing(ctx) == listing
+    assert dormancy.summary_of(ctx, z1) == summary
+    with db.read() as s:
+        assert [e.id for e in audit.events_about(s, "organization", z1)]
