@@ -168,3 +168,100 @@ def test_a_crash_between_parts_leaves_whole_parts_and_the_import_again_completes
         assert audit.verify_chains(s).ok
         assert [r["name"] for r in search.find(s, search.parse_query(_name(35)), limit=1)] == [
             _name(35)]
+
+
+def _table(db, sql: str) -> list[tuple]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+_SUMMARY = "SELECT * FROM dormancy_summary ORDER BY organization_id"
+
+
+def test_summaries_written_part_by_part_are_those_the_services_compute(
+        ictx, db, monkeypatch):
+    """Organizations and their reports and records fall in different parts (written in
+    sheet order); every dormancy summary the import leaves equals the one computed
+    afresh from the registry (``rebuild_all``, the per-organization path), including an
+    evaluation that is a first activity and records that are not inputs."""
+    import_ledger(ictx, ledger(_orgs(range(1, 6))))  # on record before the import
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 7)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    reports = [{"统一社会信用代码": code(n), "报告年度": year, "结论": conclusion}
+               for n in range(1, 19, 2) for year, conclusion in ((2021, "合格"), (2022, "不合格"))]
+    records = [{"统一社会信用代码": code(n), "日期": f"2022-0{1 + n % 9}-03", "类别": kind}
+               for n in range(2, 19, 3) for kind in ("评估", "约谈", "整改")]
+    result = import_ledger(ictx, ledger(_orgs(range(1, 19)), reports, records))
+    assert result.written and result.total("create") == 13 + 18 + 18
+    written = _table(db, _SUMMARY)
+    assert len(written) == 18
+    dormancy.rebuild_all(ictx)
+    assert _table(db, _SUMMARY) == written
+
+
+def test_an_xlsx_file_streamed_in_parts_writes_what_the_ledger_in_memory_writes(
+        settings, tmp_path, monkeypatch):
+    """The same rows imported from a workbook read row by row (in parts, through the
+    spool) and from the same ledger held in memory (one part) leave the same rows."""
+    from mca_tui.services.context import cli_context
+    from mca_tui.storage.engine import Database
+
+    from ..reports.helpers import write_xlsx
+
+    db, other_db = Database.open(tmp_path / "a.db"), Database.open(tmp_path / "b.db")
+    ictx, other = cli_context(db, settings), cli_context(other_db, settings)
+    ictx.today = other.today = lambda: TODAY
+
+    rows = _orgs(range(1, 25), 法定代表人="李四")
+    reports = [{"统一社会信用代码": code(n), "报告年度": 2022, "结论": "合格",
+                "提交日期": "2023-03-01"} for n in range(1, 25, 2)]
+    records = [{"统一社会信用代码": code(n), "日期": "2022-05-06", "类别": "抽查",
+                "情况": f"第{n}次"} for n in range(1, 25, 5)]
+    path = tmp_path / "ledger.xlsx"
+    write_xlsx(path, rows, reports, records)
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 9)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    streamed = import_ledger(ictx, path)
+    assert streamed.written and streamed.total_rows == 24 + 12 + 5
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 2000)
+    held = import_ledger(other, ledger(rows, reports, records, name="ledger.xlsx"))
+    assert held.counts == streamed.counts
+
+    def content(database):
+        return (_table(database, "SELECT uscc, name, name_sort_key, org_type, status, "
+                       "established_on, legal_rep_name, source_sheet, source_row "
+                       "FROM organization ORDER BY uscc"),
+                _table(database, "SELECT o.uscc, r.report_year, r.conclusion, r.mode, "
+                       "r.submitted_on, r.source_row FROM annual_report r JOIN organization o "
+                       "ON o.id = r.organization_id ORDER BY 1, 2"),
+                _table(database, "SELECT o.uscc, r.kind, r.record_date, r.description, "
+                       "r.completed_on, r.source_row FROM supervision_record r JOIN "
+                       "organization o ON o.id = r.organization_id ORDER BY 1, 3"),
+                [row[1:] for row in _table(database, "SELECT s.organization_id, o.uscc, "
+                 "s.watch_from FROM dormancy_summary s JOIN organization o "
+                 "ON o.id = s.organization_id ORDER BY 2")])
+
+    assert content(db) == content(other.db)
+    with db.read() as s:
+        assert audit.verify_chains(s).ok
+        events = s.exec(select(func.count()).select_from(AuditEvent)
+                        .where(AuditEvent.action == "ledger.import")).one()
+    assert events == 5  # 41 rows in parts of at most 9
+    db.dispose()
+    other_db.dispose()
+
+
+def test_a_workbook_is_read_row_by_row(tmp_path):
+    """open_ledger holds no sheet in memory: a row is read when it is asked for."""
+    from mca_tui.reports import ledger as L
+
+    from ..reports.helpers import write_xlsx
+
+    path = tmp_path / "ledger.xlsx"
+    write_xlsx(path, _orgs(range(1, 50)))
+    with L.open_ledger(path) as stream:
+        assert stream.sheets[L.SHEET_ORGS].rows == [] and stream.rows_read == 0
+        rows = stream.rows(L.SHEET_ORGS)
+        first = next(rows)
+        assert first[0] == 2 and stream.rows_read == 1
+        assert sum(1 for _ in rows) == 48 and stream.rows_read == 49

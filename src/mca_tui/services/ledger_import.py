@@ -68,7 +68,7 @@ from typing import Any, TypeVar, cast
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import pinyin
-from mca_tui.domain.enums import OrgStatus
+from mca_tui.domain.enums import OrgStatus, SupervisionKind
 from mca_tui.i18n import t
 from mca_tui.reports import ledger as L
 from mca_tui.services.context import ServiceContext, Unit
@@ -95,6 +95,10 @@ ACTION = "ledger.import"
 WRITE_CHUNK = 2000  # rows per write transaction (bounds how long the import holds the lock)
 CHUNK_PAUSE_S = 0.2  # between parts: longer than SQLite's longest busy-handler sleep (100 ms)
 CHUNK = 500  # IN-list size for registry look-ups
+
+# Supervision records that may count as an organization's first activity (the dormancy
+# summary reads them: ``services.dormancy.first_activity``).
+_ACTIVITY_KINDS = frozenset({SupervisionKind.EVALUATION, SupervisionKind.SPOT_CHECK})
 
 # Organization columns an import may set, from the ledger row.
 _ORG_FIELDS = {
@@ -434,8 +438,14 @@ def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, batch: ImportBatch,
     # the dormancy summary of every organization the import touched (H12, services.dormancy)
     from mca_tui.services import dormancy
 
-    touched = {*org_ids.values(), *changed,
-               *(v["organization_id"] for v in report_changes.values())}
+    # Organizations created or changed, with a report written, or with a supervision
+    # record of a kind the summary reads (its first activity: an evaluation, a spot check
+    # - ``dormancy.first_activity``); a record's dates (due, completed) are not inputs.
+    touched = {*(org_ids[r.uscc] for r in plan.org_create), *changed,
+               *(org_ids[r.uscc] for r in plan.report_create),
+               *(v["organization_id"] for v in report_changes.values()),
+               *(org_ids[sr.uscc] for sr in plan.record_create
+                 if sr.kind in _ACTIVITY_KINDS)}
     dormancy.refresh_many(unit, ctx, sorted(touched))
     return {"changed": changed, "report_changes": report_changes,
             "record_changes": record_changes}
