@@ -15,10 +15,15 @@ Table ``organization_search`` (created by migration 0006 on PostgreSQL only; no 
 ``organization_search_rowid_seq``, safe under concurrent writers), ``doc`` the tsvector,
 with a GIN index. A lexeme carries its column as a one-letter prefix (``n`` name, ``r``
 legal representative, ``a`` address, ``c`` code suffix, ``p`` pinyin gram) so that a
-phrase stays within one column. SQLite's ``^`` (first token of a column) becomes a marker
-lexeme placed just before the column: ``n^`` before the name, ``p^`` before the first
-reading's grams, and ``k`` + the whole code. Columns and readings are separated by a gap
-in the positions, so a phrase never runs from one into the next.
+phrase stays within one column. The start of a column (SQLite's start mark,
+``sqlite_search.MARK``) is a mark lexeme placed just before the column that holds its
+beginning: ``n^`` + the name's first character, ``p^`` + the first HEAD letters of the
+first reading's initials, and ``k`` + the whole code. So "begins with" reads one short
+posting list (a prefix range of marks for fewer letters), not a mark every organization
+carries checked by position against a common character (revision ``pg_search_marks``
+re-indexed the older layout, whose marks were a bare ``n^`` / ``p^``). Columns and
+readings are separated by a gap in the positions, so a phrase never runs from one into
+the next.
 
 Ranking tiers, keyset paging and the orders are those of ``sqlite_search``; the sort key
 column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes.
@@ -38,6 +43,7 @@ from sqlalchemy.orm import Session
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code
 from mca_tui.storage.search_tokens import (
+    GRAM,
     chars,
     first_letters,
     grams,
@@ -50,11 +56,19 @@ Executor = Connection | Session
 TABLE = "organization_search"
 SEQUENCE = "organization_search_rowid_seq"
 
+# ``sort_key`` and ``org_id`` repeat the organization's (name_sort_key, id), so that the
+# matches of a tier are ordered and cut to a page in the index table itself, and only the
+# page is joined to ``organization`` (revision 0022 added them).
+_ORDER_COLUMNS = ('sort_key VARCHAR(400) COLLATE "C"', "org_id VARCHAR(32)")
 CREATE_STATEMENTS = (
     f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
-    f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL, "
+    + ", ".join(_ORDER_COLUMNS) + ")",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_doc ON {TABLE} USING gin (doc)",
 )
+# revision 0022 on an index table created before it (the columns, nothing else)
+ADD_ORDER_COLUMNS = (f"ALTER TABLE {TABLE} "
+                     + ", ".join(f"ADD COLUMN IF NOT EXISTS {c}" for c in _ORDER_COLUMNS))
 DROP_STATEMENTS = (f"DROP TABLE IF EXISTS {TABLE}", f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 _COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type,
@@ -65,8 +79,9 @@ _COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type
 _GAP = 3  # positions left empty between columns and readings
 # A tier first tests this many organizations in sort-key order (a common query fills its
 # page among them); when they hold less than a page, its matches come from the GIN index.
-PROBE_ROWS = 1000
+PROBE_ROWS = 300
 _MAX_POS = 16383  # PostgreSQL's largest tsvector position
+HEAD = GRAM - 1  # letters of the first reading's initials in its start mark
 
 
 def is_index_table(name: str | None) -> bool:
@@ -97,6 +112,13 @@ class _Doc:
                         for t, ps in self.lexemes.items())
 
 
+def _marks(column: str, head: str) -> list[str]:
+    """The start mark of a column: the column letter, ``^`` and the column's first
+    character (name) or first HEAD letters (initials), one lexeme at the position before
+    the column's first token (nothing for an empty column)."""
+    return [column + "^" + head] if head else []
+
+
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
              uscc: str | None, variants: tuple[str, ...] | None = None) -> str:
     """The ``tsvector`` literal of one organization (the tokens of ``sqlite_search``;
@@ -104,7 +126,8 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     if variants is None:
         variants = pinyin.initials_variants(name or "")
     doc = _Doc()
-    doc.add(["n^", *("n" + ch for ch in chars(name or ""))])
+    name_chars = chars(name or "")
+    doc.add([*_marks("n", name_chars[:1]), *("n" + ch for ch in name_chars)])
     doc.add("r" + ch for ch in chars(legal_rep_name or ""))
     doc.add("a" + ch for ch in chars(domicile or ""))
     code = normalize_code(uscc or "").lower()
@@ -112,19 +135,27 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         doc.add(["k" + code, *("c" + code[i:] for i in range(len(code)))])
     for j, variant in enumerate(variants):
         tokens = ["p" + g for g in grams(variant)]
-        doc.add(["p^", *tokens] if j == 0 else tokens)
+        doc.add([*_marks("p", variant[:HEAD]), *tokens] if j == 0 else tokens)
     return doc.literal()
 
 
-def upsert(conn: Executor, search_rowid: int | None, doc: str) -> int:
+def upsert(conn: Executor, search_rowid: int | None, doc: str, *,
+           org_id: str | None = None, sort_key: str | None = None) -> int:
     """Insert or replace the index row; returns the row number to keep on the
-    organization (a new one from the sequence if ``search_rowid`` is None)."""
+    organization (a new one from the sequence if ``search_rowid`` is None). ``org_id``
+    and ``sort_key``: the organization's id and (new) sort key, which order the index
+    rows (without them, older callers: read from the organization row holding the
+    number, as last written)."""
     if search_rowid is None:
         search_rowid = int(conn.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
     conn.execute(
-        text(f"INSERT INTO {TABLE} (rowid, doc) VALUES (:rowid, CAST(:doc AS tsvector)) "
-             "ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc"),
-        {"rowid": search_rowid, "doc": doc},
+        text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) VALUES (:rowid, "
+             "CAST(:doc AS tsvector), "
+             "coalesce(:k, (SELECT name_sort_key FROM organization WHERE search_rowid = :rowid)), "
+             "coalesce(:id, (SELECT id FROM organization WHERE search_rowid = :rowid))) "
+             "ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc, "
+             "sort_key = EXCLUDED.sort_key, org_id = EXCLUDED.org_id"),
+        {"rowid": search_rowid, "doc": doc, "k": sort_key, "id": org_id},
     )
     return search_rowid
 
@@ -140,15 +171,23 @@ def insert_many(conn: Executor, items: list[tuple[str, str]]) -> None:
                            {"n": len(items)}).scalars().all()
     rows = [{"rowid": int(r), "doc": doc, "id": org_id}
             for r, (org_id, doc) in zip(numbers, items, strict=True)]
-    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
-                      "VALUES (:rowid, CAST(:doc AS tsvector))"), rows)
+    # (their organization rows exist: the sort key is read from them)
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) "
+                      "SELECT :rowid, CAST(:doc AS tsvector), o.name_sort_key, o.id "
+                      "FROM organization o WHERE o.id = :id"), rows)
     conn.execute(text("UPDATE organization SET search_rowid = :rowid WHERE id = :id"), rows)
 
 
 def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     """Index every organization again, in chunks (migration, ``search --reindex``, bulk
-    loads); also refreshes the pinyin sort keys. Returns the number of organizations."""
+    loads); also refreshes the pinyin sort keys. Returns the number of organizations.
+    The documents of each chunk go to a temporary table; the index rows are written
+    from it at the end in sort-key order, so the matches of a tier that sort together
+    (a city's names) lie together in the table and a tier reads few of its pages."""
     conn.execute(text(f"DELETE FROM {TABLE}"))
+    conn.execute(text("DROP TABLE IF EXISTS pg_temp.search_doc"))
+    conn.execute(text("CREATE TEMP TABLE search_doc (rowid BIGINT, doc TSVECTOR, "
+                      f"{', '.join(_ORDER_COLUMNS)})"))
     conn.execute(text(
         f"SELECT setval('{SEQUENCE}', greatest(coalesce((SELECT max(search_rowid) "
         "FROM organization), 0), 1), (SELECT max(search_rowid) FROM organization) IS NOT NULL)"))
@@ -159,25 +198,31 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
             "FROM organization WHERE id > :last ORDER BY id LIMIT :n"),
             {"last": last, "n": chunk}).fetchall()
         if not rows:
-            return done
+            break
         inserts, updates = [], []
         missing = sum(1 for r in rows if r[5] is None)
         fresh = iter(conn.execute(text(
             f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
             {"n": missing}).scalars().all() if missing else [])
-        for org_id, name, rep, dom, uscc, rowid, stored in rows:
-            if rowid is None:
-                rowid = int(next(fresh))
+        for org_id, name, rep, dom, uscc, number, stored in rows:
+            rowid = int(next(fresh)) if number is None else number
             # readings from the stored sort key when it fits the name (as on SQLite)
             key, variants = pinyin.index_terms(name or "", stored or "")
-            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc, variants)})
-            updates.append({"k": key, "r": rowid, "id": org_id})
-        conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc) "
-                          "VALUES (:rowid, CAST(:doc AS tsvector))"), inserts)
-        conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
-                          "WHERE id = :id"), updates)
+            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc, variants),
+                            "k": key, "id": org_id})
+            if key != stored or rowid != number:
+                updates.append({"k": key, "r": rowid, "id": org_id})
+        conn.execute(text("INSERT INTO pg_temp.search_doc (rowid, doc, sort_key, org_id) "
+                          "VALUES (:rowid, CAST(:doc AS tsvector), :k, :id)"), inserts)
+        if updates:  # (an unchanged row is not written: no dead row left behind)
+            conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
+                              "WHERE id = :id"), updates)
         done += len(rows)
         last = rows[-1][0]
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) SELECT rowid, doc, "
+                      "sort_key, org_id FROM pg_temp.search_doc ORDER BY sort_key, org_id"))
+    conn.execute(text("DROP TABLE pg_temp.search_doc"))
+    return done
 
 
 # ------------------------------------------------------------------------- queries
@@ -188,15 +233,20 @@ def _phrase(lexemes: Sequence[str]) -> str:
 
 
 def _initials_query(letters: str, anchored: bool = False) -> str:
-    """``letters`` anywhere in (or, anchored, at the start of) the first reading's
-    initials: a prefix query up to GRAM letters, else the phrase of its GRAM-grams."""
+    """``letters`` anywhere in the initials: a prefix query below GRAM letters, else the
+    phrase of its GRAM-grams. Anchored (the start of the first reading): the start mark,
+    a prefix of it below HEAD letters, followed by the grams when longer than HEAD (one
+    short posting list, not the mark of every organization with a long one)."""
     found = query_grams(letters)
+    if anchored:
+        if len(letters) < HEAD:
+            return "(" + _lexeme("p^" + letters) + ":*)"
+        return "(" + _phrase([_lexeme("p^" + letters[:HEAD]),
+                              *(_lexeme("p" + g) for g in found)]) + ")"
     if not found:  # up to GRAM letters: a prefix of a gram
         parts = [_lexeme("p" + letters) + ":*"]
     else:
         parts = [_lexeme("p" + g) for g in found]
-    if anchored:
-        parts.insert(0, _lexeme("p^"))
     return "(" + _phrase(parts) + ")"
 
 
@@ -232,7 +282,10 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
         return "", "", None
     if looks_like_code(c):
         return "", _lexeme("k" + c) + ":*", None
-    head = "(" + _phrase([_lexeme("n^"), *(_lexeme("n" + ch) for ch in c)]) + ")"
+    # the name's start mark holds its first character (one short posting list), followed
+    # by the query's characters when it has more than one
+    mark = _lexeme("n^" + c[0])
+    head = "(" + (_phrase([mark, *(_lexeme("n" + ch) for ch in c)]) if len(c) > 1 else mark) + ")"
     code = ""
     if c.isascii():
         code = _lexeme("k" + c) + ":*"
@@ -279,19 +332,24 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
     """One tier's page in ONE statement. The first PROBE_ROWS organizations in sort-key
     order (after the keyset, within the bounds) are tested against the query: when they
     hold a page, that is the page (a common query; the GIN index is not read). Otherwise
-    every match is taken from the GIN index in a materialized CTE, joined and sorted.
+    the matches are read through the GIN index and ordered and cut to the page in the
+    index table by its own copy of the sort key (the rows a rebuild wrote in that order,
+    so a dense tier's matches share pages); only the page is joined to ``organization``.
     One-time filters on the probe's size let only one branch run. (Without the CTEs
     the planner, seeing ORDER BY ... LIMIT, walked the sort-key index over every
     organization even for a tier with no match: 0.3-1 s at 100k.)"""
     p = dict(params, limit=limit)
-    conds = []
+    conds, index_conds = [], []
     if bounds is not None:
         conds.append("o.name_sort_key >= :lo AND o.name_sort_key < :hi")
         p.update(lo=bounds[0], hi=bounds[1])
-    if not_exact:
-        conds.append("NOT (o.name = :q OR coalesce(o.uscc, '') = :qcode)")
+    if not_exact:  # exact matches are tier 0 (as on SQLite: a code only when there is one)
+        conds.append("NOT (o.name = :q OR (:qcode <> '' AND coalesce(o.uscc, '') = :qcode))")
+        index_conds.append("s.org_id NOT IN (SELECT x.id FROM organization x WHERE "
+                           "x.name = :q OR (:qcode <> '' AND x.uscc = :qcode))")
     if keyset is not None:
         conds.append("(o.name_sort_key, o.id) > (:k, :i)")
+        index_conds.append("(s.sort_key, s.org_id) > (:k, :i)")
         p.update(k=keyset[0], i=keyset[1])
     extra = "".join(f" AND {c}" for c in conds)
     if tier == 0:
@@ -300,6 +358,7 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
                f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
         return list(conn.execute(text(sql), p).mappings().all())
     p.update(m=match, probe=PROBE_ROWS)
+    index_extra = "".join(f" AND {c}" for c in index_conds)
     sql = (
         # the first PROBE_ROWS organizations in order, each tested against the query (a
         # scalar subquery the planner cannot turn into a join): a common query fills
@@ -309,17 +368,17 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
         "ORDER BY o.name_sort_key, o.id LIMIT :probe) AS o "
         f"WHERE (SELECT s.doc FROM {TABLE} s WHERE s.rowid = o.search_rowid) "
         "@@ CAST(:m AS tsquery) ORDER BY o.name_sort_key, o.id LIMIT :limit), "
-        # otherwise every match from the GIN index, joined on their own (with the ORDER
-        # BY ... LIMIT in the same query block the planner would walk the sort-key index
-        # probing the matches for each row), then sorted
-        f"m AS MATERIALIZED (SELECT s.rowid FROM {TABLE} s WHERE s.doc @@ CAST(:m AS tsquery)), "
-        f"f AS MATERIALIZED (SELECT {_COLUMNS}, {tier} AS rank FROM m "
-        f"JOIN organization o ON o.search_rowid = m.rowid WHERE TRUE{extra}) "
+        # otherwise the page of matches from the GIN index, ordered in the index table
+        # (a top-N sort of its narrow rows, no join per match)
+        f"m AS MATERIALIZED (SELECT s.rowid, s.sort_key, s.org_id FROM {TABLE} s "
+        f"WHERE s.doc @@ CAST(:m AS tsquery){index_extra} "
+        "ORDER BY s.sort_key, s.org_id LIMIT :limit) "
         # one-time filters on the probe's size: only one branch runs (m is not read
         # when the probe filled the page)
         "SELECT * FROM w WHERE (SELECT count(*) FROM w) >= :limit "
         "UNION ALL "
-        "SELECT * FROM (SELECT * FROM f ORDER BY sort_key, id LIMIT :limit) AS few "
+        f"SELECT * FROM (SELECT {_COLUMNS}, {tier} AS rank FROM m "
+        "JOIN organization o ON o.search_rowid = m.rowid) AS few "
         "WHERE (SELECT count(*) FROM w) < :limit "
         "ORDER BY sort_key, id")
     return list(conn.execute(text(sql), p).mappings().all())

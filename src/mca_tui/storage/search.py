@@ -40,7 +40,8 @@ def index_organization(session: Session, org: Organization) -> None:
                                                 sort_key=org.name_sort_key)
     elif _is_postgres(session):
         pg_doc = postgres_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
-        org.search_rowid = postgres_search.upsert(session, org.search_rowid, pg_doc)
+        org.search_rowid = postgres_search.upsert(session, org.search_rowid, pg_doc,
+                                                  org_id=org.id, sort_key=org.name_sort_key)
 
 
 def index_new_organizations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
