@@ -265,3 +265,33 @@ def test_a_workbook_is_read_row_by_row(tmp_path):
         first = next(rows)
         assert first[0] == 2 and stream.rows_read == 1
         assert sum(1 for _ in rows) == 48 and stream.rows_read == 49
+
+
+def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
+    """Parts of at most the given size, as many as the rows need, every row once, each
+    organization's rows together (its row first) unless a part ends among them - with
+    the bucket buffers written out often, as for a big file."""
+    from mca_tui.reports import ledger as L
+
+    monkeypatch.setattr(ledger_import._Spool, "BLOCK", 3)
+    monkeypatch.setattr(ledger_import._Spool, "HELD", 10)
+    orgs = [(L.SHEET_ORGS, L.OrgRow(n, code(n), _name(n), None, None, None))
+            for n in range(1, 80)]
+    reports = [(L.SHEET_REPORTS, L.ReportRow(100 + n, code(n % 79 + 1), 2020 + n // 79))
+               for n in range(150)]
+    spool = ledger_import._Spool()
+    try:
+        for i in range(0, 229, 17):
+            spool.add((orgs + reports)[i:i + 17])
+        parts = list(spool.parts(20))
+    finally:
+        spool.close()
+    assert len(parts) == spool.count(20) == 12 and all(len(p) <= 20 for p in parts)
+    rows = [item for part in parts for item in part]
+    assert sorted(r.row for _s, r in rows) == sorted(r.row for _s, r in orgs + reports)
+    position = {(s, r.row): i for i, (s, r) in enumerate(rows)}
+    for sheet, report in reports:
+        org_row = next(r.row for _s, r in orgs if r.uscc == report.uscc)
+        assert position[(L.SHEET_ORGS, org_row)] < position[(sheet, report.row)]
+    together = [r.uscc for _s, r in rows]
+    assert sum(1 for a, b in zip(together, together[1:]) if a != b) == 78  # one run each

@@ -16,10 +16,9 @@
    ``ctx.unit("ledger.import")``: one ``ImportBatch`` row, the records (each carrying
    ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event. A file of
    up to ``WRITE_CHUNK`` rows to write is one unit; a longer one is written in
-   consecutive units of at most ``WRITE_CHUNK`` rows (in sheet order: organizations,
-   then reports, then supervision records, so an organization is always written before
-   or with its reports), each taken from the spool and re-planned under the write
-   lock and recorded by its own event of the same batch (``part`` k of ``parts``), with
+   consecutive units of at most ``WRITE_CHUNK`` rows (grouped by organization, each
+   organization's row before its reports and records: ``_Spool.parts``), each taken
+   from the spool and re-planned under the write lock and recorded by its own event of the same batch (``part`` k of ``parts``), with
    a pause between them, so that other clerks' writes get in within seconds instead of
    waiting minutes for the whole file (issue 13). An import stopped half-way leaves whole
    parts; importing the file again writes only what is missing (idempotence). Memory
@@ -59,6 +58,7 @@ import json
 import pickle
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -96,9 +96,11 @@ WRITE_CHUNK = 2000  # rows per write transaction (bounds how long the import hol
 CHUNK_PAUSE_S = 0.2  # between parts: longer than SQLite's longest busy-handler sleep (100 ms)
 CHUNK = 500  # IN-list size for registry look-ups
 
-# Supervision records that may count as an organization's first activity (the dormancy
-# summary reads them: ``services.dormancy.first_activity``).
-_ACTIVITY_KINDS = frozenset({SupervisionKind.EVALUATION, SupervisionKind.SPOT_CHECK})
+# Supervision records an import writes that count as an organization's first activity
+# (the dormancy summary reads them: ``services.dormancy.first_activity``): an evaluation;
+# a spot check counts only with an outcome found operating, which a ledger row does not
+# carry (an imported record's ``outcome`` is empty).
+_ACTIVITY_KINDS = frozenset({SupervisionKind.EVALUATION})
 
 # Organization columns an import may set, from the ledger row.
 _ORG_FIELDS = {
@@ -439,8 +441,8 @@ def _apply(ctx: ServiceContext, unit: Unit, plan: _Plan, batch: ImportBatch,
     from mca_tui.services import dormancy
 
     # Organizations created or changed, with a report written, or with a supervision
-    # record of a kind the summary reads (its first activity: an evaluation, a spot check
-    # - ``dormancy.first_activity``); a record's dates (due, completed) are not inputs.
+    # record the summary reads (its first activity: an evaluation, _ACTIVITY_KINDS); a
+    # record's dates (due, completed) are not inputs.
     touched = {*(org_ids[r.uscc] for r in plan.org_create), *changed,
                *(org_ids[r.uscc] for r in plan.report_create),
                *(v["organization_id"] for v in report_changes.values()),
@@ -465,33 +467,102 @@ def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
 
 
 class _Spool:
-    """The rows to write, kept in a temporary file (pickled a part at a time) between
-    the check of the whole file and the writing, so that memory stays flat whatever the
-    size of the file. The file is unlinked when created (it holds ID numbers) and
-    closed at the end."""
+    """The rows to write, kept in temporary files between the check of the whole file and
+    the writing, so that memory stays flat whatever the size of the file. The files are
+    unlinked when created (they hold ID numbers) and closed at the end.
+
+    The check adds rows in file order (``add``); :meth:`parts` gives them back grouped by
+    organization (its row, then its reports, then its records), cut into parts of
+    ``size`` rows, so that an organization's dormancy summary is refreshed by one part
+    rather than once per sheet, and an organization is always written before (or with)
+    its reports. Grouping without holding the file: rows are first distributed into
+    buckets by a hash of the code (written to a second file in blocks), then each bucket
+    (about ``size`` rows) is read back and sorted by code."""
+
+    BLOCK = 256  # rows pickled together into a bucket
+    HELD = 8_000  # rows held in bucket buffers before all are written out
 
     def __init__(self) -> None:
-        self.file: Any = None
-        self.parts = 0
+        self.files: list[Any] = []
+        self.blocks = 0
+        self.rows = 0
 
-    def add(self, part: list[tuple[str, Any]]) -> None:
-        if not part:
-            return
-        if self.file is None:
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        pickle.dump(part, self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.parts += 1
+    def _file(self) -> Any:  # noqa: ANN401 - a binary temporary file
+        f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.files.append(f)
+        return f
 
-    def __iter__(self) -> Iterator[list[tuple[str, Any]]]:
-        if self.file is None:
+    def add(self, rows: list[tuple[str, Any]]) -> None:
+        if not rows:
             return
-        self.file.seek(0)
-        for _ in range(self.parts):
-            yield pickle.load(self.file)
+        if not self.files:
+            self._file()
+        pickle.dump(rows, self.files[0], protocol=pickle.HIGHEST_PROTOCOL)
+        self.blocks += 1
+        self.rows += len(rows)
+
+    def _in_order(self) -> Iterator[tuple[str, Any]]:
+        if not self.files:
+            return
+        f = self.files[0]
+        f.seek(0)
+        for _ in range(self.blocks):
+            yield from pickle.load(f)
+
+    def count(self, size: int) -> int:
+        """The number of parts :meth:`parts` gives."""
+        return -(-self.rows // size)
+
+    def parts(self, size: int) -> Iterator[list[tuple[str, Any]]]:
+        if self.rows <= size:
+            rows = list(self._in_order())
+            if rows:
+                yield rows
+            return
+        n = self.count(size)
+        out = self._file()
+        index: list[list[int]] = [[] for _ in range(n)]
+        buffers: list[list[tuple[str, Any]]] = [[] for _ in range(n)]
+        held = 0
+
+        def write(k: int) -> None:
+            index[k].append(out.tell())
+            pickle.dump(buffers[k], out, protocol=pickle.HIGHEST_PROTOCOL)
+            buffers[k] = []
+
+        for item in self._in_order():
+            k = zlib.crc32(item[1].uscc.encode()) % n
+            buffers[k].append(item)
+            held += 1
+            if len(buffers[k]) >= self.BLOCK:
+                held -= len(buffers[k])
+                write(k)
+            elif held >= self.HELD:
+                for j in range(n):
+                    if buffers[j]:
+                        write(j)
+                held = 0
+        for j in range(n):
+            if buffers[j]:
+                write(j)
+        part: list[tuple[str, Any]] = []
+        for k in range(n):
+            bucket: list[tuple[str, Any]] = []
+            for offset in index[k]:
+                out.seek(offset)
+                bucket += pickle.load(out)
+            bucket.sort(key=lambda item: item[1].uscc)  # stable: the sheets stay in order
+            for item in bucket:
+                part.append(item)
+                if len(part) == size:
+                    yield part
+                    part = []
+        if part:
+            yield part
 
     def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
+        for f in self.files:
+            f.close()
 
 
 def _ledger_of(file_name: str, rows: list[tuple[str, Any]]) -> L.ParsedLedger:
@@ -632,7 +703,7 @@ def _write(ctx: ServiceContext, spool: _Spool, plan: _Plan, file_name: str, sha:
     """Write the spooled rows, a part (at most WRITE_CHUNK rows) per unit, each re-planned
     under the write lock; returns the batch id."""
     batch_id = new_id()
-    parts = spool.parts
+    parts = spool.count(WRITE_CHUNK)
     details: dict[str, Any] = {"changed": {}, "report_changes": {}, "record_changes": {}}
     total, done = _to_write(plan), 0
 
@@ -645,7 +716,7 @@ def _write(ctx: ServiceContext, spool: _Spool, plan: _Plan, file_name: str, sha:
     from mca_tui.storage.sqlite import busy_marker
 
     with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
-        for k, rows in enumerate(spool, start=1):
+        for k, rows in enumerate(spool.parts(WRITE_CHUNK), start=1):
             if k > 1:
                 time.sleep(CHUNK_PAUSE_S)  # let writers waiting for the lock in
             part = _ledger_of(file_name, rows)
