@@ -293,5 +293,6 @@ def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     for sheet, report in reports:
         org_row = next(r.row for _s, r in orgs if r.uscc == report.uscc)
         assert position[(L.SHEET_ORGS, org_row)] < position[(sheet, report.row)]
-    together = [r.uscc for _s, r in rows]
-    assert sum(1 for a, b in zip(together, together[1:]) if a != b) == 78  # one run each
+    codes = [r.uscc for _s, r in rows]
+    runs = sum(1 for i in range(1, len(codes)) if codes[i] != codes[i - 1])
+    assert runs == 78  # one run of rows per organization
