@@ -1,0 +1,143 @@
+"""PostgreSQL search index (storage.postgres_search): the start marks that hold a name's
+first character and its initials' first letters, and the index rows' copy of the sort
+key that orders a tier's matches. The database tests run only when the ``db`` fixture is
+on PostgreSQL (MCA_TUI_TEST_PG / --pg); the document test runs in the SQLite pass."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from mca_tui.services.organizations import update_organization
+from mca_tui.services.search import search_organizations
+from mca_tui.storage import postgres_search
+from mca_tui.storage import search as index
+from mca_tui.storage.audit import Subject
+from tests.search.helpers import add_orgs
+
+T = postgres_search.TABLE
+
+
+def _lexemes(doc: str) -> dict[str, list[int]]:
+    """{lexeme: positions} of a tsvector literal as ``document`` writes it."""
+    return {m[1].replace("''", "'"): [int(p) for p in m[2].split(",")]
+            for m in re.finditer(r"'((?:[^']|'')*)':([\d,]+)", doc)}
+
+
+def test_start_marks_hold_the_first_character_and_initials():
+    lex = _lexemes(postgres_search.document("厦门市海沧区社工协会", "林伟", "沧林路1号",
+                                            "51350205MJ0000012X"))
+    # one mark per column start, just before its first token; no bare marks
+    assert lex["n^厦"] == [lex["n厦"][0] - 1]
+    assert lex["p^xms"] == [lex["pxmsh"][0] - 1]  # the first reading only (厦 also s)
+    assert not {"n^", "p^", "p^sms"} & set(lex)
+    assert [t for t in lex if t.startswith("n^")] == ["n^厦"]
+    # a short first reading: the mark holds what there is; an empty name has none
+    assert "p^hc" in _lexemes(postgres_search.document("海沧", None, None, None))
+    assert not [t for t in _lexemes(postgres_search.document("", "林伟", None, None))
+                if "^" in t]
+
+
+def _ranked(ctx, query: str) -> list[tuple[int, str]]:  # noqa: ANN001
+    out, after = [], None
+    while True:  # pages of 3 walk the keyset across tiers
+        page = search_organizations(ctx, query, limit=3, after=after)
+        out += [(h.rank, h.name) for h in page.items]
+        if page.next_after is None:
+            return out
+        after = page.next_after
+
+
+# many names hold 海 / 社 / hcq, few begin with them
+ROWS = ([{"name": f"厦门市海沧区第{i}社会工作服务社"} for i in range(1, 13)]
+        + [{"name": "海沧区社工协会"}, {"name": "海沧区长寿老人协会"}, {"name": "社区服务中心"},
+           {"name": "海沧"}, {"name": "重庆商会"}, {"name": "上海商会"}])
+
+
+@pytest.fixture
+def pg(db):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL run only (MCA_TUI_TEST_PG)")
+    return db
+
+
+def _index_rows(db, match: str) -> int:  # noqa: ANN001
+    """Rows the GIN index gives for a tsquery (EXPLAIN ANALYZE of its bitmap scan), before
+    any recheck of positions."""
+    with db.engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        plan = "\n".join(r[0] for r in conn.execute(text(
+            f"EXPLAIN (ANALYZE, COSTS OFF) SELECT rowid FROM {T} "
+            "WHERE doc @@ CAST(:m AS tsquery)"), {"m": match}))
+    assert f"Bitmap Index Scan on ix_{T}_doc" in plan, plan
+    return int(re.search(rf"Bitmap Index Scan on ix_{T}_doc.*?rows=(\d+)", plan)[1])
+
+
+def test_begins_with_reads_only_the_names_that_begin_so(ctx, pg):
+    add_orgs(ctx, ROWS)
+    for query, begin in (("海", 3), ("社", 1), ("海沧区", 2), ("hcq", 2), ("hc", 3),
+                         ("sh", 1), ("cq", 1), ("hcqsg", 1)):
+        head, _code, _bounds = postgres_search._prefix_parts(index.parse_query(query).terms)
+        # the GIN index itself yields only the names that begin with the query (their
+        # marks), not every name holding its first character checked by position
+        assert _index_rows(pg, head) == begin, query
+        assert [r for r, _ in _ranked(ctx, query)].count(1) == begin, query
+
+
+def test_index_rows_carry_the_organizations_sort_key_and_id(ctx, pg):
+    ids = add_orgs(ctx, ROWS)
+    with ctx.unit("test.rename", subject=Subject("organization", ids[0])) as unit:
+        update_organization(unit, ids[0], {"name": "鼓浪屿音乐协会"})
+    with pg.write() as s:  # an older caller: the sort key is read from the organization
+        rowid, doc = s.execute(text(
+            f"SELECT s.rowid, s.doc::text FROM {T} s JOIN organization o "
+            "ON o.search_rowid = s.rowid WHERE o.id = :id"), {"id": ids[1]}).one()
+        postgres_search.upsert(s, rowid, doc)
+
+    def stale() -> int:
+        with pg.read() as s:
+            return s.execute(text(
+                f"SELECT count(*) FROM organization o FULL JOIN {T} s ON s.rowid = "
+                "o.search_rowid WHERE s.sort_key IS DISTINCT FROM o.name_sort_key "
+                "OR s.org_id IS DISTINCT FROM o.id")).scalar_one()
+
+    assert stale() == 0
+    assert _ranked(ctx, "gly") == [(1, "鼓浪屿音乐协会")]
+    with pg.write() as s:
+        index.reindex_all(s)
+        # a rebuild writes the index rows in sort-key order
+        order = s.execute(text(f"SELECT sort_key FROM {T} ORDER BY ctid")).scalars().all()
+    assert stale() == 0
+    assert order == sorted(order)
+
+
+def _revision(name: str):  # noqa: ANN202
+    folder = Path(index.__file__).parent / "migrations" / "versions"
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_migration_rebuilds_an_index_of_the_older_layout(ctx, pg):
+    add_orgs(ctx, ROWS)
+    queries = ["海", "社", "hcq", "sh", "海沧区", "协会", "0205"]
+    want = {q: _ranked(ctx, q) for q in queries}
+    assert {n for r, n in want["海"] if r == 1} == {"海沧", "海沧区社工协会", "海沧区长寿老人协会"}
+    with pg.write() as s:  # the layout before revision 0022: bare marks, no sort key
+        for rowid, doc in s.execute(text(f"SELECT rowid, doc::text FROM {T}")).all():
+            old = re.sub(r"'([np])\^(?:[^']|'')*'", r"'\1^'", doc)
+            s.execute(text(f"UPDATE {T} SET doc = CAST(:d AS tsvector) WHERE rowid = :r"),
+                      {"d": old, "r": rowid})
+        s.execute(text(f"ALTER TABLE {T} DROP COLUMN sort_key, DROP COLUMN org_id"))
+        assert s.execute(text(f"SELECT count(*) FROM {T} WHERE doc @@ 'n^海'")).scalar() == 0
+    with pg.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        _revision("0022_pg_search_marks").upgrade()
+    assert {q: _ranked(ctx, q) for q in queries} == want
+    assert _index_rows(pg, "'n^海'") == 3
