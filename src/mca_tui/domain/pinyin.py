@@ -176,7 +176,7 @@ def index_terms(name: str, stored_key: str = "") -> tuple[str, tuple[str, ...]]:
     readings = _readings_from_key(name, stored_key) if stored_key else None
     if readings is None:
         return sort_key(name), initials_variants(name)
-    return _key_of(readings), _variants(readings)
+    return stored_key, _variants(readings)  # (_readings_from_key built the key again)
 
 
 def _key_of(readings: tuple[tuple[str, str], ...]) -> str:

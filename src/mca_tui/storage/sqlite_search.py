@@ -8,20 +8,28 @@ Chinese on SQLite 3.40. So Chinese text is stored with ONE CHARACTER PER TOKEN
 its characters ("海沧" -> ``"海 沧"``): any substring of any length is found.
 
 Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
+- ``py`` (first: FTS5 writes no column header for the first column's postings, and this
+  column has the most): the pinyin initials of the name (domain.pinyin: the phrase-aware
+  reading first, then alternative readings of polyphonic characters) as overlapping
+  4-letter grams, one per position (``xmsh mshc shcq``), each reading after a separator
+  (a lone ``MARK``) so that no phrase runs from one reading into the next, the first one
+  led by its start mark (``MARK`` + its first 3 letters); then the SHORT FRAGMENTS: every
+  distinct 1- to 3-character fragment of the code and every distinct 1- to 3-letter
+  fragment (letters only) of the readings, with the start marks of 1 and 2 characters
+  of the code and of the first reading. A query of 4 letters is the gram itself, a
+  longer one the phrase of its grams (``"hcqs cqsg"``), a shorter one a fragment; each
+  is one posting list, and no query is a prefix query (FTS5 prefix indexes, revision
+  0021 dropped them, held every 1-character token of names and addresses and every
+  gram a second to fourth time: two thirds of the index).
 - ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character,
   the name led by its start mark (``MARK`` + first character, see ``MARK``);
-- ``code``: the lower-cased USCC as overlapping 4-character tokens, one per position
-  (``5135 1350 … 4x x``), like ``py``: a fragment of up to 4 characters is a prefix query
-  (``mj0*``), a longer one the phrase of its 4-grams, and the start mark anchors it to
-  the start.
-  (Every suffix as a token, as before revision 0008, made most of the index: nearly
-  every suffix is a distinct term.)
-- ``py``: the pinyin initials of the name (domain.pinyin: the phrase-aware reading first,
-  then alternative readings of polyphonic characters) as overlapping 4-letter tokens,
-  one per position (``xmsh mshc shcq hcq cq q``): a query of up to 4 letters is a prefix
-  query (``hcq*``), a longer one the phrase of its 4-grams (``"hcqs cqsg"``), and the
-  first reading's start mark anchors either to the start. Short tokens keep the number
-  of distinct terms small, which keeps prefix queries fast.
+- ``code``: the lower-cased USCC as overlapping 4-character grams led by its start mark,
+  like the readings. (Every suffix as a token, as before revision 0008, made most of the
+  index: nearly every suffix is a distinct term.)
+
+A short fragment of the code and one of the readings are the same token: a query of 1-3
+letters looks for both anyway (``_term_expression``), and one of 1-3 characters with a
+digit only for the code, so fragments of readings with a digit are left out.
 
 Ranking tiers: 0 exact name or code; 1 prefix of name, code or initials; 2 any other
 match. Within a tier rows are ordered by the pinyin sort key, then id; pages continue
@@ -44,7 +52,6 @@ from mca_tui.storage.search_tokens import (
     GRAM,
     chars,
     first_letters,
-    grams,
     looks_like_code,
     query_grams,
     spaced,
@@ -64,14 +71,14 @@ FTS_TABLE = "organization_fts"
 # layout (stored content, 1.7 KB per organization) into this one.
 CREATE_STATEMENTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    "name, rep, addr, code, py, tokenize = 'unicode61 remove_diacritics 0', "
-    "prefix = '1 2 3', content = '', columnsize = 0)",
+    "py, name, rep, addr, code, tokenize = 'unicode61 remove_diacritics 0', "
+    "content = '', columnsize = 0)",
 )
-_COLS = "name, rep, addr, code, py"
+_COLS = "py, name, rep, addr, code"
 _INSERT = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
-           "VALUES (:rowid, :name, :rep, :addr, :code, :py)")
+           "VALUES (:rowid, :py, :name, :rep, :addr, :code)")
 _DELETE = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLS}) "
-           "VALUES ('delete', :rowid, :name, :rep, :addr, :code, :py)")
+           "VALUES ('delete', :rowid, :py, :name, :rep, :addr, :code)")
 _STORED = ("SELECT id, search_rowid, name, legal_rep_name, domicile, uscc, name_sort_key "
            "FROM organization")
 
@@ -101,34 +108,108 @@ MARK = "\ue000"
 HEAD = GRAM - 1  # letters of a code or reading in its start mark
 
 
-def _marked(tokens: list[str], head: int = 1) -> list[str]:
-    """``tokens`` led by the start mark of the first one (its first ``head`` characters)."""
-    return [MARK + tokens[0][:head], *tokens] if tokens else []
+def _full_grams(s: str) -> list[str]:
+    """The GRAM-letter grams of ``s``, one per position (none if shorter)."""
+    return [s[i:i + GRAM] for i in range(len(s) - GRAM + 1)]
+
+
+def _fragments(s: str, into: set[str]) -> None:
+    """Add every 1- to HEAD-character fragment of ``s`` to ``into`` (the slices at the end
+    are shorter: fragments too)."""
+    r = range(len(s))
+    into.update(s)
+    into.update([s[i:i + 2] for i in r])
+    into.update([s[i:i + 3] for i in r])
+
+
+def _letters(s: str) -> bool:
+    return s.isascii() and s.isalpha()
+
+
+def _letter_runs(s: str) -> list[str]:
+    """The runs of ASCII letters of a reading (its fragments with a digit or an unknown
+    character are never looked up: initials are only searched for letters)."""
+    if _letters(s):
+        return [s]
+    runs, run = [], ""
+    for ch in s:
+        if _letters(ch):
+            run += ch
+        elif run:
+            runs.append(run)
+            run = ""
+    return [*runs, run] if run else runs
+
+
+def _py_column(variants: tuple[str, ...], code: str) -> str:
+    """The ``py`` column: the grams of each reading (see the module docstring), then the
+    short fragments of the readings and of the code."""
+    tokens: list[str] = []
+    short: set[str] = set()
+    first = variants[0] if variants else ""
+    for j, v in enumerate(variants):
+        if not v:
+            continue
+        if j == 0:
+            tokens.append(MARK + v[:HEAD])
+            runs = _letter_runs(v[:HEAD - 1])
+            if runs and v.startswith(runs[0]):
+                short.update(MARK + runs[0][:k] for k in range(1, HEAD))
+        else:
+            tokens.append(MARK)  # no phrase of grams runs on from the reading before
+        tokens += _full_grams(v)
+        if j > 0 and len(v) == len(first) and _letters(v) and _letters(first):
+            # another reading differs from the first in a letter or two: only the
+            # fragments over those letters are new
+            n = len(v)
+            for p in (p for p in range(n) if v[p] != first[p]):
+                short.update(v[i:i + k] for k in range(1, HEAD + 1)
+                             for i in range(max(0, p - k + 1), min(p, n - k) + 1))
+        else:
+            for run in _letter_runs(v):
+                _fragments(run, short)
+    if code:
+        _fragments(code, short)
+        short.update(MARK + code[:k] for k in range(1, HEAD))
+    tokens += short
+    return " ".join(tokens)
+
+
+def _short_query(letters: str, anchored: bool = False) -> str:
+    """A fragment of fewer than GRAM (anywhere) or HEAD (anchored) characters of a code
+    or of initials: one token of the ``py`` column's short fragments."""
+    return f"py : {MARK}{letters}" if anchored else f"py : {letters}"
 
 
 def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
     """FTS expression for ``letters`` anywhere in (or, anchored, at the start of) a column
-    of GRAM-grams. Anywhere: up to GRAM - 1 letters a prefix query (the prefix indexes),
-    GRAM letters the gram itself, more the phrase of its GRAM-grams. Anchored: the start
-    mark (up to HEAD letters: a prefix query, HEAD: the mark itself), followed by the
-    grams if longer. Each is one posting list or a phrase: no scan of a range of terms."""
+    of GRAM-grams (``code``, ``py``). Anywhere: fewer than GRAM letters a short fragment
+    (shared by code and initials: :func:`_short_query`), GRAM letters the gram itself,
+    more the phrase of its GRAM-grams. Anchored: fewer than HEAD a short start mark,
+    HEAD the start mark itself, more the start mark followed by the grams. Each is one
+    posting list or a phrase: no scan of a range of terms."""
     if anchored:
         if len(letters) < HEAD:
-            return f"{column} : {MARK}{letters}*"
+            return _short_query(letters, anchored=True)
         if len(letters) == HEAD:
             return f"{column} : {MARK}{letters}"
         # (HEAD = GRAM - 1: a longer fragment has at least one gram)
         return f'{column} : "{" ".join([MARK + letters[:HEAD], *query_grams(letters)])}"'
     if len(letters) < GRAM:
-        return f"{column} : {letters}*"
+        return _short_query(letters)
     if len(letters) == GRAM:
         return f"{column} : {letters}"
     return f'{column} : "{" ".join(query_grams(letters))}"'
 
 
-def _initials_query(letters: str, anchored: bool = False) -> str:
-    """Initials (``py``) containing, or anchored beginning with, ``letters``."""
-    return _gram_query("py", letters, anchored)
+def _fragment_query(letters: str, anchored: bool = False) -> str:
+    """Code fragment or (letters only) initials containing, or anchored beginning with,
+    ``letters`` (ASCII)."""
+    short = len(letters) < (HEAD if anchored else GRAM)
+    if short or not letters.isalpha():
+        return _gram_query("code", letters, anchored)
+    return (f"{_gram_query('code', letters, anchored)} OR "
+            f"{_gram_query('py', letters, anchored)}")
 
 
 def document(name: str, legal_rep_name: str | None, domicile: str | None,
@@ -137,21 +218,22 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     already known)."""
     if variants is None:
         variants = pinyin.initials_variants(name or "")
+    code = normalize_code(uscc or "").lower()
+    first = chars(name or "")
     return {
-        "name": " ".join(_marked(list(chars(name or "")))),
-        "rep": spaced(legal_rep_name or ""),
-        "addr": spaced(domicile or ""),
-        "code": " ".join(_marked(grams(normalize_code(uscc or "").lower()), HEAD)),
         # only the first (phrase-aware) reading is marked: a name "begins with" the
         # initials it is sorted by; other readings find it in the last tier
-        "py": " ".join([" ".join(_marked(grams(v), HEAD) if j == 0 else grams(v))
-                        for j, v in enumerate(variants) if v]),
+        "py": _py_column(variants, code),
+        "name": f"{MARK}{first[0]} {' '.join(first)}" if first else "",
+        "rep": spaced(legal_rep_name or ""),
+        "addr": spaced(domicile or ""),
+        "code": " ".join([MARK + code[:HEAD], *_full_grams(code)]) if code else "",
     }
 
 
 # Row numbers are spaced GAP apart when the index is (re)built, so an organization
 # inserted between two others usually takes the midpoint without moving anyone.
-GAP = 1024
+GAP = 16
 
 
 def _neighbours(conn: Executor, sort_key: str, org_id: str) -> tuple[int, int | None]:
@@ -421,7 +503,7 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
         conn.execute(text(sql))
     conn.execute(text(
         f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
-        "SELECT s.r, d.name, d.rep, d.addr, d.code, d.py FROM temp.search_order s "
+        "SELECT s.r, d.py, d.name, d.rep, d.addr, d.code FROM temp.search_order s "
         "JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
     conn.execute(text("DROP TABLE temp.search_order"))
     conn.execute(text("DROP TABLE temp.search_doc"))
@@ -444,10 +526,7 @@ def _term_expression(term: str) -> str:
         return _gram_query("code", c)
     phrase = '{name rep addr} : "' + " ".join(c) + '"'
     if c.isascii():
-        parts = [phrase, _gram_query("code", c)]
-        if c.isalpha():
-            parts.append(_initials_query(c))
-        return "(" + " OR ".join(parts) + ")"
+        return f"({phrase} OR {_fragment_query(c)})"
     return phrase
 
 
@@ -469,12 +548,8 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
         return "", "", None
     if looks_like_code(c):
         return "", _gram_query("code", c, anchored=True), None
-    head = 'name : "' + " ".join(_marked(list(c))) + '"'
-    code = ""
-    if c.isascii():
-        code = _gram_query("code", c, anchored=True)
-        if c.isalpha():
-            head += " OR " + _initials_query(c, anchored=True)
+    head = f'name : "{MARK}{c[0]} {" ".join(c)}"'
+    code = _fragment_query(c, anchored=True) if c.isascii() else ""
     return head, code, first_letters(c)
 
 
