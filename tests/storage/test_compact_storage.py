@@ -93,3 +93,39 @@ def test_compact_storage_down_and_up_keeps_every_row_and_the_list(ctx, db):
     assert dormancy.summary_of(ctx, z1) == summary
     with db.read() as s:
         assert [e.id for e in audit.events_about(s, "organization", z1)]
+
+
+@pytest.mark.sqlite_only
+def test_organization_keeps_only_the_indexes_its_queries_use(db):
+    """Revision 0024_compact_indexes: no index on office_id, subdistrict_code,
+    legal_rep_name or established_on alone (the lifespan index begins with it); the
+    closing dates are partial indexes that the statistics' ranges still search."""
+    raw = sqlite3.connect(db.path)
+    try:
+        names = {r[0] for r in raw.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'organization'")}
+        assert not {f"ix_organization_{c}" for c in (
+            "office_id", "subdistrict_code", "legal_rep_name", "established_on",
+            "deregistered_on", "revoked_on")} & names
+        assert {"ix_organization_deregistered", "ix_organization_revoked",
+                "ix_organization_lifespan"} <= names
+
+        def plan(sql: str) -> str:
+            return " | ".join(r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + sql))
+
+        year = "BETWEEN '2024-01-01' AND '2024-12-31'"
+        assert "ix_organization_deregistered" in plan(
+            f"SELECT org_type, count(*) FROM organization WHERE deregistered_on {year} "
+            "GROUP BY org_type")
+        assert "ix_organization_revoked" in plan(
+            f"SELECT count(*) FROM organization WHERE revoked_on {year}")
+        assert "ix_organization_lifespan" in plan(
+            "SELECT id FROM organization WHERE established_on IS NOT NULL "
+            "AND established_on <= '2024-12-31'")
+        # the statistics' "not due" set (reports.stats, a year outside the summary's bits)
+        not_due = plan("SELECT id FROM organization WHERE established_on IS NULL "
+                       "OR established_on > '2024-06-30' OR deregistered_on < '2025-01-01' "
+                       "OR revoked_on < '2025-01-01'")
+        assert "SCAN" not in not_due, not_due
+    finally:
+        raw.close()

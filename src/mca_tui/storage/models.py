@@ -107,9 +107,20 @@ class Organization(SQLModel, table=True):
         # covering index of the statistics' "due to report" count (reports.stats)
         Index("ix_organization_lifespan", "established_on", "deregistered_on", "revoked_on",
               "id"),
+        # the few closed organizations by day (the statistics' deregistrations and
+        # revocations of a year): partial, as most organizations have neither date
+        # (revision 0024_compact_indexes; established_on is the lifespan index's prefix)
+        Index("ix_organization_deregistered", "deregistered_on",
+              sqlite_where=sql_text("deregistered_on IS NOT NULL"),
+              postgresql_where=sql_text("deregistered_on IS NOT NULL")),
+        Index("ix_organization_revoked", "revoked_on",
+              sqlite_where=sql_text("revoked_on IS NOT NULL"),
+              postgresql_where=sql_text("revoked_on IS NOT NULL")),
     )
     id: str = Field(default_factory=_id, primary_key=True, max_length=32)
-    office_id: str = Field(foreign_key="office.id", index=True, max_length=32)
+    # (no index on office_id, subdistrict_code or legal_rep_name: no query selects
+    # organizations by them; search reads its own index)
+    office_id: str = Field(foreign_key="office.id", max_length=32)
     uscc: str | None = Field(default=None, unique=True, max_length=18)
     uscc_override_reason: str | None = None  # legacy code failing GB 32100, kept with reason
     org_type: str = Field(max_length=32)  # OrgType
@@ -121,7 +132,7 @@ class Organization(SQLModel, table=True):
     # the SQLite FTS5 rowid or the key of PostgreSQL's organization_search).
     search_rowid: int | None = Field(default=None, index=True, unique=True)
     domicile: str = Field(default="", max_length=300)  # 住所
-    subdistrict_code: str | None = Field(default=None, max_length=12, index=True)
+    subdistrict_code: str | None = Field(default=None, max_length=12)
     purpose: str = Field(default="")  # 宗旨
     business_scope: str = Field(default="")  # 业务范围
     activity_area: str = Field(default="", max_length=200)  # 活动地域 (社团)
@@ -132,12 +143,12 @@ class Organization(SQLModel, table=True):
     individual_members: int | None = None
     unit_members: int | None = None
     legal_rep_person_id: str | None = Field(default=None, foreign_key="person.id", max_length=32)
-    legal_rep_name: str = Field(default="", max_length=64, index=True)  # kept for search
+    legal_rep_name: str = Field(default="", max_length=64)  # kept for search
     phone: str = Field(default="", max_length=40)
     status: str = Field(default="active", max_length=20)  # OrgStatus
-    established_on: date | None = Field(default=None, index=True)  # 成立登记日期
-    deregistered_on: date | None = Field(default=None, index=True)
-    revoked_on: date | None = Field(default=None, index=True)
+    established_on: date | None = None  # 成立登记日期
+    deregistered_on: date | None = None
+    revoked_on: date | None = None
     revocation_kind: str | None = Field(default=None, max_length=20)  # RevocationKind
     import_batch_id: str | None = Field(default=None, foreign_key="import_batch.id", max_length=32)
     source_sheet: str | None = Field(default=None, max_length=40)
