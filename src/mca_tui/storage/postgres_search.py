@@ -13,7 +13,8 @@ can change what is found.
 Table ``organization_search`` (created by migration 0006 on PostgreSQL only; no model):
 ``rowid`` = ``organization.search_rowid`` (numbered by the sequence
 ``organization_search_rowid_seq``, safe under concurrent writers), ``doc`` the tsvector,
-with a GIN index. A lexeme carries its column as a one-letter prefix (``n`` name, ``r``
+with a GIN index, and ``sort_key`` / ``org_id``, the organization's own (revision 0022),
+which order a tier's matches without reading ``organization``. A lexeme carries its column as a one-letter prefix (``n`` name, ``r``
 legal representative, ``a`` address, ``c`` code suffix, ``p`` pinyin gram) so that a
 phrase stays within one column. The start of a column (SQLite's start mark,
 ``sqlite_search.MARK``) is a mark lexeme placed just before the column that holds its
@@ -28,7 +29,9 @@ the next.
 Ranking tiers, keyset paging and the orders are those of ``sqlite_search``; the sort key
 column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes.
 Each tier is one statement (``_tier_rows``): a short walk of the sort-key index fills the
-page of a common query; a rarer one is read through the GIN index and sorted.
+page of a common query; otherwise the GIN matches are ordered in the index table (a
+rebuild writes its rows in sort-key order, so matches that sort together share pages)
+and only the page is joined to ``organization``.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ _COLUMNS = """o.id AS id, o.name AS name, o.uscc AS uscc, o.org_type AS org_type
 _GAP = 3  # positions left empty between columns and readings
 # A tier first tests this many organizations in sort-key order (a common query fills its
 # page among them); when they hold less than a page, its matches come from the GIN index.
-PROBE_ROWS = 300
+PROBE_ROWS = 1000
 _MAX_POS = 16383  # PostgreSQL's largest tsvector position
 HEAD = GRAM - 1  # letters of the first reading's initials in its start mark
 
