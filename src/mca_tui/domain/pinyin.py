@@ -9,6 +9,7 @@ step of indexing, so every function here is cached.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import cast
@@ -35,16 +36,14 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
 
 
+# the ranges of is_han, as a pattern splitting a name into runs (reindexing reads every name)
+_HAN_RUN = re.compile("([\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+)")
+
+
 def _runs(name: str) -> list[tuple[bool, str]]:
     """Split into maximal runs of Han characters and of other characters."""
-    out: list[tuple[bool, str]] = []
-    for ch in name:
-        han = is_han(ch)
-        if out and out[-1][0] == han:
-            out[-1] = (han, out[-1][1] + ch)
-        else:
-            out.append((han, ch))
-    return out
+    # re.split with a group: other, Han, other, Han, ... (empty where a run is missing)
+    return [(i % 2 == 1, part) for i, part in enumerate(_HAN_RUN.split(name)) if part]
 
 
 def _per_char(chunk: str) -> list[str]:

@@ -40,7 +40,9 @@ the match set, which stops after one page. Neither ever reads the whole table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, text
@@ -126,19 +128,19 @@ def _letters(s: str) -> bool:
     return s.isascii() and s.isalpha()
 
 
+_LETTER_RUN = re.compile("[A-Za-z]+")
+
+
 def _letter_runs(s: str) -> list[str]:
     """The runs of ASCII letters of a reading (its fragments with a digit or an unknown
     character are never looked up: initials are only searched for letters)."""
-    if _letters(s):
-        return [s]
-    runs, run = [], ""
-    for ch in s:
-        if _letters(ch):
-            run += ch
-        elif run:
-            runs.append(run)
-            run = ""
-    return [*runs, run] if run else runs
+    return [s] if _letters(s) else _LETTER_RUN.findall(s)
+
+
+@lru_cache(maxsize=50_000)
+def _spaced_person(s: str) -> str:
+    """:func:`spaced` of a legal representative's name (names repeat: cached)."""
+    return spaced(s)
 
 
 def _py_column(variants: tuple[str, ...], code: str) -> str:
@@ -212,23 +214,30 @@ def _fragment_query(letters: str, anchored: bool = False) -> str:
             f"{_gram_query('py', letters, anchored)}")
 
 
-def document(name: str, legal_rep_name: str | None, domicile: str | None,
-             uscc: str | None, variants: tuple[str, ...] | None = None) -> dict[str, str]:
-    """The indexed columns of one organization (``variants``: its pinyin initials, if
-    already known)."""
-    if variants is None:
-        variants = pinyin.initials_variants(name or "")
+def _columns(name: str | None, legal_rep_name: str | None, domicile: str | None,
+             uscc: str | None, variants: tuple[str, ...]) -> tuple[str, str, str, str, str]:
+    """The indexed columns of one organization, in the table's order (``_COLS``)."""
     code = normalize_code(uscc or "").lower()
     first = chars(name or "")
-    return {
+    return (
         # only the first (phrase-aware) reading is marked: a name "begins with" the
         # initials it is sorted by; other readings find it in the last tier
-        "py": _py_column(variants, code),
-        "name": f"{MARK}{first[0]} {' '.join(first)}" if first else "",
-        "rep": spaced(legal_rep_name or ""),
-        "addr": spaced(domicile or ""),
-        "code": " ".join([MARK + code[:HEAD], *_full_grams(code)]) if code else "",
-    }
+        _py_column(variants, code),
+        f"{MARK}{first[0]} {' '.join(first)}" if first else "",
+        _spaced_person(legal_rep_name or ""),
+        spaced(domicile or ""),
+        " ".join([MARK + code[:HEAD], *_full_grams(code)]) if code else "",
+    )
+
+
+def document(name: str, legal_rep_name: str | None, domicile: str | None,
+             uscc: str | None, variants: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The indexed columns of one organization by name (``variants``: its pinyin
+    initials, if already known)."""
+    if variants is None:
+        variants = pinyin.initials_variants(name or "")
+    return dict(zip(("py", "name", "rep", "addr", "code"),
+                    _columns(name, legal_rep_name, domicile, uscc, variants), strict=True))
 
 
 # Row numbers are spaced GAP apart when the index is (re)built, so an organization
@@ -431,6 +440,11 @@ def insert_many(conn: Executor, items: list[tuple[str, str, dict[str, str]]]) ->
 
 
 REBUILD_CHUNK = 5000
+# FTS5 keeps this many bytes of postings in memory before writing a segment (default
+# 1 MB): while a rebuild loads, fewer and larger segments leave less for 'optimize' to
+# merge. Set back to the default afterwards (the services write a few rows at a time).
+REBUILD_HASHSIZE = 32 * 1024 * 1024
+DEFAULT_HASHSIZE = 1024 * 1024
 
 
 def _numbering_indexes(conn: Executor) -> list[tuple[str, str]]:
@@ -441,6 +455,41 @@ def _numbering_indexes(conn: Executor) -> list[tuple[str, str]]:
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
         "'organization' AND sql IS NOT NULL AND (sql LIKE '%name_sort_key%' "
         "OR sql LIKE '%search_rowid%')"))]
+
+
+def _driver(conn: Executor) -> Any:
+    """The sqlite3 connection under ``conn`` (same transaction): the rebuild's bulk
+    statements pass plain tuples, without SQLAlchemy's per-row parameter handling."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    return connection.connection.driver_connection
+
+
+def _load_documents(conn: Executor, chunk: int) -> int:
+    """Pass 1 of a rebuild: every organization's document into ``temp.search_doc`` and
+    its sort key refreshed where it changed; returns the number of organizations."""
+    raw = _driver(conn)
+    total, last = 0, ""
+    while True:
+        rows = raw.execute(
+            "SELECT id, name, legal_rep_name, domicile, uscc, name_sort_key FROM organization "
+            "WHERE id > ? ORDER BY id LIMIT ?", (last, chunk)).fetchall()
+        if not rows:
+            break
+        docs, keys = [], []
+        for org_id, name, rep, dom, uscc, stored in rows:
+            # the stored sort key gives the readings when it fits the name (no phrase
+            # segmentation); otherwise they are computed afresh
+            key, variants = pinyin.index_terms(name or "", stored or "")
+            docs.append((org_id, *_columns(name, rep, dom, uscc, variants)))
+            if key != stored:
+                keys.append((key, org_id))
+        raw.executemany("INSERT INTO temp.search_doc (id, py, name, rep, addr, code) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", docs)
+        if keys:
+            raw.executemany("UPDATE organization SET name_sort_key = ? WHERE id = ?", keys)
+        total += len(rows)
+        last = rows[-1][0]
+    return total
 
 
 def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
@@ -455,41 +504,23 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     size. The index table is dropped and created empty (the current layout), the
     organization indexes on the sort key and row number are dropped during the load and
     created again after; SQLite numbers the rows in sort-key order and fills the index
-    from the temporary table in that order, merges the index segments and runs
-    ``ANALYZE`` on the organization table."""
+    from the temporary table in that order (an index on (row number, id) gives the
+    order: no sort of the documents), merges the index segments and runs ``ANALYZE`` on
+    the organization table."""
     conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
     for statement in CREATE_STATEMENTS:
         conn.execute(text(statement))
     # no incremental merging while loading: one 'optimize' merges every segment at the end
     conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)"))
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
+                      f"{REBUILD_HASHSIZE})"))
     indexes = _numbering_indexes(conn)
     for name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{name}"'))
     conn.execute(text("DROP TABLE IF EXISTS temp.search_doc"))
-    conn.execute(text("CREATE TEMP TABLE search_doc (id TEXT PRIMARY KEY, name, rep, addr, "
-                      "code, py) WITHOUT ROWID"))
-    total, last = 0, ""
-    while True:
-        rows = conn.execute(text(
-            "SELECT id, name, legal_rep_name, domicile, uscc, name_sort_key FROM organization "
-            "WHERE id > :last ORDER BY id LIMIT :n"), {"last": last, "n": chunk}).fetchall()
-        if not rows:
-            break
-        docs, keys = [], []
-        for org_id, name, rep, dom, uscc, stored in rows:
-            # the stored sort key gives the readings when it fits the name (no phrase
-            # segmentation); otherwise they are computed afresh
-            key, variants = pinyin.index_terms(name or "", stored or "")
-            docs.append({"id": org_id, **document(name, rep, dom, uscc, variants)})
-            if key != stored:
-                keys.append({"k": key, "id": org_id})
-        conn.execute(text("INSERT INTO temp.search_doc (id, name, rep, addr, code, py) "
-                          "VALUES (:id, :name, :rep, :addr, :code, :py)"), docs)
-        if keys:
-            conn.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :id"),
-                         keys)
-        total += len(rows)
-        last = rows[-1][0]
+    conn.execute(text("CREATE TEMP TABLE search_doc (id TEXT PRIMARY KEY, py, name, rep, "
+                      "addr, code) WITHOUT ROWID"))
+    total = _load_documents(conn, chunk)
     conn.execute(text("DROP TABLE IF EXISTS temp.search_order"))
     conn.execute(text("CREATE TEMP TABLE search_order (id TEXT PRIMARY KEY, r INTEGER) "
                       "WITHOUT ROWID"))
@@ -501,14 +532,17 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
                       "FROM temp.search_order s WHERE s.id = organization.id)"))
     for _, sql in indexes:
         conn.execute(text(sql))
+    conn.execute(text("CREATE INDEX temp.search_order_r ON search_order (r, id)"))
     conn.execute(text(
         f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
         "SELECT s.r, d.py, d.name, d.rep, d.addr, d.code FROM temp.search_order s "
-        "JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
+        "INDEXED BY search_order_r JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
     conn.execute(text("DROP TABLE temp.search_order"))
     conn.execute(text("DROP TABLE temp.search_doc"))
     conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
     conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 4)"))
+    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
+                      f"{DEFAULT_HASHSIZE})"))
     conn.execute(text("ANALYZE organization"))
     return total
 
