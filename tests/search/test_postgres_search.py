@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from mca_tui.services.organizations import update_organization
 from mca_tui.services.search import search_organizations
@@ -141,3 +141,34 @@ def test_migration_rebuilds_an_index_of_the_older_layout(ctx, pg):
         _revision("0022_pg_search_marks").upgrade()
     assert {q: _ranked(ctx, q) for q in queries} == want
     assert _index_rows(pg, "'n^海'") == 3
+
+
+def test_the_anchored_tier_reads_its_marks_through_the_gin_index(ctx, pg):
+    """The statement of the "begins with" tier, as the search runs it: its GIN branch
+    reads only the marked rows (EXPLAIN ANALYZE), and no statement scans a table."""
+    add_orgs(ctx, ROWS)
+    statements: list[tuple[str, dict]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if statement.lstrip().startswith(("WITH", "SELECT count")):
+            statements.append((statement, dict(parameters)))
+
+    event.listen(pg.engine, "before_cursor_execute", keep)
+    try:
+        page = search_organizations(ctx, "社", limit=2)
+    finally:
+        event.remove(pg.engine, "before_cursor_execute", keep)
+    assert [h.name for h in page.items][:1] == ["社区服务中心"]  # tier 1 first
+    anchored = [(s, p) for s, p in statements if p.get("m") == "('n^社')"]
+    assert len(anchored) == 1, statements
+    with pg.engine.connect() as conn:
+        conn.execute(text("SET enable_seqscan = off"))
+        cursor = conn.connection.dbapi_connection.cursor()
+        plans = []
+        for statement, parameters in statements:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + statement, parameters)
+            plans.append("\n".join(r[0] for r in cursor.fetchall()))
+    assert not any("Seq Scan" in plan for plan in plans), plans
+    plan = plans[statements.index(anchored[0])]
+    scan = re.search(rf"Bitmap Index Scan on ix_{T}_doc.*?rows=(\d+)", plan)
+    assert scan and int(scan[1]) == 1, plan  # the one name that begins with 社
