@@ -37,7 +37,13 @@ async def _measure(path: Path | str, queries: list[str]) -> tuple[list[float], l
         else path.parent / "documents"
     ctx = cli_context(db, Settings(documents_dir=str(docs)))
 
+    from mca_tui.ui import app as app_module
+
     class Bench(App[None]):
+        # the app's own style sheet: the sizes it gives the widgets decide whether new
+        # results repaint the list alone or lay out the whole screen again
+        CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))
+
         def on_mount(self) -> None:
             self.push_screen(SearchScreen(ctx))
 

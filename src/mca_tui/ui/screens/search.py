@@ -70,6 +70,20 @@ def search_all(ctx: ServiceContext, query: str, *, limit: int) -> tuple:  # noqa
     return search_organizations(ctx, query, limit=limit), search_applications(ctx, query)
 
 
+class QueryBox(Input):
+    """The search box. Its scrollable width grows in steps of ``STEP`` cells instead of
+    with every character: Textual lays out the whole screen again whenever an input's
+    virtual size changes, which made each keystroke repaint every widget (issue 12:
+    keystroke to repaint)."""
+
+    STEP = 32
+
+    @property
+    def content_width(self) -> int:
+        width = super().content_width
+        return -(-width // self.STEP) * self.STEP
+
+
 class SearchScreen(ServiceCalls, Screen):
     BINDINGS = [
         Binding("escape", "back", t("ui.key.back"), id="search.back"),
@@ -92,10 +106,11 @@ class SearchScreen(ServiceCalls, Screen):
         self._searching: str | None = None  # the query being searched (not Textual's _running)
         self._pending: str | None = None  # the last query typed meanwhile
         self._loading_more = False
+        self._status_lines = 1  # wrapped lines of the status line now shown
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.search.title"), classes="title")
-        yield Input(value=self.initial, placeholder=t("ui.search.placeholder"), id="query")
+        yield QueryBox(value=self.initial, placeholder=t("ui.search.placeholder"), id="query")
         yield Static(t("ui.search.hint"), id="search-status", classes="status")
         yield OptionList(id="results")
         yield Static("", id="search-detail", classes="detail")
@@ -164,15 +179,19 @@ class SearchScreen(ServiceCalls, Screen):
             return
         self.query_text = query
         results = self.query_one("#results", OptionList)
-        results.clear_options()
         page, apps = both if both else (None, ())
         self.app_hits = list(apps)
         self.hits = list(page.items) if page else []
         self.next_after = page.next_after if page else None
         self.total = page.total if page else 0
-        results.add_options([Option(app_line(h), id=f"a{i}")
-                             for i, h in enumerate(self.app_hits)])
-        results.add_options([Option(hit_line(h), id=str(i)) for i, h in enumerate(self.hits)])
+        options = [Option(app_line(h), id=f"a{i}") for i, h in enumerate(self.app_hits)]
+        options += [Option(hit_line(h), id=str(i)) for i, h in enumerate(self.hits)]
+        # replaced in one step: a list of the same length keeps its size, and the screen
+        # is not laid out again (clearing first would resize it twice)
+        if options:
+            results.set_options(options)
+        else:
+            results.clear_options()
         self._status()
         if self.hits or self.app_hits:
             # the cursor starts on the first organization (Enter in the box opens it, as
@@ -180,18 +199,27 @@ class SearchScreen(ServiceCalls, Screen):
             results.highlighted = len(self.app_hits) if self.hits else 0
 
     def _status(self) -> None:
-        status = self.query_one("#search-status", Static)
         if not self.query_text.strip():
-            status.update(t("ui.search.hint"))
+            line = Text(t("ui.search.hint"))
         elif not self.hits and not self.app_hits:
-            status.update(Text(t("search.none", query=self.query_text)))
+            line = Text(t("search.none", query=self.query_text))
         else:
             total = f"{self.total}+" if self.total >= 1000 else str(self.total)
             key = "ui.search.count" if self.next_after else "ui.search.count_all"
-            line = t(key, total=total, shown=len(self.hits))
+            text = t(key, total=total, shown=len(self.hits))
             if self.app_hits:
-                line += " " + t("ui.search.applications", count=len(self.app_hits))
-            status.update(Text(line))
+                text += " " + t("ui.search.applications", count=len(self.app_hits))
+            line = Text(text)
+        self._set_status(line)
+
+    def _set_status(self, line: Text) -> None:
+        """Show ``line``; a layout pass (which repaints the whole screen, the largest part
+        of a keystroke's cost: issue 12) only when its number of wrapped lines changes."""
+        status = self.query_one("#search-status", Static)
+        width = status.content_size.width
+        lines = len(line.wrap(self.app.console, width)) if width > 0 else 0
+        status.update(line, layout=lines != self._status_lines or not width)
+        self._status_lines = lines
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         index = event.option_index - len(self.app_hits)
@@ -199,12 +227,12 @@ class SearchScreen(ServiceCalls, Screen):
             a = self.app_hits[event.option_index]
             self.query_one("#search-detail", Static).update(Text(
                 f"{t('enum.ApplicationKind.' + a.kind)}  {t('enum.ApplicationStatus.' + a.status)}"
-                f"  {a.number or '-'}"))
+                f"  {a.number or '-'}", no_wrap=True, overflow="ellipsis"), layout=False)
         elif index < len(self.hits):
             h = self.hits[index]
             detail = Text(f"{t('enum.OrgType.' + h.org_type)}  {t('enum.OrgStatus.' + h.status)}"
-                          f"  {h.domicile or '-'}")
-            self.query_one("#search-detail", Static).update(detail)
+                          f"  {h.domicile or '-'}", no_wrap=True, overflow="ellipsis")
+            self.query_one("#search-detail", Static).update(detail, layout=False)
         if index >= len(self.hits) - 5 and self.next_after and not self._loading_more:
             self._more()
 

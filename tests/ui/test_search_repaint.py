@@ -1,0 +1,49 @@
+"""Issue 12, keystroke to repaint: a keystroke in the search box, and new results of the
+same length, repaint the box and the list without laying out the whole screen again (a
+layout pass re-renders every widget and was most of a keystroke's cost at 1M)."""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import OptionList
+
+from ..search.helpers import add_orgs, code
+from .conftest import sign_in, type_text, wait_until
+
+SIZE = (100, 30)
+
+
+async def test_typing_with_a_full_page_of_results_does_not_lay_out_the_screen(
+        make_app, ctx, registry, monkeypatch):  # noqa: ANN001
+    from mca_tui.ui.screens.search import PAGE, SearchScreen
+
+    add_orgs(ctx, [{"name": f"海沧区第{i}社区志愿者协会", "rep": "林志伟",
+                    "domicile": f"厦门市海沧区沧林路{i}号", "uscc": code(500 + i)}
+                   for i in range(1, PAGE + 11)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(app, pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        results = screen.query_one("#results", OptionList)
+        await type_text(pilot, "海沧")
+        await wait_until(pilot, lambda: not screen.searching and screen.query_text == "海沧")
+        await pilot.pause()
+        assert results.option_count == PAGE
+        # count the whole-screen layout passes from here on (Textual's own method)
+        layouts: list[int] = []
+        original = Screen._refresh_layout
+
+        def counted(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            layouts.append(1)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        for typed in ("海沧区", "海沧区第"):
+            await type_text(pilot, typed[-1])
+            await wait_until(pilot, lambda typed=typed: not screen.searching
+                             and screen.query_text == typed)
+            await pilot.pause()
+            assert results.option_count == PAGE
+        assert layouts == [], f"{len(layouts)} layout passes for two keystrokes"
