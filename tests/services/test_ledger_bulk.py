@@ -269,8 +269,9 @@ def test_a_workbook_is_read_row_by_row(tmp_path):
 
 def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     """Parts of at most the given size, as many as the rows need, every row once, each
-    organization's rows together (its row first) unless a part ends among them - with
-    the bucket buffers written out often, as for a big file."""
+    organization's rows together (its row first), the organizations given an order in
+    that order - with the bucket buffers written out often, as for
+    a big file."""
     from mca_tui.reports import ledger as L
 
     monkeypatch.setattr(ledger_import._Spool, "BLOCK", 3)
@@ -283,7 +284,8 @@ def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     try:
         for i in range(0, 229, 17):
             spool.add((orgs + reports)[i:i + 17])
-        parts = list(spool.parts(20))
+        order = {r.uscc: i for i, (_s, r) in enumerate(orgs[:60])}
+        parts = list(spool.parts(20, order))
     finally:
         spool.close()
     assert len(parts) == spool.count(20) == 12 and all(len(p) <= 20 for p in parts)
@@ -296,3 +298,4 @@ def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     codes = [r.uscc for _s, r in rows]
     runs = sum(1 for i in range(1, len(codes)) if codes[i] != codes[i - 1])
     assert runs == 78  # one run of rows per organization
+    assert [c for c in dict.fromkeys(codes) if c in order] == list(order)

@@ -475,9 +475,14 @@ class _Spool:
     organization (its row, then its reports, then its records), cut into parts of
     ``size`` rows, so that an organization's dormancy summary is refreshed by one part
     rather than once per sheet, and an organization is always written before (or with)
-    its reports. Grouping without holding the file: rows are first distributed into
-    buckets by a hash of the code (written to a second file in blocks), then each bucket
-    (about ``size`` rows) is read back and sorted by code."""
+    its reports. The organizations of the file keep their file order (``order``: code ->
+    position of its row), so a part's new organizations are neighbours in the file, as
+    before streaming (the search index numbers a run of new rows with few statements).
+    Grouping without holding the file: rows are first distributed into buckets
+    (consecutive organizations of the file; organizations on record that only get
+    reports or records by a hash of the code), written to a second file in blocks, then
+    each bucket (about ``size`` rows) is read back and put in that order (the file's
+    organizations first, then the others by code)."""
 
     BLOCK = 256  # rows pickled together into a bucket
     HELD = 8_000  # rows held in bucket buffers before all are written out
@@ -513,13 +518,22 @@ class _Spool:
         """The number of parts :meth:`parts` gives."""
         return -(-self.rows // size)
 
-    def parts(self, size: int) -> Iterator[list[tuple[str, Any]]]:
+    def parts(self, size: int, order: dict[str, int]) -> Iterator[list[tuple[str, Any]]]:
         if self.rows <= size:
             rows = list(self._in_order())
             if rows:
                 yield rows
             return
         n = self.count(size)
+        known = max(1, len(order))
+
+        def bucket(uscc: str) -> int:
+            at = order.get(uscc)
+            return at * n // known if at is not None else zlib.crc32(uscc.encode()) % n
+
+        def place(item: tuple[str, Any]) -> tuple[int, int, str]:
+            at = order.get(item[1].uscc)
+            return (0, at, "") if at is not None else (1, 0, item[1].uscc)
         out = self._file()
         index: list[list[int]] = [[] for _ in range(n)]
         buffers: list[list[tuple[str, Any]]] = [[] for _ in range(n)]
@@ -531,7 +545,7 @@ class _Spool:
             buffers[k] = []
 
         for item in self._in_order():
-            k = zlib.crc32(item[1].uscc.encode()) % n
+            k = bucket(item[1].uscc)
             buffers[k].append(item)
             held += 1
             if len(buffers[k]) >= self.BLOCK:
@@ -547,12 +561,12 @@ class _Spool:
                 write(j)
         part: list[tuple[str, Any]] = []
         for k in range(n):
-            bucket: list[tuple[str, Any]] = []
+            held_rows: list[tuple[str, Any]] = []
             for offset in index[k]:
                 out.seek(offset)
-                bucket += pickle.load(out)
-            bucket.sort(key=lambda item: item[1].uscc)  # stable: the sheets stay in order
-            for item in bucket:
+                held_rows += pickle.load(out)
+            held_rows.sort(key=place)  # stable: an organization's sheets stay in order
+            for item in held_rows:
                 part.append(item)
                 if len(part) == size:
                     yield part
@@ -610,6 +624,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
             file_name = stream.file_name
             parsed = L.ParsedLedger(file_name)  # problems and refused rows only
             file_orgs: dict[str, date] = {}
+            order: dict[str, int] = {}  # organization rows to write: code -> position
             chunk: list[tuple[str, Any]] = []
 
             def check(rows: list[tuple[str, Any]]) -> None:
@@ -625,7 +640,11 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                     *part_plan.org_create, *(c[0] for c in part_plan.org_change),
                     *part_plan.report_create, *(c[0] for c in part_plan.report_change),
                     *part_plan.record_create, *(c[0] for c in part_plan.record_change))}
-                spool.add([(sheet, r) for sheet, r in rows if id(r) in planned])
+                kept = [(sheet, r) for sheet, r in rows if id(r) in planned]
+                for sheet, r in kept:
+                    if sheet == L.SHEET_ORGS:
+                        order.setdefault(r.uscc, len(order))
+                spool.add(kept)
 
             for sheet, row in L.validate_stream(parsed, stream, ctx.settings,
                                                 today=ctx.today(),
@@ -661,7 +680,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
                                               ) from exc
         if not _to_write(plan):
             return result(False, rejected=rejected_path)
-        batch_id = _write(ctx, spool, plan, file_name, _file_sha256(path), mode,
+        batch_id = _write(ctx, spool, order, plan, file_name, _file_sha256(path), mode,
                           skip_bad_rows=skip_bad_rows, accept_legacy_codes=accept_legacy_codes,
                           warnings=sum(1 for p in problems if not p.is_error),
                           rejected_path=rejected_path, progress=progress)
@@ -697,8 +716,8 @@ def _write_rejected(path: Path, bad_rows: dict[tuple[str, int], list[L.Problem]]
     return L.write_rejected(raw, bad_rows, path)
 
 
-def _write(ctx: ServiceContext, spool: _Spool, plan: _Plan, file_name: str, sha: str,
-           mode: str, *, skip_bad_rows: bool, accept_legacy_codes: bool, warnings: int,
+def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Plan,
+           file_name: str, sha: str, mode: str, *, skip_bad_rows: bool, accept_legacy_codes: bool, warnings: int,
            rejected_path: Path | None, progress: L.Progress | None) -> str:
     """Write the spooled rows, a part (at most WRITE_CHUNK rows) per unit, each re-planned
     under the write lock; returns the batch id."""
@@ -716,7 +735,7 @@ def _write(ctx: ServiceContext, spool: _Spool, plan: _Plan, file_name: str, sha:
     from mca_tui.storage.sqlite import busy_marker
 
     with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
-        for k, rows in enumerate(spool.parts(WRITE_CHUNK), start=1):
+        for k, rows in enumerate(spool.parts(WRITE_CHUNK, order), start=1):
             if k > 1:
                 time.sleep(CHUNK_PAUSE_S)  # let writers waiting for the lock in
             part = _ledger_of(file_name, rows)
