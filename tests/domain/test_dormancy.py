@@ -370,10 +370,15 @@ def test_the_stored_assessment_holds_on_every_day_of_its_window(cal, today):
             day += timedelta(days=1)
         if w.until <= w.assessed_on + timedelta(days=800):
             assert dm.signals(s, w.until, cal) != w.signals
-        text = dm.signals_text(w.signals)
-        assert dm.signals_from_text(text) == w.signals  # the row's JSON round-trips
+        text = dm.signals_text(w.signals, s.org_type)
+        assert dm.signals_from_text(text, s.org_type) == w.signals  # the row's JSON round-trips
         assert [dm.signal_json(x) for x in w.signals] == [
-            dm.signal_json(x) for x in dm.signals_from_text(text)]
+            dm.signal_json(x) for x in dm.signals_from_text(text, s.org_type)]
+        assert dm.signals_json_from_text(text, s.org_type) == [
+            dm.signal_json(x) for x in w.signals]  # the --json shape, key order included
+        assert [list(x) for x in dm.signals_json_from_text(text, s.org_type)] == [
+            ["kind", "since", "article", "evidence"]] * len(w.signals)
+        assert "article" not in text  # every article here is the standard one
 
 
 def test_a_first_activity_after_the_first_year_bars_z2_two_years_later(cal):

@@ -1,11 +1,13 @@
 """Revision 0021_compact_storage on a registry with data: ``audit_subject`` becomes a
 WITHOUT ROWID table (same rows, the timeline still searches its key), and
 ``dormancy_summary`` loses ``reports_json`` while the list, the stored assessments and
-the summaries read the same (report years by key). The downgrade puts the column back,
-filled, and the rowid table."""
+the summaries read the same (report years by key); revision 0025_dormancy_articles leaves
+the standard articles out of the stored signals (the list's JSON is the same). The
+downgrade puts the column and the articles back, and the rowid table."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -59,6 +61,15 @@ def _listing(ctx) -> list[dict]:
     return [c.to_json() for c in dormancy.candidates(ctx, DAY)]
 
 
+def _signals_json(path, org_id: str) -> str:
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute("SELECT signals_json FROM dormancy_summary WHERE organization_id = ?",
+                           (org_id,)).fetchone()[0]
+    finally:
+        raw.close()
+
+
 @pytest.mark.sqlite_only
 def test_compact_storage_down_and_up_keeps_every_row_and_the_list(ctx, db):
     c = at(ctx, DAY)
@@ -73,6 +84,9 @@ def test_compact_storage_down_and_up_keeps_every_row_and_the_list(ctx, db):
     assert summary.name == "连续未报协会" and [r.year for r in summary.reports] == list(
         range(2016, 2023))
     assert {x["name"] for x in listing} == {"连续未报协会", "新设未活动协会"}
+    assert all(s["article"] for x in listing for s in x["signals"])
+    assert '"no_report_two_years"' in _signals_json(path, z1)
+    assert "article" not in _signals_json(path, z1)  # the standard article: left out
 
     _migrate(db, "0020_open_listing_index", down=True)
     assert current_revision(db) == "0020_open_listing_index"
@@ -83,13 +97,17 @@ def test_compact_storage_down_and_up_keeps_every_row_and_the_list(ctx, db):
                             "WHERE organization_id = ?", (z1,)).fetchone()
     raw.close()
     assert reports.startswith('[[2016,"accepted","') and reports.count("[20") == 7
+    assert '"article":"' in _signals_json(path, z1)  # put back by the downgrade of 0025
 
     _migrate(db, "head")
     assert current_revision(db) == head_revision()
     assert _without_rowid(path, "audit_subject")
     assert _subjects(path) == subjects
     assert "reports_json" not in _columns(path, "dormancy_summary")
+    assert "article" not in _signals_json(path, z1)  # stripped again by 0025 (in SQL)
     assert _listing(ctx) == listing
+    assert json.dumps(_listing(ctx), ensure_ascii=False) == json.dumps(listing,
+                                                                       ensure_ascii=False)
     assert dormancy.summary_of(ctx, z1) == summary
     with db.read() as s:
         assert [e.id for e in audit.events_about(s, "organization", z1)]

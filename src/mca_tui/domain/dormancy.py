@@ -350,6 +350,10 @@ def activity_evidence_on(s: DormancySummary) -> date | None:
     return min(days, default=None)
 
 
+def _z2_article(dl: Deadline) -> str:
+    return f"{dl.article}；{ZOMBIE}（Z2）；{clocks.PENALTY_LAW}第三十六条"
+
+
 def _z2(s: DormancySummary, as_of: date, cal: WorkingCalendar) -> Signal | None:
     """No activity within the first year. Not acting is a continuing state that ends with
     the first activity; two years after that, the ground is barred (行政处罚法 Art 36)."""
@@ -366,7 +370,7 @@ def _z2(s: DormancySummary, as_of: date, cal: WorkingCalendar) -> Signal | None:
     return Signal(
         DormancySignal.NO_ACTIVITY_FIRST_YEAR,
         dl.due + _ONE_DAY,
-        f"{dl.article}；{ZOMBIE}（Z2）；{clocks.PENALTY_LAW}第三十六条",
+        _z2_article(dl),
         {"registered_on": s.registered_on, "year_ended_on": dl.due,
          "first_activity_on": evidence if evidence is not None and evidence <= as_of else None},
     )
@@ -618,23 +622,63 @@ def window_columns(s: DormancySummary, today: date, cal: WorkingCalendar,
     assessment (:func:`window`), computed on ``today``."""
     w = window(s, today, cal, params)
     return {"watch_from": w.watch_from, "computed_on": today,
-            "signals_json": signals_text(w.signals) if w.assessed_on else "",
+            "signals_json": signals_text(w.signals, s.org_type) if w.assessed_on else "",
             "assessed_on": w.assessed_on, "assessed_until": w.until,
             "signals_since": min((x.since for x in w.signals), default=None)}
 
 
-def signals_text(found: tuple[Signal, ...] | list[Signal]) -> str:
-    """The signals as stored in the summary row (compact JSON, the ``--json`` shape)."""
-    return json.dumps([signal_json(x) for x in found], ensure_ascii=False,
-                      separators=(",", ":"))
+_STANDARD_ARTICLES: dict[OrgType, dict[DormancySignal, str]] = {}
 
 
-def signals_from_text(text: str) -> tuple[Signal, ...]:
+def standard_article(kind: DormancySignal, org_type: OrgType) -> str:
+    """The article the rules cite for a signal of ``kind`` about an organization of
+    ``org_type`` (it depends on nothing else: not on the calendar, the dates or the
+    parameters). The summary row leaves it out of its stored signals (:func:`signals_text`)."""
+    found = _STANDARD_ARTICLES.get(org_type)
+    if found is None:
+        cal, day = WorkingCalendar(), date(2020, 1, 1)  # the articles of any day's deadlines
+        found = _STANDARD_ARTICLES[org_type] = {
+            DormancySignal.NO_REPORT_TWO_YEARS: _z1_article(org_type),
+            DormancySignal.NO_ACTIVITY_FIRST_YEAR: _z2_article(
+                clocks.no_activity_deadline(day, cal, org_type=org_type)),
+            DormancySignal.UNREACHABLE: _UNREACHABLE_RULE,
+            DormancySignal.CERTIFICATE_EXPIRED: _CERT_RULE,
+            DormancySignal.ABNORMAL_TWO_YEARS: clocks.abnormal_list_promotion_date(
+                day, cal, _DEFAULT_PARAMS).article,
+        }
+    return found[kind]
+
+
+def signals_text(found: tuple[Signal, ...] | list[Signal], org_type: OrgType) -> str:
+    """The signals as stored in the summary row: compact JSON of the ``--json`` shape
+    without each signal's article where it is the standard one of its kind for
+    ``org_type`` (:func:`standard_article`: the same long text in most rows)."""
+    out = []
+    for x in found:
+        item = signal_json(x)
+        if item["article"] == standard_article(x.kind, org_type):
+            del item["article"]
+        out.append(item)
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+def signals_json_from_text(text: str, org_type: OrgType | str) -> list[dict[str, object]]:
+    """The ``--json`` shape of the stored signals (:func:`signals_text`): each signal's
+    article put back in its place (kind, since, article, evidence)."""
+    kind_of = OrgType(org_type)
+    return [x if "article" in x else
+            {"kind": x["kind"], "since": x["since"],
+             "article": standard_article(DormancySignal(x["kind"]), kind_of),
+             "evidence": x["evidence"]}
+            for x in json.loads(text or "[]")]
+
+
+def signals_from_text(text: str, org_type: OrgType | str) -> tuple[Signal, ...]:
     """The inverse of :func:`signals_text` (ISO dates in the evidence become dates)."""
     return tuple(
-        Signal(DormancySignal(x["kind"]), date.fromisoformat(x["since"]), x["article"],
-               _dated(x["evidence"]))
-        for x in json.loads(text or "[]")
+        Signal(DormancySignal(str(x["kind"])), date.fromisoformat(str(x["since"])),
+               str(x["article"]), _dated(x["evidence"]))
+        for x in signals_json_from_text(text, org_type)
     )
 
 

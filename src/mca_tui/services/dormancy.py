@@ -457,18 +457,19 @@ class Candidate:
     from an assessment made here when the row's is not valid on ``as_of``."""
 
     __slots__ = ("organization_id", "uscc", "name", "as_of", "since", "exclusions",
-                 "_text", "_assessment")
+                 "_text", "_org_type", "_assessment")
 
     def __init__(self, organization_id: str, uscc: str, name: str, as_of: date, since: date,
                  exclusions: tuple[dm.Exclusion, ...], text: str = "",
-                 assessment: dm.Assessment | None = None) -> None:
+                 assessment: dm.Assessment | None = None, org_type: str = "") -> None:
         self.organization_id = organization_id
         self.uscc = uscc
         self.name = name
         self.as_of = as_of
         self.since = since  # the earliest day among its signals
         self.exclusions = exclusions
-        self._text = text
+        self._text = text  # the row's stored signals (domain.dormancy.signals_text)
+        self._org_type = org_type  # (their standard articles depend on it)
         self._assessment = assessment
 
     @classmethod
@@ -480,7 +481,8 @@ class Candidate:
     def assessment(self) -> dm.Assessment:
         if self._assessment is None:
             self._assessment = dm.Assessment(self.organization_id, self.uscc, self.name,
-                                             self.as_of, dm.signals_from_text(self._text),
+                                             self.as_of,
+                                             dm.signals_from_text(self._text, self._org_type),
                                              self.exclusions)
         return self._assessment
 
@@ -488,7 +490,7 @@ class Candidate:
         if self._assessment is not None:
             return self._assessment.to_json()
         return {"uscc": self.uscc, "name": self.name, "as_of": self.as_of.isoformat(),
-                "signals": json.loads(self._text),
+                "signals": dm.signals_json_from_text(self._text, self._org_type),
                 "exclusions": [dm.exclusion_json(e) for e in self.exclusions]}
 
 
@@ -535,7 +537,7 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     columns += [type_coerce(c, String) for c in (
         _R.signals_since, _R.assessed_on, _R.assessed_until, _R.registered_on,
         _R.open_case_filed_on, _R.liquidation_started_on, _R.delay_until)]
-    columns.append(col(_R.status))
+    columns += [col(_R.status), col(_R.org_type)]
     q = select(*columns).where(*_listed(day))
     if not include_excluded:
         q = q.where(*_not_excluded(day))
@@ -547,7 +549,7 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
     active = OrgStatus.ACTIVE.value
     with ctx.db.read() as s:
         for (oid, uscc, name, text, since, on, until, registered, case_on, liquidation, delay,
-             status) in s.execute(q):
+             status, org_type) in s.execute(q):
             if on is None or not str(on) <= key < str(until):
                 stale.append(oid)
                 continue
@@ -557,7 +559,8 @@ def candidates(ctx: ServiceContext, as_of: date | None = None, *,
             else:
                 excluded = dm.exclusions_of(status, _as_date(registered), _as_date(case_on),
                                             _as_date(liquidation), _as_date(delay), day)
-            out.append(Candidate(oid, uscc, name, day, _as_date(since), excluded, text))
+            out.append(Candidate(oid, uscc, name, day, _as_date(since), excluded, text,
+                                 org_type=org_type))
         for start in range(0, len(stale), 500):
             rows = list(s.exec(select(DormancySummaryRow)
                                .where(col(_R.organization_id).in_(stale[start:start + 500]))))
