@@ -173,3 +173,30 @@ def test_migration_rebuilds_an_index_of_the_older_layout(ctx, orgs, db):
         assert set(sqlite_search.indexed_rowids(s)) == set(s.execute(text(
             "SELECT search_rowid FROM organization")).scalars())
     assert {q: [h.id for h in search_organizations(ctx, q).items] for q in QUERIES} == before
+
+
+@pytest.mark.parametrize("late_max", [10_000, 0])
+def test_rebuild_fixes_stale_sort_keys_few_in_place_many_in_a_second_pass(
+        ctx, orgs, monkeypatch, late_max):
+    """Rows are numbered by their stored sort key; one that no longer fits its name is
+    placed after with its new key between its neighbours, or (more than LATE_MAX) the
+    keys are fixed and the rebuild runs again: either way the index is the one an
+    incremental indexing gives, in pinyin order."""
+    monkeypatch.setattr(sqlite_search, "LATE_MAX", late_max)
+    with ctx.db.read() as s:
+        expected = _vocabulary(s)
+    stale = {orgs[0]["id"]: "a", orgs[2]["id"]: pinyin.sort_key("海沧商会")}
+    with ctx.db.write() as s:
+        for org_id, key in stale.items():
+            s.execute(text("UPDATE organization SET name_sort_key = :k WHERE id = :i"),
+                      {"k": key, "i": org_id})
+        assert index.reindex_all(s) == len(ROWS)
+    with ctx.db.read() as s:
+        rows = s.execute(text("SELECT id, name, name_sort_key, search_rowid FROM organization "
+                              "ORDER BY name_sort_key, id")).all()
+        assert _vocabulary(s) == expected
+    assert all(r.name_sort_key == pinyin.sort_key(r.name) for r in rows)
+    numbers = [r.search_rowid for r in rows]
+    assert None not in numbers and numbers == sorted(numbers)
+    assert [h.id for h in search_organizations(ctx, "协会", limit=50).items] == [
+        r.id for r in rows if "协会" in r.name and r.name != "协会"]

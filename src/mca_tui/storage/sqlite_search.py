@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -143,6 +144,15 @@ def _spaced_person(s: str) -> str:
     return spaced(s)
 
 
+@lru_cache(maxsize=4096)
+def _code_head(head: str) -> frozenset[str]:
+    """The fragments and short start marks of the first characters of a code."""
+    out: set[str] = set()
+    _fragments(head, out)
+    out.update(MARK + head[:k] for k in range(1, HEAD))
+    return frozenset(out)
+
+
 def _py_column(variants: tuple[str, ...], code: str) -> str:
     """The ``py`` column: the grams of each reading (see the module docstring), then the
     short fragments of the readings and of the code."""
@@ -171,8 +181,10 @@ def _py_column(variants: tuple[str, ...], code: str) -> str:
             for run in _letter_runs(v):
                 _fragments(run, short)
     if code:
-        _fragments(code, short)
-        short.update(MARK + code[:k] for k in range(1, HEAD))
+        # a fragment lies within the first 10 characters (GB 32100: registration office,
+        # kind and area, shared by a district's codes: cached) or from the 9th on
+        short.update(_code_head(code[:10]))
+        _fragments(code[8:], short)
     tokens += short
     return " ".join(tokens)
 
@@ -447,14 +459,18 @@ REBUILD_HASHSIZE = 32 * 1024 * 1024
 DEFAULT_HASHSIZE = 1024 * 1024
 
 
-def _numbering_indexes(conn: Executor) -> list[tuple[str, str]]:
-    """(name, SQL) of the organization indexes on the sort key or the row number: dropped
-    while a rebuild rewrites those columns and created again after (one sort each instead
-    of a b-tree update per row)."""
+# More organizations than this whose stored sort key no longer fits their name (a new
+# pinyin version, a bulk repair): the rebuild fixes their keys and runs once more.
+LATE_MAX = 10_000
+
+
+def _rowid_indexes(conn: Executor) -> list[tuple[str, str]]:
+    """(name, SQL) of the organization indexes on the row number: dropped while a rebuild
+    rewrites that column and created again after (one sort each instead of a b-tree
+    update per row)."""
     return [(r[0], r[1]) for r in conn.execute(text(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-        "'organization' AND sql IS NOT NULL AND (sql LIKE '%name_sort_key%' "
-        "OR sql LIKE '%search_rowid%')"))]
+        "'organization' AND sql LIKE '%search_rowid%'"))]
 
 
 def _driver(conn: Executor) -> Any:
@@ -464,32 +480,57 @@ def _driver(conn: Executor) -> Any:
     return connection.connection.driver_connection
 
 
-def _load_documents(conn: Executor, chunk: int) -> int:
-    """Pass 1 of a rebuild: every organization's document into ``temp.search_doc`` and
-    its sort key refreshed where it changed; returns the number of organizations."""
-    raw = _driver(conn)
-    total, last = 0, ""
-    while True:
-        rows = raw.execute(
-            "SELECT id, name, legal_rep_name, domicile, uscc, name_sort_key FROM organization "
-            "WHERE id > ? ORDER BY id LIMIT ?", (last, chunk)).fetchall()
-        if not rows:
-            break
-        docs, keys = [], []
-        for org_id, name, rep, dom, uscc, stored in rows:
-            # the stored sort key gives the readings when it fits the name (no phrase
-            # segmentation); otherwise they are computed afresh
-            key, variants = pinyin.index_terms(name or "", stored or "")
-            docs.append((org_id, *_columns(name, rep, dom, uscc, variants)))
-            if key != stored:
-                keys.append((key, org_id))
-        raw.executemany("INSERT INTO temp.search_doc (id, py, name, rep, addr, code) "
-                        "VALUES (?, ?, ?, ?, ?, ?)", docs)
-        if keys:
-            raw.executemany("UPDATE organization SET name_sort_key = ? WHERE id = ?", keys)
-        total += len(rows)
-        last = rows[-1][0]
-    return total
+def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]],
+                                                           list[tuple[str, str]]]:
+    """(index rows, late rows) of a chunk of (row number, id, name, representative,
+    domicile, code, stored sort key): an organization whose stored key gives its
+    readings (``pinyin.index_terms``: no phrase segmentation) is indexed at its row
+    number; one whose key is stale is returned as (id, key) to be placed after."""
+    docs, late = [], []
+    for r, org_id, name, rep, dom, uscc, stored in rows:
+        key, variants = pinyin.index_terms(name or "", stored or "")
+        if key != stored:
+            late.append((org_id, key))
+        else:
+            docs.append((r, *_columns(name, rep, dom, uscc, variants)))
+    return docs, late
+
+
+def _load(raw: Any, chunk: int) -> None:
+    """Write the index rows in row-number order (FTS5 appends), chunk by chunk: a worker
+    thread computes the documents of the next chunk (Python) while this one writes the
+    previous chunk (SQLite, which releases the GIL while it tokenizes and writes)."""
+    read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
+            "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
+            "ORDER BY s.r LIMIT ?")
+    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") as worker:
+        pending = None
+        last = 0
+        while True:
+            rows = raw.execute(read, (last, chunk)).fetchall()
+            computing = worker.submit(_chunk_documents, rows) if rows else None
+            if pending is not None:
+                docs, late = pending.result()
+                raw.executemany(insert, docs)
+                if late:
+                    raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
+            if computing is None:
+                return
+            pending, last = computing, rows[-1][0]
+
+
+def _place_late(conn: Executor, raw: Any) -> None:
+    """Give the organizations whose sort key was stale their new key and their index rows,
+    numbered between their neighbours (:func:`insert_many`)."""
+    raw.execute("UPDATE organization SET name_sort_key = (SELECT k FROM temp.search_late l "
+                "WHERE l.id = organization.id), search_rowid = NULL "
+                "WHERE id IN (SELECT id FROM temp.search_late)")
+    rows = raw.execute("SELECT o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, "
+                       "o.name_sort_key FROM temp.search_late l JOIN organization o "
+                       "ON o.id = l.id").fetchall()
+    if rows:
+        insert_many(conn, [(r[0], r[5], stored_document(*r[1:])) for r in rows])
 
 
 def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
@@ -497,54 +538,72 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     also refreshes the pinyin sort keys and numbers the rows GAP apart in pinyin order.
     Returns the number of organizations.
 
-    Readings come from each stored sort key that fits its name
-    (``pinyin.index_terms``). Streams: organizations are read by keyset in chunks of
-    ``chunk``; each chunk's changed sort keys and its documents are written (the
-    documents to a temporary table) before the next is read, so memory stays flat at any
-    size. The index table is dropped and created empty (the current layout), the
-    organization indexes on the sort key and row number are dropped during the load and
-    created again after; SQLite numbers the rows in sort-key order and fills the index
-    from the temporary table in that order (an index on (row number, id) gives the
-    order: no sort of the documents), merges the index segments and runs ``ANALYZE`` on
-    the organization table."""
-    conn.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
-    for statement in CREATE_STATEMENTS:
-        conn.execute(text(statement))
-    # no incremental merging while loading: one 'optimize' merges every segment at the end
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)"))
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
-                      f"{REBUILD_HASHSIZE})"))
-    indexes = _numbering_indexes(conn)
-    for name, _ in indexes:
-        conn.execute(text(f'DROP INDEX "{name}"'))
-    conn.execute(text("DROP TABLE IF EXISTS temp.search_doc"))
-    conn.execute(text("CREATE TEMP TABLE search_doc (id TEXT PRIMARY KEY, py, name, rep, "
-                      "addr, code) WITHOUT ROWID"))
-    total = _load_documents(conn, chunk)
-    conn.execute(text("DROP TABLE IF EXISTS temp.search_order"))
-    conn.execute(text("CREATE TEMP TABLE search_order (id TEXT PRIMARY KEY, r INTEGER) "
-                      "WITHOUT ROWID"))
-    conn.execute(text(
-        "INSERT INTO temp.search_order (id, r) SELECT id, "
-        f"row_number() OVER (ORDER BY name_sort_key, id) * {GAP} FROM organization"))
-    conn.execute(text("UPDATE organization SET search_rowid = (SELECT r FROM temp.search_order "
-                      "s WHERE s.id = organization.id) WHERE search_rowid IS NOT (SELECT r "
-                      "FROM temp.search_order s WHERE s.id = organization.id)"))
-    for _, sql in indexes:
-        conn.execute(text(sql))
-    conn.execute(text("CREATE INDEX temp.search_order_r ON search_order (r, id)"))
-    conn.execute(text(
-        f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
-        "SELECT s.r, d.py, d.name, d.rep, d.addr, d.code FROM temp.search_order s "
-        "INDEXED BY search_order_r JOIN temp.search_doc d ON d.id = s.id ORDER BY s.r"))
-    conn.execute(text("DROP TABLE temp.search_order"))
-    conn.execute(text("DROP TABLE temp.search_doc"))
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 4)"))
-    conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
-                      f"{DEFAULT_HASHSIZE})"))
-    conn.execute(text("ANALYZE organization"))
+    The index table is dropped and created empty (the current layout). SQLite numbers
+    the organizations in stored sort-key order (a temporary table); they are then read
+    in that order in chunks of ``chunk`` and each one's document is written at its
+    number, straight into the index (memory stays flat at any size). Readings come from
+    each stored sort key that fits its name (``pinyin.index_terms``); the few whose key
+    is stale are left out of the numbering and placed after, with their new key, between
+    their neighbours (more than ``LATE_MAX``: their keys are fixed and the rebuild runs
+    again). Then the numbers are written to the organizations (their indexes on the row
+    number dropped meanwhile), the index segments merged and ``ANALYZE`` run on the
+    organization table. Freed pages are not overwritten with zeros meanwhile
+    (``secure_delete = FAST``: the old index holds nothing the organization table does
+    not)."""
+    raw = _driver(conn)
+    secure = int(raw.execute("PRAGMA secure_delete").fetchone()[0])
+    raw.execute("PRAGMA secure_delete = FAST")
+    try:
+        total, late = _rebuild(conn, raw, chunk)
+    finally:
+        raw.execute(f"PRAGMA secure_delete = {secure}")
+    if late > LATE_MAX:
+        return rebuild_index(conn, chunk)  # the keys are current now
     return total
+
+
+def _rebuild(conn: Executor, raw: Any, chunk: int) -> tuple[int, int]:
+    """:func:`rebuild_index`; returns (organizations, late ones)."""
+    raw.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    for statement in CREATE_STATEMENTS:
+        raw.execute(statement)
+    # no incremental merging while loading: one 'optimize' merges every segment at the end
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
+                f"{REBUILD_HASHSIZE})")
+    for table in ("search_order", "search_late"):
+        raw.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    raw.execute("CREATE TEMP TABLE search_order (r INTEGER PRIMARY KEY, id TEXT NOT NULL)")
+    raw.execute("CREATE TEMP TABLE search_late (id TEXT PRIMARY KEY, k TEXT) WITHOUT ROWID")
+    raw.execute("INSERT INTO temp.search_order (r, id) SELECT row_number() OVER "
+                f"(ORDER BY name_sort_key, id) * {GAP}, id FROM organization")
+    total = int(raw.execute("SELECT count(*) FROM temp.search_order").fetchone()[0])
+    _load(raw, chunk)
+    late = int(raw.execute("SELECT count(*) FROM temp.search_late").fetchone()[0])
+    if late:
+        raw.execute("DELETE FROM temp.search_order WHERE id IN (SELECT id FROM temp.search_late)")
+    raw.execute("CREATE INDEX temp.search_order_id ON search_order (id, r)")
+    indexes = _rowid_indexes(conn)
+    for name, _ in indexes:
+        raw.execute(f'DROP INDEX "{name}"')
+    raw.execute("UPDATE organization SET search_rowid = (SELECT r FROM temp.search_order s "
+                "WHERE s.id = organization.id) WHERE search_rowid IS NOT (SELECT r FROM "
+                "temp.search_order s WHERE s.id = organization.id)")
+    for _, sql in indexes:
+        raw.execute(sql)
+    if late > LATE_MAX:
+        raw.execute("UPDATE organization SET name_sort_key = (SELECT k FROM temp.search_late l "
+                    "WHERE l.id = organization.id) WHERE id IN (SELECT id FROM temp.search_late)")
+    elif late:
+        _place_late(conn, raw)
+    raw.execute("DROP TABLE temp.search_order")
+    raw.execute("DROP TABLE temp.search_late")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 4)")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
+                f"{DEFAULT_HASHSIZE})")
+    raw.execute("ANALYZE organization")
+    return total, late
 
 
 # ------------------------------------------------------------------------- queries
