@@ -84,7 +84,14 @@ class Unit:
             return
         self._explicit += 1
         try:
-            self.session.execute(insert(model), rows)
+            keys = rows[0].keys()
+            if all(r.keys() == keys for r in rows):
+                # a Core executemany on the unit's connection: the ORM's bulk insert would
+                # collect and convert every row again on the way (the ledger import)
+                table = model.__table__  # type: ignore[attr-defined]
+                self.session.connection().execute(insert(table), rows)
+            else:  # rows with different columns: the ORM groups them
+                self.session.execute(insert(model), rows)
         finally:
             self._explicit -= 1
         report_summary.after_insert_rows(self.session, model, rows)  # derived rows
