@@ -48,14 +48,18 @@ class RawSheet:
     _positions: tuple[list[str | None], dict[str, int]] | None = field(
         default=None, repr=False, compare=False)
 
-    def cell(self, values: list[object], key: str) -> object:
+    def positions(self) -> dict[str, int]:
+        """Column key -> its (first) position in a row."""
         if self._positions is None or self._positions[0] is not self.keys:
             first: dict[str, int] = {}
             for n, k in enumerate(self.keys):
                 if k is not None:
                     first.setdefault(k, n)
             self._positions = (self.keys, first)
-        i = self._positions[1].get(key)
+        return self._positions[1]
+
+    def cell(self, values: list[object], key: str) -> object:
+        i = self.positions().get(key)
         if i is None:
             return None
         return values[i] if i < len(values) else None

@@ -143,12 +143,16 @@ class _RowChecker:
         # a row refused when read (merged cells, a formula without value, too long)
         self.ok = (sheet.name, row_no) not in parsed.bad_rows
         self.headers = _HEADERS[sheet.name]
+        # every bound cell of the row as read (an export's "'" before a formula-like
+        # text undone), once
+        self.cells: dict[str, object] = {}
+        width = len(values)
+        for key, i in sheet.positions().items():
+            value = values[i] if i < width else None
+            self.cells[key] = unneutralise(value) if isinstance(value, str) else value
 
     def raw(self, key: str) -> object:
-        value = self.sheet.cell(self.values, key)
-        if isinstance(value, str):
-            value = unneutralise(value)
-        return value
+        return self.cells.get(key)
 
     def problem(self, key: str, column_key: str | None, level: str = "error", /,
                 **params: object) -> None:
@@ -186,7 +190,7 @@ def _validate_orgs(parsed: ParsedLedger, sheet: RawSheet, rows: Rows, settings: 
     seen: dict[str, int] = {}
     for row_no, values in rows:
         c = _RowChecker(parsed, sheet, row_no, values)
-        present = frozenset(k for k in sheet.keys if k and _has_value(c.raw(k)))
+        present = frozenset(k for k, v in c.cells.items() if _has_value(v))
         uscc = c.get("uscc", parse_code, required=True)
         override = None
         if uscc:
