@@ -359,6 +359,7 @@ def test_a_row_assessed_again_reads_its_report_years_by_key(ctx, db):
         [stale] = dormancy.candidates(ctx, D("2026-07-01"))  # the row's window has ended
     finally:
         event.remove(db.engine, "before_cursor_execute", spy)
+    assert fresh.organization_id == stale.organization_id == z1
     assert fresh.name == stale.name == "连续未报协会"
     assert fresh.assessment.signals[0].evidence["years"] == [2023, 2024]
     assert stale.assessment.signals[0].evidence["years"] == [2023, 2024, 2025]
