@@ -101,9 +101,10 @@ def test_no_prefix_index_and_no_prefix_query(ctx, orgs):
         terms = index.parse_query(query).terms
         expressions = [sqlite_search.match_all(terms), sqlite_search.match_prefix(terms)]
         assert not any("*" in e for e in expressions), query
-    assert sqlite_search.match_all(["h"]) == '({name rep addr} : "h" OR py : h)'
+    frag, mark = sqlite_search.FRAG, sqlite_search.MARK
+    assert sqlite_search.match_all(["h"]) == f'({{name rep addr}} : "h" OR py : {frag}h)'
     assert sqlite_search.match_all(["3502"]) == "code : 3502"
-    assert sqlite_search.match_prefix(["x"]).endswith(f"py : {sqlite_search.MARK}x")
+    assert sqlite_search.match_prefix(["x"]).endswith(f"py : {frag}{mark}x")
 
 
 def _vocabulary(session) -> dict[str, set[tuple[str, str]]]:  # noqa: ANN001
@@ -119,17 +120,22 @@ def _vocabulary(session) -> dict[str, set[tuple[str, str]]]:  # noqa: ANN001
 
 
 def test_short_fragments_are_terms_of_their_own(ctx, orgs):
-    """A 1-letter query reads the posting list of that letter: the term is held for every
-    organization whose code or any reading contains it, and for no other."""
+    """A 1-letter query reads the posting list of that letter's fragment: the term is held
+    for every organization whose code or any reading contains it, and for no other; the
+    letter itself as a character of a name (its own term) is not held for them."""
     with ctx.db.read() as s:
         vocab = _vocabulary(s)
+    frag = sqlite_search.FRAG
     for letter in ("h", "q", "5", "zq"):
-        holders = {i for i, terms in vocab.items() if ("py", letter) in terms}
+        holders = {i for i, terms in vocab.items() if ("py", frag + letter) in terms}
         assert holders == {o["id"] for o in orgs if letter in normalize_code(o["uscc"]).lower()
                            or any(letter in r for r in pinyin.initials_variants(o["name"]))}
     # fragments of readings with a digit are never looked up: not indexed
     twelve = next(o["id"] for o in orgs if o["name"] == "长乐12号协会")
-    assert ("py", "l12") not in vocab[twelve] and ("py", "cl") in vocab[twelve]
+    assert ("py", frag + "l12") not in vocab[twelve] and ("py", frag + "cl") in vocab[twelve]
+    abc = next(o["id"] for o in orgs if o["name"] == "ABC舞蹈协会")
+    assert {i for i, terms in vocab.items() if ("name", "a") in terms} == {abc}
+    assert not any(t == "h" for terms in vocab.values() for _, t in terms)
 
 
 def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs):

@@ -16,7 +16,8 @@ Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
   led by its start mark (``MARK`` + its first 3 letters); then the SHORT FRAGMENTS: every
   distinct 1- to 3-character fragment of the code and every distinct 1- to 3-letter
   fragment (letters only) of the readings, with the start marks of 1 and 2 characters
-  of the code and of the first reading. A query of 4 letters is the gram itself, a
+  of the code and of the first reading, each led by ``FRAG`` (a term of its own, not the
+  1-character token of a name). A query of 4 letters is the gram itself, a
   longer one the phrase of its grams (``"hcqs cqsg"``), a shorter one a fragment; each
   is one posting list, and no query is a prefix query (FTS5 prefix indexes, revision
   0021 dropped them, held every 1-character token of names and addresses and every
@@ -110,6 +111,11 @@ MARK = "\ue000"
 
 HEAD = GRAM - 1  # letters of a code or reading in its start mark
 
+# Leads every short fragment (and short start mark) of the ``py`` column: a fragment is
+# then never the same term as a 1-character token of a name, representative or address
+# ("h", "1"), whose posting lists stay short for the phrases that read them.
+FRAG = "\ue001"
+
 
 def _full_grams(s: str) -> list[str]:
     """The GRAM-letter grams of ``s``, one per position (none if shorter)."""
@@ -185,14 +191,15 @@ def _py_column(variants: tuple[str, ...], code: str) -> str:
         # kind and area, shared by a district's codes: cached) or from the 9th on
         short.update(_code_head(code[:10]))
         _fragments(code[8:], short)
-    tokens += short
-    return " ".join(tokens)
+    if not short:
+        return " ".join(tokens)
+    return f"{' '.join(tokens)} {FRAG}{(' ' + FRAG).join(short)}"
 
 
 def _short_query(letters: str, anchored: bool = False) -> str:
     """A fragment of fewer than GRAM (anywhere) or HEAD (anchored) characters of a code
     or of initials: one token of the ``py`` column's short fragments."""
-    return f"py : {MARK}{letters}" if anchored else f"py : {letters}"
+    return f"py : {FRAG}{MARK}{letters}" if anchored else f"py : {FRAG}{letters}"
 
 
 def _gram_query(column: str, letters: str, anchored: bool = False) -> str:
@@ -455,7 +462,7 @@ REBUILD_CHUNK = 5000
 # FTS5 keeps this many bytes of postings in memory before writing a segment (default
 # 1 MB): while a rebuild loads, fewer and larger segments leave less for 'optimize' to
 # merge. Set back to the default afterwards (the services write a few rows at a time).
-REBUILD_HASHSIZE = 32 * 1024 * 1024
+REBUILD_HASHSIZE = 16 * 1024 * 1024
 DEFAULT_HASHSIZE = 1024 * 1024
 
 
