@@ -211,8 +211,8 @@ def main() -> int:
         dry = _run_child(args, db_file, path, tmp, "--dry-run")
         rows, secs = cast(int, dry["rows"]), cast(float, dry["seconds"])
         print(f"dry run (read + validate + plan): {rows} rows in {secs:.1f} s, "
-              f"{rows / secs:,.0f} rows/s, peak {dry['peak_mb']:.0f} MB, "
-              f"errors {dry['errors']}")
+              f"{rows / secs:,.0f} rows/s ({rows / cast(float, dry['cpu']):,.0f} per CPU "
+              f"second), peak {dry['peak_mb']:.0f} MB, errors {dry['errors']}")
     run = _run_child(args, db_file, path, tmp)
     rows, secs, cpu = (cast(int, run["rows"]), cast(float, run["seconds"]),
                        cast(float, run["cpu"]))
