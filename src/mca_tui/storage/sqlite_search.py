@@ -165,24 +165,26 @@ def _py_column(variants: tuple[str, ...], code: str) -> str:
     tokens: list[str] = []
     short: set[str] = set()
     first = variants[0] if variants else ""
-    for j, v in enumerate(variants):
-        if not v:
-            continue
-        if j == 0:
-            tokens.append(MARK + v[:HEAD])
-            runs = _letter_runs(v[:HEAD - 1])
-            if runs and v.startswith(runs[0]):
-                short.update(MARK + runs[0][:k] for k in range(1, HEAD))
-        else:
-            tokens.append(MARK)  # no phrase of grams runs on from the reading before
-        tokens += _full_grams(v)
-        if j > 0 and len(v) == len(first) and _letters(v) and _letters(first):
+    plain = _letters(first)  # (nearly always: a name of Han characters)
+    n = len(first)
+    if first:
+        tokens.append(MARK + first[:HEAD])
+        tokens += [first[i:i + GRAM] for i in range(n - GRAM + 1)]
+        runs = [first] if plain else _LETTER_RUN.findall(first)
+        if runs and first.startswith(runs[0]):
+            short.add(MARK + runs[0][:1])
+            short.add(MARK + runs[0][:2])
+        for run in runs:
+            _fragments(run, short)
+    for v in variants[1:]:
+        tokens.append(MARK)  # no phrase of grams runs on from the reading before
+        tokens += [v[i:i + GRAM] for i in range(len(v) - GRAM + 1)]
+        if plain and len(v) == n and _letters(v):
             # another reading differs from the first in a letter or two: only the
             # fragments over those letters are new
-            n = len(v)
-            for p in (p for p in range(n) if v[p] != first[p]):
-                short.update(v[i:i + k] for k in range(1, HEAD + 1)
-                             for i in range(max(0, p - k + 1), min(p, n - k) + 1))
+            for p in [p for p, (a, b) in enumerate(zip(v, first, strict=True)) if a != b]:
+                short.update([v[i:i + k] for k in range(1, HEAD + 1)
+                              for i in range(max(0, p - k + 1), min(p, n - k) + 1)])
         else:
             for run in _letter_runs(v):
                 _fragments(run, short)
