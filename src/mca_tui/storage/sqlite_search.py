@@ -466,6 +466,11 @@ REBUILD_CHUNK = 5000
 # merge. Set back to the default afterwards (the services write a few rows at a time).
 REBUILD_HASHSIZE = 16 * 1024 * 1024
 DEFAULT_HASHSIZE = 1024 * 1024
+# FTS5 merges the segments of a level once there are this many (default 16) even with
+# automerge off: while a rebuild loads, the segments wait for the one 'optimize' at the
+# end instead (each posting written twice, not once per level).
+REBUILD_CRISISMERGE = 1000
+DEFAULT_CRISISMERGE = 16
 
 
 # More organizations than this whose stored sort key no longer fits their name (a new
@@ -580,6 +585,8 @@ def _rebuild(conn: Executor, raw: Any, chunk: int) -> tuple[int, int]:
     raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)")
     raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
                 f"{REBUILD_HASHSIZE})")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('crisismerge', "
+                f"{REBUILD_CRISISMERGE})")
     for table in ("search_order", "search_late"):
         raw.execute(f"DROP TABLE IF EXISTS temp.{table}")
     raw.execute("CREATE TEMP TABLE search_order (r INTEGER PRIMARY KEY, id TEXT NOT NULL)")
@@ -611,6 +618,8 @@ def _rebuild(conn: Executor, raw: Any, chunk: int) -> tuple[int, int]:
     raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 4)")
     raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('hashsize', "
                 f"{DEFAULT_HASHSIZE})")
+    raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('crisismerge', "
+                f"{DEFAULT_CRISISMERGE})")
     raw.execute("ANALYZE organization")
     return total, late
 
