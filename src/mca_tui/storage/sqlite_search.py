@@ -41,6 +41,7 @@ the match set, which stops after one page. Neither ever reads the whole table.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -460,11 +461,11 @@ def insert_many(conn: Executor, items: list[tuple[str, str, dict[str, str]]]) ->
         i = j
 
 
-REBUILD_CHUNK = 5000
+REBUILD_CHUNK = 1000
 # FTS5 keeps this many bytes of postings in memory before writing a segment (default
 # 1 MB): while a rebuild loads, fewer and larger segments leave less for 'optimize' to
 # merge. Set back to the default afterwards (the services write a few rows at a time).
-REBUILD_HASHSIZE = 16 * 1024 * 1024
+REBUILD_HASHSIZE = 8 * 1024 * 1024
 DEFAULT_HASHSIZE = 1024 * 1024
 # FTS5 merges the segments of a level once there are this many (default 16) even with
 # automerge off: while a rebuild loads, the segments wait for the one 'optimize' at the
@@ -494,12 +495,11 @@ def _driver(conn: Executor) -> Any:
     return connection.connection.driver_connection
 
 
-def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]],
-                                                           list[tuple[str, str]]]:
-    """(index rows, late rows) of a chunk of (row number, id, name, representative,
-    domicile, code, stored sort key): an organization whose stored key gives its
-    readings (``pinyin.index_terms``: no phrase segmentation) is indexed at its row
-    number; one whose key is stale is returned as (id, key) to be placed after."""
+def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[str, str]]]:
+    """(index rows as a JSON array, late rows) of a chunk of (row number, id, name,
+    representative, domicile, code, stored sort key): an organization whose stored key
+    gives its readings (``pinyin.index_terms``: no phrase segmentation) is indexed at its
+    row number; one whose key is stale is returned as (id, key) to be placed after."""
     docs, late = [], []
     for r, org_id, name, rep, dom, uscc, stored in rows:
         key, variants = pinyin.index_terms(name or "", stored or "")
@@ -507,17 +507,20 @@ def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]]
             late.append((org_id, key))
         else:
             docs.append((r, *_columns(name, rep, dom, uscc, variants)))
-    return docs, late
+    return json.dumps(docs, ensure_ascii=False), late
 
 
 def _load(raw: Any, chunk: int) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk: a worker
     thread computes the documents of the next chunk (Python) while this one writes the
-    previous chunk (SQLite, which releases the GIL while it tokenizes and writes)."""
+    previous chunk. Each chunk is written by ONE statement reading its rows from a JSON
+    array, so SQLite tokenizes and writes the whole chunk without the GIL (row by row,
+    each row's parameters would wait for the worker to let go of it)."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
-    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)")
+    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT value ->> 0, value ->> 1, "
+              "value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)")
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") as worker:
         pending = None
         last = 0
@@ -526,7 +529,7 @@ def _load(raw: Any, chunk: int) -> None:
             computing = worker.submit(_chunk_documents, rows) if rows else None
             if pending is not None:
                 docs, late = pending.result()
-                raw.executemany(insert, docs)
+                raw.execute(insert, (docs,))
                 if late:
                     raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
             if computing is None:
