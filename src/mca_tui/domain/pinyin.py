@@ -148,8 +148,20 @@ def _readings_from_key(name: str, key: str) -> tuple[tuple[str, str], ...] | Non
         return None
     parts = key.split(" ")
     out: list[tuple[str, str]] = []
+    runs = _runs(normalize_name(name))
+    if len(runs) == 1 and runs[0][0]:
+        # only Han characters (most names): one key part per character, and the key
+        # built again from them is the parts joined, i.e. the key itself
+        run = runs[0][1]
+        if len(parts) != len(run):
+            return None
+        for ch, part in zip(run, parts, strict=True):
+            if part != ch and part not in char_readings(ch):
+                return None  # not a reading of this character: the key is stale
+            out.append((ch, "" if part == ch else part))
+        return tuple(out)
     i = 0
-    for han, run in _runs(normalize_name(name)):
+    for han, run in runs:
         if han:
             for ch in run:
                 if i >= len(parts):
