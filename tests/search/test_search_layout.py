@@ -138,7 +138,12 @@ def test_short_fragments_are_terms_of_their_own(ctx, orgs):
     assert not any(t == "h" for terms in vocab.values() for _, t in terms)
 
 
-def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs):
+@pytest.mark.parametrize("worker", [True, False])
+def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeypatch, worker):
+    """Small chunks, documents computed in a worker thread or in place: the rebuilt index
+    holds exactly the terms the services' incremental indexing wrote."""
+    monkeypatch.setattr(sqlite_search, "_second_core", lambda: worker)
+    monkeypatch.setattr(sqlite_search, "REBUILD_CHUNK", 3)
     first = orgs[0]["id"]
     with ctx.unit("test.rename", subject=Subject("organization", first)) as unit:
         update_organization(unit, first, {"name": "厦门市海沧区长乐社会工作者协会",

@@ -42,9 +42,10 @@ the match set, which stops after one page. Neither ever reads the whole table.
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -510,10 +511,38 @@ def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[str, 
     return json.dumps(docs, ensure_ascii=False), late
 
 
+def _second_core() -> bool:
+    """A second core is idle (load average below the number of cores less one): then a
+    worker thread computes the documents while SQLite writes. On a busy machine the two
+    threads only take turns, and measured 5-10 % slower than one: the chunks are then
+    computed in place."""
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return False
+    return cores > 1 and load < cores - 1
+
+
+class _InPlace:
+    """An executor that runs each task when it is submitted (no worker thread)."""
+
+    def __enter__(self) -> _InPlace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        done: Future[Any] = Future()
+        done.set_result(fn(*args))
+        return done
+
+
 def _load(raw: Any, chunk: int) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk: a worker
-    thread computes the documents of the next chunk (Python) while this one writes the
-    previous chunk. Each chunk is written by ONE statement reading its rows from a JSON
+    thread (when a second core is idle: :func:`_second_core`) computes the documents of
+    the next chunk (Python) while this one writes the previous chunk. Each chunk is written by ONE statement reading its rows from a JSON
     array, so SQLite tokenizes and writes the whole chunk without the GIL (row by row,
     each row's parameters would wait for the worker to let go of it)."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
@@ -521,8 +550,9 @@ def _load(raw: Any, chunk: int) -> None:
             "ORDER BY s.r LIMIT ?")
     insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT value ->> 0, value ->> 1, "
               "value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)")
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") as worker:
-        pending = None
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") if _second_core()
+          else _InPlace()) as worker:
+        pending: Future[tuple[str, list[tuple[str, str]]]] | None = None
         last = 0
         while True:
             rows = raw.execute(read, (last, chunk)).fetchall()
@@ -550,15 +580,16 @@ def _place_late(conn: Executor, raw: Any) -> None:
         insert_many(conn, [(r[0], r[5], stored_document(*r[1:])) for r in rows])
 
 
-def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
+def rebuild_index(conn: Executor, chunk: int | None = None) -> int:
     """Index every organization again (migration, ``search --reindex``, bulk loads);
     also refreshes the pinyin sort keys and numbers the rows GAP apart in pinyin order.
     Returns the number of organizations.
 
     The index table is dropped and created empty (the current layout). SQLite numbers
     the organizations in stored sort-key order (a temporary table); they are then read
-    in that order in chunks of ``chunk`` and each one's document is written at its
-    number, straight into the index (memory stays flat at any size). Readings come from
+    in that order in chunks of ``chunk`` (REBUILD_CHUNK) and each one's document is
+    written at its number, straight into the index (memory stays flat at any size).
+    Readings come from
     each stored sort key that fits its name (``pinyin.index_terms``); the few whose key
     is stale are left out of the numbering and placed after, with their new key, between
     their neighbours (more than ``LATE_MAX``: their keys are fixed and the rebuild runs
@@ -567,6 +598,7 @@ def rebuild_index(conn: Executor, chunk: int = REBUILD_CHUNK) -> int:
     organization table. Freed pages are not overwritten with zeros meanwhile
     (``secure_delete = FAST``: the old index holds nothing the organization table does
     not)."""
+    chunk = chunk or REBUILD_CHUNK
     raw = _driver(conn)
     secure = int(raw.execute("PRAGMA secure_delete").fetchone()[0])
     raw.execute("PRAGMA secure_delete = FAST")
