@@ -299,3 +299,25 @@ def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     runs = sum(1 for i in range(1, len(codes)) if codes[i] != codes[i - 1])
     assert runs == 78  # one run of rows per organization
     assert [c for c in dict.fromkeys(codes) if c in order] == list(order)
+
+
+@pytest.mark.sqlite_only
+def test_parts_are_written_with_a_small_page_cache_given_back_after(ictx, db, monkeypatch):
+    """Each part is written with a small SQLite page cache (the import's peak memory);
+    the connection returns to the pool with the usual one."""
+    from mca_tui.storage.sqlite import CACHE_KB
+
+    seen = []
+    real = ledger_import._apply
+
+    def spy(ctx, unit, plan, batch, step):
+        seen.append(unit.session.execute(text("PRAGMA cache_size")).scalar())
+        return real(ctx, unit, plan, batch, step)
+
+    monkeypatch.setattr(ledger_import, "_apply", spy)
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 5)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    assert import_ledger(ictx, ledger(_orgs(range(1, 12)))).written
+    assert seen == [-ledger_import.PART_CACHE_KB] * 3
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KB

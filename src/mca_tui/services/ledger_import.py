@@ -65,6 +65,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import pinyin
@@ -95,6 +96,7 @@ ACTION = "ledger.import"
 WRITE_CHUNK = 2000  # rows per write transaction (bounds how long the import holds the lock)
 CHUNK_PAUSE_S = 0.2  # between parts: longer than SQLite's longest busy-handler sleep (100 ms)
 CHUNK = 500  # IN-list size for registry look-ups
+PART_CACHE_KB = 8000  # SQLite page cache while a part is written (bounds the peak memory)
 
 # Supervision records an import writes that count as an organization's first activity
 # (the dormancy summary reads them: ``services.dormancy.first_activity``): an evaluation;
@@ -732,7 +734,7 @@ def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Pla
         if progress and n:
             progress("write", done, total)
 
-    from mca_tui.storage.sqlite import busy_marker
+    from mca_tui.storage.sqlite import CACHE_KB, busy_marker
 
     with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
         for k, rows in enumerate(spool.parts(WRITE_CHUNK, order), start=1):
@@ -742,6 +744,8 @@ def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Pla
             del rows
             with ctx.unit(ACTION, subject=Subject("import_batch", batch_id)) as unit:
                 s = unit.session
+                if ctx.db.is_sqlite:  # a part touches each page a few times: small cache
+                    s.execute(text(f"PRAGMA cache_size=-{PART_CACHE_KB}"))
                 # again, under the write lock (the file's organizations of earlier parts
                 # are on record now)
                 part_plan = _plan(s, part, mode)
@@ -778,6 +782,8 @@ def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Pla
                 if parts > 1:
                     headline.update(part=k, parts=parts, part_counts=part_plan.counts)
                 unit.record("import_batch", batch.id, None, headline)
+                if ctx.db.is_sqlite:  # the connection goes back to the pool as it was
+                    s.execute(text(f"PRAGMA cache_size=-{CACHE_KB}"))
             pinyin.clear_name_caches()  # every name of the part is written (bounded memory)
     return batch_id
 

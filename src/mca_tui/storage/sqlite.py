@@ -137,6 +137,9 @@ def begin_immediate(dbapi_conn: sqlite3.Connection, db_file: Path | None,
         dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
+CACHE_KB = 32000  # page cache of each connection (32 MB)
+
+
 def configure(engine: Engine, busy_hook: Callable[[], BusyHook | None] | None = None) -> None:
     """Install the pragmas and BEGIN handling on a SQLite engine. ``busy_hook`` returns
     the callable told when a writer has to wait (see begin_immediate)."""
@@ -149,7 +152,7 @@ def configure(engine: Engine, busy_hook: Callable[[], BusyHook | None] | None = 
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=FULL")  # commits survive power loss (WAL fsync each commit)
-        cur.execute("PRAGMA cache_size=-32000")  # 32 MB page cache
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KB}")
         cur.close()
 
     @event.listens_for(engine, "begin")
