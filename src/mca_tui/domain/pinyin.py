@@ -107,13 +107,29 @@ def initials_variants(name: str) -> tuple[str, ...]:
     return _variants(_readings(name))
 
 
+# character -> its letter in the per-character reading, where that does not depend on the
+# name (see _naive_letter); bounded by the character set
+_NAIVE: dict[str, str] = {}
+
+
+def _naive_letter(ch: str, letter: str) -> str:
+    """The letter of ``ch`` in the per-character reading: a Han character's first
+    initial, else the character's own letter (``letter``, its letter in the name)."""
+    if is_han(ch):
+        found = char_initials(ch)
+        if not found:
+            return letter  # no reading: stands for itself, not cached
+        _NAIVE[ch] = found[0]
+        return found[0]
+    _NAIVE[ch] = letter  # (letters and digits: their own lower case, in every name)
+    return letter
+
+
 def _variants(readings: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     tokens = _tokens(readings)
-    primary = "".join(i for _, i in tokens)
+    primary = "".join([i for _, i in tokens])
     variants = [primary]
-    naive = "".join(
-        (char_initials(ch)[:1] or (i,))[0] if is_han(ch) else i for ch, i in tokens
-    )
+    naive = "".join([_NAIVE.get(ch) or _naive_letter(ch, i) for ch, i in tokens])
     variants.append(naive)
     for pos, (ch, letter) in enumerate(tokens):
         if len(variants) >= MAX_VARIANTS * 2:
@@ -194,7 +210,8 @@ def _key_of(readings: tuple[tuple[str, str], ...]) -> str:
     parts: list[str] = []
     word = ""  # letters and digits of non-Chinese text stay together ("abc", "12")
     for ch, reading in readings:
-        if is_han(ch):
+        # (is_han inline: every character of every name passes here on a reindex)
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
             if word:
                 parts.append(word)
                 word = ""

@@ -240,7 +240,9 @@ def _fragment_query(letters: str, anchored: bool = False) -> str:
 def _columns(name: str | None, legal_rep_name: str | None, domicile: str | None,
              uscc: str | None, variants: tuple[str, ...]) -> tuple[str, str, str, str, str]:
     """The indexed columns of one organization, in the table's order (``_COLS``)."""
-    code = normalize_code(uscc or "").lower()
+    # (a stored code is already canonical: letters and digits, normalize_code leaves it)
+    code = (uscc.lower() if uscc and uscc.isascii() and uscc.isalnum()
+            else normalize_code(uscc or "").lower())
     first = chars(name or "")
     return (
         # only the first (phrase-aware) reading is marked: a name "begins with" the
