@@ -19,9 +19,9 @@ Columns of ``organization_fts`` (rowid = ``organization.search_rowid``):
   of the code and of the first reading, each led by ``FRAG`` (a term of its own, not the
   1-character token of a name). A query of 4 letters is the gram itself, a
   longer one the phrase of its grams (``"hcqs cqsg"``), a shorter one a fragment; each
-  is one posting list, and no query is a prefix query (FTS5 prefix indexes, revision
-  0021 dropped them, held every 1-character token of names and addresses and every
-  gram a second to fourth time: two thirds of the index).
+  is one posting list, and no query is a prefix query (FTS5 prefix indexes, which
+  revision 0023_search_layout dropped, held every 1-character token of names and
+  addresses and every gram a second to fourth time: two thirds of the index).
 - ``name``, ``rep`` (legal representative), ``addr`` (domicile): one token per character,
   the name led by its start mark (``MARK`` + first character, see ``MARK``);
 - ``code``: the lower-cased USCC as overlapping 4-character grams led by its start mark,
@@ -684,7 +684,7 @@ def match_all(terms: Sequence[str]) -> str:
 
 
 def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | None]:
-    """(name-or-initials prefix expression, code prefix expression, sort-key bounds).
+    """(name prefix expression, code-or-initials prefix expression, sort-key bounds).
 
     A name or initials that begins with the query has a pinyin sort key that begins with
     a letter the query's first character can be read with, so a dense prefix tier only
