@@ -550,8 +550,10 @@ def _load(raw: Any, chunk: int) -> None:
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
-    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT value ->> 0, value ->> 1, "
-              "value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)")
+    # (json_extract rather than ->>, which needs SQLite 3.38)
+    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
+              + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
+              + " FROM json_each(?)")
     with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") if _second_core()
           else _InPlace()) as worker:
         pending: Future[tuple[str, list[tuple[str, str]]]] | None = None
