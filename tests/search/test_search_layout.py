@@ -211,3 +211,19 @@ def test_rebuild_fixes_stale_sort_keys_few_in_place_many_in_a_second_pass(
     assert None not in numbers and numbers == sorted(numbers)
     assert [h.id for h in search_organizations(ctx, "协会", limit=50).items] == [
         r.id for r in rows if "协会" in r.name and r.name != "协会"]
+
+
+def test_rebuild_gives_back_the_connection_and_index_settings(ctx, orgs, monkeypatch):
+    """The load's settings (no zeroing of freed pages, a large FTS5 hash, no crisis
+    merges) do not outlive the rebuild: the services' writes find the defaults."""
+    import os
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert not sqlite_search._second_core()  # a busy machine: no worker thread
+    with ctx.db.write() as s:
+        before = s.execute(text("PRAGMA secure_delete")).scalar_one()
+        index.reindex_all(s)
+        assert s.execute(text("PRAGMA secure_delete")).scalar_one() == before
+        config = dict(s.execute(text(f"SELECT k, v FROM {sqlite_search.FTS_TABLE}_config")).all())
+    assert config["automerge"] == 4 and config["crisismerge"] == 16
+    assert config["hashsize"] == sqlite_search.DEFAULT_HASHSIZE

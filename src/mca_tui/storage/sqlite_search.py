@@ -519,11 +519,13 @@ def _second_core() -> bool:
     threads only take turns, and measured 5-10 % slower than one: the chunks are then
     computed in place."""
     cores = os.cpu_count() or 1
+    loadavg = getattr(os, "getloadavg", None)  # (not on Windows)
+    if cores < 2 or loadavg is None:
+        return False
     try:
-        load = os.getloadavg()[0]
+        return bool(loadavg()[0] < cores - 1)
     except OSError:
         return False
-    return cores > 1 and load < cores - 1
 
 
 class _InPlace:
