@@ -29,7 +29,6 @@ from mca_tui.domain import pinyin
 from mca_tui.domain.enums import ReportConclusion, SupervisionKind
 from mca_tui.reports import ledger as L
 from mca_tui.services.context import Unit
-from mca_tui.services.organizations import _check_code
 from mca_tui.storage import search
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
@@ -119,8 +118,9 @@ def insert_organizations(unit: Unit, office_id: str, rows: list[L.OrgRow], batch
                          now: datetime) -> dict[str, str]:
     """Insert the planned new organizations, their legal representatives and links, and
     their search index rows. Returns uscc -> organization id."""
-    for r in rows:
-        _check_code(r.uscc, r.uscc_override_reason)
+    # (no ``organizations._check_code`` again: ``reports.ledger.validate`` refused every
+    # code that fails GB 32100 unless --accept-legacy-codes gave it its reason, the same
+    # rule; checking twice was a twentieth of a big import's time)
     reps = _persons(unit, office_id, rows, now)
     orgs, links = [], []
     for r in rows:
