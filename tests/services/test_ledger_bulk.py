@@ -321,3 +321,22 @@ def test_parts_are_written_with_a_small_page_cache_given_back_after(ictx, db, mo
     assert seen == [-ledger_import.PART_CACHE_KB] * 3
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -CACHE_KB
+
+
+def test_an_error_in_the_last_row_of_a_long_file_writes_nothing(ictx, db, tmp_path,
+                                                                 monkeypatch):
+    """The file is checked to its end before the first part is written: a bad last row
+    of a file of many parts blocks the import and nothing is written; with
+    --skip-bad-rows every other row is written."""
+    from ..reports.helpers import write_xlsx
+
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 5)
+    monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
+    path = tmp_path / "ledger.xlsx"
+    write_xlsx(path, [*_orgs(range(1, 23)), org(23, 类型="合作社")])
+    result = import_ledger(ictx, path)
+    assert result.blocked and not result.written
+    assert [(p.row, p.key) for p in result.errors] == [(24, "bad_choice")]
+    assert _count(db, Organization) == 0
+    assert import_ledger(ictx, path, skip_bad_rows=True).written
+    assert _count(db, Organization) == 22
