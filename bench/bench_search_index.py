@@ -45,15 +45,15 @@ def index_bytes(path: Path) -> tuple[int, dict[str, int]]:
 def rebuild(path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
     # the rebuild writes through the sqlite3 connection itself (no SQLAlchemy statement
-    # events) and computes documents in a worker thread: wall time, the process's CPU
-    # time (both threads) and the worker's share are what tell where the time goes
+    # events) and computes documents in a worker thread when a core is idle: wall time,
+    # the process's CPU time (both threads) and the documents' share tell where it goes
     worker = [0.0]
     compute = sqlite_search._chunk_documents
 
-    def _timed(rows):  # noqa: ANN001, ANN202
+    def _timed(*args):  # noqa: ANN002, ANN202
         t = time.thread_time()
         try:
-            return compute(rows)
+            return compute(*args)
         finally:
             worker[0] += time.thread_time() - t
 
@@ -67,7 +67,7 @@ def rebuild(path: Path) -> None:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rebuild: {n:,} organizations in {seconds:.1f} s, peak {mb:.0f} MB; CPU {cpu:.1f} s, "
-          f"of which {worker[0]:.1f} s the worker thread (readings and documents, Python), "
+          f"of which {worker[0]:.1f} s readings and documents (Python), "
           "the rest SQLite writing the index")
     engine.dispose()
 

@@ -498,11 +498,13 @@ def _driver(conn: Executor) -> Any:
     return connection.connection.driver_connection
 
 
-def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[str, str]]]:
-    """(index rows as a JSON array, late rows) of a chunk of (row number, id, name,
-    representative, domicile, code, stored sort key): an organization whose stored key
-    gives its readings (``pinyin.index_terms``: no phrase segmentation) is indexed at its
-    row number; one whose key is stale is returned as (id, key) to be placed after."""
+def _chunk_documents(rows: list[tuple[Any, ...]], as_json: bool
+                     ) -> tuple[str | list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """(index rows, late rows) of a chunk of (row number, id, name, representative,
+    domicile, code, stored sort key): an organization whose stored key gives its readings
+    (``pinyin.index_terms``: no phrase segmentation) is indexed at its row number; one
+    whose key is stale is returned as (id, key) to be placed after. The index rows as
+    tuples, or (``as_json``) as one JSON array."""
     docs, late = [], []
     for r, org_id, name, rep, dom, uscc, stored in rows:
         key, variants = pinyin.index_terms(name or "", stored or "")
@@ -510,7 +512,7 @@ def _chunk_documents(rows: list[tuple[Any, ...]]) -> tuple[str, list[tuple[str, 
             late.append((org_id, key))
         else:
             docs.append((r, *_columns(name, rep, dom, uscc, variants)))
-    return json.dumps(docs, ensure_ascii=False), late
+    return (json.dumps(docs, ensure_ascii=False) if as_json else docs), late
 
 
 def _second_core() -> bool:
@@ -544,28 +546,37 @@ class _InPlace:
 
 
 def _load(raw: Any, chunk: int) -> None:
-    """Write the index rows in row-number order (FTS5 appends), chunk by chunk: a worker
-    thread (when a second core is idle: :func:`_second_core`) computes the documents of
-    the next chunk (Python) while this one writes the previous chunk. Each chunk is written by ONE statement reading its rows from a JSON
-    array, so SQLite tokenizes and writes the whole chunk without the GIL (row by row,
-    each row's parameters would wait for the worker to let go of it)."""
+    """Write the index rows in row-number order (FTS5 appends), chunk by chunk. When a
+    second core is idle (:func:`_second_core`) a worker thread computes the documents of
+    the next chunk (Python) while this one writes the previous chunk, each chunk by ONE
+    statement reading its rows from a JSON array, so that SQLite tokenizes and writes
+    the whole chunk without the GIL (row by row, each row's parameters would wait for the
+    worker to let go of it). Otherwise each chunk is computed, then written by
+    ``executemany``."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
-    # (json_extract rather than ->>, which needs SQLite 3.38)
-    insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
-              + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
-              + " FROM json_each(?)")
-    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") if _second_core()
+    threaded = _second_core()
+    if threaded:
+        # (json_extract rather than ->>, which needs SQLite 3.38)
+        insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
+                  + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
+                  + " FROM json_each(?)")
+    else:
+        insert = f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)"
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") if threaded
           else _InPlace()) as worker:
-        pending: Future[tuple[str, list[tuple[str, str]]]] | None = None
+        pending: Future[tuple[str | list[tuple[Any, ...]], list[tuple[str, str]]]] | None = None
         last = 0
         while True:
             rows = raw.execute(read, (last, chunk)).fetchall()
-            computing = worker.submit(_chunk_documents, rows) if rows else None
+            computing = worker.submit(_chunk_documents, rows, threaded) if rows else None
             if pending is not None:
                 docs, late = pending.result()
-                raw.execute(insert, (docs,))
+                if threaded:
+                    raw.execute(insert, (docs,))
+                else:
+                    raw.executemany(insert, docs)
                 if late:
                     raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
             if computing is None:
