@@ -340,3 +340,41 @@ def test_an_error_in_the_last_row_of_a_long_file_writes_nothing(ictx, db, tmp_pa
     assert _count(db, Organization) == 0
     assert import_ledger(ictx, path, skip_bad_rows=True).written
     assert _count(db, Organization) == 22
+
+
+@pytest.mark.sqlite_only
+def test_parts_pause_only_when_another_writer_said_it_waits(ictx, db, monkeypatch):
+    """Between parts the import lets waiting writers in (a pause) only when one said it
+    waits - a write begun while the import's busy marker exists - within the longest
+    wait; a lone import does not pause."""
+    import threading
+
+    from mca_tui.storage import sqlite as sq
+
+    pauses = []
+    monkeypatch.setattr(ledger_import.time, "sleep", pauses.append)
+    monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 5)
+    assert import_ledger(ictx, ledger(_orgs(range(1, 16)))).written
+    assert pauses == []
+    waiting = sq.waiting_marker_path(db.path)
+    assert not waiting.exists() and not sq.someone_waiting(db.path)
+
+    real = ledger_import._apply
+
+    def clerk_writes_during_the_first_part(ctx, unit, plan, batch, step):
+        if not calls:  # what another thread's (or process's) BEGIN does meanwhile
+            other = threading.Thread(target=sq._announce_wait, args=(db.path,))
+            other.start()
+            other.join()
+            sq._announce_wait(db.path)  # the import's own writes say nothing
+            assert sq.someone_waiting(db.path)
+        calls.append(1)
+        return real(ctx, unit, plan, batch, step)
+
+    calls: list[int] = []
+    monkeypatch.setattr(ledger_import, "_apply", clerk_writes_during_the_first_part)
+    assert import_ledger(ictx, ledger(_orgs(range(16, 31)))).written
+    assert pauses == [ledger_import.CHUNK_PAUSE_S] * 2 and len(calls) == 3
+    assert not waiting.exists()  # the import's markers are gone with it
+    sq._announce_wait(db.path)  # no import running: nobody is told
+    assert not waiting.exists()

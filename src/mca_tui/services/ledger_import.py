@@ -94,7 +94,9 @@ from mca_tui.storage.models import (
 
 ACTION = "ledger.import"
 WRITE_CHUNK = 2000  # rows per write transaction (bounds how long the import holds the lock)
-CHUNK_PAUSE_S = 0.2  # between parts: longer than SQLite's longest busy-handler sleep (100 ms)
+# between parts, when another writer said it waits (storage.sqlite.someone_waiting): longer
+# than SQLite's longest busy-handler sleep (100 ms)
+CHUNK_PAUSE_S = 0.2
 CHUNK = 500  # IN-list size for registry look-ups
 PART_CACHE_KB = 8000  # SQLite page cache while a part is written (bounds the peak memory)
 
@@ -734,11 +736,13 @@ def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Pla
         if progress and n:
             progress("write", done, total)
 
-    from mca_tui.storage.sqlite import CACHE_KB, busy_marker
+    from mca_tui.storage.sqlite import CACHE_KB, busy_marker, someone_waiting
 
-    with busy_marker(ctx.db.path if ctx.db.is_sqlite else None, "import"):
+    db_file = ctx.db.path if ctx.db.is_sqlite else None
+
+    with busy_marker(db_file, "import"):
         for k, rows in enumerate(spool.parts(WRITE_CHUNK, order), start=1):
-            if k > 1:
+            if k > 1 and someone_waiting(db_file):
                 time.sleep(CHUNK_PAUSE_S)  # let writers waiting for the lock in
             part = _ledger_of(file_name, rows)
             del rows

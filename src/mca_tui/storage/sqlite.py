@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import cast
@@ -63,6 +63,9 @@ def no_wait() -> Iterator[None]:
         _NO_WAIT.reset(token)
 
 
+_HOLDS_MARKER: ContextVar[bool] = ContextVar("holds_busy_marker", default=False)
+
+
 def busy_marker_path(db_file: Path) -> Path:
     return db_file.with_name(db_file.name + ".busy")
 
@@ -72,6 +75,7 @@ def busy_marker(db_file: Path | None, what: str) -> Iterator[None]:
     """While a long operation runs, a small file beside the registry names it, so that a
     writer kept waiting can say why ("an import is running")."""
     marker = busy_marker_path(db_file) if db_file is not None else None
+    holder = _HOLDS_MARKER.set(True)  # its own writes do not say they wait
     try:
         if marker is not None:
             try:
@@ -80,8 +84,38 @@ def busy_marker(db_file: Path | None, what: str) -> Iterator[None]:
                 marker = None
         yield
     finally:
+        _HOLDS_MARKER.reset(holder)
         if marker is not None:
             marker.unlink(missing_ok=True)
+            assert db_file is not None
+            waiting_marker_path(db_file).unlink(missing_ok=True)
+
+
+def waiting_marker_path(db_file: Path) -> Path:
+    return db_file.with_name(db_file.name + ".waiting")
+
+
+def _announce_wait(db_file: Path | None) -> None:
+    """A writer that finds a long operation running (its busy marker) says that it is
+    about to wait: the operation pauses between its parts only when someone does."""
+    if db_file is None or _HOLDS_MARKER.get() or not busy_marker_path(db_file).exists():
+        return
+    with suppress(OSError):
+        waiting_marker_path(db_file).touch()
+
+
+def someone_waiting(db_file: Path | None) -> bool:
+    """True if a writer announced within WRITE_WAIT_S (the longest it waits) that it
+    waits for the lock (``_announce_wait``); True also when that cannot be known (no
+    file: PostgreSQL)."""
+    if db_file is None:
+        return True
+    try:
+        return waiting_marker_path(db_file).stat().st_mtime >= time.time() - WRITE_WAIT_S
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def busy_reason(db_file: Path | None) -> str:
@@ -114,6 +148,7 @@ def begin_immediate(dbapi_conn: sqlite3.Connection, db_file: Path | None,
         finally:
             dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return
+    _announce_wait(db_file)
     deadline = time.monotonic() + WRITE_WAIT_S
     told = False
     dbapi_conn.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
