@@ -14,9 +14,10 @@ from mca_tui.i18n import t
 ROW_RANGES_SHOWN = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem of the file: where (sheet, row, column) and what, in plain words."""
+    """One problem of the file: where (sheet, row, column) and what, in plain words.
+    (Slotted: a big file's warnings stay small.)"""
 
     sheet: str | None
     row: int | None
