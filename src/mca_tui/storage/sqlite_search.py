@@ -360,7 +360,10 @@ def _spread_many(conn: Executor, prev: int, nxt: int, count: int) -> list[int]:
                                   {"a": after[-1], "top": after[-1] + GAP * (slots + 1)}
                                   ).scalar_one())
         step = (hi - lo) // (slots + 1)
-        if step >= 2:
+        # the window is spread with room to spare (a quarter of the rebuild's GAP between rows):
+        # spread only just apart, the next row inserted nearby (a ledger import's names
+        # cluster in pinyin order) would need a wider window again, and again
+        if step >= max(2, GAP // 4):
             break
         width *= 4
     numbers = [lo + step * (j + 1) for j in range(slots)]
