@@ -10,9 +10,9 @@ written twice and every code and initials gram up to four times, about two third
 index (1,303 bytes per organization at 100k). The table is now created without prefix
 indexes; the 1- to 3-character fragments of codes and initials that short queries look
 up are indexed as tokens of their own (storage.sqlite_search), the pinyin column comes
-first (FTS5 writes no column header for the first column) and rows are numbered 16
-apart instead of 1,024 (shorter row-number deltas): 659 bytes per organization, same
-results. The index is rebuilt from the organizations, streamed in chunks, inside this
+first (FTS5 writes no column header for the first column): about 810 bytes per
+organization, same results (659 with rows numbered 16 apart, which was tried and given
+up: see sqlite_search.GAP). The index is rebuilt from the organizations, streamed in chunks, inside this
 migration. Nothing changes on PostgreSQL. Downgrade leaves the new table (the older
 code would query it with prefix queries): rebuild with ``search --reindex`` under the
 older code.
