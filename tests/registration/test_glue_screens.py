@@ -54,8 +54,13 @@ async def test_the_approver_extends_a_change_decision_period_from_the_page(peopl
         await settle(app, pilot)
         assert app.screen.check_action("extend", ())
         await pilot.press("f10")
-        await settle(app, pilot)
-        app.screen.query_one("#dialog-text", TextArea).text = "需征求业务主管单位意见"
+        # the dialog is the screen as soon as it is pushed, but its text box takes the
+        # focus (and is set up) only when it has mounted: a loaded whole-suite run wrote
+        # the reason before that and F9 met an empty box
+        await wait_until(pilot, lambda: getattr(app.focused, "id", None) == "dialog-text")
+        box = app.screen.query_one("#dialog-text", TextArea)
+        box.text = "需征求业务主管单位意见"
+        await wait_until(pilot, lambda: app.focused is box and box.text == "需征求业务主管单位意见")
         await pilot.press("f9")
         await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
                          and not app.screen.check_action("extend", ()))  # once
