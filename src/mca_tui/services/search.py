@@ -75,6 +75,17 @@ def search_organizations(ctx: ServiceContext, query: str, *, limit: int = 50,
     return SearchPage(query=query, items=items, total=total, next_after=next_after)
 
 
+def count_organizations(ctx: ServiceContext, query: str) -> int:
+    """Organizations matching ``query``, counted up to COUNT_CAP: the search screen shows
+    the first page first (``with_count=False``) and the count when this returns (a phrase
+    of common characters can take tens of milliseconds to count at a million
+    organizations, much longer than its first page)."""
+    ctx.permit("search.read")
+    parsed = index.parse_query(query)
+    with ctx.db.read() as s:
+        return index.count(s, parsed, COUNT_CAP)
+
+
 @dataclass(frozen=True)
 class ApplicationHit:
     """An application or draft found by number, proposed name or applicant."""

@@ -8,6 +8,8 @@ one waits, and the last query typed is always the one shown."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
@@ -67,7 +69,17 @@ def search_all(ctx: ServiceContext, query: str, *, limit: int) -> tuple:  # noqa
     """One worker call: the first page of organizations and the matching applications."""
     from mca_tui.services.search import search_applications, search_organizations
 
-    return search_organizations(ctx, query, limit=limit), search_applications(ctx, query)
+    page = search_organizations(ctx, query, limit=limit, with_count=False)
+    if page.next_after is None:  # the whole result is on the page: that is the count
+        page = replace(page, total=len(page.items))
+    return page, search_applications(ctx, query)
+
+
+def count_all(ctx: ServiceContext, query: str) -> int:
+    """The count of a result longer than its first page, shown when it arrives."""
+    from mca_tui.services.search import count_organizations
+
+    return count_organizations(ctx, query)
 
 
 class QueryBox(Input):
@@ -107,6 +119,7 @@ class SearchScreen(ServiceCalls, Screen):
         self._pending: str | None = None  # the last query typed meanwhile
         self._loading_more = False
         self._status_lines = 1  # wrapped lines of the status line now shown
+        self._counting: int | None = None  # the search (seq) whose count is running
 
     def compose(self) -> ComposeResult:
         yield Static(t("ui.search.title"), classes="title")
@@ -163,8 +176,10 @@ class SearchScreen(ServiceCalls, Screen):
 
     @property
     def searching(self) -> bool:
-        """A search is running or waiting to run (tests wait for this to clear)."""
-        return self._searching is not None or self._pending is not None
+        """A search (or the count of its result) is running or waiting to run (tests
+        wait for this to clear)."""
+        return (self._searching is not None or self._pending is not None
+                or self._counting is not None)
 
     def _finished(self, seq: int, query: str, both) -> None:  # noqa: ANN001
         """A search ended: run the query typed meanwhile, else paint this result."""
@@ -193,10 +208,26 @@ class SearchScreen(ServiceCalls, Screen):
         else:
             results.clear_options()
         self._status()
+        if self.total < 0:  # more than a page: counted after the page is shown
+            self._count(seq, query)
         if self.hits or self.app_hits:
             # the cursor starts on the first organization (Enter in the box opens it, as
             # before); the applications listed above it are one Up away
             results.highlighted = len(self.app_hits) if self.hits else 0
+
+    def _count(self, seq: int, query: str) -> None:
+        self._counting = seq
+        self.call_service(count_all, self.ctx, query,
+                          then=lambda n: self._counted(seq, n),
+                          failed=lambda _message: self._counted(seq, None))
+
+    def _counted(self, seq: int, total: int | None) -> None:
+        if self._counting == seq:
+            self._counting = None
+        if seq != self._seq or total is None:  # a newer query is shown (or no count)
+            return
+        self.total = total
+        self._status()
 
     def _status(self) -> None:
         if not self.query_text.strip():
@@ -206,6 +237,8 @@ class SearchScreen(ServiceCalls, Screen):
         else:
             total = f"{self.total}+" if self.total >= 1000 else str(self.total)
             key = "ui.search.count" if self.next_after else "ui.search.count_all"
+            if self.total < 0:
+                key = "ui.search.counting"
             text = t(key, total=total, shown=len(self.hits))
             if self.app_hits:
                 text += " " + t("ui.search.applications", count=len(self.app_hits))
