@@ -13,19 +13,33 @@ from .conftest import sign_in, type_text, wait_until
 SIZE = (100, 30)
 
 
-async def test_typing_with_a_full_page_of_results_does_not_lay_out_the_screen(
-        make_app, ctx, registry, monkeypatch):  # noqa: ANN001
-    from mca_tui.ui.screens.search import PAGE, SearchScreen
+def _add_more_than_a_page(ctx) -> None:  # noqa: ANN001
+    """PAGE + 10 organizations that "海沧", "志愿者" and "第" all find."""
+    from mca_tui.ui.screens.search import PAGE
 
     add_orgs(ctx, [{"name": f"海沧区第{i}社区志愿者协会", "rep": "林志伟",
                     "domicile": f"厦门市海沧区沧林路{i}号", "uscc": code(500 + i)}
                    for i in range(1, PAGE + 11)])
+
+
+async def _open_search(app, pilot):  # noqa: ANN001, ANN202
+    """Sign in, F3: the search screen."""
+    from mca_tui.ui.screens.search import SearchScreen
+
+    await sign_in(app, pilot)
+    await pilot.press("f3")
+    await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+    return app.screen
+
+
+async def test_typing_with_a_full_page_of_results_does_not_lay_out_the_screen(
+        make_app, ctx, registry, monkeypatch):  # noqa: ANN001
+    from mca_tui.ui.screens.search import PAGE
+
+    _add_more_than_a_page(ctx)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
-        screen = app.screen
+        screen = await _open_search(app, pilot)
         results = screen.query_one("#results", OptionList)
         await type_text(pilot, "海沧")
         await wait_until(pilot, lambda: not screen.searching and screen.query_text == "海沧")
@@ -50,7 +64,8 @@ async def test_typing_with_a_full_page_of_results_does_not_lay_out_the_screen(
 
 
 
-async def test_the_first_page_is_shown_before_its_count(make_app, ctx, registry):  # noqa: ANN001
+async def test_the_first_page_is_shown_before_its_count(
+        make_app, ctx, registry, monkeypatch):  # noqa: ANN001
     """A result longer than its first page is painted without its count (counting a
     phrase of common characters can take longer than the page at a million
     organizations); the count follows in the status line. A result that fits on its
@@ -58,11 +73,9 @@ async def test_the_first_page_is_shown_before_its_count(make_app, ctx, registry)
     from textual.widgets import Static
 
     from mca_tui.ui.screens import search as search_module
-    from mca_tui.ui.screens.search import PAGE, SearchScreen
+    from mca_tui.ui.screens.search import PAGE
 
-    add_orgs(ctx, [{"name": f"海沧区第{i}社区志愿者协会", "rep": "林志伟",
-                    "domicile": f"厦门市海沧区沧林路{i}号", "uscc": code(500 + i)}
-                   for i in range(1, PAGE + 11)])
+    _add_more_than_a_page(ctx)
     pages: list[int] = []
     search_all = search_module.search_all
 
@@ -73,24 +86,18 @@ async def test_the_first_page_is_shown_before_its_count(make_app, ctx, registry)
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(app, pilot)
-        await pilot.press("f3")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
-        screen = app.screen
-        search_module.search_all = recorded
-        try:
-            await type_text(pilot, "志愿者")
-            await wait_until(pilot, lambda: not screen.searching
-                             and screen.query_text == "志愿者")
-            status = str(screen.query_one("#search-status", Static).render())
-            assert pages[-1] == -1  # the page came without its count
-            assert f"共 {PAGE + 10} 个结果" in status and "正在计数" not in status
-            box = screen.query_one("#query")
-            box.value = ""
-            await type_text(pilot, "第7社区")
-            await wait_until(pilot, lambda: not screen.searching
-                             and screen.query_text == "第7社区")
-            assert pages[-1] == 1  # one match: the page is the count
-            assert "共 1 个结果" in str(screen.query_one("#search-status", Static).render())
-        finally:
-            search_module.search_all = search_all
+        screen = await _open_search(app, pilot)
+        monkeypatch.setattr(search_module, "search_all", recorded)
+        await type_text(pilot, "志愿者")
+        await wait_until(pilot, lambda: not screen.searching
+                         and screen.query_text == "志愿者")
+        status = str(screen.query_one("#search-status", Static).render())
+        assert pages[-1] == -1  # the page came without its count
+        assert f"共 {PAGE + 10} 个结果" in status and "正在计数" not in status
+        box = screen.query_one("#query")
+        box.value = ""
+        await type_text(pilot, "第7社区")
+        await wait_until(pilot, lambda: not screen.searching
+                         and screen.query_text == "第7社区")
+        assert pages[-1] == 1  # one match: the page is the count
+        assert "共 1 个结果" in str(screen.query_one("#search-status", Static).render())
