@@ -3,7 +3,7 @@
 
 Copies the file to a temporary directory (the registry itself is never written), then
 prints: bytes per organization of the index tables (``dbstat``), the seconds and peak MB
-of ``sqlite_search.rebuild_index`` (the migration / ``search --reindex`` path) with its
+of ``sqlite_search_write.rebuild_index`` (the migration / ``search --reindex`` path) with its
 CPU time split between Python (the worker thread) and SQLite, and the p50/p95 of one
 search keystroke (first page of 51 rows with the capped count, ``storage.search`` as the
 service calls it) for the queries of ``bench/suite.py``. Runs on the file as it is (no migration), so it can
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from suite import QUERIES  # noqa: E402
 
-from mca_tui.storage import search, sqlite_search  # noqa: E402
+from mca_tui.storage import search, sqlite_search, sqlite_search_write  # noqa: E402
 
 
 def index_bytes(path: Path) -> tuple[int, dict[str, int]]:
@@ -48,7 +48,7 @@ def rebuild(path: Path) -> None:
     # events) and computes documents in a worker thread when a core is idle: wall time,
     # the process's CPU time (both threads) and the documents' share tell where it goes
     worker = [0.0]
-    compute = sqlite_search._chunk_documents
+    compute = sqlite_search_write._chunk_documents
 
     def _timed(*args):  # noqa: ANN002, ANN202
         t = time.thread_time()
@@ -57,13 +57,13 @@ def rebuild(path: Path) -> None:
         finally:
             worker[0] += time.thread_time() - t
 
-    sqlite_search._chunk_documents = _timed
+    sqlite_search_write._chunk_documents = _timed
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         with engine.begin() as conn:
-            n = sqlite_search.rebuild_index(conn)
+            n = sqlite_search_write.rebuild_index(conn)
     finally:
-        sqlite_search._chunk_documents = compute
+        sqlite_search_write._chunk_documents = compute
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rebuild: {n:,} organizations in {seconds:.1f} s, peak {mb:.0f} MB; CPU {cpu:.1f} s, "

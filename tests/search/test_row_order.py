@@ -12,7 +12,7 @@ from sqlalchemy import text
 from mca_tui.services.organizations import update_organization
 from mca_tui.services.search import search_organizations
 from mca_tui.storage import search as index
-from mca_tui.storage import sqlite_search
+from mca_tui.storage import sqlite_search, sqlite_search_write
 from mca_tui.storage.audit import Subject
 
 from .helpers import add_orgs
@@ -54,7 +54,7 @@ def _index_equals_rows(ctx) -> None:  # noqa: ANN001
 
 def test_inserts_between_neighbours_keep_pinyin_order(ctx, monkeypatch):
     # a small gap makes the window renumbering happen within a few inserts
-    monkeypatch.setattr(sqlite_search, "GAP", 4)
+    monkeypatch.setattr(sqlite_search_write, "GAP", 4)
     rnd = random.Random(5)
     names = [f"海沧区{c}协会" for c in "甲乙丙丁戊己庚辛壬癸"] + \
         [f"厦门市{n}商会" for n in range(12)] + ["阿里协会", "中关村协会"]
@@ -71,7 +71,7 @@ def test_inserts_between_neighbours_keep_pinyin_order(ctx, monkeypatch):
 
 
 def test_rename_moves_the_row_and_paging_continues(ctx, monkeypatch):
-    monkeypatch.setattr(sqlite_search, "GAP", 4)
+    monkeypatch.setattr(sqlite_search_write, "GAP", 4)
     ids = add_orgs(ctx, [{"name": f"海沧区{c}协会"} for c in "甲乙丙丁戊己庚辛"])
     with ctx.unit("test.rename", subject=Subject("organization", ids[0])) as unit:
         update_organization(unit, ids[0], {"name": "海沧区庚一协会"})
@@ -99,5 +99,5 @@ def test_rebuild_numbers_rows_gap_apart_in_pinyin_order(ctx):
     with ctx.db.write() as s:
         assert index.reindex_all(s) == 4
     rows = _order_holds(ctx)
-    assert [r[2] for r in rows] == [sqlite_search.GAP * (i + 1) for i in range(4)]
+    assert [r[2] for r in rows] == [sqlite_search_write.GAP * (i + 1) for i in range(4)]
     _index_equals_rows(ctx)

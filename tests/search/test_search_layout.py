@@ -17,7 +17,7 @@ from mca_tui.domain.text import normalize_code
 from mca_tui.services.organizations import update_organization
 from mca_tui.services.search import search_organizations
 from mca_tui.storage import search as index
-from mca_tui.storage import sqlite_search
+from mca_tui.storage import sqlite_search, sqlite_search_write
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.migrate import alembic_config, current_revision, head_revision
 from mca_tui.storage.search_tokens import chars, looks_like_code
@@ -142,8 +142,8 @@ def test_short_fragments_are_terms_of_their_own(ctx, orgs):
 def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeypatch, worker):
     """Small chunks, documents computed in a worker thread or in place: the rebuilt index
     holds exactly the terms the services' incremental indexing wrote."""
-    monkeypatch.setattr(sqlite_search, "_second_core", lambda: worker)
-    monkeypatch.setattr(sqlite_search, "REBUILD_CHUNK", 3)
+    monkeypatch.setattr(sqlite_search_write, "_second_core", lambda: worker)
+    monkeypatch.setattr(sqlite_search_write, "REBUILD_CHUNK", 3)
     first = orgs[0]["id"]
     with ctx.unit("test.rename", subject=Subject("organization", first)) as unit:
         update_organization(unit, first, {"name": "厦门市海沧区长乐社会工作者协会",
@@ -193,7 +193,7 @@ def test_rebuild_fixes_stale_sort_keys_few_in_place_many_in_a_second_pass(
     placed after with its new key between its neighbours, or (more than LATE_MAX) the
     keys are fixed and the rebuild runs again: either way the index is the one an
     incremental indexing gives, in pinyin order."""
-    monkeypatch.setattr(sqlite_search, "LATE_MAX", late_max)
+    monkeypatch.setattr(sqlite_search_write, "LATE_MAX", late_max)
     with ctx.db.read() as s:
         expected = _vocabulary(s)
     stale = {orgs[0]["id"]: "a", orgs[2]["id"]: pinyin.sort_key("海沧商会")}
@@ -219,14 +219,14 @@ def test_rebuild_gives_back_the_connection_and_index_settings(ctx, orgs, monkeyp
     import os
 
     monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
-    assert not sqlite_search._second_core()  # a busy machine: no worker thread
+    assert not sqlite_search_write._second_core()  # a busy machine: no worker thread
     with ctx.db.write() as s:
         before = s.execute(text("PRAGMA secure_delete")).scalar_one()
         index.reindex_all(s)
         assert s.execute(text("PRAGMA secure_delete")).scalar_one() == before
         config = dict(s.execute(text(f"SELECT k, v FROM {sqlite_search.FTS_TABLE}_config")).all())
     assert config["automerge"] == 4 and config["crisismerge"] == 16
-    assert config["hashsize"] == sqlite_search.DEFAULT_HASHSIZE
+    assert config["hashsize"] == sqlite_search_write.DEFAULT_HASHSIZE
 
 
 
@@ -243,11 +243,11 @@ def test_a_renumbered_window_leaves_room_for_the_next_inserts(ctx, orgs):
         before = [r[0] for r in s.execute(text(
             "SELECT search_rowid FROM organization ORDER BY search_rowid"))]
         prev, nxt = before[10], before[11]  # GAP apart
-        new = sqlite_search._spread_many(s, prev, nxt, 120)
+        new = sqlite_search_write._spread_many(s, prev, nxt, 120)
         after = [r[0] for r in s.execute(text(
             "SELECT search_rowid FROM organization ORDER BY name_sort_key, id"))]
     assert after == sorted(after) and len(after) == len(before)
     numbers = sorted(after + new)
     assert len(set(numbers)) == len(numbers)
     gaps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
-    assert min(gaps) >= sqlite_search.GAP // 4, gaps
+    assert min(gaps) >= sqlite_search_write.GAP // 4, gaps

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from mca_tui.services import dormancy, ledger_import
 from mca_tui.services.ledger_import import import_ledger
-from mca_tui.storage import audit, search, sqlite_search
+from mca_tui.storage import audit, search, sqlite_search_write
 from mca_tui.storage.models import (
     AuditEvent,
     Organization,
@@ -59,7 +59,7 @@ def _pages(db, queries=("协会", "海沧", "第1", "xm", "ax")) -> dict[str, li
 def test_bulk_rows_are_found_in_the_order_a_rebuilt_index_gives(ictx, db, monkeypatch):
     import_ledger(ictx, ledger(_orgs(range(1, 120, 3))))
     # a narrow gap between row numbers makes the new rows renumber their neighbours
-    monkeypatch.setattr(sqlite_search, "GAP", 4)
+    monkeypatch.setattr(sqlite_search_write, "GAP", 4)
     monkeypatch.setattr(ledger_import, "WRITE_CHUNK", 25)
     monkeypatch.setattr(ledger_import, "CHUNK_PAUSE_S", 0)
     result = import_ledger(ictx, ledger(_orgs(n for n in range(1, 121) if n % 3 != 1)))

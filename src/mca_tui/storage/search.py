@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code, normalize_name, normalize_text
-from mca_tui.storage import postgres_search, sqlite_search
+from mca_tui.storage import postgres_search, sqlite_search, sqlite_search_write
 from mca_tui.storage.models import Organization
 
 
@@ -36,7 +36,7 @@ def index_organization(session: Session, org: Organization) -> None:
     org.name_sort_key = pinyin.sort_key(org.name or "")
     if _is_sqlite(session):
         doc = sqlite_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
-        org.search_rowid = sqlite_search.upsert(session, org.search_rowid, doc, org_id=org.id,
+        org.search_rowid = sqlite_search_write.upsert(session, org.search_rowid, doc, org_id=org.id,
                                                 sort_key=org.name_sort_key)
     elif _is_postgres(session):
         pg_doc = postgres_search.document(org.name, org.legal_rep_name, org.domicile, org.uscc)
@@ -54,7 +54,7 @@ def index_new_organizations(session: Session, rows: Sequence[Mapping[str, Any]])
         return
     conn = session.connection()
     if _is_sqlite(session):
-        sqlite_search.insert_many(conn, [
+        sqlite_search_write.insert_many(conn, [
             (r["id"], r["name_sort_key"] or "", sqlite_search.document(
                 r["name"], r.get("legal_rep_name"), r.get("domicile"), r.get("uscc")))
             for r in rows])
@@ -68,7 +68,7 @@ def index_new_organizations(session: Session, rows: Sequence[Mapping[str, Any]])
 def reindex_all(session: Session) -> int:
     """Rebuild the whole index (after a restore or a bulk repair)."""
     if _is_sqlite(session):
-        return sqlite_search.rebuild_index(session)
+        return sqlite_search_write.rebuild_index(session)
     if _is_postgres(session):
         return postgres_search.rebuild_index(session)
     rows = session.execute(text("SELECT id, name FROM organization")).fetchall()

@@ -27,11 +27,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    from mca_tui.storage import sqlite_search
+    from mca_tui.storage import sqlite_search, sqlite_search_write
 
     for statement in sqlite_search.CREATE_STATEMENTS:
         op.execute(statement)
-    sqlite_search.rebuild_index(bind)
+    sqlite_search_write.rebuild_index(bind)
 
 
 def downgrade() -> None:

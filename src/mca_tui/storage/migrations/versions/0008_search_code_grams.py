@@ -24,9 +24,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    from mca_tui.storage import sqlite_search
+    from mca_tui.storage import sqlite_search_write
 
-    sqlite_search.rebuild_index(bind)
+    sqlite_search_write.rebuild_index(bind)
 
 
 def downgrade() -> None:

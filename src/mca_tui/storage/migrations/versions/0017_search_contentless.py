@@ -25,9 +25,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    from mca_tui.storage import sqlite_search
+    from mca_tui.storage import sqlite_search_write
 
-    sqlite_search.rebuild_index(bind)  # drops the old table, creates the current layout
+    sqlite_search_write.rebuild_index(bind)  # drops the old table, creates the current layout
 
 
 def downgrade() -> None:

@@ -12,7 +12,7 @@ indexes; the 1- to 3-character fragments of codes and initials that short querie
 up are indexed as tokens of their own (storage.sqlite_search), the pinyin column comes
 first (FTS5 writes no column header for the first column): about 810 bytes per
 organization, same results (659 with rows numbered 16 apart, which was tried and given
-up: see sqlite_search.GAP). The index is rebuilt from the organizations, streamed in chunks, inside this
+up: see sqlite_search_write.GAP). The index is rebuilt from the organizations, streamed in chunks, inside this
 migration. Nothing changes on PostgreSQL. Downgrade leaves the new table (the older
 code would query it with prefix queries): rebuild with ``search --reindex`` under the
 older code.
@@ -30,9 +30,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
-    from mca_tui.storage import sqlite_search
+    from mca_tui.storage import sqlite_search_write
 
-    sqlite_search.rebuild_index(bind)  # drops the old table, creates the current layout
+    sqlite_search_write.rebuild_index(bind)  # drops the old table, creates the current layout
 
 
 def downgrade() -> None:
