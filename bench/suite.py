@@ -150,7 +150,7 @@ class Suite:
         return engine.match_all(search.parse_query(q).terms)
 
     def search(self) -> None:
-        if self.pg:  # the GIN index, as the app reads it (postgres_search._indexed)
+        if self.pg:  # the GIN index, as the app reads it (postgres_search._SETTINGS)
             self.raw.execute("SET enable_seqscan = off")
             sql = ("SELECT rowid FROM organization_search WHERE doc @@ CAST(? AS tsquery) "
                    "LIMIT 51")

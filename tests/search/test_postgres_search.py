@@ -143,32 +143,66 @@ def test_migration_rebuilds_an_index_of_the_older_layout(ctx, pg):
     assert _index_rows(pg, "'n^海'") == 3
 
 
-def test_the_anchored_tier_reads_its_marks_through_the_gin_index(ctx, pg):
-    """The statement of the "begins with" tier, as the search runs it: its GIN branch
-    reads only the marked rows (EXPLAIN ANALYZE), and no statement scans a table."""
+def test_a_page_and_a_count_are_one_round_trip_each_and_read_the_gin_index(ctx, pg):
+    """A page is ONE statement sent to the server with its planner settings and their
+    restore (one round trip, not one per tier); so is a count. The "begins with" tier
+    reads only the marked rows through the GIN index (EXPLAIN ANALYZE), and nothing
+    scans a table."""
     add_orgs(ctx, ROWS)
-    statements: list[tuple[str, dict]] = []
+    statements: list[str] = []
 
     def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        if statement.lstrip().startswith(("WITH", "SELECT count")):
-            statements.append((statement, dict(parameters)))
+        statements.append(statement)
 
     event.listen(pg.engine, "before_cursor_execute", keep)
     try:
-        page = search_organizations(ctx, "社", limit=2)
+        page = search_organizations(ctx, "社", limit=2, with_count=False)
+        assert len(statements) == 1, statements
+        total = search_organizations(ctx, "社", limit=2).total
     finally:
         event.remove(pg.engine, "before_cursor_execute", keep)
-    assert [h.name for h in page.items][:1] == ["社区服务中心"]  # tier 1 first
-    anchored = [(s, p) for s, p in statements if p.get("m") == "('n^社')"]
-    assert len(anchored) == 1, statements
+    assert [h.name for h in page.items] == ["社区服务中心", "海沧区社工协会"]
+    assert total == 14 and len(statements) == 3, statements  # (the page, then the count)
+    setting, query, restore = statements[0].split("; ")
+    assert "set_config('enable_seqscan', 'off', true)" in setting
+    assert "current_setting('mca_tui.enable_seqscan')" in restore
+    # the settings are back as they were before the search (local to the transaction)
+    with pg.read() as s:
+        s.execute(text("SET LOCAL enable_seqscan = on"))
+        s.execute(text("SET LOCAL jit = on"))
+        assert postgres_search.search(s, ["社"], q="社", qcode="", limit=2)
+        assert postgres_search.count(s, postgres_search.match_all(["社"]), 100) == 14
+        assert s.execute(text("SELECT current_setting('enable_seqscan') || "
+                              "current_setting('jit')")).scalar() == "onon"
     with pg.engine.connect() as conn:
         conn.execute(text("SET enable_seqscan = off"))
-        cursor = conn.connection.dbapi_connection.cursor()
-        plans = []
-        for statement, parameters in statements:
-            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + statement, parameters)
-            plans.append("\n".join(r[0] for r in cursor.fetchall()))
-    assert not any("Seq Scan" in plan for plan in plans), plans
-    plan = plans[statements.index(anchored[0])]
-    scan = re.search(rf"Bitmap Index Scan on ix_{T}_doc.*?rows=(\d+)", plan)
-    assert scan and int(scan[1]) == 1, plan  # the one name that begins with 社
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + query))
+    assert "Seq Scan" not in plan, plan
+    # tier 1 (CTE t1, before t2): its GIN branch reads the one name that begins with 社
+    tier1 = plan[plan.index("CTE t1"):plan.index("CTE t2")]
+    scan = re.search(rf"Bitmap Index Scan on ix_{T}_doc.*?rows=(\d+)", tier1, re.S)
+    assert scan and int(scan[1]) == 1, plan
+
+
+def test_a_later_tier_is_not_run_when_the_earlier_ones_fill_the_page(ctx, pg):
+    add_orgs(ctx, ROWS)
+    statements: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(statement)
+
+    event.listen(pg.engine, "before_cursor_execute", keep)
+    try:  # three names begin with 海: tier 1 fills a page of two (and the row after it)
+        page = search_organizations(ctx, "海", limit=2, with_count=False)
+    finally:
+        event.remove(pg.engine, "before_cursor_execute", keep)
+    assert [h.rank for h in page.items] == [1, 1] and page.next_after is not None
+    with pg.engine.connect() as conn:
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + statements[0].split("; ")[1]))
+    tier2 = plan[plan.index("CTE t2"):]
+    assert "One-Time Filter" in tier2, plan
+    # nothing under tier 2's gate ran: no scan of the organizations or of the index
+    scans = [line for line in tier2.splitlines() if re.search(r"(Index|Heap|Seq) Scan", line)]
+    assert scans and all("never executed" in line for line in scans), plan

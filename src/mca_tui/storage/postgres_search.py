@@ -28,7 +28,7 @@ the next.
 
 Ranking tiers, keyset paging and the orders are those of ``sqlite_search``; the sort key
 column has the "C" collation on PostgreSQL (migration 0006), as SQLite compares bytes.
-Each tier is one statement (``_tier_rows``): a short walk of the sort-key index fills the
+A page is one statement, each tier a part of it (``_tier_sql``): a short walk of the sort-key index fills the
 page of a common query; otherwise the GIN matches are ordered in the index table (a
 rebuild writes its rows in sort-key order, so matches that sort together share pages)
 and only the page is joined to ``organization``.
@@ -36,11 +36,11 @@ and only the page is joined to ``organization``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
@@ -297,50 +297,69 @@ def _prefix_parts(terms: Sequence[str]) -> tuple[str, str, tuple[str, str] | Non
     return head, code, first_letters(c)
 
 
-@contextmanager
-def _indexed(conn: Executor) -> Iterator[None]:
-    """Within the block the planner does not read whole tables: it prices a sequential
-    scan testing every tsvector far too cheaply (31 ms against 2 ms through the GIN index
-    at 10k organizations). JIT compilation is off too: the many-matches branch of a tier
-    (never run when the tier has few) is priced as a walk over every organization, which
-    made the server compile the statement (~500 ms at 100k, more than the query itself).
-    The settings are local to the transaction and restored (one statement each way)."""
-    old = conn.execute(text(
-        "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
-        "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")).one()
+# The planner settings of a search statement (see :func:`_run`): a sequential scan testing
+# every tsvector is priced far too cheaply (31 ms against 2 ms through the GIN index at
+# 10k organizations), and JIT compilation of the many-matches branch of a tier (never run
+# when the tier has few, but priced as a walk over every organization) took ~500 ms at
+# 100k, more than the query. Local to the transaction; the values before are kept in two
+# placeholder settings and put back after the statement.
+_SETTINGS = ("SELECT set_config('mca_tui.enable_seqscan', current_setting('enable_seqscan'), "
+             "true), set_config('mca_tui.jit', current_setting('jit'), true), "
+             "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")
+_RESTORE = ("SELECT set_config('enable_seqscan', current_setting('mca_tui.enable_seqscan'), "
+            "true), set_config('jit', current_setting('mca_tui.jit'), true)")
+_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def _render(sql: str, params: dict[str, Any]) -> str:
+    """``sql`` with its ``:name`` parameters written as SQL literals (psycopg's quoting):
+    the statement travels with its settings in one message of several statements, which
+    PostgreSQL accepts only without bound parameters."""
+    from psycopg import sql as psql  # (not imported at start-up: SQLite never needs it)
+
+    return _PARAM.sub(lambda m: psql.Literal(params[m[1]]).as_string(None), sql)
+
+
+def _run(conn: Executor, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of ONE statement run with the search's planner settings, set before it
+    and restored after it in the same round trip to the server (a search used to send
+    its settings, each tier and the restore as statements of their own: 5-8 round trips,
+    each a few milliseconds on a loaded machine)."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    result = connection.exec_driver_sql(f"{_SETTINGS}; {_render(sql, params)}; {_RESTORE}")
     try:
-        yield
+        cursor = result.context.cursor  # the results of the three statements, in order
+        if not cursor.nextset():
+            raise RuntimeError("search statement returned no result")
+        names = [d[0] for d in cursor.description or ()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
-        conn.execute(text("SELECT set_config('enable_seqscan', :s, true), "
-                          "set_config('jit', :j, true)"), {"s": old[0], "j": old[1]})
+        result.close()
+    return rows
 
 
 def count(conn: Executor, match: str, cap: int) -> int:
     """Number of matches of a tsquery, counted up to ``cap`` (bounded work)."""
     if not match:
         return 0
-    with _indexed(conn):
-        return _count(conn, match, cap)
+    rows = _run(conn, f"SELECT count(*) AS n FROM (SELECT 1 FROM {TABLE} "
+                      "WHERE doc @@ CAST(:m AS tsquery) LIMIT :cap) AS m",
+                {"m": match, "cap": cap})
+    return int(rows[0]["n"]) if rows else 0
 
 
-def _count(conn: Executor, match: str, cap: int) -> int:
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE doc @@ CAST(:m AS tsquery) "
-           "LIMIT :cap) AS m")
-    return int(conn.execute(text(sql), {"m": match, "cap": cap}).scalar() or 0)
-
-
-def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: dict[str, Any],
-               limit: int, keyset: tuple[str, str] | None,
-               bounds: tuple[str, str] | None = None) -> list[RowMapping]:
-    """One tier's page in ONE statement. The first PROBE_ROWS organizations in sort-key
-    order (after the keyset, within the bounds) are tested against the query: when they
-    hold a page, that is the page (a common query; the GIN index is not read). Otherwise
-    the matches are read through the GIN index and ordered and cut to the page in the
-    index table by its own copy of the sort key (the rows a rebuild wrote in that order,
-    so a dense tier's matches share pages); only the page is joined to ``organization``.
-    One-time filters on the probe's size let only one branch run. (Without the CTEs
-    the planner, seeing ORDER BY ... LIMIT, walked the sort-key index over every
-    organization even for a tier with no match: 0.3-1 s at 100k.)"""
+def _tier_sql(tier: int, match: str, not_exact: bool, params: dict[str, Any], limit: int,
+              keyset: tuple[str, str] | None, bounds: tuple[str, str] | None = None) -> str:
+    """One tier's page as ONE statement (its parameters written in). The first
+    PROBE_ROWS organizations in sort-key order (after the keyset, within the bounds) are
+    tested against the query: when they hold a page, that is the page (a common query;
+    the GIN index is not read). Otherwise the matches are read through the GIN index and
+    ordered and cut to the page in the index table by its own copy of the sort key (the
+    rows a rebuild wrote in that order, so a dense tier's matches share pages); only the
+    page is joined to ``organization``. One-time filters on the probe's size let only
+    one branch run. (Without the CTEs the planner, seeing ORDER BY ... LIMIT, walked the
+    sort-key index over every organization even for a tier with no match: 0.3-1 s at
+    100k.)"""
     p = dict(params, limit=limit)
     conds, index_conds = [], []
     if bounds is not None:
@@ -356,13 +375,12 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
         p.update(k=keyset[0], i=keyset[1])
     extra = "".join(f" AND {c}" for c in conds)
     if tier == 0:
-        sql = (f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
-               "WHERE (o.name = :q OR (:qcode <> '' AND o.uscc = :qcode))"
-               f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit")
-        return list(conn.execute(text(sql), p).mappings().all())
+        return _render(f"SELECT {_COLUMNS}, 0 AS rank FROM organization o "
+                       "WHERE (o.name = :q OR (:qcode <> '' AND o.uscc = :qcode))"
+                       f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit", p)
     p.update(m=match, probe=PROBE_ROWS)
     index_extra = "".join(f" AND {c}" for c in index_conds)
-    sql = (
+    return _render(
         # the first PROBE_ROWS organizations in order, each tested against the query (a
         # scalar subquery the planner cannot turn into a join): a common query fills
         # the page here and the GIN index is not read at all
@@ -383,47 +401,49 @@ def _tier_rows(conn: Executor, tier: int, match: str, not_exact: bool, params: d
         f"SELECT * FROM (SELECT {_COLUMNS}, {tier} AS rank FROM m "
         "JOIN organization o ON o.search_rowid = m.rowid) AS few "
         "WHERE (SELECT count(*) FROM w) < :limit "
-        "ORDER BY sort_key, id")
-    return list(conn.execute(text(sql), p).mappings().all())
+        "ORDER BY sort_key, id", p)
 
 
 def search(conn: Executor, terms: Sequence[str], *, q: str, qcode: str, limit: int,
-           after: tuple[int, str, str] | None = None) -> list[RowMapping]:
+           after: tuple[int, str, str] | None = None) -> list[dict[str, Any]]:
     """One page of matches ordered by (tier, pinyin sort key, id), starting after the
     keyset ``after`` = (rank, sort_key, id) of the last row of the previous page."""
     every = match_all(terms)
     if not every:
         return []
-    with _indexed(conn):
-        return _search(conn, terms, every, q=q, qcode=qcode, limit=limit, after=after)
+    return _run(conn, _page_sql(terms, every, q=q, qcode=qcode, limit=limit, after=after), {})
 
 
-def _search(conn: Executor, terms: Sequence[str], every: str, *, q: str, qcode: str,
-            limit: int, after: tuple[int, str, str] | None) -> list[RowMapping]:
+def _page_sql(terms: Sequence[str], every: str, *, q: str, qcode: str, limit: int,
+              after: tuple[int, str, str] | None) -> str:
+    """The page as ONE statement: each tier a materialized CTE (``_tier_sql``: 0 exact,
+    1 begins with, 2 any other match) holding at most a page, a later tier gated by a
+    one-time filter on the rows of the earlier ones (it is not run when they fill the
+    page), and the page cut from their union in (tier, sort key, id) order."""
     head, code, bounds = _prefix_parts(terms)
     prefix = " | ".join(p for p in (head, code) if p)
     params = {"q": q, "qcode": qcode}
-    out: list[RowMapping] = []
+    tiers: list[tuple[str, str]] = []
     for tier in (0, 1, 2):
         if after is not None and tier < after[0]:
             continue
         if tier == 1 and not prefix:
             continue
         keyset = (after[1], after[2]) if after is not None and tier == after[0] else None
-        want = limit - len(out)
         if tier == 0:
-            rows = _tier_rows(conn, 0, "", False, params, want, keyset)
+            sql = _tier_sql(0, "", False, params, limit, keyset)
         elif tier == 1:
-            rows = (_tier_rows(conn, 1, head, True, params, want, keyset, bounds)
-                    if head else [])  # a code-only query has no name prefix
-            if code:
-                more = _tier_rows(conn, 1, code, True, params, want, keyset)
-                merged = {r["id"]: r for r in [*rows, *more]}
-                rows = sorted(merged.values(), key=lambda r: (r["sort_key"], r["id"]))[:want]
+            # the name (or initials) prefix within its sort-key bounds, and the code
+            # prefix (a code-only query has no name prefix); a row found by both once
+            parts = [_tier_sql(1, m, True, params, limit, keyset, b)
+                     for m, b in ((head, bounds), (code, None)) if m]
+            sql = " UNION ".join(f"({part})" for part in parts)
         else:
             rest = f"({every}) & !({prefix})" if prefix else every
-            rows = _tier_rows(conn, 2, rest, True, params, want, keyset)
-        out.extend(rows)
-        if len(out) >= limit:
-            break
-    return out
+            sql = _tier_sql(2, rest, True, params, limit, keyset)
+        earlier = " + ".join(f"(SELECT count(*) FROM t{n})" for n, _ in tiers)
+        gate = f" WHERE {earlier} < {int(limit)}" if earlier else ""
+        tiers.append((str(tier), f"t{tier} AS MATERIALIZED (SELECT * FROM ({sql}) AS x{gate})"))
+    union = " UNION ALL ".join(f"SELECT * FROM t{n}" for n, _ in tiers)
+    return (f"WITH {', '.join(cte for _, cte in tiers)} {union} "
+            f"ORDER BY rank, sort_key, id LIMIT {int(limit)}")

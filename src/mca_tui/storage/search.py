@@ -44,7 +44,7 @@ def index_organization(session: Session, org: Organization) -> None:
                                                   org_id=org.id, sort_key=org.name_sort_key)
 
 
-def index_new_organizations(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+def index_new_organizations(session: Session, rows: Sequence[Mapping[Any, Any]]) -> None:
     """Bulk counterpart of :func:`index_organization` for organizations just inserted
     with a Core insert (the ledger import): ``rows`` are their inserted column values
     (``id``, ``name``, ``legal_rep_name``, ``domicile``, ``uscc``, ``name_sort_key``).
@@ -107,13 +107,14 @@ Keyset = tuple[int, str, str]
 
 
 def find(session: Session, query: ParsedQuery, *, limit: int,
-         after: Keyset | None = None) -> list[RowMapping]:
+         after: Keyset | None = None) -> Sequence[Mapping[Any, Any]]:
     """One page of matching organizations as row mappings with ``rank`` and ``sort_key``,
     ordered by (rank, sort_key, id)."""
     session.info.pop(_FOUND, None)
     if query.empty:
         return []
     code = query.code if query.code.isalnum() else ""
+    rows: Sequence[Mapping[Any, Any]]
     if _is_sqlite(session):
         rows = sqlite_search.search(session, query.terms, q=query.name, qcode=code,
                                     limit=limit, after=after)
