@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import suppress
 
@@ -21,8 +22,27 @@ async def wait_until(pilot, condition, timeout: float = 20.0, step: float = 0.02
         except Exception:  # noqa: BLE001 - the screen is still being built
             pass
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+            raise AssertionError(f"condition not met within {timeout} s\n{describe(pilot.app)}")
         await pilot.pause(step or None)
+
+
+def describe(app) -> str:  # noqa: ANN001
+    """What the app was doing when a wait ran out (for the failure message of a test
+    that fails once in many loaded runs): its screens, focus, workers, notifications and
+    the threads of the process."""
+    def safe(fn) -> str:  # noqa: ANN001
+        try:
+            return str(fn())
+        except Exception as exc:  # noqa: BLE001 - a description never fails the description
+            return f"<{type(exc).__name__}: {exc}>"
+
+    return "\n".join([
+        "screens: " + safe(lambda: [type(s).__name__ for s in app.screen_stack]),
+        "focused: " + safe(lambda: repr(app.focused)),
+        "workers: " + safe(lambda: [(w.name, w.group, w.state.name) for w in app.workers]),
+        "notifications: " + safe(lambda: [n.message for n in app._notifications]),
+        "threads: " + safe(lambda: sorted(t.name for t in threading.enumerate())),
+    ])
 
 
 async def settled(app, pilot, timeout: float = 30.0) -> None:  # noqa: ANN001
