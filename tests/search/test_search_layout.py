@@ -138,12 +138,32 @@ def test_short_fragments_are_terms_of_their_own(ctx, orgs):
     assert not any(t == "h" for terms in vocab.values() for _, t in terms)
 
 
-@pytest.mark.parametrize("worker", [True, False])
+@pytest.mark.parametrize("worker", ["process", "thread", "in place", "no process"])
 def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeypatch, worker):
-    """Small chunks, documents computed in a worker thread or in place: the rebuilt index
-    holds exactly the terms the services' incremental indexing wrote."""
-    monkeypatch.setattr(sqlite_search_write, "_second_core", lambda: worker)
+    """Small chunks, documents computed in a worker process (a large registry), a worker
+    thread, in place (a busy machine), or in a thread after the worker process could not
+    start: the rebuilt index holds exactly the terms the services' incremental indexing
+    wrote."""
+    import multiprocessing
+
+    monkeypatch.setattr(sqlite_search_write, "_second_core", lambda: worker != "in place")
     monkeypatch.setattr(sqlite_search_write, "REBUILD_CHUNK", 3)
+    if worker in ("process", "no process"):
+        monkeypatch.setattr(sqlite_search_write, "PROCESS_MIN", 1)
+    started = []
+    real = sqlite_search_write._executor
+
+    def executor(total, processes):  # noqa: ANN001, ANN202
+        made = real(total, processes)
+        started.append(type(made[0]).__name__)
+        return made
+
+    monkeypatch.setattr(sqlite_search_write, "_executor", executor)
+    if worker == "no process":
+        def no_spawn(method):  # noqa: ANN001, ANN202, ARG001
+            raise OSError("no process here")
+
+        monkeypatch.setattr(multiprocessing, "get_context", no_spawn)
     first = orgs[0]["id"]
     with ctx.unit("test.rename", subject=Subject("organization", first)) as unit:
         update_organization(unit, first, {"name": "厦门市海沧区长乐社会工作者协会",
@@ -156,6 +176,8 @@ def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeyp
     with ctx.db.read() as s:
         rebuilt = _vocabulary(s)
     assert incremental == rebuilt and len(rebuilt) == len(ROWS) + 1
+    assert started == {"process": ["ProcessPoolExecutor"], "thread": ["ThreadPoolExecutor"],
+                       "in place": ["_InPlace"], "no process": ["ThreadPoolExecutor"]}[worker]
 
 
 def test_migration_rebuilds_an_index_of_the_older_layout(ctx, orgs, db):

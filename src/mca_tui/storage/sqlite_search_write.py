@@ -13,9 +13,13 @@ a small window of neighbours is renumbered (``_spread_many``).
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from sqlalchemy import text
@@ -30,6 +34,8 @@ from mca_tui.storage.sqlite_search import (
     _columns,
     stored_document,
 )
+
+log = logging.getLogger(__name__)
 
 _INSERT = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) "
            "VALUES (:rowid, :py, :name, :rep, :addr, :code)")
@@ -291,9 +297,9 @@ def _chunk_documents(rows: list[tuple[Any, ...]], as_json: bool
 
 def _second_core() -> bool:
     """A second core is idle (load average below the number of cores less one): then a
-    worker thread computes the documents while SQLite writes. On a busy machine the two
-    threads only take turns, and measured 5-10 % slower than one: the chunks are then
-    computed in place."""
+    worker (thread or processes, :func:`_executor`) computes the documents while SQLite
+    writes. On a busy machine the two threads only take turns, and measured 5-10 % slower
+    than one: the chunks are then computed in place."""
     cores = os.cpu_count() or 1
     loadavg = getattr(os, "getloadavg", None)  # (not on Windows)
     if cores < 2 or loadavg is None:
@@ -319,43 +325,93 @@ class _InPlace:
         return done
 
 
-def _load(raw: Any, chunk: int) -> None:
+# From this many organizations on, the documents are computed in a worker PROCESS rather
+# than a thread (when a second core is idle). Computing them is Python, and a thread
+# shares the interpreter lock with the thread that reads the rows and hands SQLite each
+# chunk: at 1M, threaded, the worker's 55 us per organization were the whole load (67.8 s,
+# of which SQLite wrote for 35 s). A process has its own interpreter; it costs its start
+# (about 0.3 s and 100 MB: the pinyin dictionaries), worth it only for a large registry.
+PROCESS_MIN = 200_000
+# Worker processes: one computed 1M documents in 55 s while this thread wrote them in 28 s
+# (60.2 s in all); two share the second core with this thread
+PROCESSES = 2
+
+
+class _NoProcess(Exception):
+    """The worker process could not be started or died: the rebuild runs again without."""
+
+
+def _executor(total: int, processes: bool) -> tuple[Any, bool]:
+    """(executor, documents as JSON) for a load of ``total`` organizations: a worker
+    process or thread when a second core is idle, else in place."""
+    if not _second_core():
+        return _InPlace(), False
+    if processes and total >= PROCESS_MIN:
+        try:
+            # spawn, not fork: a forked child would inherit the open database connection
+            # and whatever threads the app runs. (A spawned child imports the program's
+            # main module again: mca-tui's entry points and the bench scripts guard theirs
+            # with ``if __name__ == "__main__"``; where a child cannot start or dies, the
+            # rebuild starts again with a thread: ``_NoProcess``.)
+            context = multiprocessing.get_context("spawn")
+            return ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context), True
+        except (OSError, ValueError) as exc:
+            raise _NoProcess(repr(exc)) from exc
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex"), True
+
+
+def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk. When a
-    second core is idle (:func:`_second_core`) a worker thread computes the documents of
-    the next chunk (Python) while this one writes the previous chunk, each chunk by ONE
-    statement reading its rows from a JSON array, so that SQLite tokenizes and writes
-    the whole chunk without the GIL (row by row, each row's parameters would wait for the
-    worker to let go of it). Otherwise each chunk is computed, then written by
-    ``executemany``."""
+    second core is idle (:func:`_second_core`) a worker (:func:`_executor`: a process for
+    a large registry, else a thread) computes the documents of the next chunk while this
+    thread writes the previous chunk, each chunk by ONE statement reading its rows from a
+    JSON array, so that SQLite tokenizes and writes the whole chunk without the
+    interpreter lock (row by row, each row's parameters would wait for a worker thread to
+    let go of it). Otherwise each chunk is computed, then written by ``executemany``."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
-    threaded = _second_core()
-    if threaded:
+    executor, as_json = _executor(total, processes)
+    if as_json:
         # (json_extract rather than ->>, which needs SQLite 3.38)
         insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
                   + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
                   + " FROM json_each(?)")
     else:
         insert = f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)"
-    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex") if threaded
-          else _InPlace()) as worker:
-        pending: Future[tuple[str | list[tuple[Any, ...]], list[tuple[str, str]]]] | None = None
-        last = 0
-        while True:
+    try:
+        with executor as worker:
+            _pipeline(raw, worker, read, insert, chunk, as_json,
+                      PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1)
+    except (BrokenProcessPool, OSError) as exc:
+        if isinstance(executor, ProcessPoolExecutor):
+            raise _NoProcess(repr(exc)) from exc
+        raise
+
+
+def _pipeline(raw: Any, worker: Any, read: str, insert: str, chunk: int, as_json: bool,
+              depth: int = 1) -> None:
+    """:func:`_load`'s loop: keep ``depth`` chunks with the worker(s) while this thread
+    writes the oldest one (in row-number order)."""
+    pending: deque[Future[tuple[str | list[tuple[Any, ...]], list[tuple[str, str]]]]] = deque()
+    last, more = 0, True
+    while more or pending:
+        while more and len(pending) <= depth:
             rows = raw.execute(read, (last, chunk)).fetchall()
-            computing = worker.submit(_chunk_documents, rows, threaded) if rows else None
-            if pending is not None:
-                docs, late = pending.result()
-                if threaded:
-                    raw.execute(insert, (docs,))
-                else:
-                    raw.executemany(insert, docs)
-                if late:
-                    raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
-            if computing is None:
-                return
-            pending, last = computing, rows[-1][0]
+            if not rows:
+                more = False
+                break
+            pending.append(worker.submit(_chunk_documents, rows, as_json))
+            last = rows[-1][0]
+        if not pending:
+            return
+        docs, late = pending.popleft().result()
+        if as_json:
+            raw.execute(insert, (docs,))
+        else:
+            raw.executemany(insert, docs)
+        if late:
+            raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
 
 
 def _place_late(conn: Executor, raw: Any) -> None:
@@ -394,7 +450,12 @@ def rebuild_index(conn: Executor, chunk: int | None = None) -> int:
     secure = int(raw.execute("PRAGMA secure_delete").fetchone()[0])
     raw.execute("PRAGMA secure_delete = FAST")
     try:
-        total, late = _rebuild(conn, raw, chunk)
+        try:
+            total, late = _rebuild(conn, raw, chunk)
+        except _NoProcess as exc:
+            # (every step of _rebuild starts again from nothing: the table is created anew)
+            log.warning("search index rebuild without a worker process: %s", exc)
+            total, late = _rebuild(conn, raw, chunk, processes=False)
     finally:
         raw.execute(f"PRAGMA secure_delete = {secure}")
     if late > LATE_MAX:
@@ -402,7 +463,8 @@ def rebuild_index(conn: Executor, chunk: int | None = None) -> int:
     return total
 
 
-def _rebuild(conn: Executor, raw: Any, chunk: int) -> tuple[int, int]:
+def _rebuild(conn: Executor, raw: Any, chunk: int, processes: bool = True
+             ) -> tuple[int, int]:
     """:func:`rebuild_index`; returns (organizations, late ones)."""
     raw.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
     for statement in CREATE_STATEMENTS:
@@ -420,7 +482,7 @@ def _rebuild(conn: Executor, raw: Any, chunk: int) -> tuple[int, int]:
     raw.execute("INSERT INTO temp.search_order (r, id) SELECT row_number() OVER "
                 f"(ORDER BY name_sort_key, id) * {GAP}, id FROM organization")
     total = int(raw.execute("SELECT count(*) FROM temp.search_order").fetchone()[0])
-    _load(raw, chunk)
+    _load(raw, chunk, total, processes)
     late = int(raw.execute("SELECT count(*) FROM temp.search_late").fetchone()[0])
     if late:
         raw.execute("DELETE FROM temp.search_order WHERE id IN (SELECT id FROM temp.search_late)")
