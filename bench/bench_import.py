@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/bench_import.py [--rows 100000 | --orgs 60000 --reports 30000
         --records 10000] [--file LEDGER.xlsx] [--db REGISTRY.db] [--work DIR]
-        [--no-reimport] [--no-dry-run] [--profile N]
+        [--no-reimport] [--no-dry-run] [--profile N] [--read-only]
 
 Writes the workbook (``build``; or takes ``--file``), then in a fresh registry (or in a
 COPY of ``--db``, made in ``--work``) runs a dry run (read + validate + plan) and the
 audited import, each in a subprocess of its own, and prints rows/s and the peak memory
 of that process (VmHWM: the workbook built here does not count). ``--profile N`` runs the
 import under cProfile and prints its top N entries by own and by cumulative time (the
-rate is then the profiled one). Then the raw baseline: ``executemany`` of the very rows
+rate is then the profiled one); ``--read-only`` only times the import's own reader over
+the workbook (the floor under any import). Then the raw baseline: ``executemany`` of the very rows
 the import wrote (organizations, annual reports, supervision records, re-keyed) in one
 transaction on the same registry, rolled back. The target (issue 12) is an import at
 >= 30 % of the raw rate and <= 250 MB. Not part of the tests; never point ``--db`` at a
@@ -164,6 +165,22 @@ def _run_child(args: argparse.Namespace, db_file: Path, path: Path, tmp: Path,
     return cast(dict[str, object], json.loads(out.strip().splitlines()[-1]))
 
 
+def read_only(path: Path) -> int:
+    """The CPU time of reading every row of the workbook with the import's own reader
+    (``reports.ledger.read.open_ledger``), nothing else: the floor under any import."""
+    from mca_tui.reports.ledger.read import open_ledger
+
+    cpu, rows = time.process_time(), 0
+    with open_ledger(path) as stream:
+        for name in list(stream.sheets):
+            for _ in stream.rows(name):
+                rows += 1
+    cpu = time.process_time() - cpu
+    print(f"reading only: {rows} rows in {cpu:.2f} s CPU = {rows / cpu:,.0f} rows per CPU "
+          f"second ({1e6 * cpu / rows:.0f} us per row)")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, help="total rows, 60/30/10 %% organizations/"
@@ -178,6 +195,8 @@ def main() -> int:
     ap.add_argument("--no-dry-run", action="store_true")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="cProfile the import; print its top N entries (stderr)")
+    ap.add_argument("--read-only", action="store_true",
+                    help="only time the app's own reader over the workbook (no registry)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--dry-run", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--again", action="store_true", help=argparse.SUPPRESS)
@@ -198,6 +217,8 @@ def main() -> int:
         build(path, args.orgs, args.reports, args.records)
         print(f"workbook written in {time.perf_counter() - t0:.1f} s "
               f"({path.stat().st_size >> 20} MB)")
+    if args.read_only:
+        return read_only(path)
     db_file = tmp / "bench.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
