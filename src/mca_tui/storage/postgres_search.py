@@ -110,6 +110,16 @@ class _Doc:
             self.lexemes.setdefault(tok, []).append(self.pos)
         self.pos = min(self.pos + _GAP, _MAX_POS)
 
+    def add_text(self, column: str, text: str, marks: Sequence[str] = ()) -> None:
+        """A text column (name, representative, address): the marks, then one lexeme per
+        character and one per pair of adjacent characters at the first one's position,
+        so that a query of two characters is one lexeme and a longer one a phrase of
+        its pairs (see ``_chars_phrase``)."""
+        first = self.pos + len(marks) + 1
+        self.add([*marks, *(column + ch for ch in text)])
+        for i in range(len(text) - 1):
+            self.lexemes.setdefault(column + text[i:i + 2], []).append(min(first + i, _MAX_POS))
+
     def literal(self) -> str:
         return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps[:256]))}"
                         for t, ps in self.lexemes.items())
@@ -130,9 +140,9 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
         variants = pinyin.initials_variants(name or "")
     doc = _Doc()
     name_chars = chars(name or "")
-    doc.add([*_marks("n", name_chars[:1]), *("n" + ch for ch in name_chars)])
-    doc.add("r" + ch for ch in chars(legal_rep_name or ""))
-    doc.add("a" + ch for ch in chars(domicile or ""))
+    doc.add_text("n", name_chars, _marks("n", name_chars[:1]))
+    doc.add_text("r", chars(legal_rep_name or ""))
+    doc.add_text("a", chars(domicile or ""))
     code = normalize_code(uscc or "").lower()
     if code:
         doc.add(["k" + code, *("c" + code[i:] for i in range(len(code)))])
@@ -254,7 +264,14 @@ def _initials_query(letters: str, anchored: bool = False) -> str:
 
 
 def _chars_phrase(prefix: str, c: str) -> str:
-    return "(" + _phrase([_lexeme(prefix + ch) for ch in c]) + ")"
+    """``c`` anywhere in a text column: one character is its lexeme, two their pair's
+    lexeme, more the phrase of the overlapping pairs. (A phrase of single characters
+    was found through the GIN index as every row holding all its characters, each then
+    checked by position in its tsvector: for two common characters at 100k
+    organizations, 28 of a page's 36 ms.)"""
+    if len(c) == 1:
+        return "(" + _lexeme(prefix + c) + ")"
+    return "(" + _phrase([_lexeme(prefix + c[i:i + 2]) for i in range(len(c) - 1)]) + ")"
 
 
 def _term_expression(term: str) -> str:
