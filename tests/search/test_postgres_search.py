@@ -235,3 +235,37 @@ def test_a_later_tier_is_not_run_when_the_earlier_ones_fill_the_page(ctx, pg):
     # nothing under tier 2's gate ran: no scan of the organizations or of the index
     scans = [line for line in tier2.splitlines() if re.search(r"(Index|Heap|Seq) Scan", line)]
     assert scans and all("never executed" in line for line in scans), plan
+
+
+def test_names_that_begin_with_a_character_are_read_in_order_from_their_own_index(
+        ctx, pg, monkeypatch):
+    """莆 is read p and f: in sort-key order its names lie among every name read f... to
+    p... (here the 福州 ones). "Begins with 莆田" reads the names that begin with 莆 from
+    the index on (first_char, sort_key), in order, and fills its page there: the GIN
+    index is not read for that tier (revision 0027)."""
+    monkeypatch.setattr(postgres_search, "PROBE_ROWS", 3)
+    add_orgs(ctx, [{"name": f"福州市第{i}商会"} for i in range(1, 7)]
+             + [{"name": f"莆田市第{i}商会"} for i in range(1, 4)])
+    statements: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(statement)
+
+    event.listen(pg.engine, "before_cursor_execute", keep)
+    try:
+        page = search_organizations(ctx, "莆田", limit=2, with_count=False)
+    finally:
+        event.remove(pg.engine, "before_cursor_execute", keep)
+    assert [(h.rank, h.name) for h in page.items] == [(1, "莆田市第1商会"), (1, "莆田市第2商会")]
+    with pg.engine.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")  # (as the search runs it)
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+            "EXPLAIN (ANALYZE, COSTS OFF) " + statements[0].split("; ")[1]))
+    tier1 = plan[plan.index("CTE t1"):plan.index("CTE t2")]
+    assert f"ix_{T}_first" in tier1, plan
+    gin = [line for line in tier1.splitlines() if f"Bitmap Index Scan on ix_{T}_doc" in line]
+    assert gin and all("never executed" in line for line in gin), plan
+    with pg.read() as s:  # every index row knows its name's first character
+        assert s.execute(text(f"SELECT count(*) FROM {T} s JOIN organization o ON "
+                              "o.search_rowid = s.rowid WHERE s.first_char IS DISTINCT FROM "
+                              "left(o.name, 1)")).scalar_one() == 0

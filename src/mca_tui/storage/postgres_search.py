@@ -63,12 +63,23 @@ SEQUENCE = "organization_search_rowid_seq"
 # matches of a tier are ordered and cut to a page in the index table itself, and only the
 # page is joined to ``organization`` (revision 0022 added them).
 _ORDER_COLUMNS = ('sort_key VARCHAR(400) COLLATE "C"', "org_id VARCHAR(32)")
+# ``first_char``: the first character of the name (``search_tokens.chars``), indexed with
+# the sort key (revision 0027): the names that begin with a character, in sort-key order,
+# are a range of that index, however many there are and wherever the readings of the
+# character put them (莆 is read p and f: in sort-key order its names lie among all the
+# names read f... to p..., 1/9 of a registry in the benchmark's).
+_FIRST_COLUMN = 'first_char VARCHAR(4) COLLATE "C"'
+_FIRST_INDEX = (f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_first ON {TABLE} "
+                "(first_char, sort_key, org_id)")
 CREATE_STATEMENTS = (
     f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
     f"CREATE TABLE IF NOT EXISTS {TABLE} (rowid BIGINT PRIMARY KEY, doc TSVECTOR NOT NULL, "
-    + ", ".join(_ORDER_COLUMNS) + ")",
+    + ", ".join([*_ORDER_COLUMNS, _FIRST_COLUMN]) + ")",
     f"CREATE INDEX IF NOT EXISTS ix_{TABLE}_doc ON {TABLE} USING gin (doc)",
+    _FIRST_INDEX,
 )
+# revision 0027 on an index table created before it
+ADD_FIRST_CHAR = (f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {_FIRST_COLUMN}", _FIRST_INDEX)
 # revision 0022 on an index table created before it (the columns, nothing else)
 ADD_ORDER_COLUMNS = (f"ALTER TABLE {TABLE} "
                      + ", ".join(f"ADD COLUMN IF NOT EXISTS {c}" for c in _ORDER_COLUMNS))
@@ -152,6 +163,15 @@ def document(name: str, legal_rep_name: str | None, domicile: str | None,
     return doc.literal()
 
 
+_FIRST = re.compile(r"'n\^([^']+)':")
+
+
+def _first_char(doc: str) -> str | None:
+    """The name's first character, from its start mark in the tsvector literal."""
+    found = _FIRST.search(doc)
+    return found[1] if found else None
+
+
 def upsert(conn: Executor, search_rowid: int | None, doc: str, *,
            org_id: str | None = None, sort_key: str | None = None) -> int:
     """Insert or replace the index row; returns the row number to keep on the
@@ -162,13 +182,15 @@ def upsert(conn: Executor, search_rowid: int | None, doc: str, *,
     if search_rowid is None:
         search_rowid = int(conn.execute(text(f"SELECT nextval('{SEQUENCE}')")).scalar_one())
     conn.execute(
-        text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) VALUES (:rowid, "
+        text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id, first_char) VALUES (:rowid, "
              "CAST(:doc AS tsvector), "
              "coalesce(:k, (SELECT name_sort_key FROM organization WHERE search_rowid = :rowid)), "
-             "coalesce(:id, (SELECT id FROM organization WHERE search_rowid = :rowid))) "
+             "coalesce(:id, (SELECT id FROM organization WHERE search_rowid = :rowid)), :f) "
              "ON CONFLICT (rowid) DO UPDATE SET doc = EXCLUDED.doc, "
-             "sort_key = EXCLUDED.sort_key, org_id = EXCLUDED.org_id"),
-        {"rowid": search_rowid, "doc": doc, "k": sort_key, "id": org_id},
+             "sort_key = EXCLUDED.sort_key, org_id = EXCLUDED.org_id, "
+             "first_char = EXCLUDED.first_char"),
+        {"rowid": search_rowid, "doc": doc, "k": sort_key, "id": org_id,
+         "f": _first_char(doc)},
     )
     return search_rowid
 
@@ -182,11 +204,11 @@ def insert_many(conn: Executor, items: list[tuple[str, str]]) -> None:
         return
     numbers = conn.execute(text(f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
                            {"n": len(items)}).scalars().all()
-    rows = [{"rowid": int(r), "doc": doc, "id": org_id}
+    rows = [{"rowid": int(r), "doc": doc, "id": org_id, "f": _first_char(doc)}
             for r, (org_id, doc) in zip(numbers, items, strict=True)]
     # (their organization rows exist: the sort key is read from them)
-    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) "
-                      "SELECT :rowid, CAST(:doc AS tsvector), o.name_sort_key, o.id "
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id, first_char) "
+                      "SELECT :rowid, CAST(:doc AS tsvector), o.name_sort_key, o.id, :f "
                       "FROM organization o WHERE o.id = :id"), rows)
     conn.execute(text("UPDATE organization SET search_rowid = :rowid WHERE id = :id"), rows)
 
@@ -200,7 +222,7 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     conn.execute(text(f"DELETE FROM {TABLE}"))
     conn.execute(text("DROP TABLE IF EXISTS pg_temp.search_doc"))
     conn.execute(text("CREATE TEMP TABLE search_doc (rowid BIGINT, doc TSVECTOR, "
-                      f"{', '.join(_ORDER_COLUMNS)})"))
+                      f"{', '.join([*_ORDER_COLUMNS, _FIRST_COLUMN])})"))
     conn.execute(text(
         f"SELECT setval('{SEQUENCE}', greatest(coalesce((SELECT max(search_rowid) "
         "FROM organization), 0), 1), (SELECT max(search_rowid) FROM organization) IS NOT NULL)"))
@@ -221,19 +243,22 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
             rowid = int(next(fresh)) if number is None else number
             # readings from the stored sort key when it fits the name (as on SQLite)
             key, variants = pinyin.index_terms(name or "", stored or "")
-            inserts.append({"rowid": rowid, "doc": document(name, rep, dom, uscc, variants),
-                            "k": key, "id": org_id})
+            doc = document(name, rep, dom, uscc, variants)
+            inserts.append({"rowid": rowid, "doc": doc, "k": key, "id": org_id,
+                            "f": _first_char(doc)})
             if key != stored or rowid != number:
                 updates.append({"k": key, "r": rowid, "id": org_id})
-        conn.execute(text("INSERT INTO pg_temp.search_doc (rowid, doc, sort_key, org_id) "
-                          "VALUES (:rowid, CAST(:doc AS tsvector), :k, :id)"), inserts)
+        conn.execute(text("INSERT INTO pg_temp.search_doc (rowid, doc, sort_key, org_id, "
+                          "first_char) VALUES (:rowid, CAST(:doc AS tsvector), :k, :id, :f)"),
+                     inserts)
         if updates:  # (an unchanged row is not written: no dead row left behind)
             conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
                               "WHERE id = :id"), updates)
         done += len(rows)
         last = rows[-1][0]
-    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id) SELECT rowid, doc, "
-                      "sort_key, org_id FROM pg_temp.search_doc ORDER BY sort_key, org_id"))
+    conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id, first_char) SELECT "
+                      "rowid, doc, sort_key, org_id, first_char FROM pg_temp.search_doc "
+                      "ORDER BY sort_key, org_id"))
     conn.execute(text("DROP TABLE pg_temp.search_doc"))
     return done
 
@@ -366,11 +391,13 @@ def count(conn: Executor, match: str, cap: int) -> int:
 
 
 def _tier_sql(tier: int, match: str, not_exact: bool, params: dict[str, Any], limit: int,
-              keyset: tuple[str, str] | None, bounds: tuple[str, str] | None = None) -> str:
+              keyset: tuple[str, str] | None, bounds: tuple[str, str] | None = None,
+              first: str | None = None) -> str:
     """One tier's page as ONE statement (its parameters written in). The first
-    PROBE_ROWS organizations in sort-key order (after the keyset, within the bounds) are
-    tested against the query: when they hold a page, that is the page (a common query;
-    the GIN index is not read). Otherwise the matches are read through the GIN index and
+    PROBE_ROWS organizations in sort-key order (after the keyset, within the bounds, or
+    - ``first``, the names that begin with a character - among the names that begin with
+    it, read from the index table's own index) are tested against the query: when they
+    hold a page, that is the page (a common query; the GIN index is not read). Otherwise the matches are read through the GIN index and
     ordered and cut to the page in the index table by its own copy of the sort key (the
     rows a rebuild wrote in that order, so a dense tier's matches share pages); only the
     page is joined to ``organization``. One-time filters on the probe's size let only
@@ -397,15 +424,28 @@ def _tier_sql(tier: int, match: str, not_exact: bool, params: dict[str, Any], li
                        f"{extra} ORDER BY o.name_sort_key, o.id LIMIT :limit", p)
     p.update(m=match, probe=PROBE_ROWS)
     index_extra = "".join(f" AND {c}" for c in index_conds)
+    if first is not None:
+        p.update(first=first)
+        probe = (
+            # the first PROBE_ROWS names that begin with the character, in order (a range of
+            # ix_organization_search_first), their documents tested against the query
+            f"SELECT p.org_id, p.sort_key FROM (SELECT s.org_id, s.sort_key, s.doc FROM {TABLE} s "
+            f"WHERE s.first_char = :first{index_extra} ORDER BY s.sort_key, s.org_id "
+            "LIMIT :probe) AS p WHERE p.doc @@ CAST(:m AS tsquery) "
+            "ORDER BY p.sort_key, p.org_id LIMIT :limit")
+        w = (f"WITH w AS MATERIALIZED (SELECT {_COLUMNS}, {tier} AS rank FROM ({probe}) AS f "
+             "JOIN organization o ON o.id = f.org_id), ")
+    else:
+        w = (  # the first PROBE_ROWS organizations in order, each tested against the query
+            # (a scalar subquery the planner cannot turn into a join)
+            f"WITH w AS MATERIALIZED (SELECT {_COLUMNS}, {tier} AS rank FROM ("
+            f"SELECT o.* FROM organization o WHERE TRUE{extra} "
+            "ORDER BY o.name_sort_key, o.id LIMIT :probe) AS o "
+            f"WHERE (SELECT s.doc FROM {TABLE} s WHERE s.rowid = o.search_rowid) "
+            "@@ CAST(:m AS tsquery) ORDER BY o.name_sort_key, o.id LIMIT :limit), ")
     return _render(
-        # the first PROBE_ROWS organizations in order, each tested against the query (a
-        # scalar subquery the planner cannot turn into a join): a common query fills
-        # the page here and the GIN index is not read at all
-        f"WITH w AS MATERIALIZED (SELECT {_COLUMNS}, {tier} AS rank FROM ("
-        f"SELECT o.* FROM organization o WHERE TRUE{extra} "
-        "ORDER BY o.name_sort_key, o.id LIMIT :probe) AS o "
-        f"WHERE (SELECT s.doc FROM {TABLE} s WHERE s.rowid = o.search_rowid) "
-        "@@ CAST(:m AS tsquery) ORDER BY o.name_sort_key, o.id LIMIT :limit), "
+        w +
+        # (a common query fills the page in w, and the GIN index is not read at all)
         # otherwise the page of matches from the GIN index, ordered in the index table
         # (a top-N sort of its narrow rows, no join per match)
         f"m AS MATERIALIZED (SELECT s.rowid, s.sort_key, s.org_id FROM {TABLE} s "
@@ -440,6 +480,10 @@ def _page_sql(terms: Sequence[str], every: str, *, q: str, qcode: str, limit: in
     head, code, bounds = _prefix_parts(terms)
     prefix = " | ".join(p for p in (head, code) if p)
     params = {"q": q, "qcode": qcode}
+    # "begins with" a character other than a letter (which may begin the initials too):
+    # only names that begin with that character, read in order from their own index
+    c = chars(terms[0]) if len(terms) == 1 else ""
+    first = c[0] if head and c and not (c[0].isascii() and c[0].isalpha()) else None
     tiers: list[tuple[str, str]] = []
     for tier in (0, 1, 2):
         if after is not None and tier < after[0]:
@@ -452,8 +496,8 @@ def _page_sql(terms: Sequence[str], every: str, *, q: str, qcode: str, limit: in
         elif tier == 1:
             # the name (or initials) prefix within its sort-key bounds, and the code
             # prefix (a code-only query has no name prefix); a row found by both once
-            parts = [_tier_sql(1, m, True, params, limit, keyset, b)
-                     for m, b in ((head, bounds), (code, None)) if m]
+            parts = [_tier_sql(1, m, True, params, limit, keyset, b, f)
+                     for m, b, f in ((head, bounds, first), (code, None, None)) if m]
             sql = " UNION ".join(f"({part})" for part in parts)
         else:
             rest = f"({every}) & !({prefix})" if prefix else every
