@@ -137,6 +137,43 @@ async def test_review_decision_custody_and_announcement_on_screen(people, org_id
         assert "void_announcement" in kinds and "dereg_announcement" in kinds
 
 
+async def test_a_refresh_that_comes_back_after_the_review_does_not_undo_it(
+        people, org_id, monkeypatch):
+    """A fast reviewer presses F9 (open the review) and F9 (confirm) at once. The page
+    refreshes itself when the dialog closes while the review is being written; that
+    refresh read the application before the review committed, came back after it, and
+    showed it "accepted" again, offering the review a second time (seen once in a loaded
+    whole-suite run). Here the refresh is made to come back late on purpose: the older
+    version of the record is not shown over the newer one (ui.calls.stale)."""
+    import threading
+    import time
+
+    from tests.ui.waiting import settled
+
+    both = people["both"]
+    info = dereg.accept(both, dereg.start(both, org_id, dereg_form()).id)
+    screen = DeregistrationScreen(people["reviewer"], application_id=info.id)
+    app = Harness(screen)
+    real_get, late = dereg.get, threading.Event()
+
+    def get_late(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        found = real_get(*args, **kwargs)  # read now ...
+        if late.is_set():
+            time.sleep(1.0)  # ... delivered after the review's own result
+        return found
+
+    monkeypatch.setattr(dereg, "get", get_late)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: screen.info is not None)
+        late.set()
+        await pilot.press("f9", "f9")  # no wait for the dialog between the two
+        await wait_until(pilot, lambda: len(app.screen_stack) == 2
+                         and screen.info.status is ApplicationStatus.REVIEWED)
+        await settled(app, pilot)  # the late refresh has come back
+        assert screen.info.status is ApplicationStatus.REVIEWED
+        assert "f9" not in _keys(app)  # not offered the review again
+
+
 async def test_escape_keeps_what_was_typed(people, org_id):
     clerk = people["clerk"]
     screen = DeregistrationScreen(clerk, org_id)

@@ -97,3 +97,41 @@ async def test_the_clerk_gives_a_receipt_for_an_incomplete_file_from_the_form(pe
     assert info.status is ApplicationStatus.ACCEPTED
     assert [d.kind for d in info.documents] == ["receipt"]
     assert info.correction_deadline is not None
+
+
+async def test_a_late_refresh_does_not_offer_the_extension_again(people, make_ctx, monkeypatch):
+    """The page refreshes itself when the dialog closes, while the extension is being
+    written; a refresh that read the application before the extension committed and
+    came back after it must not show the older version (ui.calls.stale): the extension
+    is not offered a second time."""
+    import threading
+    import time
+
+    from ..ui.waiting import settled
+
+    app_id = _change(people, make_ctx)
+    head = make_ctx("head", Role.APPROVER, today=date(2025, 3, 20))
+    real_get, late = reg.get_application, threading.Event()
+
+    def get_late(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        found = real_get(*args, **kwargs)  # read now ...
+        if late.is_set():
+            time.sleep(1.0)  # ... delivered after the extension's own result
+        return found
+
+    monkeypatch.setattr(reg, "get_application", get_late)
+    app = Harness(ApplicationScreen(head, app_id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: getattr(app.focused, "id", None) == "dialog-text")
+        box = app.screen.query_one("#dialog-text", TextArea)
+        box.text = "需征求业务主管单位意见"
+        await wait_until(pilot, lambda: app.focused is box and box.text == "需征求业务主管单位意见")
+        late.set()
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApplicationScreen)
+                         and not app.screen.check_action("extend", ()))
+        await settled(app, pilot)  # the late refresh has come back
+        assert not app.screen.check_action("extend", ())
+        assert app.screen.info.decision_deadline.amount == 30

@@ -35,7 +35,7 @@ _ids = itertools.count(1)
 class ServiceSucceeded(Message, bubble=False):
     """A service call returned ``result``."""
 
-    def __init__(self, call_id: int, group: str, result: Any) -> None:
+    def __init__(self, call_id: int, group: tuple[str, str], result: Any) -> None:
         super().__init__()
         self.call_id, self.group, self.result = call_id, group, result
 
@@ -44,7 +44,7 @@ class ServiceFailed(Message, bubble=False):
     """A service call failed: ``message`` is what the clerk reads; ``error`` is the
     ``ServiceError`` (None for an unexpected error, which is logged)."""
 
-    def __init__(self, call_id: int, group: str, message: str,
+    def __init__(self, call_id: int, group: tuple[str, str], message: str,
                  error: ServiceError | None) -> None:
         super().__init__()
         self.call_id, self.group, self.message, self.error = call_id, group, message, error
@@ -104,6 +104,7 @@ class ServiceCalls:
     """Mixin for screens, widgets and the app (before the Textual base class)."""
 
     _service_pending: dict[int, tuple[Any, Any, Any]]
+    _service_latest: dict[str, int]  # exclusive group -> its latest call
 
     def call_service(self: Any, fn: Callable[..., Any], *args: Any,
                      then: Callable[[Any], Any] | None = None,
@@ -117,29 +118,46 @@ class ServiceCalls:
         if pending is None:
             pending = self._service_pending = {}
         pending[call_id] = (then, failed, on_error)
+        if exclusive:
+            # only the latest call of an exclusive group is shown: a thread worker that the
+            # newer call "cancelled" still runs to its end, and its older result (a list
+            # read before a write committed) must not replace the newer one
+            latest: dict[str, int] | None = getattr(self, "_service_latest", None)
+            if latest is None:
+                latest = self._service_latest = {}
+            latest[group] = call_id
+            message_group = (group, "exclusive")
+        else:
+            message_group = (group, "")
 
         def runner() -> None:
             wait_for_closing_calls()  # read what a closing form saved last
             try:
                 result = fn(*args, **kwargs)
             except ServiceError as exc:
-                node.post_message(ServiceFailed(call_id, group, exc.message(), exc))
+                node.post_message(ServiceFailed(call_id, message_group, exc.message(), exc))
                 return
             except Exception as exc:  # noqa: BLE001 - shown to the clerk plainly, logged
                 log.exception("service call %s failed", getattr(fn, "__name__", fn))
-                node.post_message(ServiceFailed(call_id, group, plain_message(exc), None))
+                node.post_message(ServiceFailed(call_id, message_group, plain_message(exc), None))
                 return
-            node.post_message(ServiceSucceeded(call_id, group, result))
+            node.post_message(ServiceSucceeded(call_id, message_group, result))
 
         node.run_worker(runner, thread=True, exit_on_error=False, group=group,
                         exclusive=exclusive)
         return call_id
 
+    def _superseded(self: Any, message: ServiceSucceeded | ServiceFailed) -> bool:
+        """An exclusive call, and a newer call of its group was started after it."""
+        group, exclusive = message.group
+        latest = getattr(self, "_service_latest", None) or {}
+        return bool(exclusive) and latest.get(group, message.call_id) != message.call_id
+
     async def on_service_succeeded(self: Any, message: ServiceSucceeded) -> None:
         message.stop()
         then, _failed, _on_error = (getattr(self, "_service_pending", None) or {}).pop(
             message.call_id, (None, None, None))
-        if then is not None:
+        if then is not None and not self._superseded(message):
             outcome = then(message.result)
             if inspect.isawaitable(outcome):
                 await outcome
@@ -148,6 +166,8 @@ class ServiceCalls:
         message.stop()
         _then, failed, on_error = (getattr(self, "_service_pending", None) or {}).pop(
             message.call_id, (None, None, None))
+        if self._superseded(message):
+            return  # (a newer call of the group says what is true now)
         if on_error is not None and message.error is not None:
             outcome = on_error(message.error)
         elif failed is not None:
@@ -157,3 +177,13 @@ class ServiceCalls:
                                       timeout=8)
         if inspect.isawaitable(outcome):
             await outcome
+
+
+def stale(shown: Any, arrived: Any) -> bool:
+    """``arrived`` is an older state of the record ``shown`` (same id, lower version): a
+    page's refresh, started when a dialog closed, read the record before the write the
+    dialog asked for committed, and came back after that write's result. Showing it
+    would undo on screen what was just done (and offer the action again)."""
+    return (shown is not None and arrived is not None
+            and getattr(shown, "id", None) == getattr(arrived, "id", object())
+            and getattr(arrived, "version", 0) < getattr(shown, "version", 0))

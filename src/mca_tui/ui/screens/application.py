@@ -30,7 +30,7 @@ from mca_tui.i18n import label, t
 from mca_tui.services import registration as reg
 from mca_tui.services.context import ServiceContext
 from mca_tui.ui import router
-from mca_tui.ui.calls import ServiceCalls
+from mca_tui.ui.calls import ServiceCalls, stale
 from mca_tui.ui.dialogs.registration_dialogs import (
     ConfirmDialog,
     CorrectionAnswer,
@@ -152,6 +152,8 @@ class ApplicationScreen(_Worker, Screen):
         self.call(reg.get_application, self._show, self.ctx, self.application_id)
 
     def _show(self, info: reg.ApplicationInfo) -> None:
+        if stale(self.info, info):
+            return
         self.info = info
         self.query_one("#app-title", Static).update(Text(t(
             "registration.ui.app_title", number=info.number or t("registration.ui.no_number"),

@@ -37,6 +37,7 @@ from mca_tui.domain.enums import ApplicationStatus, DeregistrationMaterial, OrgT
 from mca_tui.i18n import label, t
 from mca_tui.services import deregistration as dereg
 from mca_tui.services.context import ServiceContext
+from mca_tui.ui.calls import stale
 from mca_tui.ui.screens.deregistration_custody import CustodyDialog
 from mca_tui.ui.screens.deregistration_list import DeregistrationListScreen
 from mca_tui.ui.screens.deregistration_view import CSS, DeregistrationCalls, render_info
@@ -146,6 +147,8 @@ class DeregistrationScreen(DeregistrationCalls, Screen):
         self.query_one("#f-applied_on", Input).focus()
 
     def _show(self, info: dereg.DeregistrationInfo) -> None:
+        if stale(self.info, info):
+            return
         first = self.info is None or self.info.status != info.status
         self.info = info
         self.application_id = info.id
