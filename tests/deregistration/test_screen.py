@@ -145,23 +145,13 @@ async def test_a_refresh_that_comes_back_after_the_review_does_not_undo_it(
     showed it "accepted" again, offering the review a second time (seen once in a loaded
     whole-suite run). Here the refresh is made to come back late on purpose: the older
     version of the record is not shown over the newer one (ui.calls.stale)."""
-    import threading
-    import time
-
-    from tests.ui.waiting import settled
+    from tests.ui.waiting import late_reader, settled
 
     both = people["both"]
     info = dereg.accept(both, dereg.start(both, org_id, dereg_form()).id)
     screen = DeregistrationScreen(people["reviewer"], application_id=info.id)
     app = Harness(screen)
-    real_get, late = dereg.get, threading.Event()
-
-    def get_late(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        found = real_get(*args, **kwargs)  # read now ...
-        if late.is_set():
-            time.sleep(1.0)  # ... delivered after the review's own result
-        return found
-
+    get_late, late = late_reader(dereg.get)
     monkeypatch.setattr(dereg, "get", get_late)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: screen.info is not None)

@@ -104,21 +104,11 @@ async def test_a_late_refresh_does_not_offer_the_extension_again(people, make_ct
     written; a refresh that read the application before the extension committed and
     came back after it must not show the older version (ui.calls.stale): the extension
     is not offered a second time."""
-    import threading
-    import time
-
-    from ..ui.waiting import settled
+    from ..ui.waiting import late_reader, settled
 
     app_id = _change(people, make_ctx)
     head = make_ctx("head", Role.APPROVER, today=date(2025, 3, 20))
-    real_get, late = reg.get_application, threading.Event()
-
-    def get_late(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        found = real_get(*args, **kwargs)  # read now ...
-        if late.is_set():
-            time.sleep(1.0)  # ... delivered after the extension's own result
-        return found
-
+    get_late, late = late_reader(reg.get_application)
     monkeypatch.setattr(reg, "get_application", get_late)
     app = Harness(ApplicationScreen(head, app_id))
     async with app.run_test(size=(80, 24)) as pilot:

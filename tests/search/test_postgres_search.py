@@ -8,6 +8,8 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,21 @@ def _lexemes(doc: str) -> dict[str, list[int]]:
     """{lexeme: positions} of a tsvector literal as ``document`` writes it."""
     return {m[1].replace("''", "'"): [int(p) for p in m[2].split(",")]
             for m in re.finditer(r"'((?:[^']|'')*)':([\d,]+)", doc)}
+
+
+@contextmanager
+def _sent(db) -> Iterator[list[str]]:  # noqa: ANN001
+    """The SQL statements sent to the server within the block, in order."""
+    statements: list[str] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
 
 
 def test_start_marks_hold_the_first_character_and_initials():
@@ -178,18 +195,10 @@ def test_a_page_and_a_count_are_one_round_trip_each_and_read_the_gin_index(ctx, 
     reads only the marked rows through the GIN index (EXPLAIN ANALYZE), and nothing
     scans a table."""
     add_orgs(ctx, ROWS)
-    statements: list[str] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        statements.append(statement)
-
-    event.listen(pg.engine, "before_cursor_execute", keep)
-    try:
+    with _sent(pg) as statements:
         page = search_organizations(ctx, "社", limit=2, with_count=False)
         assert len(statements) == 1, statements
         total = search_organizations(ctx, "社", limit=2).total
-    finally:
-        event.remove(pg.engine, "before_cursor_execute", keep)
     assert [h.name for h in page.items] == ["社区服务中心", "海沧区社工协会"]
     assert total == 14 and len(statements) == 3, statements  # (the page, then the count)
     setting, query, restore = statements[0].split("; ")
@@ -216,16 +225,8 @@ def test_a_page_and_a_count_are_one_round_trip_each_and_read_the_gin_index(ctx, 
 
 def test_a_later_tier_is_not_run_when_the_earlier_ones_fill_the_page(ctx, pg):
     add_orgs(ctx, ROWS)
-    statements: list[str] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        statements.append(statement)
-
-    event.listen(pg.engine, "before_cursor_execute", keep)
-    try:  # three names begin with 海: tier 1 fills a page of two (and the row after it)
+    with _sent(pg) as statements:  # three names begin with 海: tier 1 fills a page of two (and the row after it)
         page = search_organizations(ctx, "海", limit=2, with_count=False)
-    finally:
-        event.remove(pg.engine, "before_cursor_execute", keep)
     assert [h.rank for h in page.items] == [1, 1] and page.next_after is not None
     with pg.engine.connect() as conn:
         plan = "\n".join(r[0] for r in conn.exec_driver_sql(
@@ -246,16 +247,8 @@ def test_names_that_begin_with_a_character_are_read_in_order_from_their_own_inde
     monkeypatch.setattr(postgres_search, "PROBE_ROWS", 3)
     add_orgs(ctx, [{"name": f"福州市第{i}商会"} for i in range(1, 7)]
              + [{"name": f"莆田市第{i}商会"} for i in range(1, 4)])
-    statements: list[str] = []
-
-    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
-        statements.append(statement)
-
-    event.listen(pg.engine, "before_cursor_execute", keep)
-    try:
+    with _sent(pg) as statements:
         page = search_organizations(ctx, "莆田", limit=2, with_count=False)
-    finally:
-        event.remove(pg.engine, "before_cursor_execute", keep)
     assert [(h.rank, h.name) for h in page.items] == [(1, "莆田市第1商会"), (1, "莆田市第2商会")]
     with pg.engine.connect() as conn:
         conn.exec_driver_sql("SET enable_seqscan = off")  # (as the search runs it)

@@ -26,6 +26,21 @@ async def wait_until(pilot, condition, timeout: float = 20.0, step: float = 0.02
         await pilot.pause(step or None)
 
 
+def late_reader(read, delay: float = 1.0):  # noqa: ANN001, ANN201
+    """(``read`` made late, its switch): once the switch (a ``threading.Event``) is set, the
+    wrapped call reads at once and returns ``delay`` seconds later, as a refresh that read
+    a record before a write committed and came back after the write's own result."""
+    switch = threading.Event()
+
+    def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        found = read(*args, **kwargs)  # read now ...
+        if switch.is_set():
+            time.sleep(delay)  # ... delivered late
+        return found
+
+    return wrapped, switch
+
+
 def describe(app) -> str:  # noqa: ANN001
     """What the app was doing when a wait ran out (for the failure message of a test
     that fails once in many loaded runs): its screens, focus, workers, notifications and

@@ -34,9 +34,7 @@ def upgrade() -> None:
     from mca_tui.storage import postgres_search
 
     op.execute(postgres_search.ADD_ORDER_COLUMNS)
-    op.execute(f"TRUNCATE {postgres_search.TABLE}")
-    postgres_search.rebuild_index(bind)
-    op.execute(f"ANALYZE {postgres_search.TABLE}")
+    postgres_search.rebuild_from_empty(bind)
 
 
 def downgrade() -> None:

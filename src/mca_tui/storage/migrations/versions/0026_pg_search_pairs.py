@@ -32,9 +32,7 @@ def upgrade() -> None:
         return
     from mca_tui.storage import postgres_search
 
-    op.execute(f"TRUNCATE {postgres_search.TABLE}")
-    postgres_search.rebuild_index(bind)
-    op.execute(f"ANALYZE {postgres_search.TABLE}")
+    postgres_search.rebuild_from_empty(bind)
 
 
 def downgrade() -> None:

@@ -31,9 +31,7 @@ def upgrade() -> None:
 
     for statement in postgres_search.ADD_FIRST_CHAR:
         op.execute(statement)
-    op.execute(f"TRUNCATE {postgres_search.TABLE}")
-    postgres_search.rebuild_index(bind)
-    op.execute(f"ANALYZE {postgres_search.TABLE}")
+    postgres_search.rebuild_from_empty(bind)
 
 
 def downgrade() -> None:
