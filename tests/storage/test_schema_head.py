@@ -1,4 +1,5 @@
-"""Start-up: a registry already at head opens without Alembic (storage.schema_head)."""
+"""Start-up: a registry already at head opens without Alembic (storage.schema_head), and
+without pypinyin's dictionaries (loaded on first use, domain.pinyin)."""
 
 from __future__ import annotations
 
@@ -22,13 +23,23 @@ def test_at_head_only_when_the_revision_is_the_head(db):
     assert not schema_head.at_head(db.engine)
 
 
-def test_opening_a_registry_at_head_does_not_import_alembic(tmp_path):
+def test_opening_a_registry_at_head_imports_neither_alembic_nor_pypinyin(tmp_path):
     from mca_tui.storage.engine import Database
 
     path = tmp_path / "r.db"
     Database.open(path).dispose()  # created and migrated
     code = ("import sys; from mca_tui.storage.engine import Database; "
-            f"Database.open({str(path)!r}).dispose(); print('alembic' in sys.modules)")
+            f"Database.open({str(path)!r}).dispose(); "
+            "print([m for m in ('alembic', 'pypinyin') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
-    assert out == "False"
+    assert out == "[]"
+
+
+def test_pypinyin_is_loaded_by_the_first_reading_or_by_preload():
+    code = ("import sys; from mca_tui.domain import pinyin; a = 'pypinyin' in sys.modules; "
+            "k = pinyin.sort_key('厦门市'); b = 'pypinyin' in sys.modules; "
+            "pinyin.preload(); print(a, b, k)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False True xia men shi"

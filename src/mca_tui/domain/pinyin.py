@@ -5,6 +5,10 @@ per-character table says "sha men"), and the alternative readings of polyphonic
 characters (多音字) are kept as extra initials strings, so that a clerk who types the
 "wrong" initials still finds the name (design.md §3). Computing pinyin is the slowest
 step of indexing, so every function here is cached.
+
+pypinyin is imported on first use, not with this module: its phrase dictionary takes about
+0.2 s to load, and the storage layer (imported before the app can open its database and
+show sign-in) imports this module (issue 12, "database ready").
 """
 
 from __future__ import annotations
@@ -12,9 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from types import ModuleType
 from typing import cast
-
-from pypinyin import Style, lazy_pinyin, pinyin
 
 from mca_tui.domain.text import normalize_name
 
@@ -55,20 +58,37 @@ def _per_char(chunk: str) -> list[str]:
 _PER_CHAR = cast("Callable[[str], str]", _per_char)
 
 
+@lru_cache(maxsize=1)
+def _pypinyin() -> ModuleType:
+    """pypinyin, loaded (with its dictionaries) the first time a reading is needed."""
+    import pypinyin  # noqa: PLC0415 - deferred on purpose, see the module docstring
+
+    return pypinyin
+
+
+def preload() -> None:
+    """Load the dictionaries now (the app calls this off the UI thread after start-up,
+    so that the clerk's first search does not wait for them)."""
+    _pypinyin()
+
+
 @lru_cache(maxsize=200_000)
-def _run_readings(run: str, style: Style) -> tuple[str, ...]:
+def _run_readings(run: str) -> tuple[str, ...]:
     """One reading per character of a Han run, phrase-aware; "" where unknown. Cached per
     run: names that differ only in digits or Latin letters ("…协会12") segment once."""
-    out = lazy_pinyin(run, style=style, errors=_PER_CHAR)
+    pp = _pypinyin()
+    style = pp.Style.NORMAL
+    out = pp.lazy_pinyin(run, style=style, errors=_PER_CHAR)
     if len(out) != len(run):  # defensive: keep the alignment with the characters
-        out = [(lazy_pinyin(ch, style=style, errors=_PER_CHAR) or [""])[0] for ch in run]
+        out = [(pp.lazy_pinyin(ch, style=style, errors=_PER_CHAR) or [""])[0] for ch in run]
     return tuple(s.lower() for s in out)
 
 
 @lru_cache(maxsize=20_000)
 def char_initials(ch: str) -> tuple[str, ...]:
     """Every initial letter a Han character can be read with (heteronyms)."""
-    found = pinyin(ch, style=Style.FIRST_LETTER, heteronym=True, errors=_PER_CHAR)
+    pp = _pypinyin()
+    found = pp.pinyin(ch, style=pp.Style.FIRST_LETTER, heteronym=True, errors=_PER_CHAR)
     letters = [s.lower() for s in (found[0] if found else []) if s]
     return tuple(dict.fromkeys(letters))
 
@@ -76,7 +96,8 @@ def char_initials(ch: str) -> tuple[str, ...]:
 @lru_cache(maxsize=20_000)
 def char_readings(ch: str) -> frozenset[str]:
     """Every reading (without tones) of a Han character."""
-    found = pinyin(ch, style=Style.NORMAL, heteronym=True, errors=_PER_CHAR)
+    pp = _pypinyin()
+    found = pp.pinyin(ch, style=pp.Style.NORMAL, heteronym=True, errors=_PER_CHAR)
     return frozenset(s.lower() for s in (found[0] if found else []) if s)
 
 
@@ -88,7 +109,7 @@ def _readings(name: str) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     for han, run in _runs(normalize_name(name)):
         if han:
-            out.extend(zip(run, _run_readings(run, Style.NORMAL), strict=True))
+            out.extend(zip(run, _run_readings(run), strict=True))
         else:
             out.extend((ch, ch.lower()) for ch in run if ch.isalnum())
     return tuple(out)

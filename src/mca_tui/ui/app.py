@@ -139,8 +139,11 @@ class McaApp(ServiceCalls, App[int]):
         self.call_service(has_users, db, then=self._users_known, group="open-db")
 
     def _users_known(self, any_user: bool) -> None:
+        from mca_tui.domain.pinyin import preload
         from mca_tui.ui.screens.sign_in import BootstrapScreen, SignInScreen
 
+        # the pinyin dictionaries load while the clerk signs in, not at the first search
+        self.call_service(preload, group="preload")
         screen = self.screen
         if not any_user:
             self.switch_screen(BootstrapScreen())
