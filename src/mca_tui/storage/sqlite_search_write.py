@@ -342,8 +342,8 @@ class _NoProcess(Exception):
 
 
 def _executor(total: int, processes: bool) -> tuple[Any, bool]:
-    """(executor, documents as JSON) for a load of ``total`` organizations: a worker
-    process or thread when a second core is idle, else in place."""
+    """(executor, documents as JSON) for a load of ``total`` organizations: worker
+    processes or a thread (JSON) when a second core is idle, else in place."""
     if not _second_core():
         return _InPlace(), False
     if processes and total >= PROCESS_MIN:
@@ -354,7 +354,10 @@ def _executor(total: int, processes: bool) -> tuple[Any, bool]:
             # with ``if __name__ == "__main__"``; where a child cannot start or dies, the
             # rebuild starts again with a thread: ``_NoProcess``.)
             context = multiprocessing.get_context("spawn")
-            return ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context), True
+            # (rows as tuples: with no worker thread in this process, executemany does
+            # not wait for the interpreter lock, and is cheaper than encoding and
+            # parsing JSON: about 3 s of 1M)
+            return ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context), False
         except (OSError, ValueError) as exc:
             raise _NoProcess(repr(exc)) from exc
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex"), True
@@ -364,10 +367,11 @@ def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk. When a
     second core is idle (:func:`_second_core`) a worker (:func:`_executor`: a process for
     a large registry, else a thread) computes the documents of the next chunk while this
-    thread writes the previous chunk, each chunk by ONE statement reading its rows from a
-    JSON array, so that SQLite tokenizes and writes the whole chunk without the
-    interpreter lock (row by row, each row's parameters would wait for a worker thread to
-    let go of it). Otherwise each chunk is computed, then written by ``executemany``."""
+    thread writes the previous chunk. With a worker thread, each chunk is written by ONE
+    statement reading its rows from a JSON array, so that SQLite tokenizes and writes the
+    whole chunk without the interpreter lock (row by row, each row's parameters would wait
+    for the worker thread to let go of it). Otherwise (worker processes, or in place) each
+    chunk is written by ``executemany``."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
