@@ -12,7 +12,8 @@ from sqlmodel import func, select
 from mca_tui.domain.enums import Role
 from mca_tui.reports import ledger as L
 from mca_tui.services.errors import PermissionDenied
-from mca_tui.services.ledger_import import import_history, import_ledger
+from mca_tui.services.ledger.history import import_history
+from mca_tui.services.ledger_import import import_ledger
 from mca_tui.storage.models import (
     AnnualReport,
     AuditEvent,

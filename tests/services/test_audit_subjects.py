@@ -469,7 +469,7 @@ def test_import_history_reads_the_chain_not_the_summary(env, db):
     raw = rawdb.connect(db)
     raw.execute("UPDATE import_batch SET summary_json = '{}'")  # mutable, not the truth
     raw.close()
-    from mca_tui.services.ledger_import import import_history
+    from mca_tui.services.ledger.history import import_history
 
     with db.read() as s:
         history = import_history(s, org_id)

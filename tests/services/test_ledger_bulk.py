@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import func, select
 
 from mca_tui.services import dormancy, ledger_import
+from mca_tui.services.ledger.spool import Spool
 from mca_tui.services.ledger_import import import_ledger
 from mca_tui.storage import audit, search, sqlite_search_write
 from mca_tui.storage.models import (
@@ -274,13 +275,13 @@ def test_the_spool_gives_every_row_once_grouped_by_organization(monkeypatch):
     a big file."""
     from mca_tui.reports import ledger as L
 
-    monkeypatch.setattr(ledger_import._Spool, "BLOCK", 3)
-    monkeypatch.setattr(ledger_import._Spool, "HELD", 10)
+    monkeypatch.setattr(Spool, "BLOCK", 3)
+    monkeypatch.setattr(Spool, "HELD", 10)
     orgs = [(L.SHEET_ORGS, L.OrgRow(n, code(n), _name(n), None, None, None))
             for n in range(1, 80)]
     reports = [(L.SHEET_REPORTS, L.ReportRow(100 + n, code(n % 79 + 1), 2020 + n // 79))
                for n in range(150)]
-    spool = ledger_import._Spool()
+    spool = Spool()
     try:
         for i in range(0, 229, 17):
             spool.add((orgs + reports)[i:i + 17])

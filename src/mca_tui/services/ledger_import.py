@@ -17,7 +17,7 @@
    ``import_batch_id``, ``source_sheet``, ``source_row``), and one audit event. A file of
    up to ``WRITE_CHUNK`` rows to write is one unit; a longer one is written in
    consecutive units of at most ``WRITE_CHUNK`` rows (grouped by organization, each
-   organization's row before its reports and records: ``_Spool.parts``), each taken
+   organization's row before its reports and records: ``Spool.parts``), each taken
    from the spool and re-planned under the write lock and recorded by its own event of the same batch (``part`` k of ``parts``), with
    a pause between them, so that other clerks' writes get in within seconds instead of
    waiting minutes for the whole file (issue 13). An import stopped half-way leaves whole
@@ -40,7 +40,7 @@ row of that event (captured from the session's flushes, in the hash chain) and t
 is indexed under every organization it created or changed or brought reports/records to.
 The batch's ``summary_json`` keeps the sheet and row of each change for people; the
 truth is the chain. A record's timeline finds its imports with
-``import_history(session, organization_id)``: the batch that created it
+``services.ledger.history.import_history(session, organization_id)``: the batch that created it
 (``Organization.import_batch_id``), batches that changed it (the audit subject index and
 the event's change rows) and batches that brought its reports and records.
 
@@ -54,14 +54,10 @@ approver (it writes registered facts in bulk).
 from __future__ import annotations
 
 import hashlib
-import json
-import pickle
-import tempfile
 import time
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -75,16 +71,16 @@ from mca_tui.reports import ledger as L
 from mca_tui.services.context import ServiceContext, Unit
 from mca_tui.services.errors import FieldProblem, ServiceError, ValidationFailed
 from mca_tui.services.ledger import bulk
+from mca_tui.services.ledger.spool import Spool
 from mca_tui.services.organizations import (
     PersonInput,
     set_legal_rep,
     update_organization,
 )
-from mca_tui.storage.audit import Subject, changes_of, events_about_query, to_json
+from mca_tui.storage.audit import Subject, to_json
 from mca_tui.storage.ids import new_id
 from mca_tui.storage.models import (
     AnnualReport,
-    AuditEvent,
     ImportBatch,
     Organization,
     Person,
@@ -470,119 +466,6 @@ def _check_roles(ctx: ServiceContext, dry_run: bool) -> None:
     ctx.permit("ledger.check" if dry_run else ACTION)
 
 
-class _Spool:
-    """The rows to write, kept in temporary files between the check of the whole file and
-    the writing, so that memory stays flat whatever the size of the file. The files are
-    unlinked when created (they hold ID numbers) and closed at the end.
-
-    The check adds rows in file order (``add``); :meth:`parts` gives them back grouped by
-    organization (its row, then its reports, then its records), cut into parts of
-    ``size`` rows, so that an organization's dormancy summary is refreshed by one part
-    rather than once per sheet, and an organization is always written before (or with)
-    its reports. The organizations of the file keep their file order (``order``: code ->
-    position of its row), so a part's new organizations are neighbours in the file, as
-    before streaming (the search index numbers a run of new rows with few statements).
-    Grouping without holding the file: rows are first distributed into buckets
-    (consecutive organizations of the file; organizations on record that only get
-    reports or records by a hash of the code), written to a second file in blocks, then
-    each bucket (about ``size`` rows) is read back and put in that order (the file's
-    organizations first, then the others by code)."""
-
-    BLOCK = 256  # rows pickled together into a bucket
-    HELD = 8_000  # rows held in bucket buffers before all are written out
-
-    def __init__(self) -> None:
-        self.files: list[Any] = []
-        self.blocks = 0
-        self.rows = 0
-
-    def _file(self) -> Any:  # noqa: ANN401 - a binary temporary file
-        f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self.files.append(f)
-        return f
-
-    def add(self, rows: list[tuple[str, Any]]) -> None:
-        if not rows:
-            return
-        if not self.files:
-            self._file()
-        pickle.dump(rows, self.files[0], protocol=pickle.HIGHEST_PROTOCOL)
-        self.blocks += 1
-        self.rows += len(rows)
-
-    def _in_order(self) -> Iterator[tuple[str, Any]]:
-        if not self.files:
-            return
-        f = self.files[0]
-        f.seek(0)
-        for _ in range(self.blocks):
-            yield from pickle.load(f)
-
-    def count(self, size: int) -> int:
-        """The number of parts :meth:`parts` gives."""
-        return -(-self.rows // size)
-
-    def parts(self, size: int, order: dict[str, int]) -> Iterator[list[tuple[str, Any]]]:
-        if self.rows <= size:
-            rows = list(self._in_order())
-            if rows:
-                yield rows
-            return
-        n = self.count(size)
-        known = max(1, len(order))
-
-        def bucket(uscc: str) -> int:
-            at = order.get(uscc)
-            return at * n // known if at is not None else zlib.crc32(uscc.encode()) % n
-
-        def place(item: tuple[str, Any]) -> tuple[int, int, str]:
-            at = order.get(item[1].uscc)
-            return (0, at, "") if at is not None else (1, 0, item[1].uscc)
-        out = self._file()
-        index: list[list[int]] = [[] for _ in range(n)]
-        buffers: list[list[tuple[str, Any]]] = [[] for _ in range(n)]
-        held = 0
-
-        def write(k: int) -> None:
-            index[k].append(out.tell())
-            pickle.dump(buffers[k], out, protocol=pickle.HIGHEST_PROTOCOL)
-            buffers[k] = []
-
-        for item in self._in_order():
-            k = bucket(item[1].uscc)
-            buffers[k].append(item)
-            held += 1
-            if len(buffers[k]) >= self.BLOCK:
-                held -= len(buffers[k])
-                write(k)
-            elif held >= self.HELD:
-                for j in range(n):
-                    if buffers[j]:
-                        write(j)
-                held = 0
-        for j in range(n):
-            if buffers[j]:
-                write(j)
-        part: list[tuple[str, Any]] = []
-        for k in range(n):
-            held_rows: list[tuple[str, Any]] = []
-            for offset in index[k]:
-                out.seek(offset)
-                held_rows += pickle.load(out)
-            held_rows.sort(key=place)  # stable: an organization's sheets stay in order
-            for item in held_rows:
-                part.append(item)
-                if len(part) == size:
-                    yield part
-                    part = []
-        if part:
-            yield part
-
-    def close(self) -> None:
-        for f in self.files:
-            f.close()
-
-
 def _ledger_of(file_name: str, rows: list[tuple[str, Any]]) -> L.ParsedLedger:
     part = L.ParsedLedger(file_name)
     for sheet, row in rows:
@@ -622,7 +505,7 @@ def import_ledger(ctx: ServiceContext, source: str | Path | L.RawLedger, *,
         progress("read", 0, 0)
     mode = ctx.settings.legal.annual_report_mode
     plan = _Plan()  # the whole file's counts and changes (rows are in the spool)
-    spool = _Spool()
+    spool = Spool()
     try:
         with L.open_ledger(source) as stream:
             file_name = stream.file_name
@@ -720,7 +603,7 @@ def _write_rejected(path: Path, bad_rows: dict[tuple[str, int], list[L.Problem]]
     return L.write_rejected(raw, bad_rows, path)
 
 
-def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Plan,
+def _write(ctx: ServiceContext, spool: Spool, order: dict[str, int], plan: _Plan,
            file_name: str, sha: str, mode: str, *, skip_bad_rows: bool, accept_legacy_codes: bool, warnings: int,
            rejected_path: Path | None, progress: L.Progress | None) -> str:
     """Write the spooled rows, a part (at most WRITE_CHUNK rows) per unit, each re-planned
@@ -790,67 +673,3 @@ def _write(ctx: ServiceContext, spool: _Spool, order: dict[str, int], plan: _Pla
                     s.execute(text(f"PRAGMA cache_size=-{CACHE_KB}"))
             pinyin.clear_name_caches()  # every name of the part is written (bounded memory)
     return batch_id
-
-
-# --------------------------------------------------------------------------- timeline
-
-
-@dataclass(frozen=True)
-class ImportTouch:
-    """An import that created or changed something of one organization."""
-
-    batch_id: str
-    file_name: str
-    imported_at: datetime
-    actor_name: str
-    what: str  # created | changed | reports | records
-    source_row: int | None = None
-    before: dict[str, Any] = field(default_factory=dict)
-    after: dict[str, Any] = field(default_factory=dict)
-
-
-def import_history(session: Session, organization_id: str) -> list[ImportTouch]:
-    """The imports that touched an organization, oldest first (for its timeline)."""
-    out: list[ImportTouch] = []
-    org = session.get(Organization, organization_id)
-    if org is None:
-        return out
-    batches: dict[str, ImportBatch | None] = {}
-
-    def batch(bid: str) -> ImportBatch | None:
-        if bid not in batches:
-            batches[bid] = session.get(ImportBatch, bid)
-        return batches[bid]
-
-    if org.import_batch_id and (b := batch(org.import_batch_id)):
-        out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, "created",
-                               org.source_row))
-    # Imports that changed it: events about it (audit_subject index), its change rows.
-    for event in session.exec(events_about_query("organization", organization_id)
-                              .where(AuditEvent.action == ACTION)):
-        b = batch(event.entity_id or "")
-        if b is None:
-            continue
-        noted = json.loads(b.summary_json or "{}").get("changed", {}).get(organization_id)
-        if event.hash_version < 2:  # written before audit change rows: the batch summary
-            if noted:
-                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name,
-                                       "changed", noted.get("row"), noted.get("before", {}),
-                                       noted.get("after", {})))
-            continue
-        for change in changes_of(session, event.id, entity="organization",
-                                 entity_id=organization_id):
-            if change.operation == "update":
-                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name,
-                                       "changed", (noted or {}).get("row"),
-                                       json.loads(change.before_json),
-                                       json.loads(change.after_json)))
-    for what, model in (("reports", AnnualReport), ("records", SupervisionRecord)):
-        ids = session.exec(select(col(model.import_batch_id)).where(
-            col(model.organization_id) == organization_id,
-            col(model.import_batch_id).is_not(None)).distinct()).all()
-        for bid in ids:
-            if (b := batch(bid or "")) is not None:
-                out.append(ImportTouch(b.id, b.file_name, b.imported_at, b.actor_name, what))
-    out.sort(key=lambda x: (str(x.imported_at), x.what))
-    return out

@@ -277,8 +277,8 @@ def _timeline(session: Session, org_id: str, limit: int | None = None,
     """The timeline entries (oldest first) and whether older events were left out.
     ``imported`` False: the caller knows no ledger import touched the organization's
     own rows (its import history is then read only if an import event is about it)."""
+    from mca_tui.services.ledger.history import import_history
     from mca_tui.services.ledger_import import ACTION as IMPORT_ACTION
-    from mca_tui.services.ledger_import import import_history
 
     offices = {o.code: o.name for o in session.exec(select(Office))}
     names = {u.id: u.display_name for u in session.exec(select(UserAccount))}
