@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlmodel import select
 
 from mca_tui.domain.enums import ApplicationKind, ApplicationStatus, OrgType, Role
 from mca_tui.domain.forms import materials_for
@@ -51,7 +52,7 @@ def test_incomplete_file_gets_the_correction_notice_on_the_spot(people, db):
     assert any("章程草案" in i for i in app.correction_items)
     assert app.decision_deadline is None and app.correction_deadline is None
     with db.read() as s:
-        kinds = {d.kind for d in s.query(IssuedDocument).all()}
+        kinds = {d.kind for d in s.exec(select(IssuedDocument)).all()}
     assert "acceptance_notice" not in kinds
 
 
@@ -197,7 +198,8 @@ def test_change_is_decided_in_20_working_days_and_extended_once(people, make_ctx
         reg.extend_decision_period(head, app.id, "再延")
     assert "head" in err.value.message()
     with db.read() as s:
-        assert s.query(ApplicationStep).filter_by(step=reg.EXTENSION_STEP).count() == 1
+        assert len(s.exec(select(ApplicationStep).where(
+            ApplicationStep.step == reg.EXTENSION_STEP)).all()) == 1
 
 
 def test_extension_refused_for_establishment_and_after_the_period(people, make_ctx):
