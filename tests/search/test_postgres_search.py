@@ -75,6 +75,22 @@ def test_pairs_of_adjacent_characters_are_lexemes_at_the_first_ones_position():
     assert "'n社会' <-> 'n会工' <-> 'n工作'" in postgres_search.match_all(["社会工作"])
 
 
+def test_the_literal_escapes_quotes_and_clamps_positions_where_it_must():
+    """Document tokens are letters, digits and marks, written without escaping; a token
+    with a quote or a backslash (none today) is escaped, and positions stop at
+    PostgreSQL's largest one."""
+    doc = postgres_search._Doc()  # noqa: SLF001 - the literal's two paths
+    doc.add(["a", "b", "a"])
+    assert doc.literal() == "'a':1,3 'b':2"
+    doc.add(["o'k", "c\\d"])
+    assert doc.literal() == "'a':1,3 'b':2 'o''k':7 'c\\\\d':8"
+    long = postgres_search._Doc()  # noqa: SLF001
+    long.pos = postgres_search._MAX_POS - 2  # noqa: SLF001
+    long.add(["x", "y", "z", "x"])
+    top = postgres_search._MAX_POS  # noqa: SLF001
+    assert long.literal() == f"'x':{top - 1},{top} 'y':{top} 'z':{top}"
+
+
 def _ranked(ctx, query: str) -> list[tuple[int, str]]:  # noqa: ANN001
     out, after = [], None
     while True:  # pages of 3 walk the keyset across tiers

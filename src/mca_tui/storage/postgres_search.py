@@ -37,7 +37,7 @@ and only the page is joined to ``organization``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -115,11 +115,20 @@ class _Doc:
         self.pos = 0
         self.lexemes: dict[str, list[int]] = {}
 
-    def add(self, tokens: Iterable[str]) -> None:
-        for tok in tokens:
-            self.pos = min(self.pos + 1, _MAX_POS)
-            self.lexemes.setdefault(tok, []).append(self.pos)
-        self.pos = min(self.pos + _GAP, _MAX_POS)
+    def add(self, tokens: Sequence[str]) -> None:
+        lexemes, pos = self.lexemes, self.pos
+        if pos + len(tokens) < _MAX_POS:  # (nearly always: no position to clamp)
+            for pos, tok in enumerate(tokens, pos + 1):  # noqa: B020 - pos runs on
+                found = lexemes.get(tok)
+                if found is None:
+                    lexemes[tok] = [pos]
+                else:
+                    found.append(pos)
+        else:
+            for tok in tokens:
+                pos = min(pos + 1, _MAX_POS)
+                lexemes.setdefault(tok, []).append(pos)
+        self.pos = min(pos + _GAP, _MAX_POS)
 
     def add_text(self, column: str, text: str, marks: Sequence[str] = ()) -> None:
         """A text column (name, representative, address): the marks, then one lexeme per
@@ -132,8 +141,15 @@ class _Doc:
             self.lexemes.setdefault(column + text[i:i + 2], []).append(min(first + i, _MAX_POS))
 
     def literal(self) -> str:
-        return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps[:256]))}"
-                        for t, ps in self.lexemes.items())
+        lexemes = self.lexemes
+        keys = "".join(lexemes)
+        if "'" in keys or "\\" in keys:  # (tokens are letters, digits and marks: never)
+            return " ".join(f"{_lexeme(t)}:{','.join(map(str, ps[:256]))}"
+                            for t, ps in lexemes.items())
+        # the same text without escaping, most lexemes at one position (a rebuild writes a
+        # million of these: this is most of its Python time)
+        return " ".join([f"'{t}':{ps[0]}" if len(ps) == 1 else
+                         f"'{t}':{','.join(map(str, ps[:256]))}" for t, ps in lexemes.items()])
 
 
 def _marks(column: str, head: str) -> list[str]:
@@ -248,9 +264,7 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
                             "f": _first_char(doc)})
             if key != stored or rowid != number:
                 updates.append({"k": key, "r": rowid, "id": org_id})
-        conn.execute(text("INSERT INTO pg_temp.search_doc (rowid, doc, sort_key, org_id, "
-                          "first_char) VALUES (:rowid, CAST(:doc AS tsvector), :k, :id, :f)"),
-                     inserts)
+        _copy_docs(conn, inserts)
         if updates:  # (an unchanged row is not written: no dead row left behind)
             conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
                               "WHERE id = :id"), updates)
@@ -261,6 +275,20 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
                       "ORDER BY sort_key, org_id"))
     conn.execute(text("DROP TABLE pg_temp.search_doc"))
     return done
+
+
+def _copy_docs(conn: Executor, rows: list[dict[str, Any]]) -> None:
+    """A chunk of documents into the rebuild's temporary table by ``COPY`` (same
+    transaction, through the driver's connection): a third faster than one INSERT per
+    row, which the server parses and plans each time."""
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    driver = connection.connection.driver_connection
+    assert driver is not None  # (a connection in a transaction has its driver's)
+    with driver.cursor() as cur, cur.copy(
+            "COPY pg_temp.search_doc (rowid, doc, sort_key, org_id, first_char) "
+            "FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row((r["rowid"], r["doc"], r["k"], r["id"], r["f"]))
 
 
 def rebuild_from_empty(conn: Executor) -> None:
