@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from mca_tui.domain import dormancy as dm
+from mca_tui.domain import dormancy_row
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import (
     ContactFate,
@@ -321,14 +322,14 @@ def test_row_encoding_round_trips(cal):
                 reports_since_year=2024,
                 reports=(dm.ReportYear(2024, RC.FAIL, D("2025-03-01"), D("2025-07-01")),
                          dm.ReportYear(2025, None, D("2026-03-01"))))
-    row = dm.encode(s)
+    row = dormancy_row.encode(s)
     # the row does not hold the report years (the organization's own rows)
     assert isinstance(row["contacts_json"], str) and "reports_json" not in row
-    assert dm.decode({**row, "watch_from": D("2025-03-05")}, s.reports) == s
+    assert dormancy_row.decode({**row, "watch_from": D("2025-03-05")}, s.reports) == s
     # a row written before revision 0021 still holds them (the migration 0013 decodes it)
     old = {**row, "reports_json":
            '[[2024,"fail","2025-03-01","2025-07-01"],[2025,null,"2026-03-01",null]]'}
-    assert dm.decode(old) == s
+    assert dormancy_row.decode(old) == s
 
 
 # -- the stored assessment (window) -------------------------------------------------------

@@ -41,6 +41,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from mca_tui.domain import dormancy as dm
+from mca_tui.domain import dormancy_row
 from mca_tui.domain.calendar import WorkingCalendar
 from mca_tui.domain.enums import (
     ApplicationKind,
@@ -204,9 +205,9 @@ def first_activity(s: Session, ids: list[str]) -> dict[str, date]:
 
 def stored(summary: dm.DormancySummary, today: date, cal: WorkingCalendar,
            params: LegalParams) -> dict[str, Any]:
-    """The row's columns: the inputs (``dm.encode``), ``watch_from`` and the stored
+    """The row's columns: the inputs (``dormancy_row.encode``), ``watch_from`` and the stored
     assessment (``dm.window``)."""
-    values: dict[str, Any] = dm.encode(summary)
+    values: dict[str, Any] = dormancy_row.encode(summary)
     values.update(dm.window_columns(summary, today, cal, params))
     return values
 
@@ -498,7 +499,7 @@ def _decode_rows(s: Session, rows: list[DormancySummaryRow]) -> list[dm.Dormancy
     """The summaries of these rows (at most a few hundred), with the organizations' report
     years read by key."""
     reports = reports_of(s, [r.organization_id for r in rows])
-    return [dm.decode(r.model_dump(), reports.get(r.organization_id, ())) for r in rows]
+    return [dormancy_row.decode(r.model_dump(), reports.get(r.organization_id, ())) for r in rows]
 
 
 _R = DormancySummaryRow

@@ -59,6 +59,7 @@ def backfill(conn: sa.Connection, today: date) -> int:
     2,000 rows in key order). Returns the number of rows rewritten."""
     from mca_tui.domain import dormancy as dm
     from mca_tui.domain.calendar import WorkingCalendar
+    from mca_tui.domain.dormancy_row import decode
     from mca_tui.domain.params import LegalParams
 
     overrides = {d: bool(w) for d, w in conn.execute(
@@ -102,7 +103,7 @@ def backfill(conn: sa.Connection, today: date) -> int:
             # them before
             if first == row['first_activity_on'] and (watch is None or watch > soon):
                 continue
-            s = replace(dm.decode(row), first_activity_on=first)
+            s = replace(decode(row), first_activity_on=first)
             derived = dm.window_columns(s, today, cal, params)
             batch.append({'oid': oid, 'v_first_activity_on': first,
                           **{f'v_{k}': v for k, v in derived.items()}})
