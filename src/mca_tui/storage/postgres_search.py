@@ -229,6 +229,12 @@ def insert_many(conn: Executor, items: list[tuple[str, str]]) -> None:
     conn.execute(text("UPDATE organization SET search_rowid = :rowid WHERE id = :id"), rows)
 
 
+# The server's memory for a rebuild's final insert (its own transaction only): the GIN
+# pending list and the memory that merges it into the index.
+REBUILD_PENDING_LIST = "256MB"
+REBUILD_WORK_MEM = "64MB"
+
+
 def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     """Index every organization again, in chunks (migration, ``search --reindex``, bulk
     loads); also refreshes the pinyin sort keys. Returns the number of organizations.
@@ -270,9 +276,20 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
                               "WHERE id = :id"), updates)
         done += len(rows)
         last = rows[-1][0]
+    # Most of a large rebuild is GIN maintenance while the rows go in: a larger pending
+    # list and sort memory for this statement merge it in fewer, larger batches (1M: 169
+    # -> 118 s); the list is then merged into the index, so that no search scans it.
+    before = conn.execute(text(
+        "SELECT current_setting('gin_pending_list_limit'), current_setting('work_mem')")).one()
+    conn.execute(text("SELECT set_config('gin_pending_list_limit', :g, true), "
+                      "set_config('work_mem', :w, true)"),
+                 {"g": REBUILD_PENDING_LIST, "w": REBUILD_WORK_MEM})
     conn.execute(text(f"INSERT INTO {TABLE} (rowid, doc, sort_key, org_id, first_char) SELECT "
                       "rowid, doc, sort_key, org_id, first_char FROM pg_temp.search_doc "
                       "ORDER BY sort_key, org_id"))
+    conn.execute(text(f"SELECT gin_clean_pending_list('ix_{TABLE}_doc'::regclass)"))
+    conn.execute(text("SELECT set_config('gin_pending_list_limit', :g, true), "
+                      "set_config('work_mem', :w, true)"), {"g": before[0], "w": before[1]})
     conn.execute(text("DROP TABLE pg_temp.search_doc"))
     return done
 
