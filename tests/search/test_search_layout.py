@@ -177,7 +177,7 @@ def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeyp
         rebuilt = _vocabulary(s)
     assert incremental == rebuilt and len(rebuilt) == len(ROWS) + 1
     assert started == {"process": ["ProcessPoolExecutor"], "thread": ["ThreadPoolExecutor"],
-                       "in place": ["_InPlace"], "no process": ["ThreadPoolExecutor"]}[worker]
+                       "in place": ["InPlace"], "no process": ["ThreadPoolExecutor"]}[worker]
 
 
 def test_migration_rebuilds_an_index_of_the_older_layout(ctx, orgs, db):

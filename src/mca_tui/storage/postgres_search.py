@@ -36,8 +36,12 @@ and only the page is joined to ``organization``.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -45,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code
+from mca_tui.storage import rebuild_workers
 from mca_tui.storage.search_tokens import (
     GRAM,
     chars,
@@ -55,6 +60,8 @@ from mca_tui.storage.search_tokens import (
 )
 
 Executor = Connection | Session
+
+log = logging.getLogger(__name__)
 
 TABLE = "organization_search"
 SEQUENCE = "organization_search_rowid_seq"
@@ -235,12 +242,40 @@ REBUILD_PENDING_LIST = "256MB"
 REBUILD_WORK_MEM = "64MB"
 
 
+# From this many organizations on, a rebuild computes the documents in worker processes
+# (``storage.rebuild_workers``; below, in a worker thread or in place).
+PROCESS_MIN = 200_000
+
+
+def _chunk_documents(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The index rows of a chunk of (id, name, representative, domicile, code, row number,
+    stored row number, stored sort key): (row number, tsvector literal, sort key, id,
+    first character, stored row number, stored sort key). Runs in a worker."""
+    out = []
+    for org_id, name, rep, dom, uscc, rowid, number, stored in rows:
+        # readings from the stored sort key when it fits the name (as on SQLite)
+        key, variants = pinyin.index_terms(name or "", stored or "")
+        doc = document(name, rep, dom, uscc, variants)
+        out.append((rowid, doc, key, org_id, _first_char(doc), number, stored))
+    return out
+
+
 def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     """Index every organization again, in chunks (migration, ``search --reindex``, bulk
     loads); also refreshes the pinyin sort keys. Returns the number of organizations.
-    The documents of each chunk go to a temporary table; the index rows are written
+    The documents of each chunk are computed by a worker (``storage.rebuild_workers``)
+    while the chunk before goes to a temporary table; the index rows are written
     from it at the end in sort-key order, so the matches of a tier that sort together
     (a city's names) lie together in the table and a tier reads few of its pages."""
+    total = int(conn.execute(text("SELECT count(*) FROM organization")).scalar_one())
+    try:
+        return _rebuild(conn, chunk, total >= PROCESS_MIN)
+    except rebuild_workers.NoProcess as exc:
+        log.warning("search index rebuild without a worker process: %s", exc)
+        return _rebuild(conn, chunk, False)
+
+
+def _rebuild(conn: Executor, chunk: int, processes: bool) -> int:
     conn.execute(text(f"DELETE FROM {TABLE}"))
     conn.execute(text("DROP TABLE IF EXISTS pg_temp.search_doc"))
     conn.execute(text("CREATE TEMP TABLE search_doc (rowid BIGINT, doc TSVECTOR, "
@@ -248,34 +283,36 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     conn.execute(text(
         f"SELECT setval('{SEQUENCE}', greatest(coalesce((SELECT max(search_rowid) "
         "FROM organization), 0), 1), (SELECT max(search_rowid) FROM organization) IS NOT NULL)"))
-    done, last = 0, ""
-    while True:
-        rows = conn.execute(text(
-            "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid, name_sort_key "
-            "FROM organization WHERE id > :last ORDER BY id LIMIT :n"),
-            {"last": last, "n": chunk}).fetchall()
-        if not rows:
-            break
-        inserts, updates = [], []
-        missing = sum(1 for r in rows if r[5] is None)
-        fresh = iter(conn.execute(text(
-            f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
-            {"n": missing}).scalars().all() if missing else [])
-        for org_id, name, rep, dom, uscc, number, stored in rows:
-            rowid = int(next(fresh)) if number is None else number
-            # readings from the stored sort key when it fits the name (as on SQLite)
-            key, variants = pinyin.index_terms(name or "", stored or "")
-            doc = document(name, rep, dom, uscc, variants)
-            inserts.append({"rowid": rowid, "doc": doc, "k": key, "id": org_id,
-                            "f": _first_char(doc)})
-            if key != stored or rowid != number:
-                updates.append({"k": key, "r": rowid, "id": org_id})
-        _copy_docs(conn, inserts)
-        if updates:  # (an unchanged row is not written: no dead row left behind)
-            conn.execute(text("UPDATE organization SET name_sort_key = :k, search_rowid = :r "
-                              "WHERE id = :id"), updates)
-        done += len(rows)
-        last = rows[-1][0]
+    executor = rebuild_workers.make(rebuild_workers.second_core(), processes)
+    depth = rebuild_workers.PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1
+    done, last, more = 0, "", True
+    pending: deque[Future[list[tuple[Any, ...]]]] = deque()
+    try:
+        with executor as worker:
+            while more or pending:
+                while more and len(pending) <= depth:
+                    rows = _numbered_chunk(conn, last, chunk)
+                    if not rows:
+                        more = False
+                        break
+                    pending.append(worker.submit(_chunk_documents, rows))
+                    last = rows[-1][0]
+                if not pending:
+                    break
+                docs = pending.popleft().result()
+                _copy_docs(conn, docs)
+                # (an unchanged row is not written: no dead row left behind)
+                updates = [{"k": key, "r": rowid, "id": org_id}
+                           for rowid, _doc, key, org_id, _f, number, stored in docs
+                           if key != stored or rowid != number]
+                if updates:
+                    conn.execute(text("UPDATE organization SET name_sort_key = :k, "
+                                      "search_rowid = :r WHERE id = :id"), updates)
+                done += len(docs)
+    except (BrokenProcessPool, OSError) as exc:
+        if isinstance(executor, ProcessPoolExecutor):
+            raise rebuild_workers.NoProcess(repr(exc)) from exc
+        raise
     # Most of a large rebuild is GIN maintenance while the rows go in: a larger pending
     # list and sort memory for this statement merge it in fewer, larger batches (1M: 169
     # -> 118 s); the list is then merged into the index, so that no search scans it.
@@ -294,7 +331,23 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     return done
 
 
-def _copy_docs(conn: Executor, rows: list[dict[str, Any]]) -> None:
+def _numbered_chunk(conn: Executor, last: str, chunk: int) -> list[tuple[Any, ...]]:
+    """The next ``chunk`` organizations after id ``last``, each with its row number (a new
+    one from the sequence where it has none) and its stored number and sort key."""
+    rows = conn.execute(text(
+        "SELECT id, name, legal_rep_name, domicile, uscc, search_rowid, name_sort_key "
+        "FROM organization WHERE id > :last ORDER BY id LIMIT :n"),
+        {"last": last, "n": chunk}).fetchall()
+    missing = sum(1 for r in rows if r[5] is None)
+    fresh = iter(conn.execute(text(
+        f"SELECT nextval('{SEQUENCE}') FROM generate_series(1, :n)"),
+        {"n": missing}).scalars().all() if missing else [])
+    return [(org_id, name, rep, dom, uscc, int(next(fresh)) if number is None else number,
+             number, stored)
+            for org_id, name, rep, dom, uscc, number, stored in rows]
+
+
+def _copy_docs(conn: Executor, rows: list[tuple[Any, ...]]) -> None:
     """A chunk of documents into the rebuild's temporary table by ``COPY`` (same
     transaction, through the driver's connection): a third faster than one INSERT per
     row, which the server parses and plans each time."""
@@ -305,7 +358,7 @@ def _copy_docs(conn: Executor, rows: list[dict[str, Any]]) -> None:
             "COPY pg_temp.search_doc (rowid, doc, sort_key, org_id, first_char) "
             "FROM STDIN") as copy:
         for r in rows:
-            copy.write_row((r["rowid"], r["doc"], r["k"], r["id"], r["f"]))
+            copy.write_row(r[:5])
 
 
 def rebuild_from_empty(conn: Executor) -> None:

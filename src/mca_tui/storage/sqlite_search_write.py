@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
-import os
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -26,6 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from mca_tui.domain import pinyin
+from mca_tui.storage import rebuild_workers
 from mca_tui.storage.sqlite_search import (
     _COLS,
     CREATE_STATEMENTS,
@@ -295,72 +293,27 @@ def _chunk_documents(rows: list[tuple[Any, ...]], as_json: bool
     return (json.dumps(docs, ensure_ascii=False) if as_json else docs), late
 
 
-def _second_core() -> bool:
-    """A second core is idle (load average below the number of cores less one): then a
-    worker (thread or processes, :func:`_executor`) computes the documents while SQLite
-    writes. On a busy machine the two threads only take turns, and measured 5-10 % slower
-    than one: the chunks are then computed in place."""
-    cores = os.cpu_count() or 1
-    loadavg = getattr(os, "getloadavg", None)  # (not on Windows)
-    if cores < 2 or loadavg is None:
-        return False
-    try:
-        return bool(loadavg()[0] < cores - 1)
-    except OSError:
-        return False
+_second_core = rebuild_workers.second_core
+_InPlace = rebuild_workers.InPlace
+_NoProcess = rebuild_workers.NoProcess
+PROCESSES = rebuild_workers.PROCESSES
 
-
-class _InPlace:
-    """An executor that runs each task when it is submitted (no worker thread)."""
-
-    def __enter__(self) -> _InPlace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        done: Future[Any] = Future()
-        done.set_result(fn(*args))
-        return done
-
-
-# From this many organizations on, the documents are computed in a worker PROCESS rather
+# From this many organizations on, the documents are computed in worker PROCESSES rather
 # than a thread (when a second core is idle). Computing them is Python, and a thread
 # shares the interpreter lock with the thread that reads the rows and hands SQLite each
 # chunk: at 1M, threaded, the worker's 55 us per organization were the whole load (67.8 s,
-# of which SQLite wrote for 35 s). A process has its own interpreter; it costs its start
-# (about 0.3 s and 100 MB: the pinyin dictionaries), worth it only for a large registry.
+# of which SQLite wrote for 35 s). Worth a process's start only for a large registry.
 PROCESS_MIN = 200_000
-# Worker processes: one computed 1M documents in 55 s while this thread wrote them in 28 s
-# (60.2 s in all); two share the second core with this thread
-PROCESSES = 2
-
-
-class _NoProcess(Exception):
-    """The worker process could not be started or died: the rebuild runs again without."""
 
 
 def _executor(total: int, processes: bool) -> tuple[Any, bool]:
     """(executor, documents as JSON) for a load of ``total`` organizations: worker
-    processes or a thread (JSON) when a second core is idle, else in place."""
-    if not _second_core():
-        return _InPlace(), False
-    if processes and total >= PROCESS_MIN:
-        try:
-            # spawn, not fork: a forked child would inherit the open database connection
-            # and whatever threads the app runs. (A spawned child imports the program's
-            # main module again: mca-tui's entry points and the bench scripts guard theirs
-            # with ``if __name__ == "__main__"``; where a child cannot start or dies, the
-            # rebuild starts again with a thread: ``_NoProcess``.)
-            context = multiprocessing.get_context("spawn")
-            # (rows as tuples: with no worker thread in this process, executemany does
-            # not wait for the interpreter lock, and is cheaper than encoding and
-            # parsing JSON: about 3 s of 1M)
-            return ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context), False
-        except (OSError, ValueError) as exc:
-            raise _NoProcess(repr(exc)) from exc
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex"), True
+    processes or a thread (JSON) when a second core is idle, else in place
+    (``storage.rebuild_workers``). With processes the chunks travel as tuples: with no
+    worker thread in this process, executemany does not wait for the interpreter lock,
+    and is cheaper than encoding and parsing JSON (about 3 s of 1M)."""
+    made = rebuild_workers.make(_second_core(), processes and total >= PROCESS_MIN)
+    return made, isinstance(made, ThreadPoolExecutor)
 
 
 def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
