@@ -32,3 +32,35 @@ def add_orgs(ctx, rows: list[dict]) -> list[str]:  # noqa: ANN001
                                       legal_rep=PersonInput(rep), status=status.value, **row)
             ids.append(org.id)
     return ids
+
+
+# How a rebuild's documents are computed (``storage.rebuild_workers``), and the executor
+# each way makes
+WORKERS = {"process": ["ProcessPoolExecutor"], "thread": ["ThreadPoolExecutor"],
+           "in place": ["InPlace"], "no process": ["ThreadPoolExecutor"]}
+
+
+def rebuild_workers_as(monkeypatch, worker: str) -> list[str]:  # noqa: ANN001
+    """Make the next rebuilds compute their documents as ``worker`` (a key of WORKERS)
+    says: a second core idle except "in place", processes that cannot start for "no
+    process" (the caller lowers the engine's PROCESS_MIN for the process ways). Returns
+    the list the class name of each executor made is appended to."""
+    import multiprocessing
+
+    from mca_tui.storage import rebuild_workers
+
+    monkeypatch.setattr(rebuild_workers, "second_core", lambda: worker != "in place")
+    made: list[str] = []
+    real = rebuild_workers.make
+
+    def make(idle, use_processes):  # noqa: ANN001, ANN202
+        made.append(type(executor := real(idle, use_processes)).__name__)
+        return executor
+
+    monkeypatch.setattr(rebuild_workers, "make", make)
+    if worker == "no process":
+        def no_spawn(method):  # noqa: ANN001, ANN202, ARG001
+            raise OSError("no process here")
+
+        monkeypatch.setattr(multiprocessing, "get_context", no_spawn)
+    return made

@@ -22,7 +22,7 @@ from mca_tui.services.search import search_organizations
 from mca_tui.storage import postgres_search
 from mca_tui.storage import search as index
 from mca_tui.storage.audit import Subject
-from tests.search.helpers import add_orgs
+from tests.search.helpers import WORKERS, add_orgs, rebuild_workers_as
 
 T = postgres_search.TABLE
 
@@ -154,32 +154,15 @@ def test_begins_with_reads_only_the_names_that_begin_so(ctx, pg):
         assert [r for r, _ in _ranked(ctx, query)].count(1) == begin, query
 
 
-@pytest.mark.parametrize("worker", ["process", "thread", "in place", "no process"])
+@pytest.mark.parametrize("worker", list(WORKERS))
 def test_a_rebuild_gives_the_index_the_services_wrote(ctx, pg, monkeypatch, worker):
     """Small chunks, documents computed in worker processes (a large registry), a worker
     thread, in place (a busy machine), or in a thread after the worker processes could
     not start: the rebuilt index rows are those the services wrote one by one, and the
     executor used is the one asked for."""
-    import multiprocessing
-
-    from mca_tui.storage import rebuild_workers
-
     add_orgs(ctx, ROWS)
-    monkeypatch.setattr(rebuild_workers, "second_core", lambda: worker != "in place")
     monkeypatch.setattr(postgres_search, "PROCESS_MIN", 1 if "process" in worker else 10**9)
-    made = []
-    real = rebuild_workers.make
-
-    def make(idle, use_processes):  # noqa: ANN001, ANN202
-        made.append(type(executor := real(idle, use_processes)).__name__)
-        return executor
-
-    monkeypatch.setattr(rebuild_workers, "make", make)
-    if worker == "no process":
-        def no_spawn(method):  # noqa: ANN001, ANN202, ARG001
-            raise OSError("no process here")
-
-        monkeypatch.setattr(multiprocessing, "get_context", no_spawn)
+    made = rebuild_workers_as(monkeypatch, worker)
     rows_sql = text(f"SELECT rowid, doc::text, sort_key, org_id, first_char FROM {T} "
                     "ORDER BY rowid")
     with pg.read() as s:
@@ -188,9 +171,7 @@ def test_a_rebuild_gives_the_index_the_services_wrote(ctx, pg, monkeypatch, work
         assert postgres_search.rebuild_index(s.connection(), chunk=3) == len(ROWS)
     with pg.read() as s:
         assert s.execute(rows_sql).all() == written
-    assert made == {"process": ["ProcessPoolExecutor"], "thread": ["ThreadPoolExecutor"],
-                    "in place": ["InPlace"],
-                    "no process": ["ThreadPoolExecutor"]}[worker]
+    assert made == WORKERS[worker]
 
 
 def test_index_rows_carry_the_organizations_sort_key_and_id(ctx, pg):

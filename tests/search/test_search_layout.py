@@ -16,13 +16,13 @@ from mca_tui.domain import pinyin
 from mca_tui.domain.text import normalize_code
 from mca_tui.services.organizations import update_organization
 from mca_tui.services.search import search_organizations
+from mca_tui.storage import rebuild_workers, sqlite_search, sqlite_search_write
 from mca_tui.storage import search as index
-from mca_tui.storage import sqlite_search, sqlite_search_write
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.migrate import alembic_config, current_revision, head_revision
 from mca_tui.storage.search_tokens import chars, looks_like_code
 
-from .helpers import add_orgs, code
+from .helpers import WORKERS, add_orgs, code, rebuild_workers_as
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -138,32 +138,16 @@ def test_short_fragments_are_terms_of_their_own(ctx, orgs):
     assert not any(t == "h" for terms in vocab.values() for _, t in terms)
 
 
-@pytest.mark.parametrize("worker", ["process", "thread", "in place", "no process"])
+@pytest.mark.parametrize("worker", list(WORKERS))
 def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeypatch, worker):
     """Small chunks, documents computed in a worker process (a large registry), a worker
     thread, in place (a busy machine), or in a thread after the worker process could not
     start: the rebuilt index holds exactly the terms the services' incremental indexing
     wrote."""
-    import multiprocessing
-
-    monkeypatch.setattr(sqlite_search_write, "_second_core", lambda: worker != "in place")
     monkeypatch.setattr(sqlite_search_write, "REBUILD_CHUNK", 3)
     if worker in ("process", "no process"):
         monkeypatch.setattr(sqlite_search_write, "PROCESS_MIN", 1)
-    started = []
-    real = sqlite_search_write._executor
-
-    def executor(total, processes):  # noqa: ANN001, ANN202
-        made = real(total, processes)
-        started.append(type(made[0]).__name__)
-        return made
-
-    monkeypatch.setattr(sqlite_search_write, "_executor", executor)
-    if worker == "no process":
-        def no_spawn(method):  # noqa: ANN001, ANN202, ARG001
-            raise OSError("no process here")
-
-        monkeypatch.setattr(multiprocessing, "get_context", no_spawn)
+    started = rebuild_workers_as(monkeypatch, worker)
     first = orgs[0]["id"]
     with ctx.unit("test.rename", subject=Subject("organization", first)) as unit:
         update_organization(unit, first, {"name": "厦门市海沧区长乐社会工作者协会",
@@ -176,8 +160,7 @@ def test_rebuild_and_incremental_indexing_give_the_same_index(ctx, orgs, monkeyp
     with ctx.db.read() as s:
         rebuilt = _vocabulary(s)
     assert incremental == rebuilt and len(rebuilt) == len(ROWS) + 1
-    assert started == {"process": ["ProcessPoolExecutor"], "thread": ["ThreadPoolExecutor"],
-                       "in place": ["InPlace"], "no process": ["ThreadPoolExecutor"]}[worker]
+    assert started == WORKERS[worker]
 
 
 def test_migration_rebuilds_an_index_of_the_older_layout(ctx, orgs, db):
@@ -241,7 +224,7 @@ def test_rebuild_gives_back_the_connection_and_index_settings(ctx, orgs, monkeyp
     import os
 
     monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
-    assert not sqlite_search_write._second_core()  # a busy machine: no worker thread
+    assert not rebuild_workers.second_core()  # a busy machine: no worker thread
     with ctx.db.write() as s:
         before = s.execute(text("PRAGMA secure_delete")).scalar_one()
         index.reindex_all(s)

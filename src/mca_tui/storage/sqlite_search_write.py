@@ -293,9 +293,6 @@ def _chunk_documents(rows: list[tuple[Any, ...]], as_json: bool
     return (json.dumps(docs, ensure_ascii=False) if as_json else docs), late
 
 
-_second_core = rebuild_workers.second_core
-_InPlace = rebuild_workers.InPlace
-_NoProcess = rebuild_workers.NoProcess
 PROCESSES = rebuild_workers.PROCESSES
 
 # From this many organizations on, the documents are computed in worker PROCESSES rather
@@ -312,13 +309,14 @@ def _executor(total: int, processes: bool) -> tuple[Any, bool]:
     (``storage.rebuild_workers``). With processes the chunks travel as tuples: with no
     worker thread in this process, executemany does not wait for the interpreter lock,
     and is cheaper than encoding and parsing JSON (about 3 s of 1M)."""
-    made = rebuild_workers.make(_second_core(), processes and total >= PROCESS_MIN)
+    made = rebuild_workers.make(rebuild_workers.second_core(),
+                                processes and total >= PROCESS_MIN)
     return made, isinstance(made, ThreadPoolExecutor)
 
 
 def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk. When a
-    second core is idle (:func:`_second_core`) a worker (:func:`_executor`: a process for
+    second core is idle (``rebuild_workers.second_core``) a worker (:func:`_executor`: a process for
     a large registry, else a thread) computes the documents of the next chunk while this
     thread writes the previous chunk. With a worker thread, each chunk is written by ONE
     statement reading its rows from a JSON array, so that SQLite tokenizes and writes the
@@ -342,7 +340,7 @@ def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
                       PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1)
     except (BrokenProcessPool, OSError) as exc:
         if isinstance(executor, ProcessPoolExecutor):
-            raise _NoProcess(repr(exc)) from exc
+            raise rebuild_workers.NoProcess(repr(exc)) from exc
         raise
 
 
@@ -409,7 +407,7 @@ def rebuild_index(conn: Executor, chunk: int | None = None) -> int:
     try:
         try:
             total, late = _rebuild(conn, raw, chunk)
-        except _NoProcess as exc:
+        except rebuild_workers.NoProcess as exc:
             # (every step of _rebuild starts again from nothing: the table is created anew)
             log.warning("search index rebuild without a worker process: %s", exc)
             total, late = _rebuild(conn, raw, chunk, processes=False)
