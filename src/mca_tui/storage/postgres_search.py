@@ -36,12 +36,8 @@ and only the page is joined to ``organization``.
 
 from __future__ import annotations
 
-import logging
 import re
-from collections import deque
-from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -60,8 +56,6 @@ from mca_tui.storage.search_tokens import (
 )
 
 Executor = Connection | Session
-
-log = logging.getLogger(__name__)
 
 TABLE = "organization_search"
 SEQUENCE = "organization_search_rowid_seq"
@@ -268,11 +262,8 @@ def rebuild_index(conn: Executor, chunk: int = 2000) -> int:
     from it at the end in sort-key order, so the matches of a tier that sort together
     (a city's names) lie together in the table and a tier reads few of its pages."""
     total = int(conn.execute(text("SELECT count(*) FROM organization")).scalar_one())
-    try:
-        return _rebuild(conn, chunk, total >= PROCESS_MIN)
-    except rebuild_workers.NoProcess as exc:
-        log.warning("search index rebuild without a worker process: %s", exc)
-        return _rebuild(conn, chunk, False)
+    return rebuild_workers.with_fallback(
+        lambda processes: _rebuild(conn, chunk, processes), total >= PROCESS_MIN)
 
 
 def _rebuild(conn: Executor, chunk: int, processes: bool) -> int:
@@ -283,36 +274,24 @@ def _rebuild(conn: Executor, chunk: int, processes: bool) -> int:
     conn.execute(text(
         f"SELECT setval('{SEQUENCE}', greatest(coalesce((SELECT max(search_rowid) "
         "FROM organization), 0), 1), (SELECT max(search_rowid) FROM organization) IS NOT NULL)"))
-    executor = rebuild_workers.make(rebuild_workers.second_core(), processes)
-    depth = rebuild_workers.PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1
-    done, last, more = 0, "", True
-    pending: deque[Future[list[tuple[Any, ...]]]] = deque()
-    try:
-        with executor as worker:
-            while more or pending:
-                while more and len(pending) <= depth:
-                    rows = _numbered_chunk(conn, last, chunk)
-                    if not rows:
-                        more = False
-                        break
-                    pending.append(worker.submit(_chunk_documents, rows))
-                    last = rows[-1][0]
-                if not pending:
-                    break
-                docs = pending.popleft().result()
-                _copy_docs(conn, docs)
-                # (an unchanged row is not written: no dead row left behind)
-                updates = [{"k": key, "r": rowid, "id": org_id}
-                           for rowid, _doc, key, org_id, _f, number, stored in docs
-                           if key != stored or rowid != number]
-                if updates:
-                    conn.execute(text("UPDATE organization SET name_sort_key = :k, "
-                                      "search_rowid = :r WHERE id = :id"), updates)
-                done += len(docs)
-    except (BrokenProcessPool, OSError) as exc:
-        if isinstance(executor, ProcessPoolExecutor):
-            raise rebuild_workers.NoProcess(repr(exc)) from exc
-        raise
+    def chunks() -> Iterator[list[tuple[Any, ...]]]:
+        last = ""
+        while rows := _numbered_chunk(conn, last, chunk):
+            yield rows
+            last = rows[-1][0]
+
+    done = 0
+    with rebuild_workers.pool(processes) as worker:
+        for docs in rebuild_workers.in_order(worker, _chunk_documents, chunks()):
+            _copy_docs(conn, docs)
+            # (an unchanged row is not written: no dead row left behind)
+            updates = [{"k": key, "r": rowid, "id": org_id}
+                       for rowid, _doc, key, org_id, _f, number, stored in docs
+                       if key != stored or rowid != number]
+            if updates:
+                conn.execute(text("UPDATE organization SET name_sort_key = :k, "
+                                  "search_rowid = :r WHERE id = :id"), updates)
+            done += len(docs)
     # Most of a large rebuild is GIN maintenance while the rows go in: a larger pending
     # list and sort memory for this statement merge it in fewer, larger batches (1M: 169
     # -> 118 s); the list is then merged into the index, so that no search scans it.

@@ -10,11 +10,20 @@ process costs its start (about 0.3 s and 100 MB: the pinyin dictionaries).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from typing import Any
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Worker processes: one computed 1M SQLite documents in 55 s while the writer wrote them
 # in 28 s (60.2 s in all); two share the second core with the writer.
@@ -72,3 +81,47 @@ def make(idle: bool, use_processes: bool) -> Any:  # noqa: ANN401 - an executor
         except (OSError, ValueError) as exc:
             raise NoProcess(repr(exc)) from exc
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="reindex")
+
+
+@contextmanager
+def pool(use_processes: bool) -> Iterator[Any]:
+    """An executor (:func:`make`, for this machine's load) for the time of a load; a worker
+    process that cannot start or dies is raised as :class:`NoProcess` (the caller runs
+    the load again without: :func:`with_fallback`)."""
+    executor = make(second_core(), use_processes)
+    try:
+        with executor:
+            yield executor
+    except (BrokenProcessPool, OSError) as exc:
+        if isinstance(executor, ProcessPoolExecutor):
+            raise NoProcess(repr(exc)) from exc
+        raise
+
+
+def in_order(executor: Any, fn: Callable[[T], R], chunks: Iterable[T]) -> Iterator[R]:  # noqa: ANN401
+    """``fn`` of each chunk, in the chunks' order, computed by ``executor``: as many chunks
+    ahead as it has workers (one more waits), so that the workers compute while the
+    caller writes the result before. The chunks are drawn only as they are submitted."""
+    depth = PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1
+    pending: deque[Future[R]] = deque()
+    source = iter(chunks)
+    more = True
+    while more or pending:
+        while more and len(pending) <= depth:
+            chunk = next(source, None)
+            if chunk is None:
+                more = False
+            else:
+                pending.append(executor.submit(fn, chunk))
+        if pending:
+            yield pending.popleft().result()
+
+
+def with_fallback(load: Callable[[bool], T], use_processes: bool) -> T:
+    """``load(use_processes)``; if its worker processes could not start or died, the whole
+    load again without them (``load`` starts from nothing each time)."""
+    try:
+        return load(use_processes)
+    except NoProcess as exc:
+        log.warning("search index rebuild without a worker process: %s", exc)
+        return load(False)

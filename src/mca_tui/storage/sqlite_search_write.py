@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
@@ -293,8 +293,6 @@ def _chunk_documents(rows: list[tuple[Any, ...]], as_json: bool
     return (json.dumps(docs, ensure_ascii=False) if as_json else docs), late
 
 
-PROCESSES = rebuild_workers.PROCESSES
-
 # From this many organizations on, the documents are computed in worker PROCESSES rather
 # than a thread (when a second core is idle). Computing them is Python, and a thread
 # shares the interpreter lock with the thread that reads the rows and hands SQLite each
@@ -303,70 +301,43 @@ PROCESSES = rebuild_workers.PROCESSES
 PROCESS_MIN = 200_000
 
 
-def _executor(total: int, processes: bool) -> tuple[Any, bool]:
-    """(executor, documents as JSON) for a load of ``total`` organizations: worker
-    processes or a thread (JSON) when a second core is idle, else in place
-    (``storage.rebuild_workers``). With processes the chunks travel as tuples: with no
-    worker thread in this process, executemany does not wait for the interpreter lock,
-    and is cheaper than encoding and parsing JSON (about 3 s of 1M)."""
-    made = rebuild_workers.make(rebuild_workers.second_core(),
-                                processes and total >= PROCESS_MIN)
-    return made, isinstance(made, ThreadPoolExecutor)
-
-
 def _load(raw: Any, chunk: int, total: int, processes: bool = True) -> None:
     """Write the index rows in row-number order (FTS5 appends), chunk by chunk. When a
-    second core is idle (``rebuild_workers.second_core``) a worker (:func:`_executor`: a process for
-    a large registry, else a thread) computes the documents of the next chunk while this
+    second core is idle a worker (``rebuild_workers.pool``: processes from PROCESS_MIN
+    organizations, else a thread) computes the documents of the next chunk while this
     thread writes the previous chunk. With a worker thread, each chunk is written by ONE
     statement reading its rows from a JSON array, so that SQLite tokenizes and writes the
     whole chunk without the interpreter lock (row by row, each row's parameters would wait
-    for the worker thread to let go of it). Otherwise (worker processes, or in place) each
-    chunk is written by ``executemany``."""
+    for the worker thread to let go of it). Otherwise (worker processes: no worker thread
+    here, and tuples are cheaper than encoding and parsing JSON, about 3 s of 1M; or in
+    place) each chunk is written by ``executemany``."""
     read = ("SELECT s.r, o.id, o.name, o.legal_rep_name, o.domicile, o.uscc, o.name_sort_key "
             "FROM temp.search_order s JOIN organization o ON o.id = s.id WHERE s.r > ? "
             "ORDER BY s.r LIMIT ?")
-    executor, as_json = _executor(total, processes)
-    if as_json:
-        # (json_extract rather than ->>, which needs SQLite 3.38)
-        insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
-                  + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
-                  + " FROM json_each(?)")
-    else:
-        insert = f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)"
-    try:
-        with executor as worker:
-            _pipeline(raw, worker, read, insert, chunk, as_json,
-                      PROCESSES if isinstance(executor, ProcessPoolExecutor) else 1)
-    except (BrokenProcessPool, OSError) as exc:
-        if isinstance(executor, ProcessPoolExecutor):
-            raise rebuild_workers.NoProcess(repr(exc)) from exc
-        raise
 
-
-def _pipeline(raw: Any, worker: Any, read: str, insert: str, chunk: int, as_json: bool,
-              depth: int = 1) -> None:
-    """:func:`_load`'s loop: keep ``depth`` chunks with the worker(s) while this thread
-    writes the oldest one (in row-number order)."""
-    pending: deque[Future[tuple[str | list[tuple[Any, ...]], list[tuple[str, str]]]]] = deque()
-    last, more = 0, True
-    while more or pending:
-        while more and len(pending) <= depth:
-            rows = raw.execute(read, (last, chunk)).fetchall()
-            if not rows:
-                more = False
-                break
-            pending.append(worker.submit(_chunk_documents, rows, as_json))
+    def chunks() -> Iterator[list[tuple[Any, ...]]]:
+        last = 0
+        while rows := raw.execute(read, (last, chunk)).fetchall():
+            yield rows
             last = rows[-1][0]
-        if not pending:
-            return
-        docs, late = pending.popleft().result()
+
+    with rebuild_workers.pool(processes and total >= PROCESS_MIN) as worker:
+        as_json = isinstance(worker, ThreadPoolExecutor)
         if as_json:
-            raw.execute(insert, (docs,))
+            # (json_extract rather than ->>, which needs SQLite 3.38)
+            insert = (f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) SELECT "
+                      + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(6))
+                      + " FROM json_each(?)")
         else:
-            raw.executemany(insert, docs)
-        if late:
-            raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
+            insert = f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?, ?, ?)"
+        for docs, late in rebuild_workers.in_order(
+                worker, partial(_chunk_documents, as_json=as_json), chunks()):
+            if as_json:
+                raw.execute(insert, (docs,))
+            else:
+                raw.executemany(insert, docs)
+            if late:
+                raw.executemany("INSERT INTO temp.search_late (id, k) VALUES (?, ?)", late)
 
 
 def _place_late(conn: Executor, raw: Any) -> None:
@@ -405,12 +376,9 @@ def rebuild_index(conn: Executor, chunk: int | None = None) -> int:
     secure = int(raw.execute("PRAGMA secure_delete").fetchone()[0])
     raw.execute("PRAGMA secure_delete = FAST")
     try:
-        try:
-            total, late = _rebuild(conn, raw, chunk)
-        except rebuild_workers.NoProcess as exc:
-            # (every step of _rebuild starts again from nothing: the table is created anew)
-            log.warning("search index rebuild without a worker process: %s", exc)
-            total, late = _rebuild(conn, raw, chunk, processes=False)
+        # (every step of _rebuild starts again from nothing: the table is created anew)
+        total, late = rebuild_workers.with_fallback(
+            lambda processes: _rebuild(conn, raw, chunk, processes), True)
     finally:
         raw.execute(f"PRAGMA secure_delete = {secure}")
     if late > LATE_MAX:
