@@ -11,7 +11,8 @@ from mca_tui.domain.enums import OrgStatus
 from mca_tui.services import dormancy, revocation
 from mca_tui.services.errors import ValidationFailed
 from mca_tui.storage.audit import Subject
-from mca_tui.storage.models import Application, CreditListEntry, DormancySummaryRow
+from mca_tui.storage.models import Application, CreditListEntry
+from mca_tui.storage.models_summary import DormancySummaryRow
 from tests.revocation.conftest import add_org, at, good_years
 
 D = date.fromisoformat

@@ -66,7 +66,7 @@ def test_a_calendar_change_recomputes_the_summaries(ctx, make_ctx):
     # the 2024 report deadline (31 May 2025, 端午 31 May-2 June) rolls to 3 June; 3 June
     # declared a holiday moves it to 4 June, and with it the day the signal holds
     with ctx.db.read() as s:
-        from mca_tui.storage.models import DormancySummaryRow
+        from mca_tui.storage.models_summary import DormancySummaryRow
 
         watch_before = s.get(DormancySummaryRow, org).watch_from
     calendar_admin.set_day(admin, D("2025-06-03"), False, "测试假日")

@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from mca_tui.storage import audit
 from mca_tui.storage.audit import ChangeLog, Subject
-from mca_tui.storage.models import DormancySummaryRow, Organization, metadata
+from mca_tui.storage.models import Organization, metadata
+from mca_tui.storage.models_summary import DormancySummaryRow
 
 from .helpers import add_orgs
 

@@ -18,7 +18,8 @@ from mca_tui.services import queues
 from mca_tui.services.organizations import insert_organization
 from mca_tui.storage import report_summary
 from mca_tui.storage.audit import Subject
-from mca_tui.storage.models import AnnualReport, Organization, ReportSummary
+from mca_tui.storage.models import AnnualReport, Organization
+from mca_tui.storage.models_summary import ReportSummary
 
 TODAY = date(2024, 11, 26)  # last closed report year: 2023
 

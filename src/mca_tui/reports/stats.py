@@ -48,7 +48,8 @@ from mca_tui.domain.enums import (
 from mca_tui.i18n import label, t
 from mca_tui.storage import report_summary
 from mca_tui.storage.engine import Database
-from mca_tui.storage.models import AnnualReport, Organization, ReportSummary, SupervisionRecord
+from mca_tui.storage.models import AnnualReport, Organization, SupervisionRecord
+from mca_tui.storage.models_summary import ReportSummary
 
 PENDING_AUDIT_TRIGGER = "change_of_legal_rep"
 DEREGISTRATION_AUDIT_TRIGGER = "deregistration"  # AuditTrigger.DEREGISTRATION

@@ -33,7 +33,7 @@ def _recompute_dormancy(unit: Unit, ctx: ServiceContext) -> None:
     ``refresh_calendar``, whether the unit commits or not)."""
     from mca_tui.domain.calendar import WorkingCalendar
     from mca_tui.services import dormancy
-    from mca_tui.storage.models import DormancySummaryRow
+    from mca_tui.storage.models_summary import DormancySummaryRow
 
     s = unit.session
     s.flush()

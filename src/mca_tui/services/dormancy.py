@@ -64,14 +64,12 @@ from mca_tui.storage.models import (
     AnnualReport,
     Application,
     Certificate,
-    ContactAttemptRow,
     CreditListEntry,
-    DormancyDelay,
-    DormancySummaryRow,
     Organization,
     PenaltyCase,
     SupervisionRecord,
 )
+from mca_tui.storage.models_summary import ContactAttemptRow, DormancyDelay, DormancySummaryRow
 
 __all__ = [
     "Candidate",

@@ -67,9 +67,9 @@ from mca_tui.storage.models import (
     CreditListEntry,
     Organization,
     PenaltyCase,
-    ReportSummary,
     SupervisionRecord,
 )
+from mca_tui.storage.models_summary import ReportSummary
 
 ABNORMAL_WARNING_DAYS = 30
 

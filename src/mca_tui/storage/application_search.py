@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
 
-from mca_tui.storage.models import Application, ApplicationTerm
+from mca_tui.storage.models import Application
+from mca_tui.storage.models_summary import ApplicationTerm
 from mca_tui.storage.search_tokens import chars
 
 FORM_FIELDS = ("name", "legal_rep_name", "applicant")

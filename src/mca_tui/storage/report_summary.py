@@ -52,7 +52,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, aliased
 
 from mca_tui.domain.enums import ACCEPTED_CONCLUSIONS, ReportConclusion
-from mca_tui.storage.models import AnnualReport, Organization, ReportSummary
+from mca_tui.storage.models import AnnualReport, Organization
+from mca_tui.storage.models_summary import ReportSummary
 
 # A report counts as submitted once it is concluded (合格, 基本合格, 不合格 or accepted) or
 # is in and awaiting its conclusion; 退回 (returned) and 未提交 mean it is not in.

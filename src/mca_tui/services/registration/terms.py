@@ -40,7 +40,8 @@ from mca_tui.services.errors import FieldProblem, NotFound, ValidationFailed
 from mca_tui.services.organizations import PersonInput, upsert_person
 from mca_tui.storage.audit import Subject
 from mca_tui.storage.ids import new_id
-from mca_tui.storage.models import Organization, OrganizationPerson, OrganizationTerm
+from mca_tui.storage.models import Organization, OrganizationPerson
+from mca_tui.storage.models_summary import OrganizationTerm
 
 ACTION = "term.record"
 LEADER_ROLE = "leader"
