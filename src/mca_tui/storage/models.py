@@ -12,36 +12,16 @@ Conventions
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import Index, MetaData, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
-from mca_tui.storage.ids import new_id
-
-# A naming convention makes constraint names deterministic, which Alembic's batch
-# mode on SQLite needs to drop or alter them.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-metadata: MetaData = SQLModel.metadata
-
-
-def _id() -> str:
-    return new_id()
-
-
-def utcnow() -> datetime:
-    """Aware UTC to the millisecond (SQLModel's UTCDateTime stores UTC; the UI shows
-    local time)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
+# (metadata and utcnow are used from here by the rest of the program)
+from mca_tui.storage.models_base import _id
+from mca_tui.storage.models_base import metadata as metadata
+from mca_tui.storage.models_base import utcnow as utcnow
 
 # --------------------------------------------------------------------------- offices, users
 

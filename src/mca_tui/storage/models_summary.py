@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
-from mca_tui.storage.models import _id, utcnow
+from mca_tui.storage.models_base import _id, utcnow
 
 # --------------------------------------------------------------------------- dormancy (H12)
 
